@@ -1,0 +1,124 @@
+// Validation = the zod schema (shape, types, unsupported fields) + consistency checks across resources
+// (go-control-plane's Snapshot.Consistent(): every referenced cluster exists, names are unique).
+// Every problem is reported with a field path such as `static_resources.clusters[1].lb_policy`.
+import { z } from "zod";
+import { Bootstrap, SnapshotResources, type Cluster, type Listener } from "./schema";
+import net from "node:net";
+
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ConfigIssue[] };
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out;
+}
+
+function join(prefix: string, path: string) {
+  if (!prefix) return path;
+  if (!path) return prefix;
+  return path.startsWith("[") ? prefix + path : `${prefix}.${path}`;
+}
+
+function zodIssues(error: z.ZodError, prefix = ""): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const issue of error.issues) {
+    const base = join(prefix, formatPath(issue.path));
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) out.push({ path: join(base, key), message: `${key} is not supported by Signalbox` });
+    } else if (issue.code === "invalid_type" && issue.input === undefined) {
+      out.push({ path: base, message: "is required" });
+    } else {
+      out.push({ path: base, message: issue.message });
+    }
+  }
+  return out;
+}
+
+/** Cross-resource checks on parsed listeners and clusters; `prefix` is prepended to every path. */
+export function checkConsistency(listeners: Listener[], clusters: Cluster[], prefix = ""): ConfigIssue[] {
+  const errors: ConfigIssue[] = [];
+  const at = (p: string) => join(prefix, p);
+
+  const clusterNames = new Map<string, number>();
+  clusters.forEach((c, i) => {
+    if (clusterNames.has(c.name)) errors.push({ path: at(`clusters[${i}].name`), message: `duplicate cluster name "${c.name}" (also clusters[${clusterNames.get(c.name)}])` });
+    else clusterNames.set(c.name, i);
+    const type = c.type ?? "STATIC";
+    c.load_assignment?.endpoints?.forEach((loc, li) =>
+      loc.lb_endpoints.forEach((ep, ei) => {
+        const address = ep.endpoint.address.socket_address.address;
+        if (type === "STATIC" && net.isIP(address) === 0)
+          errors.push({ path: at(`clusters[${i}].load_assignment.endpoints[${li}].lb_endpoints[${ei}].endpoint.address.socket_address.address`), message: `"${address}" is not an IP address; a STATIC cluster needs IPs (use type STRICT_DNS for host names)` });
+      }),
+    );
+  });
+
+  const listenerNames = new Map<string, number>();
+  const bound = new Map<string, number>();
+  listeners.forEach((l, i) => {
+    if (listenerNames.has(l.name)) errors.push({ path: at(`listeners[${i}].name`), message: `duplicate listener name "${l.name}" (also listeners[${listenerNames.get(l.name)}])` });
+    else listenerNames.set(l.name, i);
+    const sa = l.address.socket_address;
+    const key = `${sa.address}:${sa.port_value}`;
+    if (sa.port_value !== 0 && bound.has(key)) errors.push({ path: at(`listeners[${i}].address`), message: `address ${key} is already used by listeners[${bound.get(key)}]` });
+    else bound.set(key, i);
+
+    l.filter_chains.forEach((fc, fi) =>
+      fc.filters.forEach((f, ni) => {
+        const base = `listeners[${i}].filter_chains[${fi}].filters[${ni}].typed_config`;
+        const hcm = f.typed_config;
+        const filters = hcm.http_filters ?? [];
+        if (filters.length > 0 && filters[filters.length - 1].typed_config === undefined && !/router/.test(filters[filters.length - 1].name))
+          errors.push({ path: at(`${base}.http_filters[${filters.length - 1}]`), message: "the last HTTP filter must be the router (envoy.filters.http.router)" });
+        const domains = new Map<string, number>();
+        let wildcard = -1;
+        hcm.route_config.virtual_hosts?.forEach((vh, vi) => {
+          vh.domains.forEach((d, di) => {
+            const dl = d.toLowerCase();
+            if (domains.has(dl)) errors.push({ path: at(`${base}.route_config.virtual_hosts[${vi}].domains[${di}]`), message: `domain "${d}" is already used by virtual_hosts[${domains.get(dl)}]` });
+            else domains.set(dl, vi);
+            if (d === "*") {
+              if (wildcard >= 0 && wildcard !== vi) errors.push({ path: at(`${base}.route_config.virtual_hosts[${vi}].domains[${di}]`), message: `only one virtual host may use "*" (virtual_hosts[${wildcard}] already does)` });
+              wildcard = vi;
+            }
+          });
+          vh.routes?.forEach((r, ri) => {
+            const name = r.route?.cluster;
+            if (name !== undefined && !clusterNames.has(name))
+              errors.push({ path: at(`${base}.route_config.virtual_hosts[${vi}].routes[${ri}].route.cluster`), message: `unknown cluster "${name}"` });
+          });
+        });
+      }),
+    );
+  });
+  return errors;
+}
+
+/** Validates an Envoy v3 bootstrap document (parsed YAML/JSON). */
+export function validateBootstrap(input: unknown): ValidationResult<Bootstrap> {
+  const parsed = Bootstrap.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: zodIssues(parsed.error) };
+  const sr = parsed.data.static_resources;
+  const errors = checkConsistency(sr.listeners ?? [], sr.clusters ?? [], "static_resources");
+  return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data };
+}
+
+/** Validates the resources of a snapshot pushed by the console: `{listeners, clusters}`. */
+export function validateResources(input: unknown): ValidationResult<SnapshotResources> {
+  const parsed = SnapshotResources.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: zodIssues(parsed.error) };
+  const errors = checkConsistency(parsed.data.listeners, parsed.data.clusters);
+  return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data };
+}
+
+export function formatIssues(errors: ConfigIssue[]): string {
+  return errors.map((e) => `${e.path}: ${e.message}`).join("\n");
+}

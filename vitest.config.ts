@@ -1,0 +1,38 @@
+import { defineConfig } from "vitest/config";
+
+// One runner for every layer. `npm test` builds the console first (scripts/ensure-build.ts),
+// because the integration and e2e projects start the real production server.
+export default defineConfig({
+  test: {
+    pool: "forks",
+    environment: "node",
+    // 2-core machines: at most two test files at once, so timing-sensitive proxy tests are not starved
+    maxWorkers: 2,
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["proxy-core/test/unit/**/*.test.ts", "lib/**/*.test.ts", "components/**/*.test.ts"],
+          testTimeout: 10_000,
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["proxy-core/test/integration/**/*.test.ts", "tests/integration/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["e2e/**/*.spec.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
