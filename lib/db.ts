@@ -1,0 +1,29 @@
+// The Prisma client (better-sqlite3 driver adapter). Only lib/repos/* may import this module.
+import fs from "node:fs";
+import path from "node:path";
+import { PrismaClient } from "../generated/prisma/client";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { databaseFile, databaseUrl } from "./env";
+
+export type Db = PrismaClient;
+/** A client or an interactive-transaction client: what repo functions accept. */
+export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+
+const g = globalThis as unknown as { __signalboxPrisma?: { url: string; client: PrismaClient } };
+
+/** One client per process and database URL (shared by server.ts and Next's bundle through globalThis). */
+export function db(): PrismaClient {
+  const url = databaseUrl();
+  if (g.__signalboxPrisma?.url === url) return g.__signalboxPrisma.client;
+  const file = databaseFile(url);
+  if (file) fs.mkdirSync(path.dirname(file), { recursive: true });
+  const client = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url }) });
+  g.__signalboxPrisma = { url, client };
+  return client;
+}
+
+export async function closeDb(): Promise<void> {
+  const c = g.__signalboxPrisma;
+  g.__signalboxPrisma = undefined;
+  if (c) await c.client.$disconnect();
+}
