@@ -1,0 +1,82 @@
+// Renders the benchmark results as Markdown: medians over rounds, ratios to nginx computed within each round.
+import os from "node:os";
+import { execSync } from "node:child_process";
+import type { RunResult } from "./run";
+import type { ScenarioReport } from "./scenarios";
+
+const median = (xs: number[]) => {
+  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return NaN;
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+};
+const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d }) : "–");
+const ms = (us: number) => (Number.isFinite(us) ? (us / 1000).toFixed(2) : "–");
+const mark = (ok: boolean) => (ok ? "✓ met" : "✗ missed");
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  let nginx = "", haproxy = "";
+  try { nginx = execSync("nginx -v 2>&1").toString().trim().replace("nginx version: ", ""); } catch { /* absent */ }
+  try { haproxy = execSync("haproxy -v 2>&1 | head -1").toString().trim().split(" ").slice(0, 3).join(" "); } catch { /* absent */ }
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${nginx}, ${haproxy}`;
+}
+
+export function renderReport(results: RunResult[], sc: ScenarioReport | null, meta: { rounds: number; seconds: number; levels: number[] }): string {
+  const targets = [...new Set(results.map((r) => r.target))];
+  const at = (t: string, round: number, c: number) => results.find((r) => r.target === t && r.round === round)?.levels.find((l) => l.connections === c);
+  const rounds = [...new Set(results.map((r) => r.round))];
+  const med = (t: string, c: number, f: (l: NonNullable<ReturnType<typeof at>>) => number) => median(rounds.map((rd) => { const l = at(t, rd, c); return l ? f(l) : NaN; }));
+  const ratio = (t: string, base: string, c: number, f: (l: NonNullable<ReturnType<typeof at>>) => number) =>
+    median(rounds.map((rd) => { const a = at(t, rd, c), b = at(base, rd, c); return a && b ? f(a) / f(b) : NaN; }));
+
+  const lines: string[] = [];
+  lines.push(`# Signalbox benchmark`, "");
+  lines.push(`Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine()}.`);
+  lines.push(`${meta.rounds} interleaved rounds, ${meta.seconds} s per level, wrk on core 0 (with the upstream nginx \`return 200\`), proxy pinned to core 1, keep-alive everywhere. Medians over rounds; ratios computed within each round, then the median.`, "");
+  for (const c of meta.levels) {
+    lines.push(`### ${c} connection${c > 1 ? "s" : ""}`, "");
+    lines.push("| configuration | requests/s | × nginx | p50 ms | p99 ms | p99.9 ms | requests per CPU-s | peak RSS MB | errors |");
+    lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (const t of targets) {
+      const rss = median(results.filter((r) => r.target === t).map((r) => r.peakRssMb));
+      const errors = rounds.reduce((s, rd) => s + ((at(t, rd, c)?.errors ?? 0) + (at(t, rd, c)?.non2xx ?? 0)), 0);
+      lines.push(`| ${t} | ${fmt(med(t, c, (l) => l.rps))} | ${fmt(ratio(t, "nginx", c, (l) => l.rps), 2)} | ${ms(med(t, c, (l) => l.p50))} | ${ms(med(t, c, (l) => l.p99))} | ${ms(med(t, c, (l) => l.p999))} | ${fmt(med(t, c, (l) => l.rqPerCpuSec))} | ${fmt(rss)} | ${errors} |`);
+    }
+    lines.push("");
+  }
+
+  const sb = "signalbox";
+  const rps50 = ratio(sb, "nginx", 50, (l) => l.rps);
+  const vsHttpProxy = ratio(sb, "http-proxy", 50, (l) => l.rps);
+  const vsFastify = ratio(sb, "@fastify/http-proxy", 50, (l) => l.rps);
+  const p99r50 = ratio(sb, "nginx", 50, (l) => l.p99);
+  const p99r200 = ratio(sb, "nginx", 200, (l) => l.p99);
+  const added = med(sb, 1, (l) => l.p50) - med("direct", 1, (l) => l.p50);
+  const nginxAdded = med("nginx", 1, (l) => l.p50) - med("direct", 1, (l) => l.p50);
+
+  lines.push("## Targets", "");
+  lines.push("| figure | target | measured | |");
+  lines.push("|---|---|---|---|");
+  lines.push(`| requests/s at 50 connections, full feature path | ≥ 0.5× nginx | ${fmt(rps50, 2)}× | ${mark(rps50 >= 0.5)} |`);
+  lines.push(`| … vs \`http-proxy\` / \`@fastify/http-proxy\` | ≥ 1.8× both | ${fmt(vsHttpProxy, 2)}× / ${fmt(vsFastify, 2)}× | ${mark(vsHttpProxy >= 1.8 && vsFastify >= 1.8)} |`);
+  lines.push(`| p99 latency at 50 / 200 connections | ≤ 2× nginx | ${fmt(p99r50, 2)}× / ${fmt(p99r200, 2)}× | ${mark(p99r50 <= 2 && p99r200 <= 2)} |`);
+  lines.push(`| added latency at 1 connection (p50 − direct p50) | ≤ nginx's + 50 µs | ${fmt(added)} µs (nginx ${fmt(nginxAdded)} µs) | ${mark(added <= nginxAdded + 50)} |`);
+  if (sc) {
+    const r10 = sc.routeScale.find((r) => r.routes === 10)!, r10k = sc.routeScale.find((r) => r.routes === 10000)!, r1k = sc.routeScale.find((r) => r.routes === 1000)!;
+    const scale = r10k.rps / r10.rps;
+    lines.push(`| 10,000 routes vs 10 routes | ≤ 10% fewer requests/s | ${fmt((1 - scale) * 100, 1)}% fewer (${fmt(r10k.rps)} vs ${fmt(r10.rps)}) | ${mark(scale >= 0.9)} |`);
+    lines.push(`| worker RSS under load, 1,000 routes | ≤ 100 MB | ${fmt(r1k.peakRssMb)} MB | ${mark(r1k.peakRssMb <= 100)} |`);
+    const cb = sc.overflow.signalbox503PerSec / sc.overflow.nginx502PerSec;
+    lines.push(`| 503s per second with the breaker open | ≥ 1.5× nginx's 502s to a closed port | ${fmt(cb, 2)}× (${fmt(sc.overflow.signalbox503PerSec)} vs ${fmt(sc.overflow.nginx502PerSec)}; x-envoy-overloaded ${sc.overflow.overloadedHeader ? "present" : "MISSING"}) | ${mark(cb >= 1.5 && sc.overflow.overloadedHeader)} |`);
+    lines.push(`| failed requests during 100 config swaps under load | 0 | ${sc.swap.failed} of ${fmt(sc.swap.requests)} (${sc.swap.acked}/${sc.swap.versions} acked in ${fmt(sc.swap.seconds, 1)} s) | ${mark(sc.swap.failed === 0 && sc.swap.acked === sc.swap.versions)} |`);
+    lines.push("");
+    lines.push("## Scenarios", "");
+    lines.push("| scenario | result |", "|---|---|");
+    for (const r of sc.routeScale) lines.push(`| ${fmt(r.routes)} routes (request matches the last) | ${fmt(r.rps)} requests/s, p99 ${ms(r.p99)} ms, peak RSS ${fmt(r.peakRssMb)} MB |`);
+    lines.push(`| upstream down (closed port), 1 connection | Signalbox ${sc.upstreamDown.signalboxStatus} in ${ms(sc.upstreamDown.signalboxP50)} ms p50; nginx 502 in ${ms(sc.upstreamDown.nginxP50)} ms p50 |`);
+    lines.push(`| body streaming, ${sc.streaming.mib} MiB | upload ${fmt(sc.streaming.uploadMBps)} MiB/s, download ${fmt(sc.streaming.downloadMBps)} MiB/s; RSS ${fmt(sc.streaming.idleRssMb)} MB idle → ${fmt(sc.streaming.peakRssMb)} MB peak |`);
+  }
+  lines.push("", "Reproduce: `npm run bench` (installs nginx, haproxy and wrk from Debian's packages if missing). `BENCH_ROUNDS`, `BENCH_SECONDS` and `BENCH_SCENARIOS=0` shorten a run.", "");
+  return lines.join("\n");
+}

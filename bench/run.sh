@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# npm run bench: install the baselines if missing (Debian packages), then run the harness.
+# Everything listens on 127.0.0.1 only; every process is stopped by PID when the run ends.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v nginx >/dev/null 2>&1 || need+=(nginx)
+command -v haproxy >/dev/null 2>&1 || need+=(haproxy)
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v taskset >/dev/null 2>&1 || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} (Debian packages)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+exec npx tsx bench/run.ts "$@"

@@ -1,0 +1,102 @@
+// `npm run bench`: Signalbox's worker against a direct connection and the baselines of issue #4,
+// interleaved over rounds, on 127.0.0.1 only. wrk is pinned to core 0 (with the upstream nginx),
+// the proxy under test to core 1. Each wrk run is bounded (≤ 15 s); every process is stopped by PID.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PORTS, haproxyConf, nginxProxyConf, upstreamNginxConf, writeSignalboxConfig } from "./targets/configs";
+import { cpuSeconds, peakRssMb, sleep, startPinned, stop, stopAll, treePids, waitForPort, type Proc } from "./lib/procs";
+import { runWrk, type WrkResult } from "./lib/wrk";
+import { runScenarios, type ScenarioReport } from "./scenarios";
+import { renderReport } from "./report";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const LEVELS = [1, 50, 200];
+export const LOAD_CORE = 0;
+export const PROXY_CORE = 1;
+const root = path.resolve(import.meta.dirname, "..");
+
+export interface Target {
+  name: string;
+  port: number;
+  start(dir: string): Proc | null;
+}
+
+const node = process.execPath;
+export const TARGETS: Target[] = [
+  { name: "direct", port: PORTS.upstreamA, start: () => null },
+  { name: "nginx", port: PORTS.nginx, start: (dir) => startPinned("nginx", PROXY_CORE, "nginx", ["-p", dir, "-c", nginxProxyConf(dir, PORTS.upstreamA)]) },
+  { name: "haproxy", port: PORTS.haproxy, start: (dir) => startPinned("haproxy", PROXY_CORE, "haproxy", ["-db", "-f", haproxyConf(dir)]) },
+  { name: "http-proxy", port: PORTS.httpProxy, start: () => startPinned("http-proxy", PROXY_CORE, node, [path.join(root, "bench/targets/http-proxy-server.mjs"), String(PORTS.httpProxy), `http://127.0.0.1:${PORTS.upstreamA}`]) },
+  { name: "@fastify/http-proxy", port: PORTS.fastify, start: () => startPinned("fastify", PROXY_CORE, node, [path.join(root, "bench/targets/fastify-proxy-server.mjs"), String(PORTS.fastify), `http://127.0.0.1:${PORTS.upstreamA}`]) },
+  { name: "signalbox", port: PORTS.signalbox, start: (dir) => startPinned("signalbox", PROXY_CORE, node, [path.join(root, "proxy-core/bin/proxy-core.mjs"), "-c", writeSignalboxConfig(dir, "signalbox"), "--concurrency", "1"], { NODE_ENV: "production" }) },
+];
+
+export interface LevelResult extends WrkResult {
+  connections: number;
+  rqPerCpuSec: number;
+}
+export interface RunResult {
+  target: string;
+  round: number;
+  levels: LevelResult[];
+  peakRssMb: number;
+}
+
+export async function measure(target: Target, dir: string, round: number, pathname = "/bench"): Promise<RunResult> {
+  const proc = target.start(dir);
+  await waitForPort(target.port, 15_000, proc ?? undefined);
+  const url = `http://127.0.0.1:${target.port}${pathname}`;
+  await runWrk({ url, connections: 50, seconds: 1, core: LOAD_CORE }); // warm-up (JIT, pools)
+  const levels: LevelResult[] = [];
+  for (const connections of LEVELS) {
+    const pids = proc ? treePids(proc.pid) : [];
+    const cpu0 = pids.reduce((s, p) => s + cpuSeconds(p), 0);
+    const r = await runWrk({ url, connections, seconds: SECONDS, core: LOAD_CORE, threads: connections >= 50 ? 1 : 1 });
+    const cpu = pids.reduce((s, p) => s + cpuSeconds(p), 0) - cpu0;
+    levels.push({ ...r, connections, rqPerCpuSec: proc && cpu > 0 ? r.requests / cpu : NaN });
+  }
+  const rss = proc ? treePids(proc.pid).reduce((s, p) => s + peakRssMb(p), 0) : NaN;
+  if (proc) await stop(proc);
+  await sleep(200);
+  return { target: target.name, round, levels, peakRssMb: rss };
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "signalbox-bench-"));
+  console.log(`bench: ${ROUNDS} rounds, ${SECONDS}s per level, levels ${LEVELS.join("/")} connections, work dir ${dir}`);
+  const upstream = startPinned("upstream-nginx", LOAD_CORE, "nginx", ["-p", dir, "-c", upstreamNginxConf(dir)]);
+  const results: RunResult[] = [];
+  let scenarios: ScenarioReport | null = null;
+  try {
+    await waitForPort(PORTS.upstreamA, 10_000, upstream);
+    const only = process.env.BENCH_TARGETS?.split(",");
+    const targets = only ? TARGETS.filter((t) => only.includes(t.name)) : TARGETS;
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const target of targets) {
+        process.stdout.write(`round ${round}: ${target.name} … `);
+        const r = await measure(target, dir, round);
+        results.push(r);
+        console.log(r.levels.map((l) => `${l.connections}c ${Math.round(l.rps)} rps p99 ${(l.p99 / 1000).toFixed(2)}ms`).join(", "));
+      }
+    }
+    if (process.env.BENCH_SCENARIOS !== "0") scenarios = await runScenarios(dir, SECONDS);
+  } finally {
+    await stopAll();
+  }
+  const md = renderReport(results, scenarios, { rounds: ROUNDS, seconds: SECONDS, levels: LEVELS });
+  fs.mkdirSync(path.join(root, "bench/results"), { recursive: true });
+  fs.writeFileSync(path.join(root, "bench/results/latest.md"), md);
+  console.log("\n" + md);
+  console.log("written to bench/results/latest.md");
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch(async (err) => {
+    console.error(err);
+    await stopAll();
+    process.exit(1);
+  });
+}

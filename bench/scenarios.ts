@@ -1,0 +1,182 @@
+// The further scenarios of issue #4, run against Signalbox's worker (and nginx where a comparison is asked for).
+import http from "node:http";
+import path from "node:path";
+import { WebSocketServer, type WebSocket } from "ws";
+import { PORTS, nginxProxyConf, signalboxBootstrap, writeSignalboxConfig, type SignalboxOptions } from "./targets/configs";
+import { peakRssMb, rssMb, sleep, startPinned, stop, waitForPort, type Proc } from "./lib/procs";
+import { runWrk, type WrkResult } from "./lib/wrk";
+
+const LOAD_CORE = 0;
+const PROXY_CORE = 1;
+const root = path.resolve(import.meta.dirname, "..");
+const node = process.execPath;
+
+export interface ScenarioReport {
+  routeScale: { routes: number; rps: number; p99: number; peakRssMb: number }[];
+  overflow: { signalbox503PerSec: number; nginx502PerSec: number; overloadedHeader: boolean };
+  upstreamDown: { signalboxP50: number; nginxP50: number; signalboxStatus: number };
+  streaming: { uploadMBps: number; downloadMBps: number; peakRssMb: number; idleRssMb: number; mib: number };
+  swap: { versions: number; acked: number; requests: number; failed: number; seconds: number };
+}
+
+function startSignalbox(dir: string, name: string, opts: SignalboxOptions): Proc {
+  return startPinned(name, PROXY_CORE, node, [path.join(root, "proxy-core/bin/proxy-core.mjs"), "-c", writeSignalboxConfig(dir, name, opts), "--concurrency", "1"], { NODE_ENV: "production" });
+}
+
+async function run(proc: Proc, port: number, connections: number, seconds: number, pathname = "/bench"): Promise<WrkResult> {
+  await waitForPort(port, 20_000, proc);
+  const url = `http://127.0.0.1:${port}${pathname}`;
+  await runWrk({ url, connections, seconds: 1, core: LOAD_CORE });
+  return runWrk({ url, connections, seconds, core: LOAD_CORE });
+}
+
+function get(port: number, pathname: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: "127.0.0.1", port, path: pathname, agent: false }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    }).on("error", reject);
+  });
+}
+
+async function routeScale(dir: string, seconds: number) {
+  const out: ScenarioReport["routeScale"] = [];
+  for (const routes of [10, 1000, 10000]) {
+    const proc = startSignalbox(dir, `routes-${routes}`, { routes });
+    const r = await run(proc, PORTS.signalbox, 50, seconds);
+    out.push({ routes, rps: r.rps, p99: r.p99, peakRssMb: peakRssMb(proc.pid) });
+    await stop(proc);
+    console.log(`routes ${routes}: ${Math.round(r.rps)} rps, peak RSS ${peakRssMb(proc.pid) || out[out.length - 1].peakRssMb} MB`);
+  }
+  return out;
+}
+
+async function overflow(dir: string, seconds: number) {
+  // max_requests 0: the breaker is always open; the endpoint is a closed port, so touching it would show as connect failures
+  const sb = startSignalbox(dir, "overflow", { maxRequests: 0, endpoints: [PORTS.closed] });
+  await waitForPort(PORTS.signalbox, 20_000, sb);
+  const probe = await get(PORTS.signalbox, "/bench");
+  const s = await run(sb, PORTS.signalbox, 50, seconds);
+  await stop(sb);
+  const ng = startPinned("nginx-closed", PROXY_CORE, "nginx", ["-p", dir, "-c", nginxProxyConf(dir, PORTS.closed, 19007)]);
+  const n = await run(ng, 19007, 50, seconds);
+  await stop(ng);
+  console.log(`overflow: signalbox ${Math.round(s.rps)} 503/s (${probe.status}, x-envoy-overloaded ${probe.headers["x-envoy-overloaded"]}), nginx ${Math.round(n.rps)} 502/s`);
+  return { signalbox503PerSec: s.rps, nginx502PerSec: n.rps, overloadedHeader: probe.status === 503 && probe.headers["x-envoy-overloaded"] === "true" };
+}
+
+async function upstreamDown(dir: string, seconds: number) {
+  const sb = startSignalbox(dir, "down", { endpoints: [PORTS.closed] });
+  await waitForPort(PORTS.signalbox, 20_000, sb);
+  const probe = await get(PORTS.signalbox, "/bench");
+  const s = await run(sb, PORTS.signalbox, 1, seconds);
+  await stop(sb);
+  const ng = startPinned("nginx-closed", PROXY_CORE, "nginx", ["-p", dir, "-c", nginxProxyConf(dir, PORTS.closed, 19007)]);
+  const n = await run(ng, 19007, 1, seconds);
+  await stop(ng);
+  console.log(`upstream down: signalbox p50 ${s.p50} µs (status ${probe.status}), nginx p50 ${n.p50} µs`);
+  return { signalboxP50: s.p50, nginxP50: n.p50, signalboxStatus: probe.status };
+}
+
+async function streaming(dir: string) {
+  const MIB = 100;
+  const up = startPinned("stream-upstream", LOAD_CORE, node, [path.join(root, "bench/targets/stream-upstream.mjs"), "19021"]);
+  const sb = startSignalbox(dir, "stream", { endpoints: [19021] });
+  try {
+    await waitForPort(19021, 10_000, up);
+    await waitForPort(PORTS.signalbox, 20_000, sb);
+    const idle = rssMb(sb.pid);
+    let peak = idle;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(sb.pid))), 50);
+    const chunk = Buffer.alloc(1 << 20, 97);
+    const t0 = performance.now();
+    const uploaded = await new Promise<string>((resolve, reject) => {
+      const req = http.request({ host: "127.0.0.1", port: PORTS.signalbox, path: "/sink", method: "POST", agent: false, headers: { "content-length": String(MIB * chunk.length) } }, (res) => {
+        let b = "";
+        res.on("data", (d) => (b += d));
+        res.on("end", () => resolve(b));
+      });
+      req.on("error", reject);
+      let sent = 0;
+      const pump = () => {
+        while (sent < MIB) {
+          sent++;
+          if (!req.write(chunk)) return req.once("drain", pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+    const t1 = performance.now();
+    const downloaded = await new Promise<number>((resolve, reject) => {
+      http.get({ host: "127.0.0.1", port: PORTS.signalbox, path: `/blob?mb=${MIB}`, agent: false }, (res) => {
+        let n = 0;
+        res.on("data", (d) => (n += d.length));
+        res.on("end", () => resolve(n));
+      }).on("error", reject);
+    });
+    const t2 = performance.now();
+    clearInterval(sampler);
+    if (Number(uploaded) !== MIB * chunk.length || downloaded !== MIB * chunk.length) throw new Error(`streaming sizes wrong: up ${uploaded}, down ${downloaded}`);
+    const r = { uploadMBps: MIB / ((t1 - t0) / 1000), downloadMBps: MIB / ((t2 - t1) / 1000), peakRssMb: peak, idleRssMb: idle, mib: MIB };
+    console.log(`streaming: up ${r.uploadMBps.toFixed(0)} MiB/s, down ${r.downloadMBps.toFixed(0)} MiB/s, RSS ${idle.toFixed(0)} → peak ${peak.toFixed(0)} MB`);
+    return r;
+  } finally {
+    await stop(sb);
+    await stop(up);
+  }
+}
+
+async function swap(seconds: number) {
+  // A minimal control plane speaking the worker protocol (docs/ARCHITECTURE.md): push 100 versions back to back under load.
+  const VERSIONS = 100;
+  const wss = new WebSocketServer({ host: "127.0.0.1", port: 19031 });
+  const resources = (i: number) => {
+    const b = signalboxBootstrap({ routes: 10 + (i % 5), endpoints: i % 2 ? [PORTS.upstreamA] : [PORTS.upstreamB] });
+    return { listeners: b.static_resources.listeners, clusters: b.static_resources.clusters };
+  };
+  let socket: WebSocket | null = null;
+  const acks = new Map<string, () => void>();
+  let acked = 0;
+  wss.on("connection", (ws) => {
+    socket = ws;
+    ws.on("message", (data) => {
+      const m = JSON.parse(String(data));
+      if (m.type === "hello") ws.send(JSON.stringify({ type: "snapshot", version: "v0", number: 0, nonce: "n0", resources: resources(0) }));
+      if (m.type === "ack") { acked++; acks.get(m.nonce)?.(); }
+      if (m.type === "nack") console.error("swap: NACK", m.error);
+    });
+  });
+  const sb = startPinned("signalbox-cp", PROXY_CORE, node, [path.join(root, "proxy-core/bin/proxy-core.mjs"), "--control-plane", "ws://127.0.0.1:19031/ws/worker", "--node-id", "bench", "--admin-address", `127.0.0.1:${PORTS.signalboxAdmin}`], { NODE_ENV: "production", PROXY_CORE_TOKEN: "bench" });
+  try {
+    await waitForPort(PORTS.signalbox, 20_000, sb);
+    const load = runWrk({ url: `http://127.0.0.1:${PORTS.signalbox}/bench`, connections: 50, seconds: Math.max(seconds, 8), core: LOAD_CORE });
+    await sleep(1000);
+    const t0 = performance.now();
+    for (let i = 1; i <= VERSIONS && socket; i++) {
+      const nonce = `n${i}`;
+      const done = new Promise<void>((resolve) => acks.set(nonce, resolve));
+      socket!.send(JSON.stringify({ type: "snapshot", version: `v${i}`, number: i, nonce, resources: resources(i) }));
+      await Promise.race([done, sleep(5000)]);
+    }
+    const swapSeconds = (performance.now() - t0) / 1000;
+    const r = await load;
+    const out = { versions: VERSIONS, acked: acked - 1, requests: r.requests, failed: r.errors + r.non2xx, seconds: swapSeconds };
+    console.log(`swap: ${out.acked}/${VERSIONS} versions acked in ${swapSeconds.toFixed(1)} s under load; ${out.failed} of ${r.requests} requests failed`);
+    return out;
+  } finally {
+    await stop(sb);
+    wss.close();
+  }
+}
+
+export async function runScenarios(dir: string, seconds: number): Promise<ScenarioReport> {
+  return {
+    routeScale: await routeScale(dir, seconds),
+    overflow: await overflow(dir, seconds),
+    upstreamDown: await upstreamDown(dir, seconds),
+    streaming: await streaming(dir),
+    swap: await swap(seconds),
+  };
+}

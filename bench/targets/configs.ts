@@ -1,0 +1,157 @@
+// Config files for the proxies under test, written into a temporary directory per run.
+import fs from "node:fs";
+import path from "node:path";
+import YAML from "yaml";
+
+export const PORTS = {
+  upstreamA: 19001,
+  upstreamB: 19011,
+  closed: 19099, // nothing listens here: the "upstream down" scenario
+  nginx: 19002,
+  haproxy: 19003,
+  httpProxy: 19004,
+  fastify: 19005,
+  signalbox: 19006,
+  signalboxAdmin: 19901,
+};
+
+export function upstreamNginxConf(dir: string): string {
+  const file = path.join(dir, "upstream.conf");
+  fs.writeFileSync(file, `
+worker_processes 1;
+daemon off;
+master_process off;
+pid ${dir}/upstream.pid;
+error_log ${dir}/upstream-error.log warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/tmp-body;
+  proxy_temp_path ${dir}/tmp-proxy;
+  fastcgi_temp_path ${dir}/tmp-fcgi;
+  uwsgi_temp_path ${dir}/tmp-uwsgi;
+  scgi_temp_path ${dir}/tmp-scgi;
+  keepalive_requests 1000000;
+  client_max_body_size 0;
+  server {
+    listen 127.0.0.1:${PORTS.upstreamA} reuseport;
+    listen 127.0.0.1:${PORTS.upstreamB} reuseport;
+    location / { return 200 "ok\\n"; }
+    location /sink { client_body_buffer_size 1m; proxy_request_buffering off; return 200 "ok\\n"; }
+  }
+}
+`);
+  return file;
+}
+
+export function nginxProxyConf(dir: string, upstreamPort: number, listenPort = PORTS.nginx): string {
+  const file = path.join(dir, `nginx-proxy-${listenPort}.conf`);
+  fs.writeFileSync(file, `
+worker_processes 1;
+daemon off;
+master_process off;
+pid ${dir}/nginx-${listenPort}.pid;
+error_log ${dir}/nginx-error.log crit;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/tmp-body;
+  proxy_temp_path ${dir}/tmp-proxy;
+  fastcgi_temp_path ${dir}/tmp-fcgi;
+  uwsgi_temp_path ${dir}/tmp-uwsgi;
+  scgi_temp_path ${dir}/tmp-scgi;
+  keepalive_requests 1000000;
+  upstream up { server 127.0.0.1:${upstreamPort}; keepalive 256; }
+  server {
+    listen 127.0.0.1:${listenPort};
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+`);
+  return file;
+}
+
+export function haproxyConf(dir: string): string {
+  const file = path.join(dir, "haproxy.cfg");
+  fs.writeFileSync(file, `
+global
+  nbthread 1
+  maxconn 8000
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  http-reuse always
+frontend f
+  bind 127.0.0.1:${PORTS.haproxy}
+  default_backend b
+backend b
+  server s1 127.0.0.1:${PORTS.upstreamA}
+`);
+  return file;
+}
+
+const HCM_TYPE = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
+const ROUTER_TYPE = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router";
+
+export interface SignalboxOptions {
+  routes?: number; // total routes; the benchmark request matches the last one
+  maxRequests?: number; // circuit breaker threshold (0 → breaker always open)
+  endpoints?: number[]; // upstream ports
+}
+
+/** The "realistic" route table: prefix, header and regex matches; the catch-all is last. */
+export function signalboxRoutes(count: number): unknown[] {
+  const routes: unknown[] = [];
+  for (let i = 0; routes.length < count - 1; i++) {
+    switch (i % 3) {
+      case 0: routes.push({ match: { prefix: `/api/v${i}/` }, route: { cluster: "backend" } }); break;
+      case 1: routes.push({ match: { prefix: "/", headers: [{ name: "x-tenant", string_match: { exact: `t${i}` } }] }, route: { cluster: "backend" } }); break;
+      default: routes.push({ match: { safe_regex: { regex: `/svc${i}/[0-9]+` } }, route: { cluster: "backend" } });
+    }
+  }
+  routes.push({ match: { prefix: "/" }, route: { cluster: "backend" } });
+  return routes;
+}
+
+export function signalboxBootstrap(opts: SignalboxOptions = {}, listenPort = PORTS.signalbox) {
+  const endpoints = opts.endpoints ?? [PORTS.upstreamA, PORTS.upstreamB];
+  return {
+    static_resources: {
+      listeners: [{
+        name: "bench",
+        address: { socket_address: { address: "127.0.0.1", port_value: listenPort } },
+        filter_chains: [{
+          filters: [{
+            name: "envoy.filters.network.http_connection_manager",
+            typed_config: {
+              "@type": HCM_TYPE,
+              stat_prefix: "ingress_http",
+              route_config: { name: "local_route", virtual_hosts: [{ name: "all", domains: ["*"], routes: signalboxRoutes(opts.routes ?? 10) }] },
+              http_filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": ROUTER_TYPE } }],
+            },
+          }],
+        }],
+      }],
+      clusters: [{
+        name: "backend",
+        type: "STATIC",
+        connect_timeout: "1s",
+        lb_policy: "ROUND_ROBIN",
+        circuit_breakers: { thresholds: [{ max_connections: 4096, max_pending_requests: 4096, max_requests: opts.maxRequests ?? 4096, max_retries: 3 }] },
+        load_assignment: {
+          cluster_name: "backend",
+          endpoints: [{ lb_endpoints: endpoints.map((port) => ({ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: port } } } })) }],
+        },
+      }],
+    },
+    admin: { address: { socket_address: { address: "127.0.0.1", port_value: PORTS.signalboxAdmin } } },
+  };
+}
+
+export function writeSignalboxConfig(dir: string, name: string, opts: SignalboxOptions = {}, listenPort = PORTS.signalbox): string {
+  const file = path.join(dir, `${name}.yaml`);
+  fs.writeFileSync(file, YAML.stringify(signalboxBootstrap(opts, listenPort)));
+  return file;
+}
