@@ -1,0 +1,132 @@
+"use client";
+// Create or edit a cluster: settings, endpoints, circuit breakers. Validated as you type (after the
+// first submit) with the contract's schema; the server's 422 paths land next to the same fields.
+import { useMemo, useState, type FormEvent } from "react";
+import { ApiError, errorMessage, type FieldError } from "@/components/queries/api-client";
+import type { Cluster } from "@/components/queries/types";
+import { useSaveClusterMutation } from "@/components/queries/use-cluster-mutations";
+import { ErrorSummary } from "@/components/ui/error-summary";
+import { Field } from "@/components/ui/field";
+import { ErrorClaims, toErrorMap } from "@/components/ui/field-errors";
+import { clusterToForm, emptyCluster, formToCluster, validateCluster, type ClusterFormState } from "./cluster-form-model";
+import { EndpointsEditor } from "./endpoints-editor";
+import { ThresholdsEditor } from "./thresholds-editor";
+
+const OWN_PATHS = ["name", "type", "lb_policy", "connect_timeout", "load_assignment.endpoints[0].lb_endpoints", "circuit_breakers.thresholds[0]"];
+
+interface Props {
+  id: string;
+  original?: Cluster;
+  /** other clusters' names, to refuse a duplicate before the server does */
+  taken: string[];
+  onSaved: (name: string) => void;
+  /** render the submit button here (false when the parent renders it in a panel footer) */
+  inlineSubmit?: boolean;
+}
+
+export function ClusterForm({ id, original, taken, onSaved, inlineSubmit = true }: Props) {
+  const save = useSaveClusterMutation();
+  const [f, setF] = useState<ClusterFormState>(() => (original ? clusterToForm(original) : emptyCluster()));
+  const [touched, setTouched] = useState(false);
+  const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
+  const [failure, setFailure] = useState<string>();
+  const [saved, setSaved] = useState(false);
+  const patch = (p: Partial<ClusterFormState>) => {
+    setF((prev) => ({ ...prev, ...p }));
+    setServerErrors([]);
+    setSaved(false);
+  };
+
+  const localErrors = useMemo(() => {
+    if (!touched) return [];
+    const errs = validateCluster(f);
+    if (taken.includes(f.name.trim()) && f.name.trim() !== original?.name) errs.push({ path: "name", message: "a cluster with this name already exists" });
+    return errs;
+  }, [f, touched, taken, original?.name]);
+  const claims = new ErrorClaims(toErrorMap([...localErrors, ...serverErrors]));
+  // read in render order, so leftovers can be summarised below
+  const err = {
+    name: claims.get("name"),
+    type: claims.get("type"),
+    lb: claims.get("lb_policy"),
+    timeout: claims.get("connect_timeout"),
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setTouched(true);
+    setFailure(undefined);
+    const errs = validateCluster(f);
+    if (errs.length || (taken.includes(f.name.trim()) && f.name.trim() !== original?.name)) return;
+    const cluster = formToCluster(f, original);
+    save.mutate(
+      { originalName: original?.name, cluster },
+      {
+        onSuccess: () => {
+          setSaved(true);
+          onSaved(cluster.name);
+        },
+        onError: (e) => {
+          if (e instanceof ApiError && e.fieldErrors.length) setServerErrors(e.fieldErrors);
+          else setFailure(errorMessage(e));
+        },
+      },
+    );
+  };
+
+  const endpointsEditor = <EndpointsEditor rows={f.endpoints} onChange={(endpoints) => patch({ endpoints })} claims={claims} />;
+  const thresholdsEditor = (
+    <ThresholdsEditor values={f.thresholds} onChange={(k, v) => patch({ thresholds: { ...f.thresholds, [k]: v } })} claims={claims} />
+  );
+  // the editors claim their own paths while rendering, so leftovers are found by prefix here
+  const rest = [...localErrors, ...serverErrors].filter((e) => !OWN_PATHS.some((p) => e.path === p || e.path.startsWith(p + ".") || e.path.startsWith(p + "[")));
+
+  return (
+    <form id={id} onSubmit={submit} noValidate className="stack">
+      <fieldset>
+        <legend>Settings</legend>
+        <div className="form-grid">
+          <Field label="Name" envoy="name" error={err.name} hint={original ? "Renaming updates the routes that point at it." : undefined}>
+            <input type="text" value={f.name} onChange={(e) => patch({ name: e.target.value })} placeholder="backend" autoComplete="off" className="mono" />
+          </Field>
+          <Field label="Discovery type" envoy="type" error={err.type} hint="STATIC: IP addresses. STRICT_DNS: hostnames, re-resolved.">
+            <select value={f.type} onChange={(e) => patch({ type: e.target.value })}>
+              <option value="">STATIC (default)</option>
+              <option value="STATIC">STATIC</option>
+              <option value="STRICT_DNS">STRICT_DNS</option>
+            </select>
+          </Field>
+          <Field label="Load balancing policy" envoy="lb_policy" error={err.lb}>
+            <select value={f.lbPolicy} onChange={(e) => patch({ lbPolicy: e.target.value })}>
+              <option value="">ROUND_ROBIN (default)</option>
+              <option value="ROUND_ROBIN">ROUND_ROBIN</option>
+            </select>
+          </Field>
+          <Field label="Connect timeout" envoy="connect_timeout" error={err.timeout} hint="Time to open a TCP connection to a host.">
+            <input type="text" value={f.connectTimeout} onChange={(e) => patch({ connectTimeout: e.target.value })} placeholder="5s" autoComplete="off" className="mono" />
+          </Field>
+        </div>
+      </fieldset>
+      {endpointsEditor}
+      {thresholdsEditor}
+      <ErrorSummary errors={rest} title="The server refused the cluster" />
+      {failure && (
+        <div className="alert" role="alert">
+          {failure}
+        </div>
+      )}
+      {inlineSubmit && (
+        <div className="row">
+          <button type="submit" className="btn primary" disabled={save.isPending}>
+            {save.isPending ? "Saving…" : original ? "Save cluster" : "Create cluster"}
+          </button>
+          {saved && !save.isPending && (
+            <span className="chip green" role="status">
+              Saved to draft
+            </span>
+          )}
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,87 @@
+"use client";
+import { useMemo, useState } from "react";
+import { useDraftClustersQuery } from "@/components/queries/use-draft-clusters-query";
+import { useDraftRoutesQuery } from "@/components/queries/use-draft-routes-query";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorState } from "@/components/ui/error-state";
+import { Panel } from "@/components/ui/panel";
+import { TableSkeleton } from "@/components/ui/skeleton";
+import { ClusterForm } from "./cluster-form";
+import { ClusterTable } from "./cluster-table";
+import { DeleteClusterDialog } from "./delete-cluster-dialog";
+
+export function useClusterUsage() {
+  const routes = useDraftRoutesQuery();
+  return useMemo(() => {
+    const m = new Map<string, number>();
+    for (const r of routes.data ?? []) if (r.route.route) m.set(r.route.route.cluster, (m.get(r.route.route.cluster) ?? 0) + 1);
+    return m;
+  }, [routes.data]);
+}
+
+export function ClustersPage() {
+  const clusters = useDraftClustersQuery();
+  const usage = useClusterUsage();
+  const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<string | null>(null);
+  const [filter, setFilter] = useState("");
+  const rows = clusters.data ?? [];
+  const q = filter.trim().toLowerCase();
+  const visible = q ? rows.filter((r) => JSON.stringify(r.cluster).toLowerCase().includes(q)) : rows;
+  const addButton = (
+    <button type="button" className="btn primary" onClick={() => setCreating(true)}>
+      Add cluster
+    </button>
+  );
+
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Clusters</h1>
+          <p>Groups of upstream hosts that routes send traffic to. Changes go live when you publish.</p>
+        </div>
+        <span className="spacer" />
+        {addButton}
+      </div>
+      {clusters.isPending ? (
+        <TableSkeleton label="Loading clusters" />
+      ) : clusters.isError ? (
+        <ErrorState what="clusters" error={clusters.error} onRetry={() => clusters.refetch()} />
+      ) : rows.length === 0 ? (
+        <EmptyState title="No clusters yet" action={addButton}>
+          A cluster is a group of upstream hosts. Add one, then point a route at it.
+        </EmptyState>
+      ) : (
+        <>
+          <div className="row" style={{ marginBottom: 12, maxWidth: 360 }}>
+            <input type="search" aria-label="Filter clusters" placeholder="Filter clusters…" value={filter} onChange={(e) => setFilter(e.target.value)} />
+          </div>
+          {visible.length ? <ClusterTable rows={visible} usage={usage} onDelete={setDeleting} /> : <p className="muted">No cluster matches “{filter}”.</p>}
+        </>
+      )}
+      {creating && (
+        <Panel
+          variant="drawer-wide"
+          title="New cluster"
+          onClose={() => setCreating(false)}
+          footer={
+            <>
+              <button type="button" className="btn" onClick={() => setCreating(false)}>
+                Cancel
+              </button>
+              <button type="submit" form="new-cluster-form" className="btn primary">
+                Create cluster
+              </button>
+            </>
+          }
+        >
+          <ClusterForm id="new-cluster-form" taken={rows.map((r) => r.name)} inlineSubmit={false} onSaved={() => setCreating(false)} />
+        </Panel>
+      )}
+      {deleting && (
+        <DeleteClusterDialog name={deleting} routes={usage.get(deleting) ?? 0} onClose={() => setDeleting(null)} />
+      )}
+    </>
+  );
+}

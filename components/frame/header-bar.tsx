@@ -1,0 +1,35 @@
+"use client";
+import { useState } from "react";
+import { useDraftStatusQuery } from "@/components/queries/use-draft-status-query";
+import { Skeleton } from "@/components/ui/skeleton";
+import { LiveStatus } from "./live-status";
+import { PublishDrawer } from "./publish-drawer";
+
+export function HeaderBar() {
+  const status = useDraftStatusQuery();
+  const [open, setOpen] = useState(false);
+  const changes = status.data?.changes.length ?? 0;
+  return (
+    <header className="topbar">
+      {status.data ? (
+        <LiveStatus status={status.data} />
+      ) : status.isError ? (
+        <span className="chip red" role="alert">
+          status unavailable
+        </span>
+      ) : (
+        <Skeleton width={220} />
+      )}
+      <span className="spacer" />
+      {status.data && (
+        <span className="hdr-draft" data-testid="draft-state">
+          {changes === 0 ? <span className="muted">Draft: no changes</span> : <strong>Draft: {changes} {changes === 1 ? "change" : "changes"}</strong>}
+        </span>
+      )}
+      <button type="button" className="btn primary" onClick={() => setOpen(true)} disabled={!status.data}>
+        Review &amp; publish
+      </button>
+      {open && status.data && <PublishDrawer status={status.data} onClose={() => setOpen(false)} />}
+    </header>
+  );
+}

@@ -1,0 +1,77 @@
+"use client";
+import { Fragment, useState } from "react";
+import type { NodeRow } from "@/components/queries/types";
+import { dateTime, timeAgo } from "@/components/ui/format";
+import { StatusChip, type Tone } from "@/components/ui/status-chip";
+
+const TONE: Record<NodeRow["state"], Tone> = { applied: "green", pending: "amber", rejected: "red", unknown: "grey" };
+
+export function NodeTable({ nodes, versionNumber }: { nodes: NodeRow[]; versionNumber: (id: string | null) => number | null }) {
+  const [open, setOpen] = useState<string | null>(null);
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th>Node</th>
+            <th>Connection</th>
+            <th>Applied version</th>
+            <th>Last error</th>
+            <th>Last seen</th>
+          </tr>
+        </thead>
+        <tbody>
+          {nodes.map((n) => {
+            const num = n.appliedVersionNumber ?? versionNumber(n.appliedVersionId);
+            const expanded = open === n.id;
+            return (
+              <Fragment key={n.id}>
+                <tr data-testid="node-row">
+                  <td>
+                    <code>{n.id}</code>
+                    {n.address && <div className="small muted mono">{n.address}</div>}
+                  </td>
+                  <td>
+                    {n.connected ? (
+                      <StatusChip tone="green" title={n.connectedAt ? `since ${dateTime(n.connectedAt)}` : undefined}>
+                        connected{n.connectedAt ? ` · ${timeAgo(n.connectedAt)}` : ""}
+                      </StatusChip>
+                    ) : (
+                      <StatusChip tone="grey">disconnected</StatusChip>
+                    )}
+                  </td>
+                  <td>
+                    <StatusChip tone={n.connected ? TONE[n.state] : "grey"} title={n.state}>
+                      {num !== null ? `v${num}` : n.appliedVersionId ? n.appliedVersionId.slice(0, 8) : "none"} · {n.state}
+                    </StatusChip>
+                  </td>
+                  <td>
+                    {n.lastError ? (
+                      <button type="button" className="btn link small" aria-expanded={expanded} onClick={() => setOpen(expanded ? null : n.id)}>
+                        {expanded ? "Hide" : "Show"} error {n.lastErrorAt ? `(${timeAgo(n.lastErrorAt)})` : ""}
+                      </button>
+                    ) : (
+                      <span className="muted">none</span>
+                    )}
+                  </td>
+                  <td className="small" title={dateTime(n.lastSeen)}>
+                    {timeAgo(n.lastSeen)}
+                  </td>
+                </tr>
+                {expanded && n.lastError && (
+                  <tr>
+                    <td colSpan={5}>
+                      <pre className="diff" style={{ padding: 10, whiteSpace: "pre-wrap", color: "var(--red)" }}>
+                        {n.lastError}
+                      </pre>
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+"use client";
+import { useDraftStatusQuery } from "@/components/queries/use-draft-status-query";
+import { useNodesQuery } from "@/components/queries/use-nodes-query";
+import { useVersionsQuery } from "@/components/queries/use-versions-query";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorState } from "@/components/ui/error-state";
+import { TableSkeleton } from "@/components/ui/skeleton";
+import { NodeTable } from "./node-table";
+
+export function NodesPage() {
+  const status = useDraftStatusQuery();
+  const liveId = status.data?.live?.id ?? null;
+  const nodes = useNodesQuery(liveId, { refetchInterval: 2000 });
+  const versions = useVersionsQuery(liveId);
+  const numberOf = (id: string | null) => (id ? (versions.data?.find((v) => v.id === id)?.number ?? null) : null);
+  const list = [...(nodes.data ?? [])].sort((a, b) => Number(b.connected) - Number(a.connected) || a.id.localeCompare(b.id));
+
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Nodes</h1>
+          <p>
+            Proxy workers connected to this console{status.data?.live ? ` and whether they run the live v${status.data.live.number}` : ""}. A node that
+            rejects a version keeps serving its last good one.
+          </p>
+        </div>
+      </div>
+      {nodes.isPending ? (
+        <TableSkeleton label="Loading nodes" />
+      ) : nodes.isError ? (
+        <ErrorState what="nodes" error={nodes.error} onRetry={() => nodes.refetch()} />
+      ) : list.length === 0 ? (
+        <EmptyState title="No nodes yet">
+          A node is a proxy worker that runs the published configuration. The console starts one named <code>local</code>; others connect with{" "}
+          <code>npx proxy-core --control-plane ws://HOST:PORT/ws/worker --node-id NAME</code>.
+        </EmptyState>
+      ) : (
+        <NodeTable nodes={list} versionNumber={numberOf} />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,186 @@
+"use client";
+// Route editor in a side panel. Validates as you type (after the first submit) with the contract's
+// schema; the server validates again and its 422 field paths land next to the same fields.
+import Link from "next/link";
+import { useMemo, useState, type FormEvent } from "react";
+import { ApiError, errorMessage, type FieldError } from "@/components/queries/api-client";
+import type { Route } from "@/components/queries/types";
+import { useCreateRouteMutation, useUpdateRouteMutation } from "@/components/queries/use-route-mutations";
+import { ErrorSummary } from "@/components/ui/error-summary";
+import { Field } from "@/components/ui/field";
+import { ErrorClaims, toErrorMap } from "@/components/ui/field-errors";
+import { Panel } from "@/components/ui/panel";
+import { EMPTY_ROUTE, formToRoute, routeToForm, validateRoute, type RouteFormState } from "./route-form-model";
+
+export interface VhostOption {
+  listener: string;
+  virtualHost: string;
+  domains: string[];
+}
+
+interface Props {
+  editing?: { id: string; route: Route };
+  vhosts: VhostOption[];
+  clusters: string[];
+  onClose: () => void;
+}
+
+export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
+  const create = useCreateRouteMutation();
+  const update = useUpdateRouteMutation();
+  const [f, setF] = useState<RouteFormState>(() =>
+    editing ? routeToForm(editing.route) : { ...EMPTY_ROUTE, cluster: clusters[0] ?? "" },
+  );
+  const [target, setTarget] = useState(0);
+  const [touched, setTouched] = useState(false);
+  const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
+  const [failure, setFailure] = useState<string>();
+  const set = <K extends keyof RouteFormState>(k: K, v: RouteFormState[K]) => {
+    setF((prev) => ({ ...prev, [k]: v }));
+    setServerErrors([]);
+  };
+
+  const localErrors = useMemo(() => (touched ? validateRoute(f) : []), [f, touched]);
+  const claims = new ErrorClaims(toErrorMap([...localErrors, ...serverErrors]));
+  const err = {
+    name: claims.get("name"),
+    match: claims.get(`match.${f.matchKind}`) ?? claims.get("match", true),
+    case: claims.get("match.case_sensitive"),
+    cluster: claims.get("route.cluster"),
+    timeout: claims.get("route.timeout"),
+    status: claims.get("direct_response.status"),
+    body: claims.get("direct_response.body", true),
+    action: claims.get("") ?? claims.get("route", true) ?? claims.get("direct_response", true),
+  };
+  const rest = claims.rest();
+  const pending = create.isPending || update.isPending;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setTouched(true);
+    setFailure(undefined);
+    if (validateRoute(f).length) return;
+    const route = formToRoute(f);
+    const onError = (e: Error) => {
+      if (e instanceof ApiError && e.fieldErrors.length) setServerErrors(e.fieldErrors);
+      else setFailure(errorMessage(e));
+    };
+    if (editing) update.mutate({ id: editing.id, route }, { onSuccess: onClose, onError });
+    else {
+      const vh = vhosts[target];
+      create.mutate(vh ? { listener: vh.listener, virtualHost: vh.virtualHost, route } : { route }, { onSuccess: onClose, onError });
+    }
+  };
+
+  return (
+    <Panel
+      title={editing ? "Edit route" : "New route"}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" form="route-form" className="btn primary" disabled={pending}>
+            {pending ? "Saving…" : editing ? "Save route" : "Create route"}
+          </button>
+        </>
+      }
+    >
+      <form id="route-form" onSubmit={submit} noValidate className="stack">
+        {!editing && vhosts.length > 1 && (
+          <Field label="Virtual host" hint="The route is appended at the end of this virtual host's routes.">
+            <select value={target} onChange={(e) => setTarget(Number(e.target.value))}>
+              {vhosts.map((v, i) => (
+                <option key={i} value={i}>
+                  {v.listener} / {v.virtualHost} ({v.domains.join(", ")})
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
+        <Field label="Name" envoy="name" hint="Optional; shown in stats and logs." error={err.name}>
+          <input type="text" value={f.name} onChange={(e) => set("name", e.target.value)} placeholder="(none)" autoComplete="off" />
+        </Field>
+
+        <fieldset>
+          <legend>Match</legend>
+          <div className="stack">
+            <div className="segmented" role="radiogroup" aria-label="Match type">
+              {(["prefix", "path"] as const).map((k) => (
+                <label key={k}>
+                  <input type="radio" name="matchKind" value={k} checked={f.matchKind === k} onChange={() => set("matchKind", k)} />
+                  {k === "prefix" ? "Path prefix" : "Exact path"}
+                </label>
+              ))}
+            </div>
+            <Field
+              label={f.matchKind === "prefix" ? "Path prefix" : "Exact path"}
+              envoy={`match.${f.matchKind}`}
+              hint={f.matchKind === "prefix" ? "Matches every path that starts with this." : "Matches this path only (query string ignored)."}
+              error={err.match}
+            >
+              <input type="text" value={f.matchValue} onChange={(e) => set("matchValue", e.target.value)} placeholder="/" autoComplete="off" className="mono" />
+            </Field>
+            <label className="row small" style={{ gap: 6 }}>
+              <input type="checkbox" checked={f.caseSensitive} onChange={(e) => set("caseSensitive", e.target.checked)} />
+              Case sensitive <span className="envoy-name">match.case_sensitive · default true</span>
+            </label>
+            {err.case && <span className="field-error">{err.case}</span>}
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Action</legend>
+          <div className="stack">
+            <div className="segmented" role="radiogroup" aria-label="Action">
+              <label>
+                <input type="radio" name="action" value="route" checked={f.action === "route"} onChange={() => set("action", "route")} />
+                Forward to cluster
+              </label>
+              <label>
+                <input type="radio" name="action" value="direct_response" checked={f.action === "direct_response"} onChange={() => set("action", "direct_response")} />
+                Direct response
+              </label>
+            </div>
+            {err.action && <span className="field-error" role="alert">{err.action}</span>}
+            {f.action === "route" ? (
+              <div className="form-grid">
+                <Field label="Target cluster" envoy="route.cluster" error={err.cluster}
+                  hint={clusters.length === 0 ? <>No clusters yet. <Link href="/clusters">Add a cluster</Link> first.</> : undefined}>
+                  <select value={f.cluster} onChange={(e) => set("cluster", e.target.value)}>
+                    <option value="">Choose a cluster…</option>
+                    {clusters.map((c) => (
+                      <option key={c} value={c}>
+                        {c}
+                      </option>
+                    ))}
+                    {f.cluster && !clusters.includes(f.cluster) && <option value={f.cluster}>{f.cluster} (missing)</option>}
+                  </select>
+                </Field>
+                <Field label="Timeout" envoy="route.timeout" hint="Whole request, upstream included." error={err.timeout}>
+                  <input type="text" value={f.timeout} onChange={(e) => set("timeout", e.target.value)} placeholder="15s" autoComplete="off" className="mono" />
+                </Field>
+              </div>
+            ) : (
+              <div className="form-grid">
+                <Field label="Status" envoy="direct_response.status" error={err.status}>
+                  <input type="text" inputMode="numeric" value={f.status} onChange={(e) => set("status", e.target.value)} placeholder="200" autoComplete="off" />
+                </Field>
+                <Field label="Body" envoy="direct_response.body.inline_string" error={err.body} className="full">
+                  <textarea rows={3} value={f.body} onChange={(e) => set("body", e.target.value)} placeholder="(empty)" className="mono" />
+                </Field>
+              </div>
+            )}
+          </div>
+        </fieldset>
+        <ErrorSummary errors={rest} title="The server refused the route" />
+        {failure && (
+          <div className="alert" role="alert">
+            {failure}
+          </div>
+        )}
+      </form>
+    </Panel>
+  );
+}

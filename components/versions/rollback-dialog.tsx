@@ -1,0 +1,77 @@
+"use client";
+// Roll back: show what changes (live → target) first, then publish the old snapshot as a new version.
+import { useState } from "react";
+import { errorMessage } from "@/components/queries/api-client";
+import type { Version } from "@/components/queries/types";
+import { useRollbackMutation } from "@/components/queries/use-rollback-mutation";
+import { RolloutStatus } from "@/components/frame/rollout-status";
+import { Panel } from "@/components/ui/panel";
+import { VersionDiffPanel } from "./version-diff-panel";
+
+export function RollbackDialog({ target, live, onClose }: { target: Version; live: Version | null; onClose: () => void }) {
+  const rollback = useRollbackMutation();
+  const [done, setDone] = useState<{ id: string; number: number | null; at: number } | null>(null);
+
+  const confirm = () => {
+    const at = Date.now();
+    rollback.mutate(
+      { id: target.id },
+      {
+        onSuccess: (v) => {
+          const version = (v?.version as Record<string, unknown> | undefined) ?? v ?? {};
+          setDone({ id: String(version.id ?? ""), number: typeof version.number === "number" ? version.number : null, at });
+        },
+      },
+    );
+  };
+
+  return (
+    <Panel
+      variant="dialog"
+      title={done ? "Rolled back" : `Roll back to v${target.number}?`}
+      onClose={onClose}
+      footer={
+        done ? (
+          <button type="button" className="btn" onClick={onClose}>
+            Close
+          </button>
+        ) : (
+          <>
+            <button type="button" className="btn" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="button" className="btn danger solid" disabled={rollback.isPending} onClick={confirm}>
+              {rollback.isPending ? "Rolling back…" : `Roll back to v${target.number}`}
+            </button>
+          </>
+        )
+      }
+    >
+      {done ? (
+        <>
+          <div className="alert info" role="status">
+            {done.number !== null ? `v${done.number}` : "A new version"} now runs the configuration of v{target.number}. The draft was reset to it.
+          </div>
+          <RolloutStatus versionId={done.id} number={done.number} since={done.at} />
+        </>
+      ) : (
+        <>
+          <p style={{ margin: 0 }}>
+            This publishes the configuration of <strong>v{target.number}</strong> ({target.message || "no message"}) as a new version and resets the
+            draft to it. Unpublished draft changes are discarded. What changes{live ? ` from the live v${live.number}` : ""}:
+          </p>
+          {live ? (
+            <VersionDiffPanel from={live.id} to={target.id} label={`Diff from v${live.number} to v${target.number}`} />
+          ) : (
+            <p className="muted">No live version to compare with.</p>
+          )}
+          {rollback.isError && (
+            <div className="alert" role="alert">
+              Rollback failed: {errorMessage(rollback.error)}
+            </div>
+          )}
+        </>
+      )}
+    </Panel>
+  );
+}

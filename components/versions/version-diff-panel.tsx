@@ -1,0 +1,20 @@
+"use client";
+import { useVersionDiffQuery } from "@/components/queries/use-version-diff-query";
+import { DiffView } from "@/components/ui/diff-view";
+import { ErrorState } from "@/components/ui/error-state";
+import { Skeleton } from "@/components/ui/skeleton";
+
+/** Diff of two versions' snapshots, `from` → `to`. */
+export function VersionDiffPanel({ from, to, label }: { from: string; to: string; label: string }) {
+  const diff = useVersionDiffQuery(from, to);
+  if (diff.isPending)
+    return (
+      <div className="stack" role="status" aria-label="Loading diff">
+        <Skeleton width="50%" />
+        <Skeleton />
+        <Skeleton width="80%" />
+      </div>
+    );
+  if (diff.isError) return <ErrorState what="the diff" error={diff.error} onRetry={() => diff.refetch()} />;
+  return <DiffView text={diff.data ?? ""} label={label} />;
+}

@@ -1,0 +1,74 @@
+"use client";
+import type { Version } from "@/components/queries/types";
+import { StatusChip } from "@/components/ui/status-chip";
+import { dateTime, timeAgo } from "@/components/ui/format";
+
+interface Props {
+  versions: Version[];
+  selected: string[];
+  onToggle: (id: string) => void;
+  onRollback: (v: Version) => void;
+  nodesOn: (id: string) => number;
+}
+
+export function VersionTimeline({ versions, selected, onToggle, onRollback, nodesOn }: Props) {
+  const byId = new Map(versions.map((v) => [v.id, v]));
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th style={{ width: 40 }}>
+              <span className="sr-only">Compare</span>
+            </th>
+            <th>Version</th>
+            <th>Message</th>
+            <th>Author</th>
+            <th>Published</th>
+            <th className="num">Nodes</th>
+            <th className="actions">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {versions.map((v) => {
+            const rollbackOf = v.rollbackOfId ? byId.get(v.rollbackOfId) : undefined;
+            return (
+              <tr key={v.id} data-testid="version-row">
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`Select v${v.number} to compare`}
+                    checked={selected.includes(v.id)}
+                    onChange={() => onToggle(v.id)}
+                  />
+                </td>
+                <td>
+                  <div className="row">
+                    <strong>v{v.number}</strong>
+                    {v.live && <StatusChip tone="green">live</StatusChip>}
+                    {v.rollbackOfId && <span className="badge">rollback of {rollbackOf ? `v${rollbackOf.number}` : "older version"}</span>}
+                  </div>
+                </td>
+                <td>{v.message || <span className="muted">—</span>}</td>
+                <td className="small">{v.author}</td>
+                <td className="small" title={dateTime(v.createdAt)}>
+                  {timeAgo(v.createdAt)}
+                </td>
+                <td className="num">{nodesOn(v.id) || <span className="muted">0</span>}</td>
+                <td className="actions">
+                  {!v.live && (
+                    <button type="button" className="btn small" onClick={() => onRollback(v)} aria-label={`Roll back to v${v.number}`}>
+                      Roll back to this version
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+"use client";
+import { useState } from "react";
+import type { Version } from "@/components/queries/types";
+import { useDraftStatusQuery } from "@/components/queries/use-draft-status-query";
+import { useNodesQuery } from "@/components/queries/use-nodes-query";
+import { useVersionsQuery } from "@/components/queries/use-versions-query";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorState } from "@/components/ui/error-state";
+import { TableSkeleton } from "@/components/ui/skeleton";
+import { RollbackDialog } from "./rollback-dialog";
+import { VersionDiffPanel } from "./version-diff-panel";
+import { VersionTimeline } from "./version-timeline";
+
+export function VersionsPage() {
+  const status = useDraftStatusQuery();
+  const liveId = status.data?.live?.id ?? null;
+  const versions = useVersionsQuery(liveId);
+  const nodes = useNodesQuery(liveId);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [rollingBack, setRollingBack] = useState<Version | null>(null);
+  const list = versions.data ?? [];
+  const live = list.find((v) => v.live) ?? null;
+
+  const toggle = (id: string) =>
+    setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id].slice(-2)));
+  const pair = selected
+    .map((id) => list.find((v) => v.id === id))
+    .filter((v): v is Version => Boolean(v))
+    .sort((a, b) => a.number - b.number);
+  const nodesOn = (id: string) => (nodes.data ?? []).filter((n) => n.connected && n.appliedVersionId === id).length;
+
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Versions</h1>
+          <p>Every published configuration, newest first. Select two to compare; roll back to any of them.</p>
+        </div>
+      </div>
+      {versions.isPending ? (
+        <TableSkeleton label="Loading versions" />
+      ) : versions.isError ? (
+        <ErrorState what="versions" error={versions.error} onRetry={() => versions.refetch()} />
+      ) : list.length === 0 ? (
+        <EmptyState title="Nothing published yet">
+          Each publish creates an immutable, numbered version you can compare and roll back to. Use “Review &amp; publish” above.
+        </EmptyState>
+      ) : (
+        <div className="stack" style={{ gap: 16 }}>
+          <VersionTimeline versions={list} selected={selected} onToggle={toggle} onRollback={setRollingBack} nodesOn={nodesOn} />
+          <section className="card" aria-label="Compare versions">
+            {pair.length === 2 ? (
+              <>
+                <div className="row" style={{ marginBottom: 10 }}>
+                  <h2 style={{ margin: 0 }}>
+                    v{pair[0].number} → v{pair[1].number}
+                  </h2>
+                  <span className="spacer" />
+                  <button type="button" className="btn small" onClick={() => setSelected([])}>
+                    Clear selection
+                  </button>
+                </div>
+                <VersionDiffPanel from={pair[0].id} to={pair[1].id} label={`Diff from v${pair[0].number} to v${pair[1].number}`} />
+              </>
+            ) : (
+              <p className="muted" style={{ margin: 0 }}>
+                {pair.length === 1 ? `v${pair[0].number} selected: select one more version to compare.` : "Select two versions to see what changed between them."}
+              </p>
+            )}
+          </section>
+        </div>
+      )}
+      {rollingBack && <RollbackDialog target={rollingBack} live={live} onClose={() => setRollingBack(null)} />}
+    </>
+  );
+}
