@@ -122,7 +122,8 @@ export const FilterChain = z.strictObject({
 export const Listener = z.strictObject({
   name: z.string().min(1),
   address: Address,
-  filter_chains: z.array(FilterChain).min(1),
+  // without filter_chain_match (not supported) Envoy refuses several chains, so one is the only valid count
+  filter_chains: z.array(FilterChain).min(1).max(1, "only one filter chain is supported (filter_chain_match is not)"),
 });
 
 // ---------------------------------------------------------------- clusters

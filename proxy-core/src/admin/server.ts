@@ -1,0 +1,204 @@
+// Admin listener (Envoy's /ready, /stats, /stats/prometheus, /config_dump, /clusters, /server_info).
+// Binds 127.0.0.1 by default. Mutating endpoints answer 400 to GET, as Envoy's do.
+import http from "node:http";
+import os from "node:os";
+import type { ProxyServer } from "../server";
+import { renderJson, renderPrometheus, renderText } from "../stats/render";
+import { DEFAULT_LIMITS } from "../upstream/resource-manager";
+import { PROXY_CORE_VERSION } from "../version";
+
+export interface AdminOptions {
+  host?: string;
+  port: number;
+  nodeId?: string;
+  /** for /server_info */
+  commandLine?: string[];
+  /** POST /quitquitquit */
+  onQuit?: () => void;
+}
+
+const TEXT = { "content-type": "text/plain; charset=UTF-8" };
+const JSON_CT = { "content-type": "application/json" };
+
+export class AdminServer {
+  readonly server: http.Server;
+
+  constructor(
+    private readonly proxy: ProxyServer,
+    private readonly opts: AdminOptions,
+  ) {
+    this.server = http.createServer((req, res) => {
+      try {
+        this.#handle(req, res);
+      } catch (err) {
+        res.writeHead(500, TEXT).end(`admin error: ${(err as Error).message}\n`);
+      }
+    });
+    this.server.on("clientError", (_e, socket) => socket.destroy());
+  }
+
+  listen(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.opts.port, this.opts.host ?? "127.0.0.1", () => {
+        this.server.off("error", reject);
+        const a = this.server.address() as { address: string; port: number };
+        resolve(`${a.address}:${a.port}`);
+      });
+    });
+  }
+
+  get port(): number {
+    return (this.server.address() as { port: number }).port;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  #handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://admin");
+    const q = url.searchParams;
+    const mutations: Record<string, () => void> = {
+      "/quitquitquit": () => {
+        res.writeHead(200, TEXT).end("OK\n");
+        this.opts.onQuit?.();
+      },
+      "/reset_counters": () => {
+        for (const c of this.proxy.store.counters.values()) {
+          c.value = 0;
+          c.flushed = 0;
+        }
+        res.writeHead(200, TEXT).end("OK\n");
+      },
+    };
+    if (url.pathname in mutations) {
+      if (req.method !== "POST") return void res.writeHead(400, TEXT).end("This endpoint requires POST\n");
+      return mutations[url.pathname]();
+    }
+    switch (url.pathname) {
+      case "/ready": {
+        const live = this.proxy.state === "LIVE";
+        return void res.writeHead(live ? 200 : 503, TEXT).end(`${this.proxy.state}\n`);
+      }
+      case "/stats": {
+        let filter: RegExp | undefined;
+        try {
+          filter = q.has("filter") ? new RegExp(q.get("filter")!) : undefined;
+        } catch (err) {
+          return void res.writeHead(400, TEXT).end(`Invalid regex: ${(err as Error).message}\n`);
+        }
+        const o = { filter, usedOnly: q.has("usedonly") };
+        if (q.get("format") === "json") return void res.writeHead(200, JSON_CT).end(JSON.stringify(renderJson(this.proxy.store, o)));
+        if (q.get("format") === "prometheus") return void res.writeHead(200, TEXT).end(renderPrometheus(this.proxy.store, o));
+        return void res.writeHead(200, TEXT).end(renderText(this.proxy.store, o));
+      }
+      case "/stats/prometheus":
+        return void res.writeHead(200, TEXT).end(renderPrometheus(this.proxy.store));
+      case "/config_dump":
+        return void res.writeHead(200, JSON_CT).end(JSON.stringify(this.#configDump(), null, 2));
+      case "/clusters":
+        return void res.writeHead(200, TEXT).end(this.#clustersText());
+      case "/server_info":
+        return void res.writeHead(200, JSON_CT).end(JSON.stringify(this.#serverInfo(), null, 2));
+      case "/listeners":
+        return void res.writeHead(200, TEXT).end([...this.proxy.listeners.active.values()].map((l) => `${l.config.name}::${l.boundAddress}\n`).join(""));
+      case "/help":
+      case "/":
+        return void res
+          .writeHead(200, TEXT)
+          .end(
+            "admin commands are:\n  /clusters\n  /config_dump\n  /help\n  /listeners\n  /quitquitquit (POST)\n  /ready\n  /reset_counters (POST)\n  /server_info\n  /stats\n  /stats/prometheus\n",
+          );
+      default:
+        return void res.writeHead(404, TEXT).end("invalid path. admin commands are listed at /help\n");
+    }
+  }
+
+  #configDump() {
+    const r = this.proxy.resources;
+    const version = this.proxy.version ?? "";
+    const last = this.proxy.appliedAt?.toISOString();
+    return {
+      version_info: version,
+      configs: [
+        {
+          "@type": "type.googleapis.com/envoy.admin.v3.BootstrapConfigDump",
+          bootstrap: { node: { id: this.opts.nodeId ?? "", user_agent_name: "signalbox-proxy-core", user_agent_version: PROXY_CORE_VERSION } },
+        },
+        {
+          "@type": "type.googleapis.com/envoy.admin.v3.ClustersConfigDump",
+          version_info: version,
+          dynamic_active_clusters: (r?.clusters ?? []).map((c) => ({ version_info: version, cluster: c, last_updated: last })),
+        },
+        {
+          "@type": "type.googleapis.com/envoy.admin.v3.ListenersConfigDump",
+          version_info: version,
+          dynamic_listeners: (r?.listeners ?? []).map((l) => ({ name: l.name, active_state: { version_info: version, listener: l, last_updated: last } })),
+        },
+      ],
+    };
+  }
+
+  #clustersText(): string {
+    const cm = this.proxy.clusterManager;
+    if (!cm) return "";
+    const out: string[] = [];
+    for (const c of cm.clusters.values()) {
+      const n = c.name;
+      out.push(`${n}::observability_name::${n}`);
+      for (const [k, limit] of [
+        ["max_connections", c.resources.connections],
+        ["max_pending_requests", c.resources.pendingRequests],
+        ["max_requests", c.resources.requests],
+        ["max_retries", c.resources.retries],
+      ] as const)
+        out.push(`${n}::default_priority::${k}::${limit.max}`);
+      for (const k of Object.keys(DEFAULT_LIMITS)) out.push(`${n}::high_priority::${k}::${DEFAULT_LIMITS[k as keyof typeof DEFAULT_LIMITS]}`);
+      out.push(`${n}::added_via_api::${this.opts.nodeId !== undefined ? "true" : "false"}`);
+      for (const h of c.hosts) {
+        const p = `${n}::${h.label}`;
+        const s = h.stats;
+        out.push(
+          `${p}::cx_active::${s.cx_active}`,
+          `${p}::cx_connect_fail::${s.cx_connect_fail}`,
+          `${p}::cx_total::${s.cx_total}`,
+          `${p}::rq_active::${s.rq_active}`,
+          `${p}::rq_error::${s.rq_error}`,
+          `${p}::rq_success::${s.rq_success}`,
+          `${p}::rq_timeout::${s.rq_timeout}`,
+          `${p}::rq_total::${s.rq_total}`,
+          `${p}::hostname::${h.address}`,
+          `${p}::health_flags::${h.healthy ? "healthy" : "/failed_active_hc"}`,
+          `${p}::weight::${h.weight}`,
+          `${p}::region::`,
+          `${p}::zone::`,
+          `${p}::sub_zone::`,
+          `${p}::canary::false`,
+          `${p}::priority::0`,
+          `${p}::success_rate::-1`,
+          `${p}::local_origin_success_rate::-1`,
+        );
+      }
+    }
+    return out.join("\n") + (out.length ? "\n" : "");
+  }
+
+  #serverInfo() {
+    const up = Math.floor((Date.now() - this.proxy.startedAt) / 1000);
+    return {
+      version: `signalbox-proxy-core/${PROXY_CORE_VERSION}`,
+      state: this.proxy.state,
+      hot_restart_version: "disabled",
+      command_line_options: { argv: this.opts.commandLine ?? [], concurrency: 1 },
+      node: { id: this.opts.nodeId ?? "", user_agent_name: "signalbox-proxy-core", user_agent_build_version: { version: PROXY_CORE_VERSION } },
+      uptime_current_epoch: `${up}s`,
+      uptime_all_epochs: `${up}s`,
+      config_version: this.proxy.version,
+      hostname: os.hostname(),
+    };
+  }
+}

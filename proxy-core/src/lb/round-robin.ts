@@ -1,0 +1,43 @@
+// ROUND_ROBIN. Equal weights: a plain rotating index (the common case, O(1)). Unequal weights: smooth
+// weighted round robin (nginx's algorithm), which spreads a host's turns evenly like Envoy's EDF schedule.
+import type { Host } from "../upstream/host";
+import type { LoadBalancer } from "./load-balancer";
+
+export class RoundRobinLoadBalancer implements LoadBalancer {
+  #hosts: Host[] = [];
+  #next = 0;
+  #weighted = false;
+  #current: number[] = [];
+  #totalWeight = 0;
+
+  constructor(hosts: readonly Host[]) {
+    this.setHosts(hosts);
+  }
+
+  setHosts(hosts: readonly Host[]) {
+    this.#hosts = hosts.filter((h) => h.healthy);
+    // Envoy randomises the starting host so a fleet of proxies doesn't hit the same upstream first
+    this.#next = this.#hosts.length ? Math.floor(Math.random() * this.#hosts.length) : 0;
+    this.#weighted = this.#hosts.some((h) => h.weight !== this.#hosts[0].weight);
+    this.#current = this.#hosts.map(() => 0);
+    this.#totalWeight = this.#hosts.reduce((s, h) => s + h.weight, 0);
+  }
+
+  chooseHost(): Host | null {
+    const hosts = this.#hosts;
+    const n = hosts.length;
+    if (n === 0) return null;
+    if (!this.#weighted) {
+      const h = hosts[this.#next];
+      this.#next = this.#next + 1 === n ? 0 : this.#next + 1;
+      return h;
+    }
+    let best = 0;
+    for (let i = 0; i < n; i++) {
+      this.#current[i] += hosts[i].weight;
+      if (this.#current[i] > this.#current[best]) best = i;
+    }
+    this.#current[best] -= this.#totalWeight;
+    return hosts[best];
+  }
+}

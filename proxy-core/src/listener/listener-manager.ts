@@ -1,0 +1,73 @@
+// Applies a new set of listeners in two phases, like Envoy's listener manager:
+// prepare() binds every *new* address (keeping sockets of addresses that stay), and fails as a whole
+// on EADDRINUSE; commit() then swaps the connection managers and drains removed listeners.
+import type { Listener as ListenerConfig } from "../config/schema";
+import type { ConnectionManager } from "../http/connection-manager";
+import type { StatsStore } from "../stats/store";
+import { Listener } from "./listener";
+
+export interface ListenerPlan {
+  commit(): void;
+  abort(): Promise<void>;
+}
+
+export class ListenerManager {
+  /** by listener name */
+  readonly active = new Map<string, Listener>();
+
+  constructor(
+    private readonly store: StatsStore,
+    private readonly drainMs: number,
+  ) {}
+
+  async prepare(configs: readonly ListenerConfig[], hcms: readonly ConnectionManager[]): Promise<ListenerPlan> {
+    const byKey = new Map<string, Listener>();
+    for (const l of this.active.values()) byKey.set(`${l.config.name}|${l.key}`, l);
+    // an address that stays keeps its socket; port 0 listeners are matched by name too, since their key is not unique
+    const keep: { listener: Listener; config: ListenerConfig; hcm: ConnectionManager }[] = [];
+    const fresh: Listener[] = [];
+    const used = new Set<Listener>();
+    for (let i = 0; i < configs.length; i++) {
+      const cfg = configs[i];
+      const sa = cfg.address.socket_address;
+      const key = `${sa.address}:${sa.port_value}`;
+      let existing = byKey.get(`${cfg.name}|${key}`);
+      if (!existing && sa.port_value !== 0) existing = [...this.active.values()].find((l) => l.key === key && !used.has(l));
+      if (existing && !used.has(existing)) {
+        used.add(existing);
+        keep.push({ listener: existing, config: cfg, hcm: hcms[i] });
+      } else fresh.push(new Listener(cfg, hcms[i], this.store));
+    }
+    const removed = [...this.active.values()].filter((l) => !used.has(l));
+    try {
+      // like Envoy, new sockets are bound before old ones close; a renamed listener on the same address
+      // was matched above and keeps its socket
+      await Promise.all(fresh.map((l) => l.listen()));
+    } catch (err) {
+      await Promise.all(fresh.map((l) => (l.server.listening ? l.close(0) : Promise.resolve())));
+      const e = err as NodeJS.ErrnoException;
+      const which = fresh.find((l) => !l.server.listening);
+      throw new Error(`listener ${which?.config.name ?? "?"}: cannot bind ${which?.key ?? ""}: ${e.code ?? e.message}`);
+    }
+    return {
+      commit: () => {
+        for (const k of keep) {
+          k.listener.config = k.config;
+          k.listener.hcm = k.hcm;
+        }
+        this.active.clear();
+        for (const k of keep) this.active.set(k.config.name, k.listener);
+        for (const l of fresh) this.active.set(l.config.name, l);
+        for (const l of removed) void l.close(this.drainMs);
+      },
+      abort: async () => {
+        await Promise.all(fresh.map((l) => l.close(0)));
+      },
+    };
+  }
+
+  async closeAll(drainMs: number) {
+    await Promise.all([...this.active.values()].map((l) => l.close(drainMs)));
+    this.active.clear();
+  }
+}

@@ -1,0 +1,130 @@
+// ProxyServer: the worker's runtime. `apply()` builds a complete new runtime from a snapshot
+// (validate → clusters (DNS warming) → connection managers → bind new listeners) and swaps it in at once,
+// or throws with every problem listed and keeps the old one (→ NACK). Applies are serialised.
+import { EventEmitter } from "node:events";
+import { validateResources, formatIssues } from "./config/validate";
+import type { SnapshotResources } from "./config/schema";
+import { ConnectionManager } from "./http/connection-manager";
+import { ListenerManager } from "./listener/listener-manager";
+import { StatsStore, type Counter, type Gauge } from "./stats/store";
+import { ClusterManager } from "./upstream/cluster-manager";
+import { PROXY_CORE_VERSION } from "./version";
+
+export type ServerState = "PRE_INITIALIZING" | "LIVE" | "DRAINING";
+
+export interface ProxyServerOptions {
+  store?: StatsStore;
+  /** how long removed listeners and replaced clusters may finish in-flight requests */
+  drainMs?: number;
+  log?: (msg: string) => void;
+}
+
+interface Runtime {
+  version: string;
+  resources: SnapshotResources;
+  clusters: ClusterManager;
+  appliedAt: Date;
+}
+
+export class ConfigRejectedError extends Error {
+  readonly code = "PROXY_ERR_CONFIG_REJECTED";
+}
+
+export class ProxyServer {
+  readonly store: StatsStore;
+  /** "circuit_breaker" events ({cluster, threshold, max, time}); forwarded to the console by the xDS client */
+  readonly events = new EventEmitter();
+  readonly listeners: ListenerManager;
+  readonly startedAt = Date.now();
+  state: ServerState = "PRE_INITIALIZING";
+  #runtime: Runtime | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+  #drainMs: number;
+  #log: (msg: string) => void;
+  #st: { attempt: Counter; success: Counter; rejected: Counter; live: Gauge; activeClusters: Gauge; activeListeners: Gauge };
+
+  constructor(opts: ProxyServerOptions = {}) {
+    this.store = opts.store ?? new StatsStore();
+    this.#drainMs = opts.drainMs ?? 5000;
+    this.#log = opts.log ?? (() => {});
+    this.listeners = new ListenerManager(this.store, this.#drainMs);
+    const s = this.store;
+    const [maj, min, patch] = PROXY_CORE_VERSION.split(".").map(Number);
+    s.gauge("server.version").set(maj * 10000 + min * 100 + patch);
+    s.gauge("server.concurrency").set(1);
+    this.#st = {
+      attempt: s.counter("control_plane.update_attempt"),
+      success: s.counter("control_plane.update_success"),
+      rejected: s.counter("control_plane.update_rejected"),
+      live: s.gauge("server.live"),
+      activeClusters: s.gauge("cluster_manager.active_clusters"),
+      activeListeners: s.gauge("listener_manager.total_listeners_active"),
+    };
+    this.#st.live.set(0);
+    this.events.on("error", () => {}); // an event listener's failure must never take the worker down
+  }
+
+  get version(): string | null {
+    return this.#runtime?.version ?? null;
+  }
+  get resources(): SnapshotResources | null {
+    return this.#runtime?.resources ?? null;
+  }
+  get appliedAt(): Date | null {
+    return this.#runtime?.appliedAt ?? null;
+  }
+  get clusterManager(): ClusterManager | null {
+    return this.#runtime?.clusters ?? null;
+  }
+
+  /** Applies a snapshot atomically; rejects with ConfigRejectedError (message: one `path: problem` per line). */
+  apply(resources: unknown, version: string): Promise<void> {
+    const run = this.#queue.then(() => this.#apply(resources, version));
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async #apply(input: unknown, version: string) {
+    if (this.state === "DRAINING") throw new ConfigRejectedError("the worker is shutting down");
+    this.#st.attempt.inc();
+    const v = validateResources(input);
+    if (!v.ok) {
+      this.#st.rejected.inc();
+      throw new ConfigRejectedError(formatIssues(v.errors));
+    }
+    const prev = this.#runtime;
+    const clusters = new ClusterManager(v.value.clusters, this.store, this.events, prev?.clusters ?? null, this.#log);
+    const created = prev ? [...clusters.clusters.values()].filter((c) => prev.clusters.get(c.name) !== c) : [...clusters.clusters.values()];
+    let plan;
+    try {
+      await clusters.initialize();
+      const hcms = v.value.listeners.map((l) => new ConnectionManager(l.filter_chains[0].filters[0].typed_config, this.store, clusters));
+      plan = await this.listeners.prepare(v.value.listeners, hcms);
+    } catch (err) {
+      await Promise.all(created.map((c) => c.close()));
+      this.#st.rejected.inc();
+      throw new ConfigRejectedError((err as Error).message);
+    }
+    // ---- commit: nothing below can fail
+    plan.commit();
+    this.#runtime = { version, resources: v.value, clusters, appliedAt: new Date() };
+    this.state = "LIVE";
+    this.#st.live.set(1);
+    this.#st.success.inc();
+    this.#st.activeClusters.set(clusters.clusters.size);
+    this.#st.activeListeners.set(v.value.listeners.length);
+    if (prev) {
+      // replaced clusters finish their in-flight requests, then close their pools
+      for (const c of prev.clusters.retiredBy(clusters)) void c.close();
+    }
+  }
+
+  /** Stop accepting, let in-flight requests finish (up to drainMs), close upstream pools. */
+  async shutdown(drainMs = this.#drainMs): Promise<void> {
+    this.state = "DRAINING";
+    this.#st.live.set(0);
+    await this.#queue;
+    await this.listeners.closeAll(drainMs);
+    await this.#runtime?.clusters.close();
+  }
+}

@@ -1,0 +1,46 @@
+// Builds the clusters of one config. A cluster whose config is unchanged from the previous manager is
+// reused as is (same hosts, same warm keep-alive pools), so a snapshot that only touches routes costs nothing.
+import { EventEmitter } from "node:events";
+import type { Cluster as ClusterConfig } from "../config/schema";
+import type { StatsStore } from "../stats/store";
+import { sanitizeStatName } from "../stats/store";
+import { Cluster } from "./cluster";
+
+export class ClusterManager {
+  readonly clusters = new Map<string, Cluster>();
+  #keys = new Map<string, string>();
+
+  constructor(
+    configs: readonly ClusterConfig[],
+    store: StatsStore,
+    readonly events: EventEmitter,
+    previous: ClusterManager | null,
+    log?: (msg: string) => void,
+  ) {
+    for (const cfg of configs) {
+      const key = JSON.stringify(cfg);
+      const old = previous?.clusters.get(cfg.name);
+      const reuse = old && previous!.#keys.get(cfg.name) === key;
+      this.clusters.set(cfg.name, reuse ? old : new Cluster(cfg, store.scope(`cluster.${sanitizeStatName(cfg.name)}`), events, log));
+      this.#keys.set(cfg.name, key);
+    }
+  }
+
+  get(name: string): Cluster | undefined {
+    return this.clusters.get(name);
+  }
+
+  /** Resolves STRICT_DNS clusters that are new in this manager (warming). */
+  async initialize(): Promise<void> {
+    await Promise.all([...this.clusters.values()].map((c) => c.initialize()));
+  }
+
+  /** Clusters of this manager that `next` does not reuse. */
+  retiredBy(next: ClusterManager): Cluster[] {
+    return [...this.clusters.values()].filter((c) => next.clusters.get(c.name) !== c);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.clusters.values()].map((c) => c.close()));
+  }
+}

@@ -1,0 +1,138 @@
+// The worker side of the console protocol (docs/ARCHITECTURE.md): one WebSocket, hello → snapshots →
+// ack/nack, stats once a second (changed values only), circuit-breaker events. Reconnects with back-off
+// 250 ms doubling to 5 s; a NACKed snapshot leaves the last good config serving.
+import WebSocket from "ws";
+import { PROTOCOL_VERSION, type ConsoleToWorker, type WorkerToConsole } from "../protocol";
+import type { ProxyServer } from "../server";
+import type { CircuitBreakerEvent } from "../upstream/resource-manager";
+
+export interface XdsClientOptions {
+  url: string;
+  nodeId: string;
+  token?: string;
+  /** shown by the console */
+  adminAddress?: string;
+  statsIntervalMs?: number;
+  log?: (msg: string) => void;
+}
+
+const MIN_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 5000;
+
+export class XdsClient {
+  #ws: WebSocket | null = null;
+  #backoff = MIN_BACKOFF_MS;
+  #reconnectTimer: NodeJS.Timeout | null = null;
+  #statsTimer: NodeJS.Timeout | null = null;
+  #stopped = false;
+  #log: (msg: string) => void;
+  #connectedGauge;
+
+  constructor(
+    private readonly proxy: ProxyServer,
+    private readonly opts: XdsClientOptions,
+  ) {
+    this.#log = opts.log ?? (() => {});
+    this.#connectedGauge = proxy.store.gauge("control_plane.connected_state");
+    this.#connectedGauge.set(0);
+    proxy.events.on("circuit_breaker", this.#onCircuitBreaker);
+  }
+
+  start() {
+    this.#stopped = false;
+    this.#connect();
+    this.#statsTimer = setInterval(() => this.#sendStats(), this.opts.statsIntervalMs ?? 1000);
+    this.#statsTimer.unref();
+  }
+
+  async stop() {
+    this.#stopped = true;
+    this.proxy.events.off("circuit_breaker", this.#onCircuitBreaker);
+    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+    if (this.#statsTimer) clearInterval(this.#statsTimer);
+    const ws = this.#ws;
+    this.#ws = null;
+    if (ws && ws.readyState !== WebSocket.CLOSED) {
+      await new Promise<void>((resolve) => {
+        ws.once("close", () => resolve());
+        ws.close(1001, "worker stopping");
+        setTimeout(() => {
+          ws.terminate();
+          resolve();
+        }, 1000).unref();
+      });
+    }
+  }
+
+  get connected(): boolean {
+    return this.#ws?.readyState === WebSocket.OPEN;
+  }
+
+  #connect() {
+    if (this.#stopped) return;
+    const headers: Record<string, string> = {};
+    if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
+    const ws = new WebSocket(this.opts.url, { headers, handshakeTimeout: 10_000 });
+    this.#ws = ws;
+    ws.on("open", () => {
+      this.#backoff = MIN_BACKOFF_MS;
+      this.#connectedGauge.set(1);
+      this.#log(`connected to control plane ${this.opts.url}`);
+      // the first stats message after a (re)connect carries every value, not only changes
+      for (const c of this.proxy.store.counters.values()) c.flushed = NaN;
+      for (const g of this.proxy.store.gauges.values()) g.flushed = NaN;
+      this.#send({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: this.opts.nodeId, appliedVersion: this.proxy.version, admin: this.opts.adminAddress });
+    });
+    ws.on("message", (data) => this.#onMessage(String(data)));
+    ws.on("unexpected-response", (_req, res) => {
+      this.#log(`control plane refused the connection: HTTP ${res.statusCode}`);
+    });
+    ws.on("error", (err) => this.#log(`control plane connection error: ${err.message}`));
+    ws.on("close", () => {
+      if (this.#ws === ws) this.#ws = null;
+      this.#connectedGauge.set(0);
+      if (this.#stopped) return;
+      const delay = this.#backoff;
+      this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
+      this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
+      this.#reconnectTimer.unref();
+    });
+  }
+
+  #onMessage(text: string) {
+    let msg: ConsoleToWorker;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      this.#log("ignoring a malformed control-plane message");
+      return;
+    }
+    if (msg?.type !== "snapshot") return;
+    const { version, nonce } = msg;
+    this.proxy.apply(msg.resources, version).then(
+      () => {
+        this.#log(`applied version ${version}`);
+        this.#send({ type: "ack", version, nonce });
+      },
+      (err: Error) => {
+        this.#log(`rejected version ${version}: ${err.message.split("\n").join("; ")}`);
+        this.#send({ type: "nack", version, nonce, error: err.message, appliedVersion: this.proxy.version });
+      },
+    );
+  }
+
+  #sendStats() {
+    if (!this.connected) return;
+    const snap = this.proxy.store.flushChanged();
+    this.#send({ type: "stats", ts: Date.now(), counters: snap.counters, gauges: snap.gauges, histograms: snap.histograms });
+  }
+
+  #onCircuitBreaker = (e: CircuitBreakerEvent) => {
+    this.#send({ type: "event", ts: e.time, kind: "circuit_breaker", cluster: e.cluster, details: { threshold: e.threshold, max: e.max } });
+  };
+
+  #send(msg: WorkerToConsole) {
+    const ws = this.#ws;
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
+  }
+}
