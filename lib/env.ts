@@ -3,7 +3,7 @@
 import path from "node:path";
 
 export function dataDir(): string {
-  return path.resolve(process.env.SIGNALBOX_DATA_DIR ?? path.join(process.cwd(), "data"));
+  return path.resolve(/*turbopackIgnore: true*/ process.env.SIGNALBOX_DATA_DIR ?? path.join(/*turbopackIgnore: true*/ process.cwd(), "data"));
 }
 
 export function databaseUrl(): string {
@@ -14,7 +14,7 @@ export function databaseUrl(): string {
 export function databaseFile(url = databaseUrl()): string | null {
   if (!url.startsWith("file:")) return null;
   const p = url.slice("file:".length).split("?")[0];
-  return p === ":memory:" ? null : path.resolve(p);
+  return p === ":memory:" ? null : path.resolve(/*turbopackIgnore: true*/ p);
 }
 
 export function consolePort(): number {

@@ -1,0 +1,5 @@
+import { withHandler } from "@/lib/http";
+import { listDraftClusters } from "@/lib/config/config-service";
+
+/** Draft clusters: [{name, cluster}] (Envoy Cluster JSON, endpoints and thresholds included). */
+export const GET = withHandler({}, async () => listDraftClusters());

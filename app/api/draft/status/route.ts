@@ -1,0 +1,5 @@
+import { withHandler } from "@/lib/http";
+import { draftStatus } from "@/lib/config/config-service";
+
+/** {live:{id,number,hash}|null, draftHash, changes:[{kind,name,change}], nodes:{total,connected,applied,rejected}} */
+export const GET = withHandler({}, async () => draftStatus());

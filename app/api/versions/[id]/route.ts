@@ -1,0 +1,10 @@
+import { withHandler } from "@/lib/http";
+import { notFound } from "@/lib/errors";
+import { getVersion } from "@/lib/repos/version-repo";
+
+/** One version with its snapshot ({listeners, clusters}). */
+export const GET = withHandler({}, async ({ params }) => {
+  const v = await getVersion(params.id);
+  if (!v) throw notFound(`version ${params.id} not found`);
+  return v;
+});

@@ -1,0 +1,110 @@
+// The one shape of an API route handler:
+//   export const POST = withHandler({ body: Schema }, async ({ body, actor, params }) => service(body, actor));
+// withHandler authenticates (Bearer or session cookie), parses and validates input with zod, turns ApiError
+// into {error:{code,message}} JSON and anything unexpected into a logged 500 with a generic message.
+import { z } from "zod";
+import { ApiError, badRequest, unauthorized } from "./errors";
+import { authenticate } from "./auth";
+
+const MAX_BODY = 5 * 1024 * 1024;
+
+export interface HandlerContext<B, Q> {
+  req: Request;
+  /** who is calling ("admin"); "anonymous" only for handlers declared with auth:false */
+  actor: string;
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+}
+
+type RouteCtx = { params: Promise<Record<string, string | string[] | undefined>> };
+
+export function json(data: unknown, status = 200, headers?: HeadersInit): Response {
+  return new Response(JSON.stringify(data), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+}
+
+export function noContent(headers?: HeadersInit): Response {
+  return new Response(null, { status: 204, headers });
+}
+
+export function errorResponse(err: ApiError): Response {
+  return json({ error: { code: err.code, message: err.message }, ...(err.extra ?? {}) }, err.status);
+}
+
+function zodMessage(error: z.ZodError, where: string): string {
+  return (
+    `invalid ${where}: ` +
+    error.issues
+      .map((i) => `${i.path.length ? i.path.map(String).join(".") + ": " : ""}${i.message}`)
+      .join("; ")
+  );
+}
+
+/** Reads the request body as text, refusing oversized bodies (413). */
+export async function readText(req: Request): Promise<string> {
+  const len = Number(req.headers.get("content-length") ?? 0);
+  if (len > MAX_BODY) throw new ApiError(413, "payload_too_large", `request body exceeds ${MAX_BODY} bytes`);
+  const text = await req.text();
+  if (text.length > MAX_BODY) throw new ApiError(413, "payload_too_large", `request body exceeds ${MAX_BODY} bytes`);
+  return text;
+}
+
+/** Parses a JSON body; malformed JSON is a 400 with the parser's message. */
+export async function readJson(req: Request): Promise<unknown> {
+  const text = await readText(req);
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw badRequest(`malformed JSON body: ${(e as Error).message}`);
+  }
+}
+
+export function withHandler<BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined>(
+  opts: { body?: BS; query?: QS; auth?: boolean },
+  fn: (ctx: HandlerContext<BS extends z.ZodType ? z.infer<BS> : undefined, QS extends z.ZodType ? z.infer<QS> : Record<string, string>>) => Promise<unknown>,
+) {
+  return async (req: Request, routeCtx?: RouteCtx): Promise<Response> => {
+    try {
+      let actor = "anonymous";
+      if (opts.auth !== false) {
+        const who = authenticate(req.headers);
+        if (!who) throw unauthorized();
+        actor = who;
+      }
+      const rawParams = (await routeCtx?.params) ?? {};
+      const params: Record<string, string> = {};
+      for (const [k, v] of Object.entries(rawParams)) if (typeof v === "string") params[k] = v;
+
+      const url = new URL(req.url);
+      const rawQuery = Object.fromEntries(url.searchParams.entries());
+      let query: unknown = rawQuery;
+      if (opts.query) {
+        const r = opts.query.safeParse(rawQuery);
+        if (!r.success) throw badRequest(zodMessage(r.error, "query"));
+        query = r.data;
+      }
+      let body: unknown = undefined;
+      if (opts.body) {
+        const raw = await readJson(req);
+        const r = opts.body.safeParse(raw ?? {});
+        if (!r.success) throw badRequest(zodMessage(r.error, "body"));
+        body = r.data;
+      }
+      const out = await fn({ req, actor, body, query, params } as never);
+      return out instanceof Response ? out : json(out ?? null);
+    } catch (err) {
+      if (err instanceof ApiError) return errorResponse(err);
+      console.error(`[api] ${req.method} ${safePath(req.url)} failed:`, err);
+      return json({ error: { code: "internal", message: "internal server error" } }, 500);
+    }
+  };
+}
+
+function safePath(u: string): string {
+  try {
+    return new URL(u).pathname;
+  } catch {
+    return "?";
+  }
+}

@@ -1,0 +1,44 @@
+// Node: proxy workers known to the console and what they run.
+import { db, type Tx } from "../db";
+
+export interface NodeInfo {
+  id: string;
+  connected: boolean;
+  address: string | null;
+  connectedAt: Date | null;
+  lastSeen: Date;
+  appliedVersionId: string | null;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+}
+
+export async function listNodes(tx: Tx = db()): Promise<NodeInfo[]> {
+  return tx.node.findMany({ orderBy: { id: "asc" } });
+}
+
+export async function markAllDisconnected(tx: Tx = db()): Promise<void> {
+  await tx.node.updateMany({ where: { connected: true }, data: { connected: false } });
+}
+
+export async function nodeConnected(id: string, address: string | null, appliedVersionId: string | null, tx: Tx = db()): Promise<void> {
+  const now = new Date();
+  const data = { connected: true, address, connectedAt: now, lastSeen: now, appliedVersionId };
+  await tx.node.upsert({ where: { id }, create: { id, ...data }, update: data });
+}
+
+export async function nodeDisconnected(id: string, tx: Tx = db()): Promise<void> {
+  await tx.node.updateMany({ where: { id }, data: { connected: false, lastSeen: new Date() } });
+}
+
+export async function nodeApplied(id: string, versionId: string, tx: Tx = db()): Promise<void> {
+  await tx.node.updateMany({ where: { id }, data: { appliedVersionId: versionId, lastError: null, lastErrorAt: null, lastSeen: new Date() } });
+}
+
+export async function nodeRejected(id: string, error: string, appliedVersionId: string | null, tx: Tx = db()): Promise<void> {
+  const now = new Date();
+  await tx.node.updateMany({ where: { id }, data: { lastError: error, lastErrorAt: now, appliedVersionId, lastSeen: now } });
+}
+
+export async function nodeSeen(id: string, tx: Tx = db()): Promise<void> {
+  await tx.node.updateMany({ where: { id }, data: { lastSeen: new Date() } });
+}

@@ -1,0 +1,93 @@
+// Signalbox console: Next.js (pages + /api) and the worker control plane (/ws/worker) on one port,
+// plus the bundled proxy worker as a child process.
+//   npm start  → scripts/ensure-build.ts, then NODE_ENV=production tsx server.ts
+//   npm run dev → tsx server.ts (hot reload)
+import { createServer } from "node:http";
+import next from "next";
+import { migrate } from "./lib/migrate";
+import { consoleHost, consolePort, dataDir, databaseUrl, workerAdminAddress, workerEnabled } from "./lib/env";
+import { ensureAdminToken } from "./lib/auth";
+import { ensureStarterVersion, getLiveVersion } from "./lib/config/config-service";
+import { Hub, WORKER_WS_PATH } from "./lib/control-plane/hub";
+import { setControlPlane } from "./lib/control-plane/registry";
+import { WorkerSupervisor } from "./lib/worker-supervisor";
+import { closeDb } from "./lib/db";
+
+const dev = process.env.NODE_ENV !== "production";
+const port = consolePort();
+const hostname = consoleHost();
+
+const { token, generated } = ensureAdminToken();
+await migrate("deploy", undefined, { log: (m) => console.log(`[db] ${m}`) });
+console.log(`[db] ${databaseUrl()}`);
+
+const starter = await ensureStarterVersion();
+if (starter) console.log(`[config] published the starter version v${starter.number}`);
+
+const hub = new Hub({
+  loadLive: async () => {
+    const v = await getLiveVersion();
+    return v ? { id: v.id, number: v.number, snapshot: v.snapshot } : null;
+  },
+});
+await hub.start();
+setControlPlane(hub);
+
+const server = createServer();
+// httpServer lets Next attach its own upgrade listener (dev HMR); ours only takes /ws/worker
+const app = next({ dev, hostname, port, httpServer: server });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+server.on("request", (req, res) => handle(req, res));
+server.on("upgrade", (req, socket, head) => {
+  const { pathname } = new URL(req.url ?? "/", "http://localhost");
+  if (pathname === WORKER_WS_PATH) hub.handleUpgrade(req, socket, head);
+  // anything else (e.g. /_next/hmr in dev) belongs to Next's own upgrade listener
+});
+
+await new Promise<void>((resolve, reject) => {
+  server.once("error", reject);
+  server.listen(port, hostname, () => resolve());
+});
+const shownHost = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
+const url = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}`;
+console.log(`> Signalbox console ready on ${url} (${dev ? "dev" : "production"}, data ${dataDir()})`);
+if (generated) {
+  console.log(`> Admin token (generated, stored in ${dataDir()}/admin-token; shown once):\n>   ${token}`);
+  console.log(`> Log in at ${url}/login`);
+}
+
+let worker: WorkerSupervisor | null = null;
+if (workerEnabled()) {
+  worker = new WorkerSupervisor({
+    controlPlane: `ws://127.0.0.1:${port}${WORKER_WS_PATH}`,
+    nodeId: "local",
+    adminAddress: workerAdminAddress(),
+    token,
+  });
+  worker.start();
+}
+
+let shuttingDown = false;
+async function shutdown(signal: string) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  console.log(`> ${signal}: stopping`);
+  const force = setTimeout(() => process.exit(0), 8000);
+  force.unref();
+  try {
+    await worker?.stop();
+    setControlPlane(null);
+    await hub.close();
+    server.closeAllConnections?.();
+    await new Promise<void>((r) => server.close(() => r()));
+    await app.close?.();
+    await closeDb();
+  } catch (e) {
+    console.error("shutdown:", e);
+  }
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
