@@ -42,7 +42,9 @@ export class ConnPool {
     private readonly opts: ConnPoolOptions,
   ) {
     this.pool = new Pool(host.origin, {
-      connections: null,
+      // our accounting decides when a connection may open; undici's cap is only a backstop so a
+      // request dispatched while its client is being released queues in undici instead of connecting
+      connections: opts.resources.connections.max || null,
       pipelining: 1,
       connectTimeout: opts.connectTimeoutMs,
       // the router owns request timeouts (route `timeout`); undici's would fire first with other errors
@@ -95,11 +97,12 @@ export class ConnPool {
     this.host.stats.rq_active--;
     this.opts.resources.requests.dec();
     this.opts.stats.g.upstream_rq_active.dec();
-    // deferred: undici fails a request before it emits the matching connectionError/disconnect,
-    // so the connection counts are only right once the current event has finished
+    // deferred to the next turn: undici fails a request before it emits the matching
+    // connectionError/disconnect, and marks a client free again only after this callback returns;
+    // dispatching now would make undici open a connection we did not account for
     if (this.#queue.length > 0 && !this.#drainScheduled) {
       this.#drainScheduled = true;
-      queueMicrotask(this.#scheduledDrain);
+      setImmediate(this.#scheduledDrain);
     }
   }
 

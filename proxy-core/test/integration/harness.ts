@@ -1,0 +1,144 @@
+// Test harness: real upstream servers, config builders, a plain HTTP client (fresh connection per request
+// unless an agent is given) and a ProxyServer + admin on ephemeral ports.
+import http from "node:http";
+import net from "node:net";
+import type { AddressInfo } from "node:net";
+import { HCM_TYPE, type Cluster, type Listener, type Route } from "../../src/config/schema";
+import { ProxyServer } from "../../src/server";
+import { AdminServer } from "../../src/admin/server";
+
+export interface Upstream {
+  port: number;
+  server: http.Server;
+  /** requests seen, in order */
+  seen: http.IncomingMessage[];
+  close(): Promise<void>;
+}
+
+export async function startUpstream(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<Upstream> {
+  const seen: http.IncomingMessage[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push(req);
+    handler(req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    server,
+    seen,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** A port nothing listens on (bound then released). */
+export async function deadPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+export function cluster(name: string, ports: number[], extra: Partial<Cluster> = {}): Cluster {
+  return {
+    name,
+    connect_timeout: "1s",
+    load_assignment: {
+      cluster_name: name,
+      endpoints: [{ lb_endpoints: ports.map((p) => ({ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: p } } } })) }],
+    },
+    ...extra,
+  };
+}
+
+export function listener(name: string, routes: Route[], opts: { port?: number; domains?: string[]; statPrefix?: string } = {}): Listener {
+  return {
+    name,
+    address: { socket_address: { address: "127.0.0.1", port_value: opts.port ?? 0 } },
+    filter_chains: [
+      {
+        filters: [
+          {
+            name: "envoy.filters.network.http_connection_manager",
+            typed_config: {
+              "@type": HCM_TYPE,
+              stat_prefix: opts.statPrefix ?? "ingress_http",
+              route_config: { virtual_hosts: [{ name: "all", domains: opts.domains ?? ["*"], routes }] },
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export function request(port: number, path = "/", opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; agent?: http.Agent } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port, path, method: opts.method ?? "GET", headers: opts.headers, agent: opts.agent ?? false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(opts.body);
+  });
+}
+
+export interface Harness {
+  proxy: ProxyServer;
+  admin: AdminServer;
+  /** port of the first listener */
+  port: number;
+  portOf(name: string): number;
+  stat(name: string): Promise<number | undefined>;
+  close(): Promise<void>;
+}
+
+export async function startProxy(listeners: Listener[], clusters: Cluster[], version = "v1"): Promise<Harness> {
+  const proxy = new ProxyServer({ drainMs: 200 });
+  const admin = new AdminServer(proxy, { port: 0 });
+  await admin.listen();
+  await proxy.apply({ listeners, clusters }, version);
+  const portOf = (name: string) => proxy.listeners.active.get(name)!.port;
+  return {
+    proxy,
+    admin,
+    get port() {
+      return portOf(listeners[0].name);
+    },
+    portOf,
+    stat: (name) => adminStat(admin.port, name),
+    close: async () => {
+      await proxy.shutdown(200);
+      await admin.close();
+    },
+  };
+}
+
+/** Reads one stat through the admin `/stats` text output (the way an operator would). */
+export async function adminStat(adminPort: number, name: string): Promise<number | undefined> {
+  const r = await request(adminPort, `/stats?filter=${encodeURIComponent(`^${name.replace(/\./g, "\\.")}$`)}`);
+  const m = /: (\d+)\s*$/.exec(r.body.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Polls `fn` until it returns true (generous deadline for loaded CI machines). */
+export async function waitFor(fn: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
