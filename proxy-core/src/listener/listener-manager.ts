@@ -21,19 +21,19 @@ export class ListenerManager {
   ) {}
 
   async prepare(configs: readonly ListenerConfig[], hcms: readonly ConnectionManager[]): Promise<ListenerPlan> {
-    const byKey = new Map<string, Listener>();
-    for (const l of this.active.values()) byKey.set(`${l.config.name}|${l.key}`, l);
-    // an address that stays keeps its socket; port 0 listeners are matched by name too, since their key is not unique
+    // an address that stays keeps its socket. A listener configured with port 0 is identified by its
+    // name (the port is not unique) or by the port it actually got
+    const sameAddress = (l: Listener, address: string, port: number) =>
+      l.config.address.socket_address.address === address && (l.config.address.socket_address.port_value === port || (port !== 0 && l.port === port));
     const keep: { listener: Listener; config: ListenerConfig; hcm: ConnectionManager }[] = [];
     const fresh: Listener[] = [];
     const used = new Set<Listener>();
     for (let i = 0; i < configs.length; i++) {
       const cfg = configs[i];
-      const sa = cfg.address.socket_address;
-      const key = `${sa.address}:${sa.port_value}`;
-      let existing = byKey.get(`${cfg.name}|${key}`);
-      if (!existing && sa.port_value !== 0) existing = [...this.active.values()].find((l) => l.key === key && !used.has(l));
-      if (existing && !used.has(existing)) {
+      const { address, port_value } = cfg.address.socket_address;
+      const candidates = [...this.active.values()].filter((l) => !used.has(l) && sameAddress(l, address, port_value));
+      const existing = candidates.find((l) => l.config.name === cfg.name) ?? (port_value !== 0 ? candidates[0] : undefined);
+      if (existing) {
         used.add(existing);
         keep.push({ listener: existing, config: cfg, hcm: hcms[i] });
       } else fresh.push(new Listener(cfg, hcms[i], this.store));

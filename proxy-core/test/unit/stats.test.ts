@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { EventEmitter } from "node:events";
+import { StatsStore } from "../../src/stats/store";
+import { renderJson, renderPrometheus, renderText } from "../../src/stats/render";
+import { HistogramData } from "../../src/stats/histogram";
+import { ResourceManager } from "../../src/upstream/resource-manager";
+import { RoundRobinLoadBalancer } from "../../src/lb/round-robin";
+import { Host } from "../../src/upstream/host";
+
+describe("stats store", () => {
+  it("renders sorted Envoy text, filters by regex, JSON and Prometheus", () => {
+    const s = new StatsStore();
+    s.counter("http.ingress_http.downstream_rq_2xx").add(3);
+    s.counter("cluster.a.upstream_rq_total").inc();
+    s.gauge("cluster.a.upstream_rq_active").set(2);
+    s.histogram("cluster.a.upstream_rq_time").recordMs(5);
+    const text = renderText(s);
+    const lines = text.trim().split("\n");
+    expect(lines.slice(0, 3)).toEqual(["cluster.a.upstream_rq_active: 2", "cluster.a.upstream_rq_total: 1", "http.ingress_http.downstream_rq_2xx: 3"]);
+    expect(lines[3]).toMatch(/^cluster\.a\.upstream_rq_time: P0\(/);
+    expect(renderText(s, { filter: /^http\.ingress_http\.downstream_rq_2xx$/ })).toBe("http.ingress_http.downstream_rq_2xx: 3\n");
+    const json = renderJson(s) as { stats: { name?: string; value?: number }[] };
+    expect(json.stats).toContainEqual({ name: "cluster.a.upstream_rq_total", value: 1 });
+    const prom = renderPrometheus(s);
+    expect(prom).toContain("# TYPE envoy_cluster_a_upstream_rq_total counter\nenvoy_cluster_a_upstream_rq_total 1");
+    expect(prom).toContain("# TYPE envoy_cluster_a_upstream_rq_time histogram");
+    expect(prom).toContain('envoy_cluster_a_upstream_rq_time_bucket{le="+Inf"} 1');
+  });
+
+  it("flushChanged returns only what changed since the last flush", () => {
+    const s = new StatsStore();
+    const c = s.counter("a");
+    const g = s.gauge("b");
+    c.inc();
+    g.set(4);
+    s.histogram("h").recordMs(10);
+    const first = s.flushChanged();
+    expect(first.counters).toEqual({ a: 1 });
+    expect(first.gauges).toEqual({ b: 4 });
+    expect(first.histograms.h.count).toBe(1);
+    expect(s.flushChanged()).toEqual({ counters: {}, gauges: {}, histograms: {} });
+    c.inc();
+    expect(s.flushChanged().counters).toEqual({ a: 2 });
+  });
+
+  it("histogram percentiles are within a bucket of the truth", () => {
+    const h = new HistogramData();
+    for (let i = 1; i <= 1000; i++) h.record(i * 1000); // 1..1000 ms
+    const p = h.percentiles();
+    expect(p.p50).toBeGreaterThan(470);
+    expect(p.p50).toBeLessThan(530);
+    expect(p.p99).toBeGreaterThan(950);
+    expect(p.p999).toBeLessThanOrEqual(1000);
+  });
+});
+
+describe("resource manager", () => {
+  it("uses Envoy defaults, opens at capacity and emits one event per trip", () => {
+    const s = new StatsStore();
+    const events = new EventEmitter();
+    const seen: unknown[] = [];
+    events.on("circuit_breaker", (e) => seen.push(e));
+    const rm = new ResourceManager("c", [{ max_pending_requests: 2 }], s.scope("cluster.c"), events);
+    expect(rm.connections.max).toBe(1024);
+    expect(rm.requests.max).toBe(1024);
+    expect(rm.retries.max).toBe(3);
+    rm.pendingRequests.inc();
+    expect(rm.pendingRequests.canCreate()).toBe(true);
+    rm.pendingRequests.inc();
+    expect(rm.pendingRequests.canCreate()).toBe(false);
+    expect(s.gauge("cluster.c.circuit_breakers.default.rq_pending_open").value).toBe(1);
+    rm.pendingRequests.dec();
+    expect(s.gauge("cluster.c.circuit_breakers.default.rq_pending_open").value).toBe(0);
+    expect(seen).toEqual([expect.objectContaining({ cluster: "c", threshold: "max_pending_requests", max: 2 })]);
+  });
+});
+
+describe("round robin", () => {
+  it("cycles equal-weight hosts and honours load_balancing_weight", () => {
+    const a = new Host("10.0.0.1", 80, 1);
+    const b = new Host("10.0.0.2", 80, 1);
+    const lb = new RoundRobinLoadBalancer([a, b]);
+    const picks = Array.from({ length: 6 }, () => lb.chooseHost());
+    expect(picks.filter((h) => h === a).length).toBe(3);
+    expect(picks[0]).not.toBe(picks[1]);
+    const w = new RoundRobinLoadBalancer([new Host("10.0.0.1", 80, 3), new Host("10.0.0.2", 80, 1)]);
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 8; i++) {
+      const h = w.chooseHost()!;
+      counts.set(h.address, (counts.get(h.address) ?? 0) + 1);
+    }
+    expect(counts.get("10.0.0.1")).toBe(6);
+    expect(new RoundRobinLoadBalancer([]).chooseHost()).toBeNull();
+  });
+});
