@@ -61,7 +61,7 @@ export class WorkerSupervisor {
   }
 
   /** SIGTERM the child by PID, SIGKILL after `graceMs`. */
-  async stop(graceMs = 3000): Promise<void> {
+  async stop(graceMs = 6000): Promise<void> {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     const child = this.child;

@@ -1,0 +1,167 @@
+// config-service against a real, freshly migrated SQLite file.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { migrate } from "../migrate";
+import { closeDb } from "../db";
+import { setControlPlane, type ControlPlane } from "../control-plane/registry";
+import {
+  createDraftRoute, deleteDraftCluster, diffVersions, draftStatus, ensureStarterVersion, getDraftDocument, listDraftRoutes,
+  moveDraftRoute, publish, putDraftCluster, replaceDraft, rollback, updateDraftRoute,
+} from "./config-service";
+import { listVersions, getVersion } from "../repos/version-repo";
+import { listAudit } from "../repos/audit-repo";
+import { InvalidConfigError } from "../errors";
+import { bootstrap, cluster, listener, prefixRoute } from "./test-fixtures";
+import { STARTER_BODY } from "./starter";
+
+let dir: string;
+const pushed: { id: string; number: number }[] = [];
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "signalbox-unit-"));
+  process.env.SIGNALBOX_DATA_DIR = dir;
+  process.env.DATABASE_URL = "file:" + path.join(dir, "test.db");
+  process.env.SIGNALBOX_STARTER_LISTENER = "127.0.0.1:18999";
+  await migrate("deploy", undefined, { log: () => {} });
+  const fake: ControlPlane = {
+    pushLive: (v) => pushed.push({ id: v.id, number: v.number }),
+    liveStats: () => [],
+    recentEvents: () => [],
+    connectedNodes: () => [],
+  };
+  setControlPlane(fake);
+});
+
+afterAll(async () => {
+  setControlPlane(null);
+  await closeDb();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  pushed.length = 0;
+});
+
+const docA = bootstrap([listener("main", 18001, [prefixRoute("/first", "backend")])], [cluster("backend", [18010, 18011])]);
+const docB = bootstrap([listener("main", 18001, [prefixRoute("/first", "backend"), prefixRoute("/second", "other")])], [cluster("backend", [18010, 18011]), cluster("other", [18012])]);
+
+async function expectInvalid(p: Promise<unknown>) {
+  const e = await p.then(() => null, (x) => x);
+  expect(e).toBeInstanceOf(InvalidConfigError);
+  return (e as InvalidConfigError).errors;
+}
+
+describe("config-service", () => {
+  it("publishes the starter version once on an empty database", async () => {
+    const v = await ensureStarterVersion();
+    expect(v).toMatchObject({ number: 1, author: "system" });
+    expect(JSON.stringify(v!.snapshot)).toContain(STARTER_BODY);
+    expect(v!.snapshot.listeners[0].address.socket_address).toEqual({ address: "127.0.0.1", port_value: 18999 });
+    expect(await ensureStarterVersion()).toBeNull();
+    expect(pushed).toEqual([{ id: v!.id, number: 1 }]);
+  });
+
+  it("replaces the draft with a valid document and stores exactly what was written", async () => {
+    const out = await replaceDraft({ ...docA, admin: { address: { socket_address: { address: "127.0.0.1", port_value: 9901 } } } }, "alice");
+    expect(out).toStrictEqual(docA);
+    expect(await getDraftDocument()).toStrictEqual(docA);
+  });
+
+  it("refuses an invalid document, names every problem, and leaves the draft unchanged", async () => {
+    const before = await getDraftDocument();
+    const bad = structuredClone(docB) as any;
+    bad.static_resources.clusters.pop(); // "other" is now unknown
+    bad.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value = 70000;
+    bad.static_resources.clusters[0].lb_policy = "MAGLEV";
+    bad.static_resources.clusters[0].bogus = true;
+    const errors = await expectInvalid(replaceDraft(bad, "alice"));
+    const paths = errors.map((e) => e.path);
+    expect(paths).toContain("static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[1].route.cluster");
+    expect(errors.find((e) => e.message.includes('unknown cluster "other"'))).toBeTruthy();
+    expect(paths).toContain("static_resources.clusters[0].lb_policy");
+    expect(paths).toContain("static_resources.clusters[0].bogus");
+    expect(paths).toContain("static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value");
+    expect(await getDraftDocument()).toStrictEqual(before);
+  });
+
+  it("refuses duplicate virtual host names (Envoy does too)", async () => {
+    const bad = structuredClone(docA) as any;
+    const vhs = bad.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts;
+    vhs.push({ ...vhs[0], domains: ["x.example"] });
+    const errors = await expectInvalid(replaceDraft(bad, "alice"));
+    expect(errors[0].message).toMatch(/duplicate virtual host name/);
+  });
+
+  it("publishes numbered versions, makes them live and pushes them", async () => {
+    const v2 = await publish("first", "alice");
+    expect(v2).toMatchObject({ number: 2, author: "alice", message: "first" });
+    expect(v2.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(pushed).toEqual([{ id: v2.id, number: 2 }]);
+    await replaceDraft(docB, "bob");
+    const v3 = await publish("second", "bob");
+    expect(v3.number).toBe(3);
+    expect(v3.parentId).toBe(v2.id);
+    expect((await listVersions()).map((v) => v.number)).toEqual([3, 2, 1]);
+    const status = await draftStatus();
+    expect(status.live).toEqual({ id: v3.id, number: 3, hash: v3.hash });
+    expect(status.draftHash).toBe(v3.hash);
+    expect(status.changes).toEqual([]);
+  });
+
+  it("diffs two versions per resource and as unified text", async () => {
+    const [v3, v2] = await listVersions();
+    const d = await diffVersions(v2.id, v3.id);
+    expect(d.from.number).toBe(2);
+    expect(d.to.number).toBe(3);
+    expect(d.identical).toBe(false);
+    expect(d.changes).toEqual([
+      { kind: "listener", name: "main", change: "changed" },
+      { kind: "cluster", name: "other", change: "added" },
+    ]);
+    expect(d.unified).toContain("--- v2");
+    expect(d.unified).toContain("+++ v3");
+    expect(d.unified).toMatch(/^\+.*prefix: \/second/m);
+    const back = await diffVersions(v3.id, v2.id);
+    expect(back.changes).toContainEqual({ kind: "cluster", name: "other", change: "removed" });
+  });
+
+  it("rolls back: a new version with the old snapshot, live, draft reset, audited", async () => {
+    const [v3, v2] = await listVersions();
+    const v4 = await rollback(v2.id, "carol");
+    expect(v4).toMatchObject({ number: 4, hash: v2.hash, rollbackOfId: v2.id, parentId: v3.id, message: "Rollback to v2", author: "carol" });
+    expect((await getVersion(v4.id))!.snapshot).toStrictEqual((await getVersion(v2.id))!.snapshot);
+    expect(await getDraftDocument()).toStrictEqual(docA);
+    expect(pushed).toEqual([{ id: v4.id, number: 4 }]);
+    const audit = await listAudit();
+    expect(audit[0]).toMatchObject({ actor: "carol", action: "version.rollback", target: v4.id });
+    expect(audit[0].details).toMatchObject({ rollbackOf: v2.id, number: 4 });
+    const actions = audit.map((a) => `${a.actor}:${a.action}`);
+    expect(actions).toContain("alice:version.publish");
+    expect(actions).toContain("bob:draft.replace");
+    expect(actions).toContain("system:version.publish");
+  });
+
+  it("edits routes: create, update, move; per-resource errors are relative", async () => {
+    const created = await createDraftRoute({ route: { match: { prefix: "/new" }, direct_response: { status: 204 } } }, "dave");
+    expect(created).toMatchObject({ listener: "main", virtualHost: "default", position: 1 });
+    const errors = await expectInvalid(updateDraftRoute(created.id, { match: { prefix: "/new" }, route: { cluster: "ghost" } }, "dave"));
+    expect(errors).toEqual([{ path: "route.cluster", message: 'unknown cluster "ghost"' }]);
+    const moved = await moveDraftRoute(created.id, "up", "dave");
+    expect(moved.position).toBe(0);
+    expect((await listDraftRoutes()).map((r) => r.route.match.prefix)).toEqual(["/new", "/first"]);
+    const updated = await updateDraftRoute(created.id, { match: { prefix: "/new2" }, route: { cluster: "backend" } }, "dave");
+    expect(updated.id).toBe(created.id);
+  });
+
+  it("edits clusters: rename follows routes; deleting a referenced cluster is refused", async () => {
+    const { created, item } = await putDraftCluster("backend", cluster("renamed", [18010]), "erin");
+    expect(created).toBe(false);
+    expect(item.name).toBe("renamed");
+    expect((await listDraftRoutes()).every((r) => !r.route.route || r.route.route.cluster === "renamed")).toBe(true);
+    const errors = await expectInvalid(deleteDraftCluster("renamed", "erin"));
+    expect(errors[0].message).toBe('unknown cluster "renamed"');
+    expect(errors[0].path).toMatch(/^static_resources\.listeners\[0\]/);
+  });
+});
