@@ -41,6 +41,23 @@ describe("forwarding", () => {
     expect(await h.stat("cluster.svc.membership_total")).toBe(2);
   });
 
+  it("STRICT_DNS resolves endpoint names into hosts", async () => {
+    const u = await upstream("dns");
+    const h = await proxy(
+      [listener("l", [{ match: { prefix: "/" }, route: { cluster: "svc" } }])],
+      [
+        {
+          name: "svc",
+          type: "STRICT_DNS",
+          dns_lookup_family: "V4_ONLY",
+          load_assignment: { cluster_name: "svc", endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "localhost", port_value: u.port } } } }] }] },
+        },
+      ],
+    );
+    expect((await request(h.port, "/x")).body).toBe("dns /x");
+    expect(await h.stat("cluster.svc.membership_total")).toBeGreaterThanOrEqual(1);
+  });
+
   it("adds x-request-id, x-forwarded-for and x-forwarded-proto, drops hop-by-hop headers", async () => {
     const u = await upstream("u", (req, res) => res.end(JSON.stringify(req.headers)));
     const h = await proxy([listener("l", [{ match: { prefix: "/" }, route: { cluster: "svc" } }])], [cluster("svc", [u.port])]);
