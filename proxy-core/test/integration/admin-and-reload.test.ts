@@ -9,7 +9,7 @@ import { Listener } from "../../src/listener/listener";
 import { ClusterManager } from "../../src/upstream/cluster-manager";
 import { StatsStore } from "../../src/stats/store";
 import { EventEmitter } from "node:events";
-import { adminStat, cluster, listener, request, startUpstream } from "./harness";
+import { adminStat, cluster, listener, request, startUpstream, waitFor } from "./harness";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -92,7 +92,7 @@ describe("config swaps", () => {
 
     // invalid: refused with field paths, v2 keeps serving
     await expect(
-      proxy.apply({ listeners: [listener("main", [{ match: { prefix: "/" }, route: { cluster: "b" } }], { port })], clusters: [cluster("b", [b.port], { lb_policy: "MAGLEV" })] }, "v3"),
+      proxy.apply({ listeners: [listener("main", [{ match: { prefix: "/" }, route: { cluster: "b" } }], { port })], clusters: [cluster("b", [b.port], { lb_policy: "MAGLEV" as "ROUND_ROBIN" })] }, "v3"),
     ).rejects.toThrow(/clusters\[0\]\.lb_policy: MAGLEV is not supported/);
     expect(proxy.version).toBe("v2");
     expect((await request(port, "/")).body).toBe("B");
@@ -122,17 +122,17 @@ describe("config swaps", () => {
 
   it("in-flight requests finish on the old config during a swap", async () => {
     const { proxy } = await proxyWithAdmin();
-    let release: (() => void) | null = null;
-    const a = await startUpstream((_q, s) => (release = () => s.end("old")));
+    const held: (() => void)[] = [];
+    const a = await startUpstream((_q, s) => held.push(() => s.end("old")));
     const b = await startUpstream((_q, s) => s.end("new"));
     cleanups.push(() => a.close(), () => b.close());
     await proxy.apply({ listeners: [listener("main", [{ match: { prefix: "/" }, route: { cluster: "a" } }])], clusters: [cluster("a", [a.port])] }, "v1");
     const port = proxy.listeners.active.get("main")!.port;
     const inflight = request(port, "/");
-    while (!release) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => held.length === 1, "the request at the old upstream");
     await proxy.apply({ listeners: [listener("main", [{ match: { prefix: "/" }, route: { cluster: "b" } }], { port })], clusters: [cluster("b", [b.port])] }, "v2");
     expect((await request(port, "/")).body).toBe("new");
-    release!();
+    held.shift()!();
     expect((await inflight).body).toBe("old");
   });
 });
