@@ -74,7 +74,7 @@ async function shutdown(signal: string) {
   if (shuttingDown) return;
   shuttingDown = true;
   console.log(`> ${signal}: stopping`);
-  const force = setTimeout(() => process.exit(0), 8000);
+  const force = setTimeout(() => process.exit(0), 10_000);
   force.unref();
   try {
     await worker?.stop();
