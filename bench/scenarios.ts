@@ -136,11 +136,11 @@ async function swap(seconds: number) {
     const b = signalboxBootstrap({ routes: 10 + (i % 5), endpoints: i % 2 ? [PORTS.upstreamA] : [PORTS.upstreamB] });
     return { listeners: b.static_resources.listeners, clusters: b.static_resources.clusters };
   };
-  let socket: WebSocket | null = null;
+  const conn: { socket: WebSocket | null } = { socket: null };
   const acks = new Map<string, () => void>();
   let acked = 0;
   wss.on("connection", (ws) => {
-    socket = ws;
+    conn.socket = ws;
     ws.on("message", (data) => {
       const m = JSON.parse(String(data));
       if (m.type === "hello") ws.send(JSON.stringify({ type: "snapshot", version: "v0", number: 0, nonce: "n0", resources: resources(0) }));
@@ -154,10 +154,10 @@ async function swap(seconds: number) {
     const load = runWrk({ url: `http://127.0.0.1:${PORTS.signalbox}/bench`, connections: 50, seconds: Math.max(seconds, 8), core: LOAD_CORE });
     await sleep(1000);
     const t0 = performance.now();
-    for (let i = 1; i <= VERSIONS && socket; i++) {
+    for (let i = 1; i <= VERSIONS && conn.socket; i++) {
       const nonce = `n${i}`;
       const done = new Promise<void>((resolve) => acks.set(nonce, resolve));
-      socket!.send(JSON.stringify({ type: "snapshot", version: `v${i}`, number: i, nonce, resources: resources(i) }));
+      conn.socket.send(JSON.stringify({ type: "snapshot", version: `v${i}`, number: i, nonce, resources: resources(i) }));
       await Promise.race([done, sleep(5000)]);
     }
     const swapSeconds = (performance.now() - t0) / 1000;

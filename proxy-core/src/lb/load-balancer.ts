@@ -3,10 +3,20 @@
 import type { Host } from "../upstream/host";
 import { RoundRobinLoadBalancer } from "./round-robin";
 
+/** Per-request input to host selection (Envoy's LoadBalancerContext). */
+export interface LbContext {
+  /** hash of the route's hash_policy (header, source IP …), for RING_HASH; null when the route has none */
+  hashKey: number | null;
+  /** hosts to avoid (retry_host_predicate previous_hosts); the LB may still return one if nothing else is left */
+  excluded: ReadonlySet<Host> | null;
+}
+
+export const NO_LB_CONTEXT: LbContext = Object.freeze({ hashKey: null, excluded: null });
+
 export interface LoadBalancer {
   /** null when no host is available → 503 `no healthy upstream` */
-  chooseHost(): Host | null;
-  /** called whenever the host set changes (DNS refresh) */
+  chooseHost(ctx: LbContext): Host | null;
+  /** called whenever the host set or host health changes */
   setHosts(hosts: readonly Host[]): void;
 }
 

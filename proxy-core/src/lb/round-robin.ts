@@ -1,7 +1,7 @@
 // ROUND_ROBIN. Equal weights: a plain rotating index (the common case, O(1)). Unequal weights: smooth
 // weighted round robin (nginx's algorithm), which spreads a host's turns evenly like Envoy's EDF schedule.
 import type { Host } from "../upstream/host";
-import type { LoadBalancer } from "./load-balancer";
+import type { LbContext, LoadBalancer } from "./load-balancer";
 
 export class RoundRobinLoadBalancer implements LoadBalancer {
   #hosts: Host[] = [];
@@ -23,7 +23,7 @@ export class RoundRobinLoadBalancer implements LoadBalancer {
     this.#totalWeight = this.#hosts.reduce((s, h) => s + h.weight, 0);
   }
 
-  chooseHost(): Host | null {
+  chooseHost(_ctx: LbContext): Host | null {
     const hosts = this.#hosts;
     const n = hosts.length;
     if (n === 0) return null;

@@ -3,6 +3,7 @@
 import type { Stream } from "../http/stream";
 import { LocalBodies, sendLocalReply } from "./local-reply";
 import { UpstreamRequest } from "./upstream-request";
+import { NO_LB_CONTEXT } from "../lb/load-balancer";
 
 export function routeStream(s: Stream) {
   const hcm = s.hcm;
@@ -22,7 +23,7 @@ export function routeStream(s: Stream) {
     return sendLocalReply(s.res, hcm.serverName, 503, "");
   }
   c.rq_total.inc();
-  const host = cluster.lb.chooseHost();
+  const host = cluster.lb.chooseHost(NO_LB_CONTEXT);
   if (host === null) {
     cluster.stats.c.upstream_cx_none_healthy.inc();
     cluster.stats.chargeResponse(503);

@@ -5,6 +5,7 @@ import { renderJson, renderPrometheus, renderText } from "../../src/stats/render
 import { HistogramData } from "../../src/stats/histogram";
 import { ResourceManager } from "../../src/upstream/resource-manager";
 import { RoundRobinLoadBalancer } from "../../src/lb/round-robin";
+import { NO_LB_CONTEXT } from "../../src/lb/load-balancer";
 import { Host } from "../../src/upstream/host";
 
 describe("stats store", () => {
@@ -80,16 +81,16 @@ describe("round robin", () => {
     const a = new Host("10.0.0.1", 80, 1);
     const b = new Host("10.0.0.2", 80, 1);
     const lb = new RoundRobinLoadBalancer([a, b]);
-    const picks = Array.from({ length: 6 }, () => lb.chooseHost());
+    const picks = Array.from({ length: 6 }, () => lb.chooseHost(NO_LB_CONTEXT));
     expect(picks.filter((h) => h === a).length).toBe(3);
     expect(picks[0]).not.toBe(picks[1]);
     const w = new RoundRobinLoadBalancer([new Host("10.0.0.1", 80, 3), new Host("10.0.0.2", 80, 1)]);
     const counts = new Map<string, number>();
     for (let i = 0; i < 8; i++) {
-      const h = w.chooseHost()!;
+      const h = w.chooseHost(NO_LB_CONTEXT)!;
       counts.set(h.address, (counts.get(h.address) ?? 0) + 1);
     }
     expect(counts.get("10.0.0.1")).toBe(6);
-    expect(new RoundRobinLoadBalancer([]).chooseHost()).toBeNull();
+    expect(new RoundRobinLoadBalancer([]).chooseHost(NO_LB_CONTEXT)).toBeNull();
   });
 });
