@@ -3,15 +3,15 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { HeaderBar } from "@/components/frame/header-bar";
 import { SideNav } from "@/components/frame/side-nav";
+import { getSessionActor } from "@/lib/auth";
 
-const SESSION_COOKIE = "signalbox_session";
+// Every console page is per-request: it depends on the session cookie.
+export const dynamic = "force-dynamic";
 
 // The frame of every console page: left navigation, header with live/draft state, content.
-// Without a session cookie the page would only show 401s, so go to /login first (the API still
-// checks the cookie's validity; an expired one makes the API client redirect).
+// Without a valid session go to /login first (the API client also redirects on a 401).
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const jar = await cookies();
-  if (!jar.get(SESSION_COOKIE)?.value) redirect("/login");
+  if (!getSessionActor(await cookies())) redirect("/login");
   return (
     <div className="frame">
       <SideNav />

@@ -59,7 +59,7 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
           <div className="alert info" role="status">
             Version {published.number !== null ? `v${published.number}` : ""} is live. Nodes apply it now.
           </div>
-          <RolloutStatus versionId={published.id} number={published.number} since={published.at} />
+          <RolloutStatus versionId={published.id} number={published.number} />
         </>
       ) : (
         <>

@@ -4,14 +4,14 @@ import { useNodesQuery } from "@/components/queries/use-nodes-query";
 import type { NodeRow } from "@/components/queries/types";
 import { StatusChip } from "@/components/ui/status-chip";
 
-function stateFor(node: NodeRow, versionId: string, since: number): "applied" | "pending" | "rejected" {
+function stateFor(node: NodeRow, versionId: string): "applied" | "pending" | "rejected" {
   if (node.appliedVersionId === versionId) return "applied";
-  const errAt = node.lastErrorAt ? Date.parse(node.lastErrorAt) : NaN;
-  if (node.lastError && (Number.isNaN(errAt) || errAt >= since - 2000)) return "rejected";
+  // lastError is cleared on every ACK: present means the node refused the newest snapshot it got
+  if (node.lastError) return "rejected";
   return "pending";
 }
 
-export function RolloutStatus({ versionId, number, since }: { versionId: string; number: number | null; since: number }) {
+export function RolloutStatus({ versionId, number }: { versionId: string; number: number | null }) {
   const nodes = useNodesQuery(versionId, { refetchInterval: 1000 });
   const rows = (nodes.data ?? []).filter((n) => n.connected);
   return (
@@ -24,7 +24,7 @@ export function RolloutStatus({ versionId, number, since }: { versionId: string;
       ) : (
         <ul className="stack" style={{ listStyle: "none", padding: 0, margin: 0, gap: 6 }}>
           {rows.map((n) => {
-            const s = stateFor(n, versionId, since);
+            const s = stateFor(n, versionId);
             return (
               <li key={n.id} className="row wrap" data-testid={`rollout-${n.id}`}>
                 <code>{n.id}</code>

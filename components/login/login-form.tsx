@@ -1,5 +1,5 @@
 "use client";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { ApiError, errorMessage } from "@/components/queries/api-client";
 import { useLoginMutation } from "@/components/queries/use-login-mutation";
 import { Field } from "@/components/ui/field";
@@ -8,6 +8,9 @@ export function LoginForm({ next }: { next: string }) {
   const login = useLoginMutation();
   const [token, setToken] = useState("");
   const [error, setError] = useState<string>();
+  // until hydrated, a native submit would put the token in the URL: keep the button disabled
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -37,7 +40,7 @@ export function LoginForm({ next }: { next: string }) {
           <code>data/admin-token</code> (or <code>$SIGNALBOX_DATA_DIR/admin-token</code>). If{" "}
           <code>SIGNALBOX_ADMIN_TOKEN</code> is set, it is that value.
         </p>
-        <form onSubmit={submit} className="stack" noValidate>
+        <form onSubmit={submit} method="post" className="stack" noValidate>
           <Field label="Admin token" error={error}>
             <input
               type="password"
@@ -49,7 +52,7 @@ export function LoginForm({ next }: { next: string }) {
               spellCheck={false}
             />
           </Field>
-          <button type="submit" className="btn primary" disabled={login.isPending}>
+          <button type="submit" className="btn primary" disabled={!hydrated || login.isPending}>
             {login.isPending ? "Signing in…" : "Sign in"}
           </button>
         </form>

@@ -116,9 +116,10 @@ export function toNode(o: Obj, liveId: string | null): NodeRow {
   let state: NodeState = "unknown";
   const explicit = str(o.state) ?? str(o.status);
   if (explicit === "applied" || explicit === "pending" || explicit === "rejected") state = explicit;
+  // the console clears lastError on every ACK, so a present error means the last snapshot was refused
+  else if (lastError) state = "rejected";
   else if (liveId && appliedVersionId === liveId) state = "applied";
-  else if (lastError && liveId && !appliedVersionId) state = "rejected";
-  else if (connected) state = lastError ? "rejected" : "pending";
+  else if (connected) state = "pending";
   return {
     id: str(o.id) ?? str(o.nodeId) ?? "?",
     connected,

@@ -110,7 +110,7 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
               {(["prefix", "path"] as const).map((k) => (
                 <label key={k}>
                   <input type="radio" name="matchKind" value={k} checked={f.matchKind === k} onChange={() => set("matchKind", k)} />
-                  {k === "prefix" ? "Path prefix" : "Exact path"}
+                  {k === "prefix" ? "Prefix match" : "Exact match"}
                 </label>
               ))}
             </div>
@@ -124,7 +124,7 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
             </Field>
             <label className="row small" style={{ gap: 6 }}>
               <input type="checkbox" checked={f.caseSensitive} onChange={(e) => set("caseSensitive", e.target.checked)} />
-              Case sensitive <span className="envoy-name">match.case_sensitive · default true</span>
+              Case sensitive <span className="envoy-name" aria-hidden="true">match.case_sensitive · default true</span>
             </label>
             {err.case && <span className="field-error">{err.case}</span>}
           </div>

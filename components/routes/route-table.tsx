@@ -11,6 +11,8 @@ interface Props {
   moving: boolean;
 }
 
+const truncate = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
+
 function ActionCell({ row }: { row: DraftRouteRow }) {
   const r = row.route;
   if (r.route) return <span>→ <code>{r.route.cluster}</code>{r.route.timeout && <span className="muted small"> · timeout {r.route.timeout}</span>}</span>;
@@ -18,7 +20,7 @@ function ActionCell({ row }: { row: DraftRouteRow }) {
     return (
       <span>
         <span className="badge">{r.direct_response.status}</span>{" "}
-        <span className="muted small">direct response{r.direct_response.body?.inline_string ? `: “${r.direct_response.body.inline_string.slice(0, 40)}”` : ""}</span>
+        <span className="muted small">direct response{r.direct_response.body?.inline_string ? `: “${truncate(r.direct_response.body.inline_string, 60)}”` : ""}</span>
       </span>
     );
   return <span className="muted">—</span>;

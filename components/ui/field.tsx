@@ -4,7 +4,7 @@
 import { cloneElement, isValidElement, useId, type ReactElement, type ReactNode } from "react";
 
 interface FieldProps {
-  label: string;
+  label: ReactNode;
   envoy?: string;
   hint?: ReactNode;
   error?: string;
@@ -22,10 +22,14 @@ export function Field({ label, envoy, hint, error, className, children }: FieldP
     : children;
   return (
     <div className={`field ${className ?? ""}`}>
-      <label className="field-label" htmlFor={id}>
-        {label}
-        {envoy && <span className="envoy-name">{envoy}</span>}
-      </label>
+      <div className="field-label">
+        <label htmlFor={id}>{label}</label>
+        {envoy && (
+          <span className="envoy-name" aria-hidden="true">
+            {envoy}
+          </span>
+        )}
+      </div>
       {control}
       {hint && (
         <span id={hintId} className="field-hint">

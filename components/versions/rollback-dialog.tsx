@@ -52,7 +52,7 @@ export function RollbackDialog({ target, live, onClose }: { target: Version; liv
           <div className="alert info" role="status">
             {done.number !== null ? `v${done.number}` : "A new version"} now runs the configuration of v{target.number}. The draft was reset to it.
           </div>
-          <RolloutStatus versionId={done.id} number={done.number} since={done.at} />
+          <RolloutStatus versionId={done.id} number={done.number} />
         </>
       ) : (
         <>

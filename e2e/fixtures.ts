@@ -1,0 +1,184 @@
+// e2e fixtures: the real console in production mode (with its bundled worker), real upstream servers,
+// and Debian's Chromium driven by playwright-core. Everything started here is stopped by PID.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+export const ROOT = process.env.SIGNALBOX_E2E_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const SCREENSHOTS = path.join(ROOT, "e2e", "screenshots");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
+}
+
+// ---------------------------------------------------------------- upstreams
+
+export interface Upstream {
+  port: number;
+  body: string;
+  hits: number;
+  close(): Promise<void>;
+}
+
+export async function startUpstream(body: string): Promise<Upstream> {
+  const up = { port: 0, body, hits: 0 } as Upstream;
+  const server = http.createServer((req, res) => {
+    up.hits++;
+    req.resume();
+    res.writeHead(200, { "content-type": "text/plain" });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  up.port = (server.address() as net.AddressInfo).port;
+  up.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return up;
+}
+
+// ---------------------------------------------------------------- console
+
+export interface Console {
+  url: string;
+  token: string;
+  listener: string;
+  dataDir: string;
+  pid: number;
+  log: () => string;
+  api<T>(p: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export async function startConsole(): Promise<Console> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "signalbox-e2e-"));
+  const [port, listenerPort, adminPort] = [await freePort(), await freePort(), await freePort()];
+  const token = `e2e-${Math.random().toString(36).slice(2)}`;
+  const listener = `127.0.0.1:${listenerPort}`;
+  let output = "";
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    cwd: ROOT,
+    // own process group, so the console and the worker it spawned can be signalled together by PID
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      SIGNALBOX_DATA_DIR: dataDir,
+      DATABASE_URL: `file:${path.join(dataDir, "signalbox.db")}`,
+      SIGNALBOX_ADMIN_TOKEN: token,
+      SIGNALBOX_STARTER_LISTENER: listener,
+      SIGNALBOX_WORKER_ADMIN: `127.0.0.1:${adminPort}`,
+    },
+  });
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const pid = child.pid!;
+  let exited = false;
+  child.once("exit", () => (exited = true));
+
+  const api = async <T>(p: string): Promise<T> => {
+    const res = await fetch(url + p, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) throw new Error(`${p}: HTTP ${res.status}`);
+    return (await res.json()) as T;
+  };
+  const stop = async () => {
+    if (!exited) {
+      try {
+        process.kill(-pid, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
+      const deadline = Date.now() + 5000;
+      while (!exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    }
+    try {
+      process.kill(-pid, "SIGKILL"); // anything left in the group (the worker)
+    } catch {
+      /* all gone */
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitFor("the console to listen", async () => {
+      if (exited) throw new Error(`console exited:\n${output}`);
+      return (await fetch(url + "/login")).ok;
+    }, 60_000);
+    // the bundled worker connected and runs the starter version
+    await waitFor("the bundled worker to apply the live version", async () => {
+      const s = await api<{ live: { id: string } | null; nodes: { applied: number } }>("/api/draft/status");
+      return s.live && s.nodes.applied >= 1;
+    }, 30_000);
+  } catch (e) {
+    await stop();
+    throw new Error(`${(e as Error).message}\n--- console output ---\n${output}`);
+  }
+  return { url, token, listener, dataDir, pid, log: () => output, api, stop };
+}
+
+// ---------------------------------------------------------------- browser
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+export async function newPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  page.setDefaultTimeout(15_000);
+  return page;
+}
+
+export async function login(page: Page, c: Console, shot = true): Promise<void> {
+  await page.goto(c.url + "/login");
+  await page.getByLabel("Admin token").fill(c.token);
+  if (shot) await screenshot(page, "login");
+  // click waits until the button is enabled, i.e. the form is hydrated
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** One request through the proxy listener; returns status and body. */
+export async function throughProxy(listener: string, p: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(`http://${listener}${p}`, { signal: AbortSignal.timeout(3000) });
+  return { status: res.status, body: await res.text() };
+}
