@@ -164,4 +164,21 @@ describe("config-service", () => {
     expect(errors[0].message).toBe('unknown cluster "renamed"');
     expect(errors[0].path).toMatch(/^static_resources\.listeners\[0\]/);
   });
+
+  it("answers any garbage with InvalidConfigError, never another error", async () => {
+    const before = await getDraftDocument();
+    const garbage: unknown[] = [
+      null, [], "str", 42, {}, { static_resources: null }, { static_resources: { listeners: "x" } },
+      { static_resources: { listeners: [null, 1, "x"] } },
+      { static_resources: { clusters: [{ name: "a", load_assignment: { endpoints: [null, { lb_endpoints: [null] }] } }, { name: "a" }] } },
+      { static_resources: { listeners: [{ filter_chains: [{ filters: [{ typed_config: { route_config: { virtual_hosts: [null, { name: 1, routes: [null, { route: null }, { route: { cluster: "zz" } }] }] } } }] }] }] } },
+      { static_resources: { listeners: [], clusters: [] }, extra: true },
+    ];
+    for (const g of garbage) await expectInvalid(replaceDraft(g, "fuzz"));
+    await expectInvalid(putDraftCluster("weird", { load_assignment: { endpoints: [null, { lb_endpoints: "x" }] }, circuit_breakers: { thresholds: [null] } }, "fuzz"));
+    await expectInvalid(putDraftCluster("weird", { name: "" }, "fuzz"));
+    await expectInvalid(createDraftRoute({ route: { match: null, route: "x" } }, "fuzz"));
+    await expectInvalid(createDraftRoute({ listener: "nope", route: { match: { prefix: "/" }, direct_response: { status: 200 } } }, "fuzz"));
+    expect(await getDraftDocument()).toStrictEqual(before);
+  });
 });

@@ -1,0 +1,154 @@
+// The hub against a real WebSocket client speaking the worker protocol, on a temporary SQLite file.
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { migrate } from "../migrate";
+import { closeDb } from "../db";
+import { ensureStarterVersion, getLiveVersion, publish } from "../config/config-service";
+import { setControlPlane } from "./registry";
+import { listNodeViews } from "./nodes";
+import { Hub, WORKER_WS_PATH } from "./hub";
+
+const TOKEN = "hub-test-token";
+let dir: string;
+let hub: Hub;
+let server: http.Server;
+let url: string;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "signalbox-hub-"));
+  process.env.SIGNALBOX_DATA_DIR = dir;
+  process.env.DATABASE_URL = "file:" + path.join(dir, "hub.db");
+  process.env.SIGNALBOX_ADMIN_TOKEN = TOKEN;
+  process.env.SIGNALBOX_STARTER_LISTENER = "127.0.0.1:18998";
+  await migrate("deploy", undefined, { log: () => {} });
+  await ensureStarterVersion();
+  hub = new Hub({
+    loadLive: async () => {
+      const v = await getLiveVersion();
+      return v ? { id: v.id, number: v.number, snapshot: v.snapshot } : null;
+    },
+    log: () => {},
+  });
+  await hub.start();
+  setControlPlane(hub);
+  server = http.createServer();
+  server.on("upgrade", (req, socket, head) => hub.handleUpgrade(req, socket, head));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}${WORKER_WS_PATH}`;
+});
+
+afterAll(async () => {
+  setControlPlane(null);
+  await hub.close();
+  await new Promise<void>((r) => server.close(() => r()));
+  await closeDb();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function connect(token: string | null): Promise<{ ws: WebSocket; next: (ms?: number) => Promise<Msg | null> }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const inbox: Msg[] = [];
+    const waiters: ((m: Msg) => void)[] = [];
+    ws.on("message", (d) => {
+      const m = JSON.parse(d.toString());
+      const w = waiters.shift();
+      if (w) w(m);
+      else inbox.push(m);
+    });
+    const next = (ms = 2000) =>
+      new Promise<Msg | null>((res) => {
+        if (inbox.length) return res(inbox.shift()!);
+        const t = setTimeout(() => {
+          waiters.splice(waiters.indexOf(w), 1);
+          res(null);
+        }, ms);
+        const w = (m: Msg) => {
+          clearTimeout(t);
+          res(m);
+        };
+        waiters.push(w);
+      });
+    ws.once("open", () => resolve({ ws, next }));
+    ws.once("error", reject);
+  });
+}
+
+const until = async (fn: () => Promise<boolean>, ms = 2000) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error("condition not met");
+};
+
+describe("control-plane hub", () => {
+  it("refuses a connection without the token (401)", async () => {
+    await expect(connect(null)).rejects.toThrow(/401/);
+    await expect(connect("wrong")).rejects.toThrow(/401/);
+  });
+
+  it("sends the live snapshot on hello, records the ACK, pushes publishes, records a NACK", async () => {
+    const live = (await getLiveVersion())!;
+    const { ws, next } = await connect(TOKEN);
+    ws.send(JSON.stringify({ type: "hello", protocol: 1, nodeId: "n1", appliedVersion: null, admin: "127.0.0.1:1" }));
+    const snap = (await next())!;
+    expect(snap).toMatchObject({ type: "snapshot", version: live.id, number: 1 });
+    expect(snap.resources).toEqual(live.snapshot);
+    ws.send(JSON.stringify({ type: "ack", version: snap.version, nonce: snap.nonce }));
+    await until(async () => (await listNodeViews()).some((n) => n.id === "n1" && n.connected && n.appliedVersion === live.id));
+
+    const v2 = await publish("again", "test");
+    const pushed = (await next())!;
+    expect(pushed).toMatchObject({ type: "snapshot", version: v2.id, number: 2 });
+    ws.send(JSON.stringify({ type: "nack", version: v2.id, nonce: pushed.nonce, error: "bind failed", appliedVersion: live.id }));
+    await until(async () => (await listNodeViews()).some((n) => n.id === "n1" && n.lastError === "bind failed" && n.appliedVersion === live.id));
+    expect(hub.recentEvents().map((e) => e.kind)).toContain("nack");
+    ws.close();
+    await until(async () => (await listNodeViews()).some((n) => n.id === "n1" && !n.connected));
+  });
+
+  it("does not resend what a worker already runs", async () => {
+    const live = (await getLiveVersion())!;
+    const { ws, next } = await connect(TOKEN);
+    ws.send(JSON.stringify({ type: "hello", protocol: 1, nodeId: "n2", appliedVersion: live.id }));
+    expect(await next(300)).toBeNull();
+    await until(async () => (await listNodeViews()).some((n) => n.id === "n2" && n.connected && n.appliedVersion === live.id));
+    ws.close();
+  });
+
+  it("turns cumulative counters into per-second points", async () => {
+    const live = (await getLiveVersion())!;
+    const { ws } = await connect(TOKEN);
+    ws.send(JSON.stringify({ type: "hello", protocol: 1, nodeId: "n3", appliedVersion: live.id }));
+    const stats = (counters: Record<string, number>) => ws.send(JSON.stringify({ type: "stats", ts: Date.now(), counters, gauges: {} }));
+    stats({ "http.a.downstream_rq_total": 100, "http.a.downstream_rq_2xx": 100 }); // baseline: traffic before this session
+    stats({ "http.a.downstream_rq_total": 107, "http.a.downstream_rq_2xx": 104, "http.a.downstream_rq_5xx": 3, "http.b.downstream_rq_total": 2 });
+    await new Promise((r) => setTimeout(r, 1100));
+    const points = hub.liveStats("n3", 5);
+    expect(points).toHaveLength(5);
+    const sum = points.reduce((a, p) => ({ rps: a.rps + p.rps, rq2xx: a.rq2xx + p.rq2xx, rq5xx: a.rq5xx + p.rq5xx }), { rps: 0, rq2xx: 0, rq5xx: 0 });
+    expect(sum).toEqual({ rps: 9, rq2xx: 4, rq5xx: 3 });
+    expect(points[4].t - points[3].t).toBe(1000);
+    ws.close();
+  });
+
+  it("closes a session that talks before hello, and one with another protocol", async () => {
+    const a = await connect(TOKEN);
+    const closedA = new Promise<number>((r) => a.ws.once("close", (code) => r(code)));
+    a.ws.send(JSON.stringify({ type: "ack", version: "x", nonce: "y" }));
+    expect(await closedA).toBe(4001);
+    const b = await connect(TOKEN);
+    const closedB = new Promise<number>((r) => b.ws.once("close", (code) => r(code)));
+    b.ws.send(JSON.stringify({ type: "hello", protocol: 99, nodeId: "n4", appliedVersion: null }));
+    expect(await closedB).toBe(4002);
+  });
+});
