@@ -47,21 +47,25 @@ export function TimeSeriesChart<T extends Record<string, number>>({
             labelFormatter={(v) => (formatX ? formatX(Number(v)) : String(v))}
             contentStyle={{ background: "var(--surface)", border: "1px solid var(--border)", borderRadius: 6, fontSize: 12 }}
           />
-          {Object.entries(config).map(([key, s]) => (
+          {Object.entries(config).map(([key, s]) => {
+            // a series that is all zero would draw its line along the axis on top of the others
+            const visible = data.some((d) => Number(d[key]) > 0);
+            return (
             <Area
               key={key}
               dataKey={key}
               name={s.label}
               type="monotone"
               stackId={stacked ? "a" : undefined}
-              stroke={s.color}
+              stroke={visible ? s.color : "transparent"}
               fill={s.color}
               fillOpacity={0.25}
               strokeWidth={1.5}
               isAnimationActive={false}
               dot={false}
             />
-          ))}
+            );
+          })}
         </AreaChart>
       </ResponsiveContainer>
     </ChartContainer>

@@ -6,6 +6,7 @@ import type { DraftStatus } from "@/components/queries/types";
 import { usePublishMutation } from "@/components/queries/use-publish-mutation";
 import { Field } from "@/components/ui/field";
 import { Panel } from "@/components/ui/panel";
+import { DraftDiff } from "./draft-diff";
 import { RolloutStatus } from "./rollout-status";
 
 const CHANGE_TONE: Record<string, string> = { added: "green", created: "green", removed: "red", deleted: "red" };
@@ -14,7 +15,7 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
   const publish = usePublishMutation();
   const [message, setMessage] = useState("");
   const [messageError, setMessageError] = useState<string>();
-  const [published, setPublished] = useState<{ id: string; number: number | null; at: number } | null>(null);
+  const [published, setPublished] = useState<{ id: string; number: number | null } | null>(null);
   const changes = status.changes;
 
   const submit = (e: FormEvent) => {
@@ -24,17 +25,17 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
       return;
     }
     setMessageError(undefined);
-    const at = Date.now();
     publish.mutate(message.trim(), {
       onSuccess: (v) => {
         const version = (v?.version as Record<string, unknown> | undefined) ?? v ?? {};
-        setPublished({ id: String(version.id ?? ""), number: typeof version.number === "number" ? version.number : null, at });
+        setPublished({ id: String(version.id ?? ""), number: typeof version.number === "number" ? version.number : null });
       },
     });
   };
 
   return (
     <Panel
+      variant="drawer-wide"
       title={published ? "Published" : "Review & publish"}
       onClose={onClose}
       footer={
@@ -81,13 +82,22 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
               </ul>
             )}
           </section>
+          {changes.length > 0 && (
+            <section aria-label="Diff">
+              <h3>Diff</h3>
+              <DraftDiff status={status} />
+            </section>
+          )}
           <form id="publish-form" onSubmit={submit} className="stack" noValidate>
             <Field label="Message" hint="Shown in the version history. Say what changes and why." error={messageError}>
               <input
                 type="text"
                 name="message"
                 value={message}
-                onChange={(e) => setMessage(e.target.value)}
+                onChange={(e) => {
+                  setMessage(e.target.value);
+                  if (e.target.value.trim()) setMessageError(undefined);
+                }}
                 placeholder="e.g. Send /api to the new backend"
                 required
                 autoComplete="off"

@@ -5,6 +5,7 @@ export const queryKeys = {
   draftStatus: () => ["draft", "status"] as const,
   draftRoutes: () => ["draft", "routes"] as const,
   draftClusters: () => ["draft", "clusters"] as const,
+  draftConfig: () => ["draft", "config"] as const,
   versions: () => ["versions"] as const,
   version: (id: string) => ["versions", id] as const,
   versionDiff: (from: string, to: string) => ["versions", from, "diff", to] as const,
@@ -13,4 +14,11 @@ export const queryKeys = {
 };
 
 /** Everything a publish or rollback can change: the draft, the version list and node rollout. */
-export const afterPublishKeys = () => [queryKeys.draftStatus(), queryKeys.versions(), queryKeys.nodes(), queryKeys.draftRoutes(), queryKeys.draftClusters()];
+export const afterPublishKeys = () => [
+  queryKeys.draftStatus(),
+  queryKeys.versions(),
+  queryKeys.nodes(),
+  queryKeys.draftRoutes(),
+  queryKeys.draftClusters(),
+  queryKeys.draftConfig(),
+];

@@ -11,6 +11,7 @@ function useInvalidateClusters() {
     Promise.all([
       qc.invalidateQueries({ queryKey: queryKeys.draftClusters(), exact: true }),
       qc.invalidateQueries({ queryKey: queryKeys.draftStatus(), exact: true }),
+      qc.invalidateQueries({ queryKey: queryKeys.draftConfig(), exact: true }),
       // a rename rewrites the routes that point at the cluster
       qc.invalidateQueries({ queryKey: queryKeys.draftRoutes(), exact: true }),
     ]);

@@ -5,10 +5,14 @@ import { queryKeys } from "./keys";
 import type { DraftStatus } from "./types";
 
 /** GET /api/draft/status: live version, pending draft changes and node rollout counts (header). */
-export function useDraftStatusQuery(options: { refetchInterval?: number | false } = {}) {
+export function useDraftStatusQuery() {
   return useQuery({
     queryKey: queryKeys.draftStatus(),
     queryFn: () => api.get<DraftStatus>("/api/draft/status"),
-    refetchInterval: options.refetchInterval ?? 5000,
+    // follow a rollout closely while some connected node has not applied the live version yet
+    refetchInterval: (q) => {
+      const n = q.state.data?.nodes;
+      return n && n.connected > n.applied + n.rejected ? 1000 : 5000;
+    },
   });
 }

@@ -12,6 +12,7 @@ function useInvalidateRoutes() {
     Promise.all([
       qc.invalidateQueries({ queryKey: queryKeys.draftRoutes(), exact: true }),
       qc.invalidateQueries({ queryKey: queryKeys.draftStatus(), exact: true }),
+      qc.invalidateQueries({ queryKey: queryKeys.draftConfig(), exact: true }),
     ]);
 }
 

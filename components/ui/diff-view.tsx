@@ -1,6 +1,7 @@
 /** A unified text diff, coloured line by line. */
 export function DiffView({ text, label = "Diff" }: { text: string; label?: string }) {
-  const lines = text.replace(/\n$/, "").split("\n");
+  // drop the "Index:"/"====" banner of createTwoFilesPatch: the ---/+++ lines already name both sides
+  const lines = text.replace(/\n$/, "").split("\n").filter((l) => !/^(=+|Index: .*)$/.test(l));
   if (!text.trim()) return <p className="muted">No differences.</p>;
   return (
     <pre className="diff" aria-label={label}>

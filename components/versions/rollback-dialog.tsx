@@ -10,16 +10,15 @@ import { VersionDiffPanel } from "./version-diff-panel";
 
 export function RollbackDialog({ target, live, onClose }: { target: Version; live: Version | null; onClose: () => void }) {
   const rollback = useRollbackMutation();
-  const [done, setDone] = useState<{ id: string; number: number | null; at: number } | null>(null);
+  const [done, setDone] = useState<{ id: string; number: number | null } | null>(null);
 
   const confirm = () => {
-    const at = Date.now();
     rollback.mutate(
       { id: target.id },
       {
         onSuccess: (v) => {
           const version = (v?.version as Record<string, unknown> | undefined) ?? v ?? {};
-          setDone({ id: String(version.id ?? ""), number: typeof version.number === "number" ? version.number : null, at });
+          setDone({ id: String(version.id ?? ""), number: typeof version.number === "number" ? version.number : null });
         },
       },
     );
