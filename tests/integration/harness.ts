@@ -59,6 +59,7 @@ export class ConsoleProcess {
     };
     const p = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     this.proc = p;
+    this.log = "";
     p.stdout!.on("data", (c) => (this.log += c.toString()));
     p.stderr!.on("data", (c) => (this.log += c.toString()));
     const deadline = Date.now() + timeoutMs;
