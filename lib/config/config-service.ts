@@ -2,7 +2,7 @@
 // contract (422 and nothing changes when invalid), write it in one transaction together with its audit
 // entry, then notify the control plane (publish/rollback). Route handlers and server.ts call only this.
 import type { ConfigIssue } from "../../proxy-core/src/config/index";
-import { db } from "../db";
+import { transaction } from "../repos/transaction";
 import { InvalidConfigError, notFound, conflict } from "../errors";
 import { loadDraftRows, replaceDraftRows } from "../repos/draft-repo";
 import { countVersions, createVersion, getVersion, type Version } from "../repos/version-repo";
@@ -78,7 +78,7 @@ export async function replaceDraft(input: unknown, actor: string): Promise<Boots
   const doc = { static_resources: { listeners: sr.listeners ?? [], clusters: sr.clusters ?? [] } };
   const rows = decompose(doc);
   return serialized(async () => {
-    await db().$transaction(async (tx) => {
+    await transaction(async (tx) => {
       await replaceDraftRows(tx, rows);
       await addAudit(tx, {
         actor, action: "draft.replace", target: "draft",
@@ -104,7 +104,7 @@ async function mutateDraft<T>(
     const doc = compose(rows);
     const errors = validateDocument(doc);
     if (errors.length) throw new InvalidConfigError(relativize(errors, focus));
-    await db().$transaction(async (tx) => {
+    await transaction(async (tx) => {
       await replaceDraftRows(tx, rows);
       await addAudit(tx, { actor, action: audit.action, target: audit.target, details: audit.details ?? {} });
     });
@@ -128,7 +128,7 @@ export async function publish(message: string, actor: string): Promise<Version> 
     const resources = composeResources(await loadDraftRows());
     const errors = validateDocument({ static_resources: resources });
     if (errors.length) throw new InvalidConfigError(errors, "the draft is not valid; fix it before publishing");
-    return db().$transaction(async (tx) => {
+    return transaction(async (tx) => {
       const parentId = await getLiveVersionId(tx);
       const version = await createVersion(tx, { hash: hashResources(resources), author: actor, message, snapshot: resources, parentId, rollbackOfId: null });
       await setLiveVersionId(tx, version.id);
@@ -146,7 +146,7 @@ export async function rollback(id: string, actor: string, message?: string): Pro
     const target = await getVersion(id);
     if (!target) throw notFound(`version ${id} not found`);
     const rows = decompose({ static_resources: target.snapshot });
-    return db().$transaction(async (tx) => {
+    return transaction(async (tx) => {
       const parentId = await getLiveVersionId(tx);
       const version = await createVersion(tx, {
         hash: target.hash, author: actor, message: message ?? `Rollback to v${target.number}`,

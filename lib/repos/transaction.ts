@@ -1,0 +1,8 @@
+// One database transaction for a unit of work spanning several repos (services never touch Prisma directly).
+import { db, type Tx } from "../db";
+
+export type { Tx };
+
+export function transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db().$transaction((tx) => fn(tx));
+}
