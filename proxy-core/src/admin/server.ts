@@ -172,7 +172,7 @@ export class AdminServer {
           `${p}::rq_timeout::${s.rq_timeout}`,
           `${p}::rq_total::${s.rq_total}`,
           `${p}::hostname::${h.address}`,
-          `${p}::health_flags::${h.healthy ? "healthy" : "/failed_active_hc"}`,
+          `${p}::health_flags::${h.healthFlags}`,
           `${p}::weight::${h.weight}`,
           `${p}::region::`,
           `${p}::zone::`,

@@ -1,6 +1,12 @@
-// Clusters, endpoints and circuit breakers (envoy.config.cluster.v3, endpoint.v3). Spec §2, §3.
+// Clusters, endpoints, circuit breakers, health checks, outlier detection and upstream TLS
+// (envoy.config.cluster.v3, endpoint.v3, core.v3.HealthCheck, transport_sockets.tls.v3). Spec §2, §3, §5, §11.
 import { z } from "zod";
-import { Address, Duration, UInt32, envoyEnum } from "./schema-common";
+import { Address, DataSource, Duration, TYPE_PREFIX, UInt32, envoyEnum } from "./schema-common";
+
+export const UPSTREAM_TLS_TYPE = TYPE_PREFIX + "envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext";
+
+/** envoy.type.v3.Percent */
+export const Percent = z.strictObject({ value: z.number().min(0).max(100) });
 
 export const LbEndpoint = z.strictObject({
   endpoint: z.strictObject({ address: Address }),
@@ -16,30 +22,123 @@ export const ClusterLoadAssignment = z.strictObject({
   endpoints: z.array(LocalityLbEndpoints).optional(),
 });
 
+export const RetryBudget = z.strictObject({
+  budget_percent: Percent.optional(),
+  min_retry_concurrency: UInt32.optional(),
+});
+
 export const CircuitBreakerThresholds = z.strictObject({
+  // HIGH needs route priority, which the router does not implement
   priority: envoyEnum(["DEFAULT"], ["HIGH"]).optional(),
   max_connections: UInt32.optional(),
   max_pending_requests: UInt32.optional(),
   max_requests: UInt32.optional(),
   max_retries: UInt32.optional(),
+  retry_budget: RetryBudget.optional(),
+  track_remaining: z.boolean().optional(),
 });
 
 export const CircuitBreakers = z.strictObject({
   thresholds: z.array(CircuitBreakerThresholds).optional(),
 });
 
+/** envoy.type.v3.Int64Range, half-open [start, end) */
+export const StatusRange = z
+  .strictObject({ start: z.number().int().min(100).max(599), end: z.number().int().min(101).max(600) })
+  .refine((r) => r.start < r.end, { message: "start must be less than end (the range is [start, end))" });
+
+export const HeaderValueOption = z.strictObject({
+  header: z.strictObject({ key: z.string().min(1), value: z.string() }),
+});
+
+export const HttpHealthCheck = z.strictObject({
+  path: z.string().min(1),
+  host: z.string().optional(),
+  expected_statuses: z.array(StatusRange).min(1).optional(),
+  request_headers_to_add: z.array(HeaderValueOption).optional(),
+});
+
+export const HealthCheck = z.strictObject({
+  timeout: Duration,
+  interval: Duration,
+  unhealthy_threshold: z.number().int().min(1),
+  healthy_threshold: z.number().int().min(1),
+  initial_jitter: Duration.optional(),
+  no_traffic_interval: Duration.optional(),
+  // tcp_health_check / grpc_health_check are not supported, so the HTTP checker is required
+  http_health_check: HttpHealthCheck,
+});
+
+export const OutlierDetection = z.strictObject({
+  consecutive_5xx: UInt32.optional(),
+  consecutive_gateway_failure: UInt32.optional(),
+  enforcing_consecutive_5xx: z.number().int().min(0).max(100).optional(),
+  enforcing_consecutive_gateway_failure: z.number().int().min(0).max(100).optional(),
+  interval: Duration.optional(),
+  base_ejection_time: Duration.optional(),
+  max_ejection_time: Duration.optional(),
+  max_ejection_percent: z.number().int().min(0).max(100).optional(),
+  successful_active_health_check_uneject_host: z.boolean().optional(),
+});
+
+export const CommonLbConfig = z.strictObject({
+  healthy_panic_threshold: Percent.optional(),
+});
+
+export const TlsParameters = z.strictObject({
+  tls_minimum_protocol_version: envoyEnum(["TLS_AUTO", "TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3"]).optional(),
+  tls_maximum_protocol_version: envoyEnum(["TLS_AUTO", "TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3"]).optional(),
+});
+
+export const TlsCertificate = z.strictObject({
+  certificate_chain: DataSource,
+  private_key: DataSource,
+});
+
+export const UpstreamTlsContext = z.strictObject({
+  "@type": z.literal(UPSTREAM_TLS_TYPE),
+  sni: z.string().optional(),
+  common_tls_context: z
+    .strictObject({
+      tls_params: TlsParameters.optional(),
+      tls_certificates: z.array(TlsCertificate).max(1, "only one client certificate is supported").optional(),
+      validation_context: z.strictObject({ trusted_ca: DataSource }).optional(),
+    })
+    .optional(),
+});
+
+export const UpstreamTransportSocket = z.strictObject({
+  name: z.literal("envoy.transport_sockets.tls"),
+  typed_config: UpstreamTlsContext,
+});
+
 export const Cluster = z.strictObject({
   name: z.string().min(1),
-  type: envoyEnum(["STATIC", "STRICT_DNS"], ["LOGICAL_DNS", "EDS", "ORIGINAL_DST"]).optional(),
+  type: envoyEnum(["STATIC", "STRICT_DNS", "LOGICAL_DNS"], ["EDS", "ORIGINAL_DST"]).optional(),
   connect_timeout: Duration.optional(),
-  lb_policy: envoyEnum(["ROUND_ROBIN"], ["LEAST_REQUEST", "RING_HASH", "RANDOM", "MAGLEV", "CLUSTER_PROVIDED", "LOAD_BALANCING_POLICY_CONFIG"]).optional(),
+  lb_policy: envoyEnum(["ROUND_ROBIN", "LEAST_REQUEST", "RING_HASH", "RANDOM"], ["MAGLEV", "CLUSTER_PROVIDED", "LOAD_BALANCING_POLICY_CONFIG"]).optional(),
   dns_lookup_family: envoyEnum(["AUTO", "V4_ONLY", "V6_ONLY", "V4_PREFERRED", "ALL"]).optional(),
   dns_refresh_rate: Duration.optional(),
   load_assignment: ClusterLoadAssignment.optional(),
   circuit_breakers: CircuitBreakers.optional(),
+  least_request_lb_config: z.strictObject({ choice_count: z.number().int().min(2).optional() }).optional(),
+  ring_hash_lb_config: z
+    .strictObject({
+      minimum_ring_size: z.number().int().min(1).max(8388608).optional(),
+      maximum_ring_size: z.number().int().min(1).max(8388608).optional(),
+    })
+    .refine((r) => (r.minimum_ring_size ?? 1024) <= (r.maximum_ring_size ?? 8388608), { message: "minimum_ring_size must not exceed maximum_ring_size" })
+    .optional(),
+  common_lb_config: CommonLbConfig.optional(),
+  health_checks: z.array(HealthCheck).max(1, "only one health check per cluster is supported").optional(),
+  outlier_detection: OutlierDetection.optional(),
+  transport_socket: UpstreamTransportSocket.optional(),
 });
 
 
 export type LbEndpoint = z.infer<typeof LbEndpoint>;
 export type CircuitBreakerThresholds = z.infer<typeof CircuitBreakerThresholds>;
+export type HealthCheck = z.infer<typeof HealthCheck>;
+export type OutlierDetection = z.infer<typeof OutlierDetection>;
+export type UpstreamTlsContext = z.infer<typeof UpstreamTlsContext>;
 export type Cluster = z.infer<typeof Cluster>;

@@ -52,6 +52,8 @@ export function checkConsistency(listeners: Listener[], clusters: Cluster[], pre
     if (clusterNames.has(c.name)) errors.push({ path: at(`clusters[${i}].name`), message: `duplicate cluster name "${c.name}" (also clusters[${clusterNames.get(c.name)}])` });
     else clusterNames.set(c.name, i);
     const type = c.type ?? "STATIC";
+    if (type === "LOGICAL_DNS" && (c.load_assignment?.endpoints ?? []).reduce((n, l) => n + l.lb_endpoints.length, 0) !== 1)
+      errors.push({ path: at(`clusters[${i}].load_assignment`), message: "a LOGICAL_DNS cluster needs exactly one endpoint" });
     c.load_assignment?.endpoints?.forEach((loc, li) =>
       loc.lb_endpoints.forEach((ep, ei) => {
         const address = ep.endpoint.address.socket_address.address;

@@ -1,6 +1,12 @@
-// The load-balancer contract: pick a host from the cluster's current host set. Policies are created by
-// `createLoadBalancer` from the cluster's `lb_policy`; issue #3 adds LEAST_REQUEST, RANDOM, … here.
+// The load-balancer contract: pick a host from the cluster's current host set. `createLoadBalancer` builds the
+// policy named by the cluster's `lb_policy` (one file per policy) and wraps it in the health/panic layer:
+// policies only ever see the hosts they may pick (healthy ones, or all of them in panic mode, spec §5.3).
+import type { Cluster as ClusterConfig } from "../config/schema";
+import type { Counter, Scope } from "../stats/store";
 import type { Host } from "../upstream/host";
+import { LeastRequestLoadBalancer } from "./least-request";
+import { RandomLoadBalancer } from "./random";
+import { RingHashLoadBalancer } from "./ring-hash";
 import { RoundRobinLoadBalancer } from "./round-robin";
 
 /** Per-request input to host selection (Envoy's LoadBalancerContext). */
@@ -20,12 +26,74 @@ export interface LoadBalancer {
   setHosts(hosts: readonly Host[]): void;
 }
 
-export function createLoadBalancer(policy: string | undefined, hosts: readonly Host[]): LoadBalancer {
-  switch (policy ?? "ROUND_ROBIN") {
+export const DEFAULT_PANIC_THRESHOLD_PERCENT = 50;
+
+/**
+ * Health and panic threshold around a policy. Below `healthy_panic_threshold` percent healthy hosts the
+ * policy gets every host and each pick counts `lb_healthy_panic` (Envoy). 0 disables panic.
+ */
+export class HealthAwareLoadBalancer implements LoadBalancer {
+  #panic = false;
+  readonly #panicCounter: Counter;
+
+  constructor(
+    readonly policy: LoadBalancer,
+    readonly panicThresholdPercent: number,
+    scope: Scope,
+    hosts: readonly Host[],
+  ) {
+    this.#panicCounter = scope.counter("lb_healthy_panic");
+    this.setHosts(hosts);
+  }
+
+  get panic(): boolean {
+    return this.#panic;
+  }
+
+  setHosts(hosts: readonly Host[]) {
+    const healthy = hosts.filter((h) => h.healthy);
+    this.#panic = hosts.length > 0 && (100 * healthy.length) / hosts.length < this.panicThresholdPercent;
+    this.policy.setHosts(this.#panic ? hosts : healthy);
+  }
+
+  chooseHost(ctx: LbContext): Host | null {
+    if (this.#panic) this.#panicCounter.inc();
+    return this.policy.chooseHost(ctx);
+  }
+}
+
+export function createLoadBalancer(config: ClusterConfig, hosts: readonly Host[], scope: Scope): HealthAwareLoadBalancer {
+  let policy: LoadBalancer;
+  switch (config.lb_policy ?? "ROUND_ROBIN") {
     case "ROUND_ROBIN":
-      return new RoundRobinLoadBalancer(hosts);
+      policy = new RoundRobinLoadBalancer([]);
+      break;
+    case "LEAST_REQUEST":
+      policy = new LeastRequestLoadBalancer([], config.least_request_lb_config?.choice_count ?? 2);
+      break;
+    case "RANDOM":
+      policy = new RandomLoadBalancer([]);
+      break;
+    case "RING_HASH":
+      policy = new RingHashLoadBalancer([], config.ring_hash_lb_config ?? {}, scope.scope("ring_hash_lb"));
+      break;
     default:
       // validation refuses every other policy before a cluster is built
-      throw new Error(`lb_policy ${policy} is not supported`);
+      throw new Error(`lb_policy ${config.lb_policy} is not supported`);
   }
+  const threshold = config.common_lb_config?.healthy_panic_threshold?.value ?? DEFAULT_PANIC_THRESHOLD_PERCENT;
+  return new HealthAwareLoadBalancer(policy, threshold, scope, hosts);
+}
+
+/** True when `h` must be avoided for this request. */
+export function isExcluded(ctx: LbContext, h: Host): boolean {
+  return ctx.excluded !== null && ctx.excluded.has(h);
+}
+
+/** The hosts a request may use: all but the excluded ones, or all of them if that leaves none (Envoy). */
+export function candidates(hosts: readonly Host[], ctx: LbContext): readonly Host[] {
+  const ex = ctx.excluded;
+  if (ex === null || ex.size === 0) return hosts;
+  const left = hosts.filter((h) => !ex.has(h));
+  return left.length > 0 ? left : hosts;
 }

@@ -1,7 +1,8 @@
 // ROUND_ROBIN. Equal weights: a plain rotating index (the common case, O(1)). Unequal weights: smooth
 // weighted round robin (nginx's algorithm), which spreads a host's turns evenly like Envoy's EDF schedule.
+// Excluded hosts (previous_hosts retries) are skipped; if every host is excluded the next one is used anyway.
 import type { Host } from "../upstream/host";
-import type { LbContext, LoadBalancer } from "./load-balancer";
+import { isExcluded, type LbContext, type LoadBalancer } from "./load-balancer";
 
 export class RoundRobinLoadBalancer implements LoadBalancer {
   #hosts: Host[] = [];
@@ -15,7 +16,7 @@ export class RoundRobinLoadBalancer implements LoadBalancer {
   }
 
   setHosts(hosts: readonly Host[]) {
-    this.#hosts = hosts.filter((h) => h.healthy);
+    this.#hosts = [...hosts];
     // Envoy randomises the starting host so a fleet of proxies doesn't hit the same upstream first
     this.#next = this.#hosts.length ? Math.floor(Math.random() * this.#hosts.length) : 0;
     this.#weighted = this.#hosts.some((h) => h.weight !== this.#hosts[0].weight);
@@ -23,10 +24,20 @@ export class RoundRobinLoadBalancer implements LoadBalancer {
     this.#totalWeight = this.#hosts.reduce((s, h) => s + h.weight, 0);
   }
 
-  chooseHost(_ctx: LbContext): Host | null {
+  chooseHost(ctx: LbContext): Host | null {
+    const n = this.#hosts.length;
+    if (n === 0) return null;
+    let h = this.#pick();
+    if (ctx.excluded === null) return h;
+    // a full weighted cycle visits every host, so this finds a non-excluded one if there is any
+    const tries = this.#weighted ? this.#totalWeight : n;
+    for (let i = 1; i < tries && isExcluded(ctx, h); i++) h = this.#pick();
+    return h;
+  }
+
+  #pick(): Host {
     const hosts = this.#hosts;
     const n = hosts.length;
-    if (n === 0) return null;
     if (!this.#weighted) {
       const h = hosts[this.#next];
       this.#next = this.#next + 1 === n ? 0 : this.#next + 1;

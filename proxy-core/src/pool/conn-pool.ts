@@ -11,6 +11,8 @@ import { Pool, type Dispatcher } from "undici";
 import type { Host } from "../upstream/host";
 import type { ResourceManager } from "../upstream/resource-manager";
 import type { ClusterStats } from "../upstream/cluster-stats";
+import type { UpstreamTls } from "../upstream/tls";
+import { TLS_DISPATCH_SERVERNAME, hostConnector } from "./connector";
 
 /** What a pool needs from a request. Implemented by router/upstream-request.ts. */
 export interface PoolStream extends Dispatcher.DispatchHandler {
@@ -26,6 +28,8 @@ export interface ConnPoolOptions {
   connectTimeoutMs: number;
   resources: ResourceManager;
   stats: ClusterStats;
+  /** client TLS (cluster transport_socket); the host's origin is https:// then */
+  tls?: UpstreamTls | null;
 }
 
 export class ConnPool {
@@ -46,7 +50,7 @@ export class ConnPool {
       // request dispatched while its client is being released queues in undici instead of connecting
       connections: opts.resources.connections.max || null,
       pipelining: 1,
-      connectTimeout: opts.connectTimeoutMs,
+      connect: hostConnector(host, opts.connectTimeoutMs, opts.tls ?? null),
       // the router owns request timeouts (route `timeout`); undici's would fire first with other errors
       headersTimeout: 0,
       bodyTimeout: 300_000,
@@ -121,6 +125,7 @@ export class ConnPool {
   }
 
   dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) {
+    if (this.opts.tls) opts = { ...opts, servername: TLS_DISPATCH_SERVERNAME } as Dispatcher.DispatchOptions;
     return this.pool.dispatch(opts, handler);
   }
 

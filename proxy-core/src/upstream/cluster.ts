@@ -1,16 +1,21 @@
-// A cluster: its host set (STATIC, or STRICT_DNS re-resolved every dns_refresh_rate), load balancer,
-// circuit breakers and stats. Built by ClusterManager from one Cluster config; immutable config, mutable hosts.
+// A cluster: its host set (STATIC; STRICT_DNS re-resolved every dns_refresh_rate, each address a host;
+// LOGICAL_DNS one host whose new connections dial the latest first address), load balancer (policy + health +
+// panic), circuit breakers, active health checker, outlier detector, upstream TLS and stats.
+// Built by ClusterManager from one Cluster config; immutable config, mutable hosts.
 import dns from "node:dns";
 import net from "node:net";
 import type { EventEmitter } from "node:events";
 import type { Cluster as ClusterConfig } from "../config/schema";
 import { durationOr } from "../config/duration";
 import type { Scope } from "../stats/store";
-import { createLoadBalancer, type LoadBalancer } from "../lb/load-balancer";
+import { createLoadBalancer, type HealthAwareLoadBalancer } from "../lb/load-balancer";
 import { ConnPool } from "../pool/conn-pool";
 import { ClusterStats } from "./cluster-stats";
+import { HealthChecker } from "./health-checker";
 import { Host } from "./host";
+import { OutlierDetector } from "./outlier-detector";
 import { ResourceManager } from "./resource-manager";
+import { buildUpstreamTls, type UpstreamTls } from "./tls";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 const DEFAULT_DNS_REFRESH_MS = 5000;
@@ -25,9 +30,12 @@ export class Cluster {
   readonly name: string;
   readonly stats: ClusterStats;
   readonly resources: ResourceManager;
-  readonly lb: LoadBalancer;
+  readonly lb: HealthAwareLoadBalancer;
   readonly connectTimeoutMs: number;
+  readonly healthChecker: HealthChecker | null = null;
+  readonly outlierDetector: OutlierDetector | null = null;
   hosts: Host[] = [];
+  #tls: UpstreamTls | null = null;
   #specs: EndpointSpec[];
   #dnsTimer: NodeJS.Timeout | null = null;
   #destroyed = false;
@@ -38,7 +46,7 @@ export class Cluster {
   constructor(
     readonly config: ClusterConfig,
     scope: Scope,
-    events: EventEmitter,
+    readonly events: EventEmitter,
     private readonly log: (msg: string) => void = () => {},
   ) {
     this.name = config.name;
@@ -52,8 +60,29 @@ export class Cluster {
         weight: ep.load_balancing_weight ?? 1,
       })),
     );
-    if (this.type === "STATIC") this.hosts = this.#specs.map((s) => new Host(s.address, s.port, s.weight));
-    this.lb = createLoadBalancer(config.lb_policy, this.hosts);
+    if (this.type === "STATIC") this.hosts = this.#specs.map((s) => this.#newHost(s.address, s));
+    this.lb = createLoadBalancer(config, this.hosts, scope);
+    const hc = config.health_checks?.[0];
+    if (hc) {
+      this.healthChecker = new HealthChecker(hc, {
+        cluster: this.name,
+        scope,
+        events,
+        tls: () => this.#tls,
+        hadTraffic: () => this.stats.c.upstream_cx_total.value > 0,
+        onChange: () => this.#healthChanged(),
+        onSuccess: (h) => this.outlierDetector?.onActiveHcSuccess(h),
+      });
+    }
+    if (config.outlier_detection) {
+      this.outlierDetector = new OutlierDetector(config.outlier_detection, {
+        cluster: this.name,
+        scope,
+        events,
+        hosts: () => this.hosts,
+        onChange: () => this.#healthChanged(),
+      });
+    }
     this.#updateMembership();
   }
 
@@ -61,25 +90,59 @@ export class Cluster {
     return this.config.type ?? "STATIC";
   }
 
-  /** Resolves DNS once (Envoy's cluster warming) and starts the refresh timer. Never throws. */
+  get tls(): UpstreamTls | null {
+    return this.#tls;
+  }
+
+  /**
+   * Envoy's cluster warming: loads TLS material (throws when a file cannot be read → the config is rejected),
+   * resolves DNS once and starts its refresh, starts health checks and waits for their first round.
+   */
   async initialize(): Promise<void> {
-    if (this.type !== "STRICT_DNS" || this.#initialized) return;
+    if (this.#initialized) return;
     this.#initialized = true;
-    await this.#resolve();
-    this.#scheduleRefresh();
+    const ts = this.config.transport_socket;
+    if (ts) {
+      this.#tls = buildUpstreamTls(ts.typed_config, `cluster ${this.name} transport_socket`);
+    }
+    if (this.type !== "STATIC") {
+      await this.#resolve();
+      this.#scheduleRefresh();
+    }
+    if (this.healthChecker) {
+      this.healthChecker.addHosts(this.hosts);
+      this.#healthChanged();
+      await this.healthChecker.firstRound();
+    }
+  }
+
+  /** Feeds outlier detection with one attempt's result: the HTTP status, or 0 for a local-origin failure. */
+  reportResult(host: Host, status: number): void {
+    this.outlierDetector?.report(host, status);
   }
 
   /** Lazily created keep-alive pool for a host. */
   poolFor(host: Host): ConnPool {
-    return (host.pool ??= new ConnPool(host, { connectTimeoutMs: this.connectTimeoutMs, resources: this.resources, stats: this.stats }));
+    return (host.pool ??= new ConnPool(host, { connectTimeoutMs: this.connectTimeoutMs, resources: this.resources, stats: this.stats, tls: this.#tls }));
   }
 
-  /** Stops DNS refreshes and closes every pool after its in-flight requests finish. */
+  /** Stops DNS refreshes, health checks and outlier sweeps; closes every pool after its in-flight requests finish. */
   async close(): Promise<void> {
     this.#destroyed = true;
     if (this.#dnsTimer) clearTimeout(this.#dnsTimer);
+    this.healthChecker?.stop();
+    this.outlierDetector?.stop();
     const pools = [...this.hosts.map((h) => h.pool), ...this.#retired].filter((p): p is ConnPool => p !== null);
     await Promise.all(pools.map((p) => p.close()));
+  }
+
+  #newHost(address: string, spec: EndpointSpec): Host {
+    return new Host(address, spec.port, spec.weight, this.config.transport_socket ? "https" : "http");
+  }
+
+  #healthChanged() {
+    this.lb.setHosts(this.hosts);
+    this.#updateMembership();
   }
 
   #scheduleRefresh() {
@@ -94,11 +157,18 @@ export class Cluster {
   async #resolve() {
     this.stats.c.update_attempt.inc();
     const family = this.config.dns_lookup_family ?? "AUTO";
+    const logical = this.type === "LOGICAL_DNS";
     const next: Host[] = [];
     let failed = false;
     for (const spec of this.#specs) {
       try {
-        for (const ip of await lookupAll(spec.address, family)) next.push(this.#reuse(ip, spec));
+        const ips = await lookupAll(spec.address, family);
+        if (logical) {
+          // one host for the name; only its first address is used, by new connections
+          const h = this.hosts.find((x) => x.address === spec.address && x.port === spec.port) ?? this.#newHost(spec.address, spec);
+          if (ips.length > 0) h.connectAddress = ips[0];
+          next.push(h);
+        } else for (const ip of ips) next.push(this.#reuse(ip, spec));
       } catch (err) {
         failed = true;
         this.log(`cluster ${this.name}: DNS lookup of ${spec.address} failed: ${(err as Error).message}`);
@@ -112,15 +182,24 @@ export class Cluster {
     } else this.stats.c.update_success.inc();
     const changed = next.length !== this.hosts.length || next.some((h, i) => h !== this.hosts[i]);
     if (!changed) return;
-    for (const old of this.hosts) if (!next.includes(old) && old.pool) this.#retire(old.pool);
+    const removed = this.hosts.filter((h) => !next.includes(h));
+    const added = next.filter((h) => !this.hosts.includes(h));
+    for (const old of removed) {
+      if (old.pool) this.#retire(old.pool);
+      this.outlierDetector?.forget(old);
+    }
     this.hosts = next;
+    if (this.#initialized && this.healthChecker) {
+      this.healthChecker.removeHosts(removed);
+      this.healthChecker.addHosts(added);
+    }
     this.lb.setHosts(next);
     this.stats.c.membership_change.inc();
     this.#updateMembership();
   }
 
   #reuse(ip: string, spec: EndpointSpec): Host {
-    return this.hosts.find((h) => h.address === ip && h.port === spec.port && h.weight === spec.weight) ?? new Host(ip, spec.port, spec.weight);
+    return this.hosts.find((h) => h.address === ip && h.port === spec.port && h.weight === spec.weight) ?? this.#newHost(ip, spec);
   }
 
   #retire(pool: ConnPool) {

@@ -1,11 +1,15 @@
 // Circuit breakers as Envoy models them: a ResourceManager of four ResourceLimits per cluster (DEFAULT priority).
 // A limit is "open" while at capacity: its `circuit_breakers.default.*_open` gauge is 1 and each transition
 // to open emits one "circuit_breaker" event, so the console sees trips without a flood per rejected request.
+// `track_remaining: true` adds the `remaining_*` gauges (spec §3.3). A `retry_budget` replaces max_retries by
+// max(min_retry_concurrency, budget_percent% × (active + pending requests)), re-evaluated on every check.
 import type { EventEmitter } from "node:events";
 import type { CircuitBreakerThresholds } from "../config/schema";
 import type { Gauge, Scope } from "../stats/store";
 
 export const DEFAULT_LIMITS = { max_connections: 1024, max_pending_requests: 1024, max_requests: 1024, max_retries: 3 } as const;
+export const DEFAULT_BUDGET_PERCENT = 20;
+export const DEFAULT_MIN_RETRY_CONCURRENCY = 3;
 
 export type Threshold = keyof typeof DEFAULT_LIMITS;
 
@@ -19,12 +23,24 @@ export interface CircuitBreakerEvent {
 export class ResourceLimit {
   count = 0;
   #open = false;
+  readonly #fixedMax: number;
+
   constructor(
-    readonly max: number,
+    max: number,
     private readonly openGauge: Gauge,
     private readonly onOpen: (limit: ResourceLimit) => void,
     readonly threshold: Threshold,
-  ) {}
+    private readonly remainingGauge: Gauge | null = null,
+    /** a dynamic limit (retry budget); `max` is ignored when set */
+    private readonly dynamicMax: (() => number) | null = null,
+  ) {
+    this.#fixedMax = max;
+    this.#update();
+  }
+
+  get max(): number {
+    return this.dynamicMax ? this.dynamicMax() : this.#fixedMax;
+  }
 
   canCreate(): boolean {
     return this.count < this.max;
@@ -32,16 +48,22 @@ export class ResourceLimit {
 
   inc() {
     this.count++;
-    if (!this.#open && this.count >= this.max) {
-      this.#open = true;
-      this.openGauge.set(1);
-      this.onOpen(this);
-    }
+    this.#update();
   }
 
   dec() {
     this.count--;
-    if (this.#open && this.count < this.max) {
+    this.#update();
+  }
+
+  #update() {
+    const max = this.max;
+    this.remainingGauge?.set(Math.max(0, max - this.count));
+    if (!this.#open && this.count >= max && this.count > 0) {
+      this.#open = true;
+      this.openGauge.set(1);
+      this.onOpen(this);
+    } else if (this.#open && this.count < max) {
       this.#open = false;
       this.openGauge.set(0);
     }
@@ -52,22 +74,34 @@ export class ResourceManager {
   readonly connections: ResourceLimit;
   readonly pendingRequests: ResourceLimit;
   readonly requests: ResourceLimit;
+  /** retry admission for the router: `canCreate()` before a retry, `inc()` when it starts, `dec()` when it ends */
   readonly retries: ResourceLimit;
+  readonly trackRemaining: boolean;
 
   constructor(clusterName: string, thresholds: CircuitBreakerThresholds[] | undefined, scope: Scope, events: EventEmitter) {
     // Envoy: the first threshold for a priority wins; a priority without one gets the defaults
     const t = thresholds?.find((x) => (x.priority ?? "DEFAULT") === "DEFAULT") ?? {};
+    this.trackRemaining = t.track_remaining === true;
     const cb = scope.scope("circuit_breakers").scope("default");
     const onOpen = (l: ResourceLimit) =>
       events.emit("circuit_breaker", { cluster: clusterName, threshold: l.threshold, max: l.max, time: Date.now() } satisfies CircuitBreakerEvent);
-    const make = (k: Threshold, gauge: string) => {
+    const make = (k: Threshold, gauge: string, remaining: string | null, dynamicMax: (() => number) | null = null) => {
       const g = cb.gauge(gauge);
       g.set(0);
-      return new ResourceLimit(t[k] ?? DEFAULT_LIMITS[k], g, onOpen, k);
+      const r = this.trackRemaining && remaining !== null ? cb.gauge(remaining) : null;
+      return new ResourceLimit(t[k] ?? DEFAULT_LIMITS[k], g, onOpen, k, r, dynamicMax);
     };
-    this.connections = make("max_connections", "cx_open");
-    this.pendingRequests = make("max_pending_requests", "rq_pending_open");
-    this.requests = make("max_requests", "rq_open");
-    this.retries = make("max_retries", "rq_retry_open");
+    this.connections = make("max_connections", "cx_open", "remaining_cx");
+    this.pendingRequests = make("max_pending_requests", "rq_pending_open", "remaining_pending");
+    this.requests = make("max_requests", "rq_open", "remaining_rq");
+    const budget = t.retry_budget;
+    if (budget) {
+      const percent = budget.budget_percent?.value ?? DEFAULT_BUDGET_PERCENT;
+      const minConcurrency = budget.min_retry_concurrency ?? DEFAULT_MIN_RETRY_CONCURRENCY;
+      // Envoy does not track remaining_retries with a budget (spec §3.3)
+      this.retries = make("max_retries", "rq_retry_open", null, () =>
+        Math.max(minConcurrency, Math.floor((percent / 100) * (this.requests.count + this.pendingRequests.count))),
+      );
+    } else this.retries = make("max_retries", "rq_retry_open", "remaining_retries");
   }
 }

@@ -5,6 +5,7 @@ import WebSocket from "ws";
 import { PROTOCOL_VERSION, type ConsoleToWorker, type WorkerToConsole } from "../protocol";
 import type { ProxyServer } from "../server";
 import type { CircuitBreakerEvent } from "../upstream/resource-manager";
+import { UPSTREAM_EVENT_KINDS } from "../upstream/events";
 
 export interface XdsClientOptions {
   url: string;
@@ -36,6 +37,8 @@ export class XdsClient {
     this.#connectedGauge = proxy.store.gauge("control_plane.connected_state");
     this.#connectedGauge.set(0);
     proxy.events.on("circuit_breaker", this.#onCircuitBreaker);
+    // upstream engineer (issue #3): health flips and outlier ejections travel the same way
+    for (const k of UPSTREAM_EVENT_KINDS) proxy.events.on(k, this.#upstreamEvents[k]);
   }
 
   start() {
@@ -48,6 +51,7 @@ export class XdsClient {
   async stop() {
     this.#stopped = true;
     this.proxy.events.off("circuit_breaker", this.#onCircuitBreaker);
+    for (const k of UPSTREAM_EVENT_KINDS) this.proxy.events.off(k, this.#upstreamEvents[k]);
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     if (this.#statsTimer) clearInterval(this.#statsTimer);
     const ws = this.#ws;
@@ -130,6 +134,16 @@ export class XdsClient {
   #onCircuitBreaker = (e: CircuitBreakerEvent) => {
     this.#send({ type: "event", ts: e.time, kind: "circuit_breaker", cluster: e.cluster, details: { threshold: e.threshold, max: e.max } });
   };
+
+  #upstreamEvents = Object.fromEntries(
+    UPSTREAM_EVENT_KINDS.map((kind) => [
+      kind,
+      (e: { cluster: string; time: number }) => {
+        const { cluster, time, ...details } = e;
+        this.#send({ type: "event", ts: time, kind, cluster, details });
+      },
+    ]),
+  ) as Record<(typeof UPSTREAM_EVENT_KINDS)[number], (e: { cluster: string; time: number }) => void>;
 
   #send(msg: WorkerToConsole) {
     const ws = this.#ws;

@@ -1,0 +1,21 @@
+// RANDOM: uniform over the available hosts (spec §2.3), avoiding excluded hosts while any other is left.
+import type { Host } from "../upstream/host";
+import { candidates, type LbContext, type LoadBalancer } from "./load-balancer";
+
+export class RandomLoadBalancer implements LoadBalancer {
+  #hosts: readonly Host[] = [];
+
+  constructor(hosts: readonly Host[]) {
+    this.setHosts(hosts);
+  }
+
+  setHosts(hosts: readonly Host[]) {
+    this.#hosts = [...hosts];
+  }
+
+  chooseHost(ctx: LbContext): Host | null {
+    const hosts = candidates(this.#hosts, ctx);
+    if (hosts.length === 0) return null;
+    return hosts[Math.floor(Math.random() * hosts.length)];
+  }
+}
