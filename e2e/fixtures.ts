@@ -81,6 +81,8 @@ export interface Console {
 }
 
 export async function startConsole(): Promise<Console> {
+  if (!fs.existsSync(path.join(ROOT, ".next", "BUILD_ID")))
+    throw new Error(`no production build in ${ROOT}/.next: run \`npx tsx scripts/ensure-build.ts\` first`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "signalbox-e2e-"));
   const [port, listenerPort, adminPort] = [await freePort(), await freePort(), await freePort()];
   const token = `e2e-${Math.random().toString(36).slice(2)}`;
@@ -158,7 +160,9 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 export async function newPage(browser: Browser): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  // E2E_COLOR_SCHEME=dark renders the screenshots in the dark theme
+  const colorScheme = process.env.E2E_COLOR_SCHEME === "dark" ? "dark" : "light";
+  const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme });
   page.setDefaultTimeout(15_000);
   return page;
 }

@@ -89,17 +89,24 @@ export function ClusterForm({ id, original, taken, onSaved, inlineSubmit = true 
           <Field label="Name" envoy="name" error={err.name} hint={original ? "Renaming updates the routes that point at it." : undefined}>
             <input type="text" value={f.name} onChange={(e) => patch({ name: e.target.value })} placeholder="backend" autoComplete="off" className="mono" />
           </Field>
-          <Field label="Discovery type" envoy="type" error={err.type} hint="STATIC: IP addresses. STRICT_DNS: hostnames, re-resolved.">
+          <Field label="Discovery type" envoy="type" error={err.type} hint="STATIC: IP addresses. STRICT_DNS: every address a hostname resolves to. LOGICAL_DNS: the first one.">
             <select value={f.type} onChange={(e) => patch({ type: e.target.value })}>
               <option value="">STATIC (default)</option>
-              <option value="STATIC">STATIC</option>
-              <option value="STRICT_DNS">STRICT_DNS</option>
+              {["STATIC", "STRICT_DNS", "LOGICAL_DNS"].map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
             </select>
           </Field>
-          <Field label="Load balancing policy" envoy="lb_policy" error={err.lb}>
+          <Field label="Load balancing policy" envoy="lb_policy" error={err.lb} hint="RING_HASH hashes on the route's hash_policy (sticky); LEAST_REQUEST picks the less busy of two hosts.">
             <select value={f.lbPolicy} onChange={(e) => patch({ lbPolicy: e.target.value })}>
               <option value="">ROUND_ROBIN (default)</option>
-              <option value="ROUND_ROBIN">ROUND_ROBIN</option>
+              {["ROUND_ROBIN", "LEAST_REQUEST", "RING_HASH", "RANDOM"].map((p) => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
             </select>
           </Field>
           <Field label="Connect timeout" envoy="connect_timeout" error={err.timeout} hint="Time to open a TCP connection to a host.">

@@ -14,7 +14,11 @@ export function useClusterUsage() {
   const routes = useDraftRoutesQuery();
   return useMemo(() => {
     const m = new Map<string, number>();
-    for (const r of routes.data ?? []) if (r.route.route) m.set(r.route.route.cluster, (m.get(r.route.route.cluster) ?? 0) + 1);
+    for (const r of routes.data ?? []) {
+      const a = r.route.route;
+      const names = a?.cluster ? [a.cluster] : (a?.weighted_clusters?.clusters.map((c) => c.name) ?? []);
+      for (const n of new Set(names)) m.set(n, (m.get(n) ?? 0) + 1);
+    }
     return m;
   }, [routes.data]);
 }

@@ -10,7 +10,7 @@ import { ErrorSummary } from "@/components/ui/error-summary";
 import { Field } from "@/components/ui/field";
 import { ErrorClaims, toErrorMap } from "@/components/ui/field-errors";
 import { Panel } from "@/components/ui/panel";
-import { EMPTY_ROUTE, formToRoute, routeToForm, validateRoute, type RouteFormState } from "./route-form-model";
+import { EMPTY_ROUTE, formToRoute, keptFields, MATCH_KINDS, otherAction, routeToForm, validateRoute, type RouteFormState } from "./route-form-model";
 
 export interface VhostOption {
   listener: string;
@@ -40,11 +40,14 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
     setServerErrors([]);
   };
 
-  const localErrors = useMemo(() => (touched ? validateRoute(f) : []), [f, touched]);
+  const original = editing?.route;
+  const kept = original ? otherAction(original) : null;
+  const mk = MATCH_KINDS.find((k) => k.kind === f.matchKind)!;
+  const localErrors = useMemo(() => (touched ? validateRoute(f, original) : []), [f, touched, original]);
   const claims = new ErrorClaims(toErrorMap([...localErrors, ...serverErrors]));
   const err = {
     name: claims.get("name"),
-    match: claims.get(`match.${f.matchKind}`) ?? claims.get("match", true),
+    match: claims.get(`match.${f.matchKind}`, true) ?? claims.get("match"),
     case: claims.get("match.case_sensitive"),
     cluster: claims.get("route.cluster"),
     timeout: claims.get("route.timeout"),
@@ -59,8 +62,8 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
     e.preventDefault();
     setTouched(true);
     setFailure(undefined);
-    if (validateRoute(f).length) return;
-    const route = formToRoute(f);
+    if (validateRoute(f, original).length) return;
+    const route = formToRoute(f, original);
     const onError = (e: Error) => {
       if (e instanceof ApiError && e.fieldErrors.length) setServerErrors(e.fieldErrors);
       else setFailure(errorMessage(e));
@@ -88,6 +91,11 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
       }
     >
       <form id="route-form" onSubmit={submit} noValidate className="stack">
+        {original && keptFields(original).length > 0 && (
+          <div className="alert info small">
+            Kept as they are (not editable here yet): {keptFields(original).map((k) => <code key={k}>{k} </code>)}
+          </div>
+        )}
         {!editing && vhosts.length > 1 && (
           <Field label="Virtual host" hint="The route is appended at the end of this virtual host's routes.">
             <select value={target} onChange={(e) => setTarget(Number(e.target.value))}>
@@ -107,20 +115,15 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
           <legend>Match</legend>
           <div className="stack">
             <div className="segmented" role="radiogroup" aria-label="Match type">
-              {(["prefix", "path"] as const).map((k) => (
-                <label key={k}>
-                  <input type="radio" name="matchKind" value={k} checked={f.matchKind === k} onChange={() => set("matchKind", k)} />
-                  {k === "prefix" ? "Prefix match" : "Exact match"}
+              {MATCH_KINDS.map((k) => (
+                <label key={k.kind}>
+                  <input type="radio" name="matchKind" value={k.kind} checked={f.matchKind === k.kind} onChange={() => set("matchKind", k.kind)} />
+                  {k.label}
                 </label>
               ))}
             </div>
-            <Field
-              label={f.matchKind === "prefix" ? "Path prefix" : "Exact path"}
-              envoy={`match.${f.matchKind}`}
-              hint={f.matchKind === "prefix" ? "Matches every path that starts with this." : "Matches this path only (query string ignored)."}
-              error={err.match}
-            >
-              <input type="text" value={f.matchValue} onChange={(e) => set("matchValue", e.target.value)} placeholder="/" autoComplete="off" className="mono" />
+            <Field label={mk.field} envoy={f.matchKind === "safe_regex" ? "match.safe_regex.regex" : `match.${f.matchKind}`} hint={mk.hint} error={err.match}>
+              <input type="text" value={f.matchValue} onChange={(e) => set("matchValue", e.target.value)} placeholder={mk.placeholder} autoComplete="off" className="mono" />
             </Field>
             <label className="row small" style={{ gap: 6 }}>
               <input type="checkbox" checked={f.caseSensitive} onChange={(e) => set("caseSensitive", e.target.checked)} />
@@ -142,9 +145,19 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
                 <input type="radio" name="action" value="direct_response" checked={f.action === "direct_response"} onChange={() => set("action", "direct_response")} />
                 Direct response
               </label>
+              {kept && (
+                <label>
+                  <input type="radio" name="action" value="other" checked={f.action === "other"} onChange={() => set("action", "other")} />
+                  Keep {kept}
+                </label>
+              )}
             </div>
             {err.action && <span className="field-error" role="alert">{err.action}</span>}
-            {f.action === "route" ? (
+            {f.action === "other" ? (
+              <p className="field-hint" style={{ margin: 0 }}>
+                This route&apos;s {kept} is kept exactly as it is; edit it through <code>PUT /api/config</code> for now.
+              </p>
+            ) : f.action === "route" ? (
               <div className="form-grid">
                 <Field label="Target cluster" envoy="route.cluster" error={err.cluster}
                   hint={clusters.length === 0 ? <>No clusters yet. <Link href="/clusters">Add a cluster</Link> first.</> : undefined}>

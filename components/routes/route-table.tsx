@@ -15,7 +15,39 @@ const truncate = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + "
 
 function ActionCell({ row }: { row: DraftRouteRow }) {
   const r = row.route;
-  if (r.route) return <span>→ <code>{r.route.cluster}</code>{r.route.timeout && <span className="muted small"> · timeout {r.route.timeout}</span>}</span>;
+  const w = r.route?.weighted_clusters;
+  if (w) {
+    const total = w.clusters.reduce((a, c) => a + c.weight, 0) || 1;
+    return (
+      <span>
+        → split{" "}
+        {w.clusters.map((c, i) => (
+          <span key={c.name}>
+            {i > 0 && " · "}
+            <code>{c.name}</code> <span className="muted small">{Math.round((c.weight / total) * 100)}%</span>
+          </span>
+        ))}
+      </span>
+    );
+  }
+  if (r.route)
+    return (
+      <span>
+        → <code>{r.route.cluster}</code>
+        {r.route.timeout && <span className="muted small"> · timeout {r.route.timeout}</span>}
+        {r.route.prefix_rewrite !== undefined && <span className="muted small"> · rewrite → {r.route.prefix_rewrite || '""'}</span>}
+        {r.route.retry_policy && <span className="muted small"> · retries</span>}
+      </span>
+    );
+  if (r.redirect) {
+    const d = r.redirect;
+    const target = [d.https_redirect ? "https" : d.scheme_redirect, d.host_redirect, d.path_redirect ?? d.prefix_rewrite].filter(Boolean).join(" ");
+    return (
+      <span>
+        <span className="badge">{d.response_code ?? "MOVED_PERMANENTLY"}</span> <span className="muted small">redirect {target}</span>
+      </span>
+    );
+  }
   if (r.direct_response)
     return (
       <span>
@@ -24,6 +56,14 @@ function ActionCell({ row }: { row: DraftRouteRow }) {
       </span>
     );
   return <span className="muted">—</span>;
+}
+
+function conditions(row: DraftRouteRow): string[] {
+  const m = row.route.match;
+  return [
+    ...(m.headers ?? []).map((h) => `header ${h.name}${h.present_match !== undefined ? (h.present_match ? " present" : " absent") : h.string_match ? " matches" : ""}`),
+    ...(m.query_parameters ?? []).map((q) => `query ${q.name}`),
+  ];
 }
 
 export function RouteTable({ rows, onEdit, onDelete, onMove, moving }: Props) {
@@ -52,6 +92,7 @@ export function RouteTable({ rows, onEdit, onDelete, onMove, moving }: Props) {
                   <span className="badge accent">{m.kind}</span> <code>{m.value}</code>
                   {row.route.match.case_sensitive === false && <span className="muted small"> · any case</span>}
                   {row.route.name && <span className="muted small"> · {row.route.name}</span>}
+                  {conditions(row).length > 0 && <div className="muted small">+ {conditions(row).join(", ")}</div>}
                   {shadowedBy >= 0 && (
                     <div className="small" style={{ color: "var(--amber)" }}>
                       Route {i + 1} can never match: route {shadowedBy + 1} matches every request it would.

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import type { Cluster } from "@/components/queries/types";
+import { clusterToForm, emptyCluster, formToCluster, validateCluster } from "./cluster-form-model";
+
+const original: Cluster = {
+  name: "api",
+  type: "STRICT_DNS",
+  connect_timeout: "0.25s",
+  dns_refresh_rate: "10s",
+  load_assignment: {
+    cluster_name: "api",
+    endpoints: [
+      { lb_endpoints: [{ endpoint: { address: { socket_address: { address: "a.internal", port_value: 80 } } }, load_balancing_weight: 3 }] },
+      { lb_endpoints: [{ endpoint: { address: { socket_address: { address: "b.internal", port_value: 80 } } } }] },
+    ],
+  },
+  circuit_breakers: { thresholds: [{ max_connections: 10, max_retries: 1 }] },
+};
+
+describe("cluster form model", () => {
+  it("round-trips a cluster, keeping the fields the form does not edit", () => {
+    expect(formToCluster(clusterToForm(original), original)).toEqual(original);
+  });
+
+  it("writes only what the user set: empty fields mean Envoy's defaults", () => {
+    const f = { ...emptyCluster(), name: "web" };
+    f.endpoints[0].port = "8080";
+    expect(formToCluster(f)).toEqual({
+      name: "web",
+      load_assignment: { cluster_name: "web", endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: 8080 } } } }] }] },
+    });
+  });
+
+  it("reports problems at the Envoy paths the server uses", () => {
+    const f = { ...emptyCluster(), name: "web", connectTimeout: "5 seconds" };
+    f.endpoints[0].port = "99999";
+    f.thresholds.max_requests = "many";
+    const paths = validateCluster(f).map((e) => e.path);
+    expect(paths).toContain("load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value");
+    expect(paths).toContain("circuit_breakers.thresholds[0].max_requests");
+    expect(paths).toContain("connect_timeout");
+  });
+
+  it("accepts a valid cluster", () => {
+    const f = clusterToForm(original);
+    expect(validateCluster(f)).toEqual([]);
+  });
+});
