@@ -1,8 +1,11 @@
+import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 // One runner for every layer. `npm test` builds the console first (scripts/ensure-build.ts),
 // because the integration and e2e projects start the real production server.
 export default defineConfig({
+  // same "@/…" alias as tsconfig.json, so components and lib import each other the same way in tests
+  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
     pool: "forks",
     environment: "node",

@@ -1,6 +1,6 @@
 // Cluster form state ↔ Envoy v3 Cluster JSON. The form edits the first locality's endpoints and the
 // DEFAULT-priority thresholds; every other field of the original cluster is kept as it was.
-import { Cluster as ClusterSchema } from "../../proxy-core/src/config/schema"; // relative: also loaded by vitest, which has no @/ alias
+import { Cluster as ClusterSchema } from "@/proxy-core/src/config/schema";
 import type { FieldError } from "@/components/queries/api-client";
 import type { Cluster } from "@/components/queries/types";
 import { fromZod, parseIntField } from "../ui/field-errors";

@@ -1,5 +1,5 @@
 // Route form state ↔ Envoy v3 Route JSON, and the client-side check against the contract's schema.
-import { Route as RouteSchema } from "../../proxy-core/src/config/schema"; // relative: also loaded by vitest, which has no @/ alias
+import { Route as RouteSchema } from "@/proxy-core/src/config/schema";
 import type { FieldError } from "@/components/queries/api-client";
 import type { Route } from "@/components/queries/types";
 import { fromZod, parseIntField } from "../ui/field-errors";
