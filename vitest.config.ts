@@ -13,6 +13,7 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       {
+        extends: true,
         test: {
           name: "unit",
           include: ["proxy-core/test/unit/**/*.test.ts", "lib/**/*.test.ts", "components/**/*.test.ts"],
@@ -20,6 +21,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: "integration",
           include: ["proxy-core/test/integration/**/*.test.ts", "tests/integration/**/*.test.ts"],
@@ -28,6 +30,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: "e2e",
           include: ["e2e/**/*.spec.ts"],
