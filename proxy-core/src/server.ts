@@ -98,8 +98,7 @@ export class ProxyServer {
     let plan;
     try {
       await clusters.initialize();
-      const hcms = v.value.listeners.map((l) => new ConnectionManager(l.filter_chains[0].filters[0].typed_config, this.store, clusters));
-      plan = await this.listeners.prepare(v.value.listeners, hcms);
+      plan = await this.listeners.prepare(v.value.listeners, (hcm) => new ConnectionManager(hcm, this.store, clusters));
     } catch (err) {
       await Promise.all(created.map((c) => c.close()));
       this.#st.rejected.inc();

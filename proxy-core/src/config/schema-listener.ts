@@ -1,6 +1,6 @@
 // Listeners and the HTTP connection manager (envoy.config.listener.v3, http_connection_manager.v3).
 import { z } from "zod";
-import { Address, HCM_TYPE, ROUTER_TYPE, envoyEnum } from "./schema-common";
+import { Address, DataSource, Duration, HCM_TYPE, ROUTER_TYPE, TYPE_PREFIX, envoyEnum } from "./schema-common";
 import { RouteConfiguration } from "./schema-route";
 
 export const RouterFilter = z.strictObject({
@@ -13,6 +13,24 @@ export const HttpConnectionManager = z.strictObject({
   stat_prefix: z.string().min(1),
   codec_type: envoyEnum(["AUTO", "HTTP1"], ["HTTP2", "HTTP3"]).optional(),
   server_name: z.string().optional(),
+  /** default true: a UUIDv4 x-request-id is added when the request has none */
+  generate_request_id: z.boolean().optional(),
+  /** default 60; larger request headers get 431 and the connection is closed */
+  max_request_headers_kb: z.number().int().min(1).max(8192).optional(),
+  /** default disabled; Node's headersTimeout (408 + close) */
+  request_headers_timeout: Duration.optional(),
+  /** default disabled; the whole request must arrive in time (408) */
+  request_timeout: Duration.optional(),
+  /** default 5 min; no bytes either way on the stream for this long → 408 (or reset once the response started) */
+  stream_idle_timeout: Duration.optional(),
+  common_http_protocol_options: z
+    .strictObject({
+      /** default 1 h: a downstream connection with no active request is closed after this */
+      idle_timeout: Duration.optional(),
+    })
+    .optional(),
+  /** `[{upgrade_type: websocket}]` lets WebSocket upgrades through; without it Envoy answers 403 */
+  upgrade_configs: z.array(z.strictObject({ upgrade_type: z.string().min(1), enabled: z.boolean().optional() })).optional(),
   route_config: RouteConfiguration,
   http_filters: z.array(RouterFilter).min(1).optional(),
 });
@@ -22,19 +40,64 @@ export const NetworkFilter = z.strictObject({
   typed_config: HttpConnectionManager,
 });
 
+// ---- downstream TLS (envoy.extensions.transport_sockets.tls.v3). Spec §11.
+export const DOWNSTREAM_TLS_TYPE = TYPE_PREFIX + "envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext";
+export const TLS_INSPECTOR_TYPE = TYPE_PREFIX + "envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector";
+
+export const DownstreamTlsVersion = envoyEnum(["TLS_AUTO", "TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3"]);
+
+export const DownstreamTlsCertificate = z.strictObject({ certificate_chain: DataSource, private_key: DataSource });
+
+export const CommonTlsContext = z.strictObject({
+  tls_params: z.strictObject({ tls_minimum_protocol_version: DownstreamTlsVersion.optional(), tls_maximum_protocol_version: DownstreamTlsVersion.optional() }).optional(),
+  // HTTP/2 is not implemented: offering h2 would make clients speak it
+  alpn_protocols: z.array(z.string().refine((p) => p === "http/1.1", { message: "only http/1.1 is supported (HTTP/2 is not)" })).optional(),
+  tls_certificates: z.array(DownstreamTlsCertificate).min(1, "at least one certificate is required"),
+  validation_context: z.strictObject({ trusted_ca: DataSource }).optional(),
+});
+
+export const DownstreamTlsContext = z.strictObject({
+  "@type": z.literal(DOWNSTREAM_TLS_TYPE),
+  common_tls_context: CommonTlsContext,
+  require_client_certificate: z.boolean().optional(),
+  require_sni: z.boolean().optional(),
+});
+
+export const TransportSocket = z.strictObject({
+  name: z.string().min(1),
+  typed_config: DownstreamTlsContext,
+});
+
+export const FilterChainMatch = z.strictObject({
+  /** exact names or wildcards such as `*.example.com`; matched against the TLS SNI */
+  server_names: z.array(z.string().min(1)).optional(),
+  transport_protocol: envoyEnum(["tls"], ["raw_buffer"]).optional(),
+});
+
 export const FilterChain = z.strictObject({
   name: z.string().optional(),
+  filter_chain_match: FilterChainMatch.optional(),
   filters: z.array(NetworkFilter).length(1, "exactly one network filter (envoy.filters.network.http_connection_manager) is supported"),
+  transport_socket: TransportSocket.optional(),
+});
+
+export const ListenerFilter = z.strictObject({
+  name: z.string().refine((n) => n === "envoy.filters.listener.tls_inspector", { message: "only envoy.filters.listener.tls_inspector is supported" }),
+  typed_config: z.strictObject({ "@type": z.literal(TLS_INSPECTOR_TYPE) }).optional(),
 });
 
 export const Listener = z.strictObject({
   name: z.string().min(1),
   address: Address,
-  // without filter_chain_match (not supported) Envoy refuses several chains, so one is the only valid count
-  filter_chains: z.array(FilterChain).min(1).max(1, "only one filter chain is supported (filter_chain_match is not)"),
+  // SNI (server_names) always works on TLS listeners: the TLS inspector is built in
+  listener_filters: z.array(ListenerFilter).optional(),
+  filter_chains: z.array(FilterChain).min(1),
+  /** used when no filter chain matches; without it such connections are closed */
+  default_filter_chain: FilterChain.optional(),
 });
 
 
 export type HttpConnectionManager = z.infer<typeof HttpConnectionManager>;
 export type FilterChain = z.infer<typeof FilterChain>;
+export type DownstreamTlsContext = z.infer<typeof DownstreamTlsContext>;
 export type Listener = z.infer<typeof Listener>;

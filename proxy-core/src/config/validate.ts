@@ -73,9 +73,12 @@ export function checkConsistency(listeners: Listener[], clusters: Cluster[], pre
     if (sa.port_value !== 0 && bound.has(key)) errors.push({ path: at(`listeners[${i}].address`), message: `address ${key} is already used by listeners[${bound.get(key)}]` });
     else bound.set(key, i);
 
-    l.filter_chains.forEach((fc, fi) =>
+    errors.push(...checkFilterChains(l, `listeners[${i}]`).map((e) => ({ path: at(e.path), message: e.message })));
+    const chains = l.default_filter_chain ? [...l.filter_chains, l.default_filter_chain] : l.filter_chains;
+    chains.forEach((fc, fi) =>
       fc.filters.forEach((f, ni) => {
-        const base = `listeners[${i}].filter_chains[${fi}].filters[${ni}].typed_config`;
+        const chainPath = fi < l.filter_chains.length ? `filter_chains[${fi}]` : "default_filter_chain";
+        const base = `listeners[${i}].${chainPath}.filters[${ni}].typed_config`;
         const hcm = f.typed_config;
         const filters = hcm.http_filters ?? [];
         if (filters.length > 0 && filters[filters.length - 1].typed_config === undefined && !/router/.test(filters[filters.length - 1].name))
@@ -100,6 +103,40 @@ export function checkConsistency(listeners: Listener[], clusters: Cluster[], pre
         });
       }),
     );
+  });
+  return errors;
+}
+
+/**
+ * Listener filter-chain rules (Envoy's filter_chain_manager): no two chains with the same match, TLS on all
+ * chains or none (there is no transport_protocol sniffing for mixed listeners), mTLS needs a trusted CA.
+ */
+function checkFilterChains(l: Listener, base: string): ConfigIssue[] {
+  const errors: ConfigIssue[] = [];
+  const names = new Map<string, number>();
+  let catchAll = -1;
+  l.filter_chains.forEach((fc, fi) => {
+    const sn = fc.filter_chain_match?.server_names ?? [];
+    if (sn.length === 0) {
+      if (catchAll >= 0) errors.push({ path: `${base}.filter_chains[${fi}]`, message: `multiple filter chains with the same matching rules (filter_chains[${catchAll}] also has no server_names)` });
+      else catchAll = fi;
+    }
+    sn.forEach((n, ni) => {
+      const k = n.toLowerCase();
+      if (names.has(k)) errors.push({ path: `${base}.filter_chains[${fi}].filter_chain_match.server_names[${ni}]`, message: `server name "${n}" is already matched by filter_chains[${names.get(k)}]` });
+      else names.set(k, fi);
+      if (k.includes("*") && !/^\*\.[^*]+$/.test(k)) errors.push({ path: `${base}.filter_chains[${fi}].filter_chain_match.server_names[${ni}]`, message: `"${n}": a wildcard must be a leading "*." label such as *.example.com` });
+    });
+  });
+  const chains = l.default_filter_chain ? [...l.filter_chains, l.default_filter_chain] : l.filter_chains;
+  const tls = chains.map((fc) => fc.transport_socket !== undefined);
+  if (tls.some(Boolean) && !tls.every(Boolean))
+    errors.push({ path: `${base}.filter_chains`, message: "either every filter chain of a listener has a TLS transport_socket or none does (mixed TLS/plaintext listeners are not supported)" });
+  chains.forEach((fc, fi) => {
+    const t = fc.transport_socket?.typed_config;
+    const p = fi < l.filter_chains.length ? `${base}.filter_chains[${fi}]` : `${base}.default_filter_chain`;
+    if (t?.require_client_certificate && !t.common_tls_context.validation_context)
+      errors.push({ path: `${p}.transport_socket.typed_config.require_client_certificate`, message: "require_client_certificate needs common_tls_context.validation_context.trusted_ca" });
   });
   return errors;
 }

@@ -2,13 +2,16 @@
 // x-request-id, x-forwarded-*), then hands the stream to the router. Built once per config; a listener
 // swaps its ConnectionManager atomically on reload, and in-flight streams keep the one they started on.
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { ServerResponse, type IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { HttpConnectionManager as HcmConfig } from "../config/schema";
 import type { StatsStore } from "../stats/store";
 import { RouteTable } from "../router/route-table";
 import { routeStream } from "../router/router-filter";
+import { sendLocalReply } from "../router/local-reply";
 import type { ClusterManager } from "../upstream/cluster-manager";
+import { durationOr } from "../config/duration";
 import { HcmStats } from "./hcm-stats";
 import { kStream, Stream, type StreamReq, type StreamRes } from "./stream";
 
@@ -16,10 +19,43 @@ import { kStream, Stream, type StreamReq, type StreamRes } from "./stream";
 // (node already answered 100-continue) and the headers we rewrite
 const HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "expect", "http2-settings"]);
 
+/** The HCM's limits and timeouts in ms (0 = disabled), with Envoy's defaults (spec §4.6). */
+export interface HcmTimeouts {
+  maxHeaderBytes: number;
+  /** request_headers_timeout; unset → the stream idle timeout bounds header receipt (see below) */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  streamIdleMs: number;
+  idleTimeoutMs: number;
+}
+
+export function hcmTimeouts(c: HcmConfig): HcmTimeouts {
+  const ms = durationOr;
+  const requestTimeoutMs = ms(c.request_timeout, 0);
+  const streamIdleMs = ms(c.stream_idle_timeout, 300_000);
+  // Envoy's stream idle timer already runs while headers arrive; node has no idle timer there, so without
+  // request_headers_timeout a total header deadline of stream_idle_timeout cuts slowloris clients instead
+  let headersTimeoutMs = ms(c.request_headers_timeout, streamIdleMs);
+  // node requires headersTimeout <= requestTimeout when both are set
+  if (requestTimeoutMs > 0 && (headersTimeoutMs === 0 || headersTimeoutMs > requestTimeoutMs)) headersTimeoutMs = requestTimeoutMs;
+  return {
+    maxHeaderBytes: (c.max_request_headers_kb ?? 60) * 1024,
+    headersTimeoutMs,
+    requestTimeoutMs,
+    streamIdleMs,
+    idleTimeoutMs: ms(c.common_http_protocol_options?.idle_timeout, 3_600_000),
+  };
+}
+
+type PrivateRes = ServerResponse & { _keepAliveTimeout?: number };
+
 export class ConnectionManager {
   readonly stats: HcmStats;
   readonly routes: RouteTable;
   readonly serverName: string;
+  readonly timeouts: HcmTimeouts;
+  readonly generateRequestId: boolean;
+  readonly websocket: boolean;
 
   constructor(
     readonly config: HcmConfig,
@@ -29,6 +65,26 @@ export class ConnectionManager {
     this.stats = new HcmStats(store.scope(`http.${config.stat_prefix}`));
     this.routes = new RouteTable(config.route_config);
     this.serverName = config.server_name ?? "envoy";
+    this.timeouts = hcmTimeouts(config);
+    this.generateRequestId = config.generate_request_id ?? true;
+    this.websocket = (config.upgrade_configs ?? []).some((u) => u.upgrade_type.toLowerCase() === "websocket" && u.enabled !== false);
+  }
+
+  /** A connection was handed to this HCM's codec (after the TLS handshake on TLS chains). */
+  onConnection(socket: Socket) {
+    const st = this.stats;
+    st.c.downstream_cx_total.inc();
+    st.c.downstream_cx_http1_total.inc();
+    st.g.downstream_cx_active.inc();
+    const tls = (socket as Socket & { encrypted?: boolean }).encrypted === true;
+    if (tls) {
+      st.c.downstream_cx_ssl_total.inc();
+      st.g.downstream_cx_ssl_active.inc();
+    }
+    socket.once("close", () => {
+      st.g.downstream_cx_active.dec();
+      if (tls) st.g.downstream_cx_ssl_active.dec();
+    });
   }
 
   handle(req: IncomingMessage, res: ServerResponse) {
@@ -36,8 +92,15 @@ export class ConnectionManager {
     c.downstream_rq_total.inc();
     c.downstream_rq_http1_total.inc();
     this.stats.g.downstream_rq_active.inc();
+    // Envoy sends no `Keep-Alive: timeout=…` header; node adds one unless this is 0 (the idle timer is unaffected)
+    (res as PrivateRes)._keepAliveTimeout = 0;
     const s = new Stream(this, req, res);
     res.once("close", onResponseClose);
+    if (this.timeouts.streamIdleMs > 0) {
+      // HTTP/1.1 has one stream per connection, so socket inactivity is stream inactivity
+      res.on("timeout", onStreamIdle);
+      req.socket.setTimeout(this.timeouts.streamIdleMs);
+    }
     this.#copyRequestHeaders(s);
     if (s.hasBody) req.once("end", onRequestEnd);
     else {
@@ -46,6 +109,43 @@ export class ConnectionManager {
       req.resume();
     }
     routeStream(s);
+  }
+
+  /**
+   * An HTTP/1.1 Upgrade request (node hands us the raw socket). Without `upgrade_configs` for its type Envoy
+   * answers 403 (`downstream_rq_ws_on_non_ws_route`) [kb: conn_manager_impl.cc]; otherwise the router
+   * forwards it through router/upgrade-request.ts. A ServerResponse bound to the socket lets every local
+   * reply (404, 403, 503 …) and the relayed 101 head go through the usual code.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer) {
+    const res = new ServerResponse(req);
+    res.assignSocket(socket);
+    res.shouldKeepAlive = false;
+    socket.on("error", () => {});
+    const isWebSocket = (req.headers.upgrade ?? "").toLowerCase() === "websocket";
+    if (!isWebSocket || !this.websocket) {
+      const c = this.stats.c;
+      c.downstream_rq_total.inc();
+      c.downstream_rq_http1_total.inc();
+      c.downstream_rq_ws_on_non_ws_route.inc();
+      c.downstream_rq_completed.inc();
+      c.downstream_rq_4xx.inc();
+      sendLocalReply(res, this.serverName, 403, "");
+      res.once("finish", () => socket.end());
+      return;
+    }
+    // the socket left node's HTTP parser: it has no idle timer of its own
+    socket.setTimeout(0);
+    const s = new Stream(this, req, res);
+    s.upgrade = { socket, head };
+    this.stats.c.downstream_rq_total.inc();
+    this.stats.c.downstream_rq_http1_total.inc();
+    this.stats.g.downstream_rq_active.inc();
+    res.once("close", onResponseClose);
+    this.#copyRequestHeaders(s);
+    s.requestCompleteMs = s.startMs;
+    routeStream(s);
+    if (!s.upgrade.socket.destroyed && res.writableFinished && res.statusCode !== 101) socket.end();
   }
 
   /** One pass over rawHeaders: upstream header list, host, body presence, XFF/XFP/x-request-id. */
@@ -88,8 +188,8 @@ export class ConnectionManager {
     if (connectionTokens !== null) stripConnectionTokens(out, connectionTokens);
     const remote = s.req.socket.remoteAddress ?? "";
     out.push("x-forwarded-for", xff === null ? remote : `${xff}, ${remote}`);
-    if (!xfp) out.push("x-forwarded-proto", "http");
-    if (!rid) out.push("x-request-id", randomUUID());
+    if (!xfp) out.push("x-forwarded-proto", (s.req.socket as Socket & { encrypted?: boolean }).encrypted ? "https" : "http");
+    if (!rid && this.generateRequestId) out.push("x-request-id", randomUUID());
     s.headers = out;
   }
 
@@ -116,6 +216,16 @@ function stripConnectionTokens(out: string[], tokens: string) {
   const names = tokens.toLowerCase().split(",").map((t) => t.trim()).filter((t) => t && t !== "close" && t !== "keep-alive");
   if (names.length === 0) return;
   for (let i = out.length - 2; i >= 0; i -= 2) if (names.includes(out[i].toLowerCase())) out.splice(i, 2);
+}
+
+/** HCM stream_idle_timeout: 408 `stream timeout` before the response started, else reset (spec §6). */
+function onStreamIdle(this: StreamRes) {
+  const s = this[kStream]!;
+  s.hcm.stats.c.downstream_rq_idle_timeout.inc();
+  s.upstream?.onDownstreamReset();
+  if (this.headersSent) return void this.destroy();
+  this.shouldKeepAlive = false;
+  sendLocalReply(this, s.hcm.serverName, 408, "stream timeout");
 }
 
 function onResponseClose(this: StreamRes) {

@@ -14,13 +14,19 @@ export const HCM_COUNTERS = [
   "downstream_cx_total",
   "downstream_cx_http1_total",
   "downstream_cx_protocol_error",
+  "downstream_cx_ssl_total",
+  "downstream_cx_upgrades_total",
+  "downstream_rq_timeout",
+  "downstream_rq_idle_timeout",
+  "downstream_rq_ws_on_non_ws_route",
   "no_route",
   "no_cluster",
   "rq_direct_response",
+  "rq_redirect", // router (router/router-filter.ts)
   "rq_total",
 ] as const;
 
-export const HCM_GAUGES = ["downstream_rq_active", "downstream_cx_active"] as const;
+export const HCM_GAUGES = ["downstream_rq_active", "downstream_cx_active", "downstream_cx_ssl_active", "downstream_cx_upgrades_active"] as const;
 
 export class HcmStats {
   readonly c: { [K in (typeof HCM_COUNTERS)[number]]: Counter };

@@ -4,22 +4,31 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { ConnectionManager } from "./connection-manager";
-import type { UpstreamRequest } from "../router/upstream-request";
 
 export const kStream = Symbol("signalbox.stream");
 
 export type StreamReq = IncomingMessage & { [kStream]?: Stream };
 export type StreamRes = ServerResponse & { [kStream]?: Stream };
 
+/** What the connection manager tells the side of a request that talks upstream (router/router-request.ts). */
+export interface StreamUpstream {
+  /** the downstream request was fully received */
+  onRequestComplete(): void;
+  /** the downstream went away (or its idle timer fired) before the response finished */
+  onDownstreamReset(): void;
+}
+
 export class Stream {
   readonly startMs = performance.now();
   /** when the downstream request was fully received (NaN until then) */
   requestCompleteMs = NaN;
-  upstream: UpstreamRequest | null = null;
+  upstream: StreamUpstream | null = null;
   /** request headers for the upstream, copied once from rawHeaders */
   headers: string[] = [];
   host = "";
   hasBody = false;
+  /** set for an HTTP/1.1 Upgrade (WebSocket) request: the raw client socket and bytes after the head (listener engineer, issue #3) */
+  upgrade: { socket: import("node:net").Socket; head: Buffer } | null = null;
 
   constructor(
     readonly hcm: ConnectionManager,

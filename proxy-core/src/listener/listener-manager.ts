@@ -1,10 +1,10 @@
 // Applies a new set of listeners in two phases, like Envoy's listener manager:
 // prepare() binds every *new* address (keeping sockets of addresses that stay), and fails as a whole
 // on EADDRINUSE; commit() then swaps the connection managers and drains removed listeners.
-import type { Listener as ListenerConfig } from "../config/schema";
+import type { HttpConnectionManager as HcmConfig, Listener as ListenerConfig } from "../config/schema";
 import type { ConnectionManager } from "../http/connection-manager";
 import type { StatsStore } from "../stats/store";
-import { Listener } from "./listener";
+import { buildChains, Listener, type ChainSet } from "./listener";
 
 export interface ListenerPlan {
   commit(): void;
@@ -20,12 +20,14 @@ export class ListenerManager {
     private readonly drainMs: number,
   ) {}
 
-  async prepare(configs: readonly ListenerConfig[], hcms: readonly ConnectionManager[]): Promise<ListenerPlan> {
+  /** Builds every listener's filter chains (HCMs, TLS contexts: may throw) and binds new addresses. */
+  async prepare(configs: readonly ListenerConfig[], makeHcm: (hcm: HcmConfig) => ConnectionManager): Promise<ListenerPlan> {
+    const chainSets = configs.map((cfg) => buildChains(cfg, makeHcm));
     // an address that stays keeps its socket. A listener configured with port 0 is identified by its
     // name (the port is not unique) or by the port it actually got
     const sameAddress = (l: Listener, address: string, port: number) =>
       l.config.address.socket_address.address === address && (l.config.address.socket_address.port_value === port || (port !== 0 && l.port === port));
-    const keep: { listener: Listener; config: ListenerConfig; hcm: ConnectionManager }[] = [];
+    const keep: { listener: Listener; config: ListenerConfig; chains: ChainSet }[] = [];
     const fresh: Listener[] = [];
     const used = new Set<Listener>();
     for (let i = 0; i < configs.length; i++) {
@@ -35,8 +37,8 @@ export class ListenerManager {
       const existing = candidates.find((l) => l.config.name === cfg.name) ?? (port_value !== 0 ? candidates[0] : undefined);
       if (existing) {
         used.add(existing);
-        keep.push({ listener: existing, config: cfg, hcm: hcms[i] });
-      } else fresh.push(new Listener(cfg, hcms[i], this.store));
+        keep.push({ listener: existing, config: cfg, chains: chainSets[i] });
+      } else fresh.push(new Listener(cfg, chainSets[i], this.store));
     }
     const removed = [...this.active.values()].filter((l) => !used.has(l));
     try {
@@ -51,10 +53,7 @@ export class ListenerManager {
     }
     return {
       commit: () => {
-        for (const k of keep) {
-          k.listener.config = k.config;
-          k.listener.hcm = k.hcm;
-        }
+        for (const k of keep) k.listener.update(k.config, k.chains, this.drainMs);
         this.active.clear();
         for (const k of keep) this.active.set(k.config.name, k.listener);
         for (const l of fresh) this.active.set(l.config.name, l);

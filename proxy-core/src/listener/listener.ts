@@ -1,37 +1,112 @@
-// One bound listener: a node:http server whose request handler always reads the *current*
-// ConnectionManager, so a config swap is one field assignment: new requests use the new route table and
-// clusters while in-flight ones finish on the objects they started with.
-import http from "node:http";
-import type { Socket } from "node:net";
-import type { Listener as ListenerConfig } from "../config/schema";
+// One bound listener: a TCP server that, per connection, picks a filter chain (by SNI on TLS listeners,
+// Envoy's tls_inspector) and hands the socket to that chain's HTTP codec (codec.ts). A config swap replaces
+// the chain set in one assignment: new connections use the new chains (routes, clusters, certificates) while
+// open ones finish on the codec they started on, which drains them.
+import fs from "node:fs";
+import net from "node:net";
+import tls from "node:tls";
+import type https from "node:https";
+import type { FilterChain, Listener as ListenerConfig, DownstreamTlsContext } from "../config/schema";
+import type { HttpConnectionManager as HcmConfig } from "../config/schema";
 import type { ConnectionManager } from "../http/connection-manager";
 import type { Counter, Gauge, StatsStore } from "../stats/store";
 import { sanitizeStatName } from "../stats/store";
+import { HttpCodec, type ListenerSslStats } from "./codec";
+import { FilterChainMatcher } from "./filter-chain-match";
+import { peekClientHello } from "./tls-inspector";
 
-// Envoy's default max_request_headers_kb is 60 (node's default is 16)
-const MAX_HEADER_BYTES = 60 * 1024;
+/** Envoy's listener_filters_timeout default: a client must send its ClientHello within 15 s. */
+const INSPECT_TIMEOUT_MS = 15_000;
 
-const kCx = Symbol("signalbox.cx");
-type TrackedSocket = Socket & { [kCx]?: Gauge };
+export class Chain {
+  readonly serverNames: readonly string[];
+  codec: HttpCodec | null = null;
+  constructor(
+    readonly config: FilterChain,
+    readonly hcm: ConnectionManager,
+    /** node TLS server options, null for plaintext */
+    readonly tls: https.ServerOptions | null,
+    readonly requireSni: boolean,
+  ) {
+    this.serverNames = config.filter_chain_match?.server_names ?? [];
+  }
+}
+
+export type ChainSet = FilterChainMatcher<Chain>;
+
+/** Builds the chains of a listener config; reads certificate files (throws with the field path on failure). */
+export function buildChains(cfg: ListenerConfig, makeHcm: (hcm: HcmConfig) => ConnectionManager): ChainSet {
+  const build = (fc: FilterChain, path: string) => {
+    const ts = fc.transport_socket?.typed_config;
+    return new Chain(fc, makeHcm(fc.filters[0].typed_config), ts ? tlsOptions(ts, `listener ${cfg.name}: ${path}.transport_socket`) : null, ts?.require_sni === true);
+  };
+  const chains = cfg.filter_chains.map((fc, i) => build(fc, `filter_chains[${i}]`));
+  const fallback = cfg.default_filter_chain ? build(cfg.default_filter_chain, "default_filter_chain") : null;
+  return new FilterChainMatcher(chains, fallback);
+}
+
+const TLS_VERSIONS = { TLSv1_0: "TLSv1", TLSv1_1: "TLSv1.1", TLSv1_2: "TLSv1.2", TLSv1_3: "TLSv1.3" } as const;
+
+function readSource(ds: { inline_string?: string; filename?: string }, what: string): string {
+  if (ds.inline_string !== undefined) return ds.inline_string;
+  try {
+    return fs.readFileSync(ds.filename!, "utf8");
+  } catch (err) {
+    throw new Error(`${what}: cannot read ${ds.filename}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** DownstreamTlsContext → node TLS options with Envoy's downstream defaults (TLSv1.2 … TLSv1.3). */
+export function tlsOptions(ctx: DownstreamTlsContext, where: string): https.ServerOptions {
+  const c = ctx.common_tls_context;
+  const p = c.tls_params;
+  const min = p?.tls_minimum_protocol_version;
+  const max = p?.tls_maximum_protocol_version;
+  const opts: https.ServerOptions = {
+    key: c.tls_certificates.map((t, i) => readSource(t.private_key, `${where}.typed_config.common_tls_context.tls_certificates[${i}].private_key`)),
+    cert: c.tls_certificates.map((t, i) => readSource(t.certificate_chain, `${where}.typed_config.common_tls_context.tls_certificates[${i}].certificate_chain`)),
+    minVersion: min && min !== "TLS_AUTO" ? TLS_VERSIONS[min] : "TLSv1.2",
+    maxVersion: max && max !== "TLS_AUTO" ? TLS_VERSIONS[max] : "TLSv1.3",
+  };
+  if (c.alpn_protocols?.length) opts.ALPNProtocols = c.alpn_protocols;
+  if (c.validation_context) opts.ca = readSource(c.validation_context.trusted_ca, `${where}.typed_config.common_tls_context.validation_context.trusted_ca`);
+  if (ctx.require_client_certificate) {
+    opts.requestCert = true;
+    opts.rejectUnauthorized = true;
+  } else if (c.validation_context) {
+    // Envoy verifies a certificate the client chooses to send, but does not require one
+    opts.requestCert = true;
+    opts.rejectUnauthorized = false;
+  }
+  try {
+    // fail the config now (bad PEM, key/cert mismatch, bad CA), not on the first handshake
+    tls.createSecureContext(opts);
+  } catch (err) {
+    throw new Error(`${where}: ${(err as Error).message}`);
+  }
+  return opts;
+}
 
 export class Listener {
-  readonly server: http.Server;
-  hcm: ConnectionManager;
+  readonly server: net.Server;
   config: ListenerConfig;
-  #cxTotal: Counter | null = null;
+  #chains: ChainSet;
+  /** codecs of replaced chain sets, still serving the connections they already had */
+  #retired: HttpCodec[] = [];
   #store: StatsStore;
   #closing = false;
+  #st: { cxTotal: Counter; cxActive: Gauge; noMatch: Counter; ssl: ListenerSslStats } | null = null;
 
-  constructor(config: ListenerConfig, hcm: ConnectionManager, store: StatsStore) {
+  constructor(config: ListenerConfig, chains: ChainSet, store: StatsStore) {
     this.config = config;
-    this.hcm = hcm;
+    this.#chains = chains;
     this.#store = store;
-    this.server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES, keepAliveTimeout: 60_000, requestTimeout: 300_000 });
-    this.server.on("request", (req, res) => this.hcm.handle(req, res));
-    this.server.on("connection", (socket: TrackedSocket) => this.#onConnection(socket));
-    this.server.on("clientError", onClientError);
-    // node's `clientError` handler needs the HCM for server_name and stats
-    (this.server as http.Server & { [kListener]?: Listener })[kListener] = this;
+    this.server = net.createServer({ noDelay: true }, (socket) => this.#onConnection(socket));
+  }
+
+  /** The connection manager of the first filter chain (tests, admin). */
+  get hcm(): ConnectionManager {
+    return (this.#chains.chains[0] ?? this.#chains.fallback!).hcm;
   }
 
   get key(): string {
@@ -59,58 +134,115 @@ export class Listener {
       this.server.listen({ host: sa.address, port: sa.port_value, exclusive: true }, () => {
         this.server.off("error", onError);
         this.server.on("error", () => {}); // runtime socket errors are per connection; never crash
-        this.#cxTotal = this.#store.counter(`listener.${sanitizeStatName(this.boundAddress)}.downstream_cx_total`);
+        const scope = this.#store.scope(`listener.${sanitizeStatName(this.boundAddress)}`);
+        this.#st = {
+          cxTotal: scope.counter("downstream_cx_total"),
+          cxActive: scope.gauge("downstream_cx_active"),
+          noMatch: scope.counter("no_filter_chain_match"),
+          ssl: {
+            handshake: scope.counter("ssl.handshake"),
+            connection_error: scope.counter("ssl.connection_error"),
+            fail_verify_no_cert: scope.counter("ssl.fail_verify_no_cert"),
+            fail_verify_error: scope.counter("ssl.fail_verify_error"),
+          },
+        };
         resolve();
       });
     });
+  }
+
+  /** Config swap: new connections use `chains`; connections on the old codecs finish there (idle ones close now). */
+  update(config: ListenerConfig, chains: ChainSet, drainMs: number) {
+    this.config = config;
+    const old = this.#chains;
+    this.#chains = chains;
+    const retired = [...old.chains, ...(old.fallback ? [old.fallback] : [])].map((c) => c.codec).filter((c): c is HttpCodec => c !== null);
+    for (const codec of retired) {
+      codec.stop();
+      codec.closeIdle();
+      this.#retired.push(codec);
+    }
+    if (retired.length) {
+      const t = setTimeout(() => {
+        for (const codec of retired) codec.closeAll();
+        this.#retired = this.#retired.filter((c) => !retired.includes(c));
+      }, drainMs);
+      t.unref();
+    }
   }
 
   /** Stop accepting; close idle keep-alive connections now and force the rest after `drainMs`. */
   close(drainMs: number): Promise<void> {
     if (this.#closing) return Promise.resolve();
     this.#closing = true;
+    const codecs = () => [...this.#retired, ...this.#codecs()];
     return new Promise((resolve) => {
-      const force = setTimeout(() => this.server.closeAllConnections(), drainMs);
+      const force = setTimeout(() => {
+        for (const c of codecs()) c.closeAll();
+        // sockets still waiting for a ClientHello
+        for (const s of this.#inspecting) s.destroy();
+      }, drainMs);
       force.unref();
       this.server.close(() => {
         clearTimeout(force);
+        for (const c of codecs()) c.stop();
         resolve();
       });
-      this.server.closeIdleConnections();
+      for (const c of codecs()) c.closeIdle();
     });
   }
 
-  #onConnection(socket: TrackedSocket) {
-    this.#cxTotal?.inc();
-    const st = this.hcm.stats;
-    st.c.downstream_cx_total.inc();
-    st.c.downstream_cx_http1_total.inc();
-    st.g.downstream_cx_active.inc();
-    socket[kCx] = st.g.downstream_cx_active;
-    socket.once("close", onSocketClose);
+  #codecs(): HttpCodec[] {
+    const set = this.#chains;
+    return [...set.chains, ...(set.fallback ? [set.fallback] : [])].map((c) => c.codec).filter((c): c is HttpCodec => c !== null);
+  }
+
+  #inspecting = new Set<net.Socket>();
+
+  #onConnection(socket: net.Socket) {
+    const st = this.#st;
+    st?.cxTotal.inc();
+    st?.cxActive.inc();
+    socket.once("close", () => st?.cxActive.dec());
+    socket.on("error", () => {}); // a reset before the codec owns the socket must not crash
+    const set = this.#chains;
+    if (!isTls(set)) return this.#dispatch(set, socket, "");
+    // TLS listener: read the ClientHello (without consuming it) to choose the chain by SNI
+    let buf: Buffer = Buffer.alloc(0);
+    this.#inspecting.add(socket);
+    const timer = setTimeout(() => socket.destroy(), INSPECT_TIMEOUT_MS);
+    const done = () => {
+      clearTimeout(timer);
+      this.#inspecting.delete(socket);
+      socket.off("data", onData);
+      socket.off("close", done);
+    };
+    const onData = (chunk: Buffer) => {
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      const peek = peekClientHello(buf);
+      if (peek.kind === "more") return;
+      done();
+      socket.pause();
+      socket.unshift(buf);
+      this.#dispatch(set, socket, peek.kind === "tls" ? peek.serverName : "");
+    };
+    socket.on("data", onData);
+    socket.once("close", done);
+  }
+
+  #dispatch(set: ChainSet, socket: net.Socket, serverName: string) {
+    const chain = set.select(serverName);
+    if (chain === null || (chain.requireSni && serverName === "")) {
+      this.#st?.noMatch.inc();
+      if (chain !== null) this.#st?.ssl.connection_error.inc();
+      socket.destroy();
+      return;
+    }
+    chain.codec ??= new HttpCodec(chain.hcm, chain.tls, this.#st?.ssl ?? null);
+    chain.codec.accept(socket);
   }
 }
 
-const kListener = Symbol("signalbox.listener");
-
-function onSocketClose(this: TrackedSocket) {
-  this[kCx]?.dec();
-}
-
-/** Malformed request (node's parser rejected it): answer 400 like Envoy's codec error and close. */
-function onClientError(this: http.Server & { [kListener]?: Listener }, err: Error & { code?: string }, socket: Socket) {
-  const l = this[kListener];
-  l?.hcm.stats.c.downstream_cx_protocol_error.inc();
-  if (err.code === "ECONNRESET" || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
-  const status = tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request";
-  const body = tooLarge ? "Request Header Fields Too Large" : "Bad Request";
-  const server = l?.hcm.serverName ?? "envoy";
-  l?.hcm.stats.c.downstream_rq_4xx.inc();
-  socket.end(
-    `HTTP/1.1 ${status}\r\ncontent-length: ${body.length}\r\ncontent-type: text/plain\r\ndate: ${new Date().toUTCString()}\r\nserver: ${server}\r\nconnection: close\r\n\r\n${body}`,
-  );
+function isTls(set: ChainSet): boolean {
+  return (set.chains[0] ?? set.fallback)?.tls != null;
 }

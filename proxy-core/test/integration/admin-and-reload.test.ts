@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { ProxyServer } from "../../src/server";
 import { AdminServer } from "../../src/admin/server";
 import { ConnectionManager } from "../../src/http/connection-manager";
-import { Listener } from "../../src/listener/listener";
+import { buildChains, Listener } from "../../src/listener/listener";
 import { ClusterManager } from "../../src/upstream/cluster-manager";
 import { StatsStore } from "../../src/stats/store";
 import { EventEmitter } from "node:events";
@@ -143,7 +143,7 @@ describe("router", () => {
     const store = new StatsStore();
     const cfg = listener("l", [{ match: { prefix: "/" }, route: { cluster: "does_not_exist" } }]);
     const hcm = new ConnectionManager(cfg.filter_chains[0].filters[0].typed_config, store, new ClusterManager([], store, new EventEmitter(), null));
-    const l = new Listener(cfg, hcm, store);
+    const l = new Listener(cfg, buildChains(cfg, () => hcm), store);
     await l.listen();
     cleanups.push(() => l.close(0));
     const r = await request(l.port, "/x");

@@ -1,0 +1,103 @@
+// The HTTP/1.1 codec of one filter chain: a node:http (or node:https for TLS chains) server that never
+// listens itself; the Listener accepts the TCP connection, picks the chain (SNI) and hands the socket over
+// with `emit("connection")`. Request handling reads the chain's ConnectionManager; limits and timeouts come
+// from the HCM config (max_request_headers_kb, request_headers_timeout, request_timeout, idle_timeout).
+import http from "node:http";
+import https from "node:https";
+import type { Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
+import type { ConnectionManager } from "../http/connection-manager";
+import type { Counter } from "../stats/store";
+
+export interface ListenerSslStats {
+  handshake: Counter;
+  connection_error: Counter;
+  fail_verify_no_cert: Counter;
+  fail_verify_error: Counter;
+}
+
+// 2^31-1 ms: node's largest timer, used where Envoy has "disabled"
+const NEVER_MS = 2_147_483_647;
+
+export class HttpCodec {
+  readonly server: http.Server;
+
+  constructor(
+    readonly hcm: ConnectionManager,
+    tls: https.ServerOptions | null,
+    ssl: ListenerSslStats | null,
+  ) {
+    const t = hcm.timeouts;
+    const opts: http.ServerOptions = {
+      maxHeaderSize: t.maxHeaderBytes,
+      // Node's headersTimeout/requestTimeout are checked on this interval; keep it short enough for small timeouts
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(Math.min(t.headersTimeoutMs || NEVER_MS, t.requestTimeoutMs || NEVER_MS) / 4))),
+      keepAliveTimeout: t.idleTimeoutMs || NEVER_MS,
+      headersTimeout: t.headersTimeoutMs,
+      requestTimeout: t.requestTimeoutMs,
+    };
+    this.server = tls ? https.createServer({ ...opts, ...tls }) : http.createServer(opts);
+    // node only starts its header/request timeout checker when a server starts listening; codecs never do
+    this.server.emit("listening");
+    this.server.on("request", (req, res) => hcm.handle(req, res));
+    // registering `upgrade` makes node hand Upgrade requests here instead of to `request`
+    this.server.on("upgrade", (req, socket: Socket, head: Buffer) => hcm.handleUpgrade(req, socket, head));
+    this.server.on("clientError", (err: Error & { code?: string }, socket: Socket) => onClientError(hcm, err, socket));
+    this.server.on("error", () => {}); // per connection; never crash
+    const cx = tls ? "secureConnection" : "connection";
+    this.server.on(cx, (socket: Socket) => hcm.onConnection(socket));
+    if (tls && ssl) {
+      this.server.on("secureConnection", () => ssl.handshake.inc());
+      this.server.on("tlsClientError", (err: Error & { code?: string }, socket: TLSSocket) => {
+        ssl.connection_error.inc();
+        const code = err.code ?? "";
+        if (code === "ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE") ssl.fail_verify_no_cert.inc();
+        else if (/CERTIFICATE_VERIFY_FAILED|UNKNOWN_CA|ERR_SSL_TLSV1_ALERT_UNKNOWN_CA/.test(code)) ssl.fail_verify_error.inc();
+        socket.destroy();
+      });
+    }
+  }
+
+  accept(socket: Socket) {
+    this.server.emit("connection", socket);
+  }
+
+  closeIdle() {
+    this.server.closeIdleConnections();
+  }
+
+  closeAll() {
+    this.server.closeAllConnections();
+  }
+
+  /** stops node's timeout checker; connections are closed by closeIdle/closeAll */
+  stop() {
+    this.server.close(() => {});
+  }
+}
+
+/** Malformed request (node's parser rejected it), header overflow or request timeout: Envoy's local reply, then close. */
+function onClientError(hcm: ConnectionManager, err: Error & { code?: string }, socket: Socket) {
+  const st = hcm.stats.c;
+  const started = (socket as Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage?.headersSent === true;
+  if (err.code === "ECONNRESET" || !socket.writable || started) {
+    socket.destroy();
+    return;
+  }
+  let status = "400 Bad Request";
+  let body = "Bad Request";
+  if (err.code === "HPE_HEADER_OVERFLOW") {
+    st.downstream_cx_protocol_error.inc();
+    status = "431 Request Header Fields Too Large";
+    body = "Request Header Fields Too Large";
+  } else if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+    // [kb] Envoy: request_timeout → 408 "request timeout", downstream_rq_timeout
+    st.downstream_rq_timeout.inc();
+    status = "408 Request Timeout";
+    body = "request timeout";
+  } else st.downstream_cx_protocol_error.inc();
+  st.downstream_rq_4xx.inc();
+  socket.end(
+    `HTTP/1.1 ${status}\r\ncontent-length: ${body.length}\r\ncontent-type: text/plain\r\ndate: ${new Date().toUTCString()}\r\nserver: ${hcm.serverName}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
