@@ -116,6 +116,8 @@ export const Cluster = z.strictObject({
   name: z.string().min(1),
   type: envoyEnum(["STATIC", "STRICT_DNS", "LOGICAL_DNS"], ["EDS", "ORIGINAL_DST"]).optional(),
   connect_timeout: Duration.optional(),
+  // honoured by the router: the most of a request body it buffers to replay on retry (router/router-request.ts)
+  per_connection_buffer_limit_bytes: UInt32.optional(),
   lb_policy: envoyEnum(["ROUND_ROBIN", "LEAST_REQUEST", "RING_HASH", "RANDOM"], ["MAGLEV", "CLUSTER_PROVIDED", "LOAD_BALANCING_POLICY_CONFIG"]).optional(),
   dns_lookup_family: envoyEnum(["AUTO", "V4_ONLY", "V6_ONLY", "V4_PREFERRED", "ALL"]).optional(),
   dns_refresh_rate: Duration.optional(),

@@ -99,6 +99,10 @@ export function checkConsistency(listeners: Listener[], clusters: Cluster[], pre
             const name = r.route?.cluster;
             if (name !== undefined && !clusterNames.has(name))
               errors.push({ path: at(`${base}.route_config.virtual_hosts[${vi}].routes[${ri}].route.cluster`), message: `unknown cluster "${name}"` });
+            r.route?.weighted_clusters?.clusters.forEach((wc, wi) => {
+              if (!clusterNames.has(wc.name))
+                errors.push({ path: at(`${base}.route_config.virtual_hosts[${vi}].routes[${ri}].route.weighted_clusters.clusters[${wi}].name`), message: `unknown cluster "${wc.name}"` });
+            });
           });
         });
       }),

@@ -13,7 +13,11 @@ export const LocalBodies = {
   timeout: "upstream request timeout",
 } as const;
 
-export function sendLocalReply(res: ServerResponse, serverName: string, status: number, body: string | Buffer, overloaded = false) {
+/** After ≥1 retry Envoy says so in the reset body (router.cc `is_retry_`). */
+export const RETRIED_RESET_PREFIX = "upstream connect error or disconnect/reset before headers. retried and the latest reset reason: ";
+
+/** `extra`: more response headers (redirect `location`, the route's response_headers_to_add). */
+export function sendLocalReply(res: ServerResponse, serverName: string, status: number, body: string | Buffer, overloaded = false, extra: readonly string[] | null = null) {
   if (res.headersSent) {
     // the response already started: all Envoy can do is reset the stream
     res.destroy();
@@ -23,6 +27,7 @@ export function sendLocalReply(res: ServerResponse, serverName: string, status: 
   const headers: string[] = ["server", serverName, "content-length", String(len)];
   if (len > 0) headers.push("content-type", "text/plain");
   if (overloaded) headers.push("x-envoy-overloaded", "true");
+  if (extra !== null) for (const h of extra) headers.push(h);
   res.writeHead(status, headers);
   res.end(len > 0 && res.req.method !== "HEAD" ? body : undefined);
 }

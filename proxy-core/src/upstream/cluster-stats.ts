@@ -32,7 +32,8 @@ export class ClusterStats {
   readonly #codes: (Counter | undefined)[] = [];
   readonly #classes: (Counter | undefined)[] = [];
 
-  constructor(private readonly scope: Scope) {
+  // public so the router can declare its own per-cluster stats (retries) in router/router-stats.ts
+  constructor(readonly scope: Scope) {
     this.c = Object.fromEntries(CLUSTER_COUNTERS.map((n) => [n, scope.counter(n)])) as Counters;
     this.g = Object.fromEntries(CLUSTER_GAUGES.map((n) => [n, scope.gauge(n)])) as Gauges;
     this.upstream_rq_time = scope.histogram("upstream_rq_time");

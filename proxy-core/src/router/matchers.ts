@@ -1,0 +1,145 @@
+// Compiled header and query-parameter matchers of a RouteMatch (spec §1.3). Each matcher is built once
+// from config; matching a request reads the header list in place and allocates only when a header is
+// repeated (Envoy joins repeated values with ",").
+import type { HeaderMatcher, RouteMatch, StringMatcher as StringMatcherConfig } from "../config/schema";
+import { toJsRegexSource } from "../config/schema";
+
+/** envoy.type.matcher.v3.StringMatcher */
+export class StringMatcher {
+  readonly #kind: "exact" | "prefix" | "suffix" | "contains" | "regex";
+  readonly #value: string;
+  readonly #ignoreCase: boolean;
+  readonly #re: RegExp | null;
+
+  constructor(m: StringMatcherConfig) {
+    // ignore_case has no effect on safe_regex (Envoy)
+    this.#ignoreCase = (m.ignore_case ?? false) && m.safe_regex === undefined;
+    this.#re = m.safe_regex ? new RegExp(`^(?:${toJsRegexSource(m.safe_regex.regex)})$`) : null;
+    this.#kind = m.exact !== undefined ? "exact" : m.prefix !== undefined ? "prefix" : m.suffix !== undefined ? "suffix" : m.contains !== undefined ? "contains" : "regex";
+    const v = m.exact ?? m.prefix ?? m.suffix ?? m.contains ?? "";
+    this.#value = this.#ignoreCase ? v.toLowerCase() : v;
+  }
+
+  match(input: string): boolean {
+    const v = this.#ignoreCase ? input.toLowerCase() : input;
+    switch (this.#kind) {
+      case "exact":
+        return v === this.#value;
+      case "prefix":
+        return v.startsWith(this.#value);
+      case "suffix":
+        return v.endsWith(this.#value);
+      case "contains":
+        return v.includes(this.#value);
+      default:
+        return this.#re!.test(v);
+    }
+  }
+}
+
+/** What a route match reads from a request, computed at most once per request. */
+export interface MatchRequest {
+  /** upstream-bound header list [name, value, …] (names as received) */
+  readonly headers: readonly string[];
+  readonly method: string;
+  readonly path: string;
+  readonly authority: string;
+}
+
+/** Value of a header in a flat [name, value, …] list, repeated values joined with ","; null if absent. */
+export function headerValue(headers: readonly string[], lowerName: string): string | null {
+  let out: string | null = null;
+  const n = lowerName.length;
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i];
+    if (name.length !== n || name.toLowerCase() !== lowerName) continue;
+    out = out === null ? headers[i + 1] : `${out},${headers[i + 1]}`;
+  }
+  return out;
+}
+
+function requestHeader(req: MatchRequest, lowerName: string): string | null {
+  if (lowerName.charCodeAt(0) === 58 /* : */) {
+    switch (lowerName) {
+      case ":path":
+        return req.path;
+      case ":method":
+        return req.method;
+      case ":authority":
+        return req.authority;
+      case ":scheme":
+        return "http";
+      default:
+        return null;
+    }
+  }
+  return headerValue(req.headers, lowerName);
+}
+
+class CompiledHeaderMatcher {
+  readonly #name: string;
+  readonly #string: StringMatcher | null;
+  readonly #invert: boolean;
+  readonly #presentValue: boolean;
+
+  constructor(m: HeaderMatcher) {
+    this.#name = m.name.toLowerCase();
+    this.#string = m.string_match ? new StringMatcher(m.string_match) : null;
+    this.#invert = m.invert_match ?? false;
+    // only `name` means "present"; present_match: false means "absent"
+    this.#presentValue = m.present_match ?? true;
+  }
+
+  match(req: MatchRequest): boolean {
+    const v = requestHeader(req, this.#name);
+    let ok: boolean;
+    if (this.#string !== null) ok = v !== null && this.#string.match(v);
+    else ok = (v !== null) === this.#presentValue;
+    return ok !== this.#invert;
+  }
+}
+
+class CompiledQueryMatcher {
+  readonly #name: string;
+  readonly #string: StringMatcher | null;
+  readonly #presentValue: boolean;
+
+  constructor(m: { name: string; string_match?: StringMatcherConfig; present_match?: boolean }) {
+    this.#name = m.name;
+    this.#string = m.string_match ? new StringMatcher(m.string_match) : null;
+    this.#presentValue = m.present_match ?? true;
+  }
+
+  match(query: URLSearchParams): boolean {
+    // URLSearchParams.get returns the first value, which is what Envoy considers
+    const v = query.get(this.#name);
+    if (this.#string !== null) return v !== null && this.#string.match(v);
+    return (v !== null) === this.#presentValue;
+  }
+}
+
+/** The non-path part of a RouteMatch: all header and query matchers must match (AND). */
+export class ExtraMatchers {
+  readonly #headers: CompiledHeaderMatcher[];
+  readonly #query: CompiledQueryMatcher[];
+
+  private constructor(m: RouteMatch) {
+    this.#headers = (m.headers ?? []).map((h) => new CompiledHeaderMatcher(h));
+    this.#query = (m.query_parameters ?? []).map((q) => new CompiledQueryMatcher(q));
+  }
+
+  /** null when the route has neither, so the common case costs one null check */
+  static compile(m: RouteMatch): ExtraMatchers | null {
+    return m.headers?.length || m.query_parameters?.length ? new ExtraMatchers(m) : null;
+  }
+
+  match(req: MatchRequest): boolean {
+    for (const h of this.#headers) if (!h.match(req)) return false;
+    if (this.#query.length > 0) {
+      const q = req.path.indexOf("?");
+      const params = new URLSearchParams(q < 0 ? "" : req.path.slice(q + 1));
+      for (const m of this.#query) if (!m.match(params)) return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,140 @@
+// Compiles one Route config into the object the router uses per request: the path matcher, header/query
+// matchers, the action (cluster or weighted clusters, redirect, direct response), rewrites, header
+// mutations of every level in Envoy's order, timeouts, retry and hash policies.
+import { readFileSync } from "node:fs";
+import type { HashPolicy, Route } from "../config/schema";
+import { toJsRegexSource } from "../config/schema";
+import { durationOr } from "../config/duration";
+import { HeaderMutation } from "./header-mutation";
+import { ExtraMatchers } from "./matchers";
+import { NO_RETRY_POLICY, RetryPolicy } from "./retry-state";
+
+export const DEFAULT_ROUTE_TIMEOUT_MS = 15_000;
+
+/** What a route inherits from its virtual host and route configuration. */
+export interface RouteLevels {
+  readonly vhostRetryPolicy: RetryPolicy | null;
+  /** [virtual host, route configuration] */
+  readonly request: readonly (HeaderMutation | null)[];
+  readonly response: readonly (HeaderMutation | null)[];
+}
+
+export interface WeightedEntry {
+  readonly name: string;
+  readonly weight: number;
+  readonly hostRewrite: string | null;
+  readonly request: HeaderMutation | null;
+  readonly response: HeaderMutation | null;
+}
+
+export interface CompiledHashPolicy {
+  /** lower-cased header name, or null for source_ip */
+  readonly header: string | null;
+  readonly terminal: boolean;
+}
+
+export interface CompiledRedirect {
+  readonly scheme: string | null;
+  readonly host: string | null;
+  readonly port: number | null;
+  readonly path: string | null;
+  readonly prefixRewrite: string | null;
+  readonly status: number;
+  readonly stripQuery: boolean;
+}
+
+export interface CompiledRoute {
+  readonly index: number;
+  readonly kind: "prefix" | "path" | "sep" | "regex";
+  /** prefix, path or path_separated_prefix (lower-cased when case-insensitive) */
+  readonly value: string;
+  readonly caseSensitive: boolean;
+  readonly regex: RegExp | null;
+  readonly extra: ExtraMatchers | null;
+  readonly cluster: string | null;
+  readonly weighted: { readonly entries: readonly WeightedEntry[]; readonly total: number } | null;
+  readonly direct: { status: number; body: Buffer } | null;
+  readonly redirect: CompiledRedirect | null;
+  readonly prefixRewrite: string | null;
+  readonly regexRewrite: { re: RegExp; substitution: string } | null;
+  readonly hostRewrite: string | null;
+  readonly timeoutMs: number;
+  /** route idle_timeout in ms, or null to inherit the connection manager's */
+  readonly idleTimeoutMs: number | null;
+  readonly retryPolicy: RetryPolicy;
+  readonly hashPolicy: readonly CompiledHashPolicy[] | null;
+  /** innermost first: route, virtual host, route configuration (a weighted cluster's goes before) */
+  readonly requestMutations: readonly (HeaderMutation | null)[];
+  readonly responseMutations: readonly (HeaderMutation | null)[];
+  readonly hasMutations: boolean;
+  readonly config: Route;
+}
+
+const REDIRECT_CODES: Record<string, number> = { MOVED_PERMANENTLY: 301, FOUND: 302, SEE_OTHER: 303, TEMPORARY_REDIRECT: 307, PERMANENT_REDIRECT: 308 };
+
+/** RE2 substitution (`\1`, `\\`) → JS replacement string (`$1`, literal `$` escaped). */
+function toJsSubstitution(s: string): string {
+  return s.replace(/\$/g, "$$$$").replace(/\\(\d|\\)/g, (_, d: string) => (d === "\\" ? "\\" : `$${d}`));
+}
+
+function compileHash(p: HashPolicy): CompiledHashPolicy {
+  return { header: p.header ? p.header.header_name.toLowerCase() : null, terminal: p.terminal ?? false };
+}
+
+export function compileRoute(r: Route, index: number, levels: RouteLevels): CompiledRoute {
+  const m = r.match;
+  const caseSensitive = m.case_sensitive ?? true;
+  const kind = m.prefix !== undefined ? "prefix" : m.path !== undefined ? "path" : m.path_separated_prefix !== undefined ? "sep" : "regex";
+  const raw = m.prefix ?? m.path ?? m.path_separated_prefix ?? "";
+  const a = r.route;
+  const rd = r.redirect;
+  const requestMutations = [HeaderMutation.compile(r.request_headers_to_add, r.request_headers_to_remove), ...levels.request];
+  const responseMutations = [HeaderMutation.compile(r.response_headers_to_add, r.response_headers_to_remove), ...levels.response];
+  const body = r.direct_response?.body;
+  const weighted = a?.weighted_clusters
+    ? a.weighted_clusters.clusters.map((c) => ({
+        name: c.name,
+        weight: c.weight,
+        hostRewrite: c.host_rewrite_literal ?? null,
+        request: HeaderMutation.compile(c.request_headers_to_add, c.request_headers_to_remove),
+        response: HeaderMutation.compile(c.response_headers_to_add, c.response_headers_to_remove),
+      }))
+    : null;
+  return {
+    index,
+    kind,
+    caseSensitive: kind === "regex" || caseSensitive,
+    // safe_regex ignores case_sensitive and must match the whole path (query removed)
+    value: caseSensitive ? raw : raw.toLowerCase(),
+    regex: m.safe_regex ? new RegExp(`^(?:${toJsRegexSource(m.safe_regex.regex)})$`) : null,
+    extra: ExtraMatchers.compile(m),
+    cluster: a?.cluster ?? null,
+    weighted: weighted ? { entries: weighted, total: weighted.reduce((s, w) => s + w.weight, 0) } : null,
+    direct: r.direct_response
+      ? { status: r.direct_response.status, body: body?.filename !== undefined ? readFileSync(body.filename) : Buffer.from(body?.inline_string ?? "") }
+      : null,
+    redirect: rd
+      ? {
+          scheme: rd.https_redirect ? "https" : (rd.scheme_redirect ?? null),
+          host: rd.host_redirect ?? null,
+          port: rd.port_redirect ?? null,
+          path: rd.path_redirect ?? null,
+          prefixRewrite: rd.prefix_rewrite ?? null,
+          status: REDIRECT_CODES[rd.response_code ?? "MOVED_PERMANENTLY"],
+          stripQuery: rd.strip_query ?? false,
+        }
+      : null,
+    prefixRewrite: a?.prefix_rewrite ?? null,
+    regexRewrite: a?.regex_rewrite ? { re: new RegExp(toJsRegexSource(a.regex_rewrite.pattern.regex), "g"), substitution: toJsSubstitution(a.regex_rewrite.substitution) } : null,
+    hostRewrite: a?.host_rewrite_literal ?? null,
+    timeoutMs: durationOr(a?.timeout, DEFAULT_ROUTE_TIMEOUT_MS),
+    idleTimeoutMs: a?.idle_timeout !== undefined ? durationOr(a.idle_timeout, 0) : null,
+    // Envoy: the route's policy replaces the virtual host's as a whole
+    retryPolicy: a?.retry_policy ? new RetryPolicy(a.retry_policy) : (levels.vhostRetryPolicy ?? NO_RETRY_POLICY),
+    hashPolicy: a?.hash_policy?.length ? a.hash_policy.map(compileHash) : null,
+    requestMutations,
+    responseMutations,
+    hasMutations: requestMutations.some((x) => x !== null) || responseMutations.some((x) => x !== null) || (weighted?.some((w) => w.request || w.response) ?? false),
+    config: r,
+  };
+}

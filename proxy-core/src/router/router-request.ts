@@ -1,0 +1,354 @@
+// A routed request on its way upstream (the per-request half of Envoy's router filter, router.cc): it
+// finalises the upstream headers, owns the global route timeout, the retry state with its back-off timer
+// and the replayable request body, and creates one UpstreamRequest per attempt. Only the attempt's
+// outcome reaches the downstream: the forwarded response, or one of the local replies of spec §6.
+// Timers use module-level callbacks with `this` passed as an argument: no closures per request.
+import type { Dispatcher } from "undici";
+import { PassThrough } from "node:stream";
+import { performance } from "node:perf_hooks";
+import type { Stream, StreamReq, StreamRes } from "../http/stream";
+import { kStream } from "../http/stream";
+import type { LbContext } from "../lb/load-balancer";
+import type { Cluster } from "../upstream/cluster";
+import type { Host } from "../upstream/host";
+import { applyMutations, type FormatContext, type HeaderMutation } from "./header-mutation";
+import { LocalBodies, RESET_PREFIX, RETRIED_RESET_PREFIX, resetReply, sendLocalReply } from "./local-reply";
+import type { CompiledRoute } from "./route-compile";
+import { Decision, RetryState, parseRetryOn } from "./retry-state";
+import { routerStatsFor, type RouterClusterStats } from "./router-stats";
+import { UpstreamRequest } from "./upstream-request";
+
+// response headers that are per hop, and `server`, which Envoy overwrites
+const SKIP_RESPONSE = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "server"]);
+
+/** Envoy's default per_connection_buffer_limit_bytes: the most a retry may buffer of a request body. */
+export const DEFAULT_BUFFER_LIMIT = 1024 * 1024;
+
+const kRouter = Symbol("signalbox.router");
+
+/** Request headers the router consumes (spec §4.5); never forwarded upstream. */
+export interface RouterHeaders {
+  retryOn: string | null;
+  maxRetries: number | null;
+  timeoutMs: number | null;
+  perTryTimeoutMs: number | null;
+  altResponse: boolean;
+}
+
+export interface RouterRequestInit {
+  route: CompiledRoute;
+  cluster: Cluster;
+  host: Host;
+  lb: LbContext;
+  /** upstream request headers, finalised (rewrites, mutations, consumed x-envoy-* removed) */
+  headers: string[];
+  path: string;
+  envoy: RouterHeaders;
+  /** response mutations, innermost first (weighted cluster, route, virtual host, route configuration) */
+  responseMutations: readonly (HeaderMutation | null)[];
+  format: FormatContext;
+}
+
+export class RouterRequest {
+  readonly route: CompiledRoute;
+  readonly cluster: Cluster;
+  readonly stats: RouterClusterStats;
+  readonly #init: RouterRequestInit;
+  #attempt: UpstreamRequest | null = null;
+  #retry: RetryState | null = null;
+  #excluded: Set<Host> | null = null;
+  #timeoutMs: number;
+  #perTryMs: number;
+  #globalTimer: NodeJS.Timeout | null = null;
+  #backoffTimer: NodeJS.Timeout | null = null;
+  /** response headers were written downstream: no more retries or local replies */
+  #responseStarted = false;
+  #done = false;
+  /** dispatch body: null (none), the IncomingMessage (streamed), a Buffer (replayable) or a PassThrough */
+  #body: Buffer | NodeJS.ReadableStream | null = null;
+  #chunks: Buffer[] | null = null;
+  #buffered = 0;
+  #bufferLimit = 0;
+
+  constructor(
+    readonly stream: Stream,
+    init: RouterRequestInit,
+  ) {
+    this.#init = init;
+    this.route = init.route;
+    this.cluster = init.cluster;
+    this.stats = routerStatsFor(init.cluster);
+    const policy = init.route.retryPolicy;
+    const retryOn = policy.retryOn | (init.envoy.retryOn !== null ? parseRetryOn(init.envoy.retryOn) : 0);
+    if (retryOn !== 0) this.#retry = new RetryState(policy, retryOn, init.envoy.maxRetries ?? policy.numRetries, init.cluster, this.stats);
+    this.#timeoutMs = init.envoy.timeoutMs ?? init.route.timeoutMs;
+    let perTry = init.envoy.perTryTimeoutMs ?? policy.perTryTimeoutMs;
+    // Envoy ignores a per-try timeout that would not fire before the global one
+    if (this.#timeoutMs > 0 && perTry >= this.#timeoutMs) perTry = 0;
+    this.#perTryMs = perTry;
+  }
+
+  start() {
+    const s = this.stream;
+    s.upstream = this;
+    (s.res as StreamRes & { [kRouter]?: RouterRequest })[kRouter] = this;
+    if (s.hasBody) {
+      if (this.#retry !== null && Number.isNaN(s.requestCompleteMs)) {
+        // retries need the body again: buffer it (up to the cluster's limit) before the first attempt
+        this.#bufferLimit = this.cluster.config.per_connection_buffer_limit_bytes ?? DEFAULT_BUFFER_LIMIT;
+        this.#chunks = [];
+        s.req.on("data", onBodyData);
+        return;
+      }
+      // no retries (or the body was already consumed): stream it as it comes
+      this.#body = s.req;
+    }
+    if (!Number.isNaN(s.requestCompleteMs)) this.onRequestComplete();
+    this.#newAttempt(this.#init.host);
+  }
+
+  dispatchOptions(): Dispatcher.DispatchOptions {
+    const s = this.stream;
+    return { path: this.#init.path, method: s.req.method ?? "GET", headers: this.#init.headers, body: this.#body as Dispatcher.DispatchOptions["body"] };
+  }
+
+  // ---- downstream events
+
+  /** The downstream request was fully received: the route timeout starts now (Envoy). */
+  onRequestComplete() {
+    if (this.#done) return;
+    if (this.#chunks !== null) {
+      this.stream.req.off("data", onBodyData);
+      this.#body = Buffer.concat(this.#chunks);
+      this.#chunks = null;
+      this.#newAttempt(this.#init.host);
+    }
+    if (this.#timeoutMs > 0 && this.#globalTimer === null) this.#globalTimer = setTimeout(onGlobalTimeout, this.#timeoutMs, this);
+    this.#attempt?.startPerTryTimer(this.#perTryMs);
+  }
+
+  onBodyChunk(chunk: Buffer) {
+    this.#chunks!.push(chunk);
+    this.#buffered += chunk.length;
+    if (this.#buffered <= this.#bufferLimit) return;
+    // too big to replay: Envoy gives up retrying and streams the request
+    this.stats.retry_or_shadow_abandoned.inc();
+    this.#retry = null;
+    const req = this.stream.req;
+    req.off("data", onBodyData);
+    req.pause();
+    const body = new PassThrough();
+    for (const c of this.#chunks!) body.write(c);
+    this.#chunks = null;
+    req.pipe(body);
+    this.#body = body;
+    this.#newAttempt(this.#init.host);
+  }
+
+  onDownstreamReset() {
+    if (this.#done) return;
+    this.#finish();
+    this.#attempt?.cancel();
+  }
+
+  resumeUpstream() {
+    this.#attempt?.resume();
+  }
+
+  // ---- attempt events
+
+  onAttemptDispatched(a: UpstreamRequest) {
+    if (!Number.isNaN(this.stream.requestCompleteMs)) a.startPerTryTimer(this.#perTryMs);
+  }
+
+  onAttemptHeaders(a: UpstreamRequest, status: number, raw: Buffer[]): boolean {
+    this.cluster.reportResult(a.host, status);
+    const retry = this.#retry;
+    if (retry !== null) {
+      const decision = retry.decide(retry.wouldRetryStatus(status, hasHeader(raw, "x-envoy-overloaded")));
+      if (decision === Decision.Retry) {
+        this.stats.chargeRetriedResponse(status);
+        if (status >= 500) a.host.stats.rq_error++;
+        a.cancel();
+        this.#scheduleRetry(a);
+        return true;
+      }
+    }
+    this.#responseStarted = true;
+    const s = this.stream;
+    const out: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i].toString("latin1");
+      if (SKIP_RESPONSE.has(name.toLowerCase())) continue;
+      out.push(name, raw[i + 1].toString("latin1"));
+    }
+    out.push("server", s.hcm.serverName);
+    // Envoy sets it only once the whole downstream request had been received
+    if (!Number.isNaN(s.requestCompleteMs)) out.push("x-envoy-upstream-service-time", String(Math.round(performance.now() - s.requestCompleteMs)));
+    if (this.route.hasMutations) applyMutations(this.#init.responseMutations, out, this.#init.format);
+    this.cluster.stats.chargeResponse(status);
+    if (status >= 500) a.host.stats.rq_error++;
+    else a.host.stats.rq_success++;
+    const res = s.res;
+    if (res.destroyed) return false;
+    res.writeHead(status, out);
+    return true;
+  }
+
+  onAttemptData(chunk: Buffer): boolean {
+    const res = this.stream.res;
+    if (res.destroyed) return true;
+    if (res.write(chunk)) return true;
+    res.once("drain", onDrain);
+    return false;
+  }
+
+  onAttemptComplete(a: UpstreamRequest) {
+    this.cluster.stats.upstream_rq_time.recordMs(performance.now() - a.dispatchMs);
+    if (this.#done) return;
+    this.#finish();
+    this.stream.res.end();
+  }
+
+  onAttemptOverflow(_a: UpstreamRequest) {
+    // overflow is never retried and never reported to outlier detection (spec §3.2)
+    if (this.#done) return;
+    this.#attempt = null;
+    this.#localReply(503, this.#resetBody(LocalBodies.overflow), true);
+  }
+
+  onAttemptReset(a: UpstreamRequest, err: Error & { code?: string }) {
+    if (this.#done) return;
+    this.#attempt = null;
+    if (this.#responseStarted) {
+      // the response was already on its way: all Envoy can do is reset the downstream
+      this.#finish();
+      this.stream.res.destroy();
+      return;
+    }
+    this.cluster.reportResult(a.host, 0);
+    if (a.attached) a.host.stats.rq_error++;
+    const { status, body } = resetReply(err, a.attached);
+    if (status === 503 && body.endsWith("connection termination")) this.cluster.stats.c.upstream_cx_destroy_remote_with_active_rq.inc();
+    const retry = this.#retry;
+    if (retry !== null && retry.decide(retry.wouldRetryReset(!a.attached)) === Decision.Retry) return this.#scheduleRetry(a);
+    this.#localReply(status, this.#resetBody(body), false);
+  }
+
+  onAttemptPerTryTimeout(a: UpstreamRequest) {
+    this.stats.upstream_rq_per_try_timeout.inc();
+    a.host.stats.rq_timeout++;
+    this.cluster.reportResult(a.host, 0);
+    a.cancel();
+    this.#attempt = null;
+    if (this.#responseStarted) {
+      this.#finish();
+      this.stream.res.destroy();
+      return;
+    }
+    const retry = this.#retry;
+    if (retry !== null && retry.decide(retry.wouldRetryPerTryTimeout()) === Decision.Retry) return this.#scheduleRetry(a);
+    this.#timeoutReply();
+  }
+
+  onGlobalTimeout() {
+    this.#globalTimer = null;
+    if (this.#done) return;
+    this.cluster.stats.c.upstream_rq_timeout.inc();
+    const a = this.#attempt;
+    if (a !== null) {
+      a.host.stats.rq_timeout++;
+      this.cluster.reportResult(a.host, 0);
+      a.cancel();
+      this.#attempt = null;
+    }
+    if (this.#responseStarted) {
+      this.#finish();
+      this.stream.res.destroy();
+      return;
+    }
+    this.#timeoutReply();
+  }
+
+  onBackoffDone() {
+    this.#backoffTimer = null;
+    if (this.#done) return;
+    const lb = this.#init.lb;
+    const ctx: LbContext = this.#excluded !== null ? { hashKey: lb.hashKey, excluded: this.#excluded } : lb;
+    let host = this.cluster.lb.chooseHost(ctx);
+    // Envoy's host selection retries: re-pick a host the predicate rejects, then accept the last pick
+    for (let i = 0; host !== null && this.#excluded?.has(host) && i < this.route.retryPolicy.hostSelectionMaxAttempts; i++) host = this.cluster.lb.chooseHost(ctx);
+    if (host === null) {
+      this.cluster.stats.c.upstream_cx_none_healthy.inc();
+      return this.#localReply(503, LocalBodies.noHealthyUpstream, false);
+    }
+    this.#newAttempt(host);
+  }
+
+  // ---- internals
+
+  #newAttempt(host: Host) {
+    const a = new UpstreamRequest(this, host, this.cluster.poolFor(host));
+    this.#attempt = a;
+    a.start();
+  }
+
+  #scheduleRetry(a: UpstreamRequest) {
+    this.#attempt = null;
+    if (this.#retry!.policy.previousHosts) (this.#excluded ??= new Set()).add(a.host);
+    this.#backoffTimer = setTimeout(onBackoff, this.#retry!.backOffMs(), this);
+  }
+
+  /** The body of a reset reply: after a retry Envoy says "retried and the latest reset reason: …". */
+  #resetBody(body: string): string {
+    if (this.#retry === null || this.#retry.retried === 0 || !body.startsWith(RESET_PREFIX)) return body;
+    return RETRIED_RESET_PREFIX + body.slice(RESET_PREFIX.length);
+  }
+
+  #timeoutReply() {
+    if (this.#init.envoy.altResponse) this.#localReply(204, "", false);
+    else this.#localReply(504, LocalBodies.timeout, false);
+  }
+
+  #localReply(status: number, body: string, overloaded: boolean) {
+    this.#finish();
+    this.cluster.stats.chargeResponse(status);
+    let extra: string[] | null = null;
+    if (this.route.hasMutations) applyMutations(this.#init.responseMutations, (extra = []), this.#init.format);
+    sendLocalReply(this.stream.res, this.stream.hcm.serverName, status, body, overloaded, extra);
+  }
+
+  #finish() {
+    this.#done = true;
+    if (this.#globalTimer !== null) clearTimeout(this.#globalTimer);
+    if (this.#backoffTimer !== null) clearTimeout(this.#backoffTimer);
+    this.#globalTimer = this.#backoffTimer = null;
+    this.#retry?.release();
+    if (this.#chunks !== null) {
+      this.stream.req.off("data", onBodyData);
+      this.#chunks = null;
+    }
+  }
+}
+
+
+function hasHeader(raw: Buffer[], lowerName: string): boolean {
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === lowerName.length && raw[i].toString("latin1").toLowerCase() === lowerName) return true;
+  return false;
+}
+
+function onGlobalTimeout(r: RouterRequest) {
+  r.onGlobalTimeout();
+}
+
+function onBackoff(r: RouterRequest) {
+  r.onBackoffDone();
+}
+
+function onBodyData(this: StreamReq, chunk: Buffer) {
+  (this[kStream]!.upstream as RouterRequest).onBodyChunk(chunk);
+}
+
+function onDrain(this: StreamRes & { [kRouter]?: RouterRequest }) {
+  this[kRouter]?.resumeUpstream();
+}
