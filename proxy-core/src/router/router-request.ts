@@ -92,6 +92,13 @@ export class RouterRequest {
     const s = this.stream;
     s.upstream = this;
     (s.res as StreamRes & { [kRouter]?: RouterRequest })[kRouter] = this;
+    const idle = this.route.idleTimeoutMs;
+    if (idle !== null) {
+      // the route's idle_timeout replaces the HCM stream_idle_timeout for this stream; with HTTP/1.1 the
+      // connection carries one stream at a time, so the socket's inactivity timer is the stream's
+      if (idle > 0 && s.res.listenerCount("timeout") === 0) s.res.on("timeout", onRouteIdle);
+      s.req.socket.setTimeout(idle);
+    }
     if (s.hasBody) {
       if (this.#retry !== null && Number.isNaN(s.requestCompleteMs)) {
         // retries need the body again: buffer it (up to the cluster's limit) before the first attempt
@@ -320,6 +327,8 @@ export class RouterRequest {
 
   #finish() {
     this.#done = true;
+    // give the connection back the HCM's idle timer for its next stream
+    if (this.route.idleTimeoutMs !== null) this.stream.req.socket.setTimeout(this.stream.hcm.timeouts.streamIdleMs);
     if (this.#globalTimer !== null) clearTimeout(this.#globalTimer);
     if (this.#backoffTimer !== null) clearTimeout(this.#backoffTimer);
     this.#globalTimer = this.#backoffTimer = null;
@@ -347,6 +356,16 @@ function onBackoff(r: RouterRequest) {
 
 function onBodyData(this: StreamReq, chunk: Buffer) {
   (this[kStream]!.upstream as RouterRequest).onBodyChunk(chunk);
+}
+
+/** Route idle_timeout with the HCM's idle timer off: the same 408 `stream timeout` / reset (spec §4.6). */
+function onRouteIdle(this: StreamRes) {
+  const s = this[kStream]!;
+  s.hcm.stats.c.downstream_rq_idle_timeout.inc();
+  s.upstream?.onDownstreamReset();
+  if (this.headersSent) return void this.destroy();
+  this.shouldKeepAlive = false;
+  sendLocalReply(this, s.hcm.serverName, 408, "stream timeout");
 }
 
 function onDrain(this: StreamRes & { [kRouter]?: RouterRequest }) {

@@ -236,6 +236,16 @@ describe("timeouts", () => {
     expect(u.times[1] - u.times[0]).toBeLessThan(25 + 400);
   });
 
+  it("route idle_timeout → 408 `stream timeout` while waiting for the upstream; downstream_rq_idle_timeout", async () => {
+    const u = await scripted([0]);
+    const h = await proxy([route({ idle_timeout: "0.3s" })], [cluster("c", [u.port])]);
+    const t0 = performance.now();
+    const r = await request(h.port, "/");
+    expect([r.status, r.body]).toEqual([408, "stream timeout"]);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(await h.stat("http.ingress_http.downstream_rq_idle_timeout")).toBe(1);
+  });
+
   it("timeout 0s disables the route timeout", async () => {
     const u = await scripted([(_req, res) => void setTimeout(() => res.end("late"), 300)]);
     const h = await proxy([route({ timeout: "0s" })], [cluster("c", [u.port])]);

@@ -239,3 +239,28 @@ describe("weighted clusters and matchers", () => {
     expect(JSON.parse((await request(h.port, "/item/42/x")).body).name).toBe("stable");
   });
 });
+
+describe("hash_policy", () => {
+  it("a header hash pins a user to one RING_HASH host; source_ip is used when the header is absent", async () => {
+    const ups = [await echo("a"), await echo("b"), await echo("c")];
+    const h = await proxy(
+      [listenerWith([{ match: { prefix: "/" }, route: { cluster: "svc", hash_policy: [{ header: { header_name: "x-user" }, terminal: true }, { connection_properties: { source_ip: true } }] } }])],
+      [cluster("svc", ups.map((u) => u.port), { lb_policy: "RING_HASH" })],
+    );
+    const hostOf = async (headers: Record<string, string>) => JSON.parse((await request(h.port, "/", { headers })).body).name as string;
+    const perUser = new Map<string, Set<string>>();
+    for (let u = 0; u < 12; u++)
+      for (let i = 0; i < 4; i++) {
+        const user = `user-${u}`;
+        const set = perUser.get(user) ?? new Set();
+        set.add(await hostOf({ "x-user": user }));
+        perUser.set(user, set);
+      }
+    for (const set of perUser.values()) expect(set.size).toBe(1);
+    // 12 users over 3 hosts: more than one host is used
+    expect(new Set([...perUser.values()].map((s) => [...s][0])).size).toBeGreaterThan(1);
+    const bySource = new Set<string>();
+    for (let i = 0; i < 6; i++) bySource.add(await hostOf({}));
+    expect(bySource.size).toBe(1);
+  });
+});
