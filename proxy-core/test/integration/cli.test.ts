@@ -121,12 +121,12 @@ describe("proxy-core CLI", () => {
     const port = Number(/main::127\.0\.0\.1:(\d+)/.exec(listeners)![1]);
     expect((await request(port, "/")).body).toBe("from-upstream");
 
-    const bad = { listeners: good.listeners, clusters: [{ ...cluster("svc", [u.port]), lb_policy: "RING_HASH" }] };
+    const bad = { listeners: good.listeners, clusters: [{ ...cluster("svc", [u.port]), lb_policy: "MAGLEV" }] };
     socket!.send(JSON.stringify({ type: "snapshot", version: "v2", number: 2, nonce: "n-2", resources: bad }));
     await waitFor(() => messages.some((m) => m.type === "nack"), "nack");
     const nack = messages.find((m) => m.type === "nack")!;
     expect(nack).toMatchObject({ version: "v2", nonce: "n-2", appliedVersion: "v1" });
-    expect(String(nack.error)).toMatch(/clusters\[0\]\.lb_policy: RING_HASH is not supported/);
+    expect(String(nack.error)).toMatch(/clusters\[0\]\.lb_policy: MAGLEV is not supported/);
     expect((await request(port, "/")).body).toBe("from-upstream");
     expect(JSON.parse((await request(adminPort, "/config_dump")).body).version_info).toBe("v1");
 
