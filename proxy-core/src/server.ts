@@ -37,6 +37,11 @@ export class ProxyServer {
   readonly listeners: ListenerManager;
   readonly startedAt = Date.now();
   state: ServerState = "PRE_INITIALIZING";
+  /** POST /healthcheck/fail. Envoy's only effect is on the health_check HTTP filter, which Signalbox does not
+   *  have: the data path and /ready are unaffected; /server_info reports it. */
+  healthCheckFailed = false;
+  /** the last refused apply (NACK / reload refused), for /config_dump `error_state`; cleared by a good apply */
+  lastError: { version: string; details: string; at: Date } | null = null;
   #runtime: Runtime | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   #drainMs: number;
@@ -85,6 +90,16 @@ export class ProxyServer {
   }
 
   async #apply(input: unknown, version: string) {
+    try {
+      await this.#applyInner(input, version);
+      this.lastError = null;
+    } catch (err) {
+      this.lastError = { version, details: (err as Error).message, at: new Date() };
+      throw err;
+    }
+  }
+
+  async #applyInner(input: unknown, version: string) {
     if (this.state === "DRAINING") throw new ConfigRejectedError("the worker is shutting down");
     this.#st.attempt.inc();
     const v = validateResources(input);

@@ -67,6 +67,14 @@ export class AdminServer {
         res.writeHead(200, TEXT).end("OK\n");
         this.opts.onQuit?.();
       },
+      "/healthcheck/fail": () => {
+        this.proxy.healthCheckFailed = true;
+        res.writeHead(200, TEXT).end("OK\n");
+      },
+      "/healthcheck/ok": () => {
+        this.proxy.healthCheckFailed = false;
+        res.writeHead(200, TEXT).end("OK\n");
+      },
       "/reset_counters": () => {
         for (const c of this.proxy.store.counters.values()) {
           c.value = 0;
@@ -98,6 +106,19 @@ export class AdminServer {
       }
       case "/stats/prometheus":
         return void res.writeHead(200, TEXT).end(renderPrometheus(this.proxy.store));
+      case "/memory": {
+        // Envoy's /memory shape (tcmalloc names, string values) filled from node's heap and RSS
+        const m = process.memoryUsage();
+        const body = {
+          allocated: String(m.heapUsed + m.external),
+          heap_size: String(m.heapTotal),
+          pageheap_unmapped: "0",
+          pageheap_free: "0",
+          total_thread_cache: "0",
+          total_physical_bytes: String(m.rss),
+        };
+        return void res.writeHead(200, JSON_CT).end(JSON.stringify(body, null, 2));
+      }
       case "/config_dump":
         return void res.writeHead(200, JSON_CT).end(JSON.stringify(this.#configDump(), null, 2));
       case "/clusters":
@@ -111,7 +132,7 @@ export class AdminServer {
         return void res
           .writeHead(200, TEXT)
           .end(
-            "admin commands are:\n  /clusters\n  /config_dump\n  /help\n  /listeners\n  /quitquitquit (POST)\n  /ready\n  /reset_counters (POST)\n  /server_info\n  /stats\n  /stats/prometheus\n",
+            "admin commands are:\n  /clusters\n  /config_dump\n  /healthcheck/fail (POST)\n  /healthcheck/ok (POST)\n  /help\n  /listeners\n  /memory\n  /quitquitquit (POST)\n  /ready\n  /reset_counters (POST)\n  /server_info\n  /stats\n  /stats/prometheus\n",
           );
       default:
         return void res.writeHead(404, TEXT).end("invalid path. admin commands are listed at /help\n");
@@ -122,6 +143,9 @@ export class AdminServer {
     const r = this.proxy.resources;
     const version = this.proxy.version ?? "";
     const last = this.proxy.appliedAt?.toISOString();
+    const err = this.proxy.lastError;
+    // after a NACK / refused reload Envoy shows the failed update next to the config still serving
+    const errorState = err ? { error_state: { failed_configuration: { version_info: err.version }, last_update_attempt: err.at.toISOString(), details: err.details } } : {};
     return {
       version_info: version,
       configs: [
@@ -133,11 +157,13 @@ export class AdminServer {
           "@type": "type.googleapis.com/envoy.admin.v3.ClustersConfigDump",
           version_info: version,
           dynamic_active_clusters: (r?.clusters ?? []).map((c) => ({ version_info: version, cluster: c, last_updated: last })),
+          ...errorState,
         },
         {
           "@type": "type.googleapis.com/envoy.admin.v3.ListenersConfigDump",
           version_info: version,
-          dynamic_listeners: (r?.listeners ?? []).map((l) => ({ name: l.name, active_state: { version_info: version, listener: l, last_updated: last } })),
+          dynamic_listeners: (r?.listeners ?? []).map((l) => ({ name: l.name, active_state: { version_info: version, listener: redactListener(l), last_updated: last } })),
+          ...errorState,
         },
       ],
     };
@@ -198,7 +224,14 @@ export class AdminServer {
       uptime_current_epoch: `${up}s`,
       uptime_all_epochs: `${up}s`,
       config_version: this.proxy.version,
+      /** Signalbox extension: POST /healthcheck/fail state (no health_check filter, so it changes nothing else) */
+      health_check_failed: this.proxy.healthCheckFailed,
       hostname: os.hostname(),
     };
   }
+}
+
+/** Envoy redacts private keys in /config_dump. */
+function redactListener<T>(l: T): T {
+  return JSON.parse(JSON.stringify(l), (k, v) => (k === "private_key" && v && typeof v === "object" && "inline_string" in v ? { inline_string: "[redacted]" } : v));
 }

@@ -93,7 +93,7 @@ describe("limits and timeouts", () => {
     expect(r.closed).toBe(true);
     expect(u.seen).toHaveLength(0);
     const { u: u2, h: h2 } = await setup();
-    u2.server.maxHeaderSize = 128 * 1024; // node's own default (16 KiB) would refuse it upstream
+    (u2.server as { maxHeaderSize?: number }).maxHeaderSize = 128 * 1024; // node's own default (16 KiB) would refuse it upstream
     const ok = await request(h2.port, "/fine", { headers: { "x-big": "a".repeat(50 * 1024) } });
     expect(ok.status).toBe(200);
   });

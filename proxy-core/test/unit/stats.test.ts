@@ -23,9 +23,10 @@ describe("stats store", () => {
     const json = renderJson(s) as { stats: { name?: string; value?: number }[] };
     expect(json.stats).toContainEqual({ name: "cluster.a.upstream_rq_total", value: 1 });
     const prom = renderPrometheus(s);
-    expect(prom).toContain("# TYPE envoy_cluster_a_upstream_rq_total counter\nenvoy_cluster_a_upstream_rq_total 1");
-    expect(prom).toContain("# TYPE envoy_cluster_a_upstream_rq_time histogram");
-    expect(prom).toContain('envoy_cluster_a_upstream_rq_time_bucket{le="+Inf"} 1');
+    // Envoy's tag extraction: the cluster name becomes a label (AD4)
+    expect(prom).toContain('# TYPE envoy_cluster_upstream_rq_total counter\nenvoy_cluster_upstream_rq_total{envoy_cluster_name="a"} 1');
+    expect(prom).toContain("# TYPE envoy_cluster_upstream_rq_time histogram");
+    expect(prom).toContain('envoy_cluster_upstream_rq_time_bucket{envoy_cluster_name="a",le="+Inf"} 1');
   });
 
   it("flushChanged returns only what changed since the last flush", () => {
