@@ -153,3 +153,20 @@ describe("health and panic (spec §5.3)", () => {
     expect(store.counter("cluster.c.lb_healthy_panic").value).toBe(0);
   });
 });
+
+describe("hash32", () => {
+  it("spreads keys that differ only in their last character over the whole ring", () => {
+    const hs = hosts(3);
+    for (let round = 0; round < 20; round++) {
+      // ring positions depend on host labels: vary them like ephemeral ports do
+      const set = Array.from({ length: 3 }, (_, i) => new Host("127.0.0.1", 30000 + round * 7 + i * 1013, 1));
+      const lb = new RingHashLoadBalancer(set);
+      const used = new Set(Array.from({ length: 12 }, (_, u) => lb.chooseHost(ctx(null, hash32(`user-${u}`)))));
+      expect(used.size).toBeGreaterThan(1);
+    }
+    // top byte of 256 consecutive keys covers most of its range
+    const top = new Set(Array.from({ length: 256 }, (_, i) => hash32(`k${i}`) >>> 24));
+    expect(top.size).toBeGreaterThan(140);
+    void hs;
+  });
+});
