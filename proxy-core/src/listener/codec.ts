@@ -21,31 +21,36 @@ const NEVER_MS = 2_147_483_647;
 
 export class HttpCodec {
   readonly server: http.Server;
+  /** the connection manager requests are handed to; a config swap points it at the new one */
+  hcm: ConnectionManager;
+  /** set when the chain was removed or its TLS settings changed: each response closes its connection */
+  draining = false;
 
   constructor(
-    readonly hcm: ConnectionManager,
-    tls: https.ServerOptions | null,
+    hcm: ConnectionManager,
+    readonly tls: https.ServerOptions | null,
     ssl: ListenerSslStats | null,
   ) {
+    this.hcm = hcm;
     const t = hcm.timeouts;
     const opts: http.ServerOptions = {
-      maxHeaderSize: t.maxHeaderBytes,
       // Node's headersTimeout/requestTimeout are checked on this interval; keep it short enough for small timeouts
       connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(Math.min(t.headersTimeoutMs || NEVER_MS, t.requestTimeoutMs || NEVER_MS) / 4))),
-      keepAliveTimeout: t.idleTimeoutMs || NEVER_MS,
-      headersTimeout: t.headersTimeoutMs,
-      requestTimeout: t.requestTimeoutMs,
     };
     this.server = tls ? https.createServer({ ...opts, ...tls }) : http.createServer(opts);
+    this.setHcm(hcm);
     // node only starts its header/request timeout checker when a server starts listening; codecs never do
     this.server.emit("listening");
-    this.server.on("request", (req, res) => hcm.handle(req, res));
+    this.server.on("request", (req, res) => {
+      if (this.draining) res.shouldKeepAlive = false;
+      this.hcm.handle(req, res);
+    });
     // registering `upgrade` makes node hand Upgrade requests here instead of to `request`
-    this.server.on("upgrade", (req, socket: Socket, head: Buffer) => hcm.handleUpgrade(req, socket, head));
-    this.server.on("clientError", (err: Error & { code?: string }, socket: Socket) => onClientError(hcm, err, socket));
+    this.server.on("upgrade", (req, socket: Socket, head: Buffer) => this.hcm.handleUpgrade(req, socket, head));
+    this.server.on("clientError", (err: Error & { code?: string }, socket: Socket) => onClientError(this.hcm, err, socket));
     this.server.on("error", () => {}); // per connection; never crash
     const cx = tls ? "secureConnection" : "connection";
-    this.server.on(cx, (socket: Socket) => hcm.onConnection(socket));
+    this.server.on(cx, (socket: Socket) => this.hcm.onConnection(socket));
     if (tls && ssl) {
       this.server.on("secureConnection", () => ssl.handshake.inc());
       this.server.on("tlsClientError", (err: Error & { code?: string }, socket: TLSSocket) => {
@@ -56,6 +61,17 @@ export class HttpCodec {
         socket.destroy();
       });
     }
+  }
+
+  /** Switches to another HCM (config swap); node reads these limits per connection / per timeout check. */
+  setHcm(hcm: ConnectionManager) {
+    this.hcm = hcm;
+    const t = hcm.timeouts;
+    const srv = this.server;
+    (srv as http.Server & { maxHeaderSize?: number }).maxHeaderSize = t.maxHeaderBytes;
+    srv.keepAliveTimeout = t.idleTimeoutMs || NEVER_MS;
+    srv.headersTimeout = t.headersTimeoutMs;
+    srv.requestTimeout = t.requestTimeoutMs;
   }
 
   accept(socket: Socket) {

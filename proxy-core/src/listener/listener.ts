@@ -151,15 +151,31 @@ export class Listener {
     });
   }
 
-  /** Config swap: new connections use `chains`; connections on the old codecs finish there (idle ones close now). */
+  /**
+   * Config swap: new connections use `chains`. Open connections move to the successor chain's HCM (same
+   * server names, else whatever their chain's first name now selects), so keep-alive clients never see a
+   * reset. A codec whose TLS settings changed, or whose chain is gone, drains: each response closes its
+   * connection, and what is left is closed after `drainMs`.
+   */
   update(config: ListenerConfig, chains: ChainSet, drainMs: number) {
     this.config = config;
     const old = this.#chains;
     this.#chains = chains;
-    const retired = [...old.chains, ...(old.fallback ? [old.fallback] : [])].map((c) => c.codec).filter((c): c is HttpCodec => c !== null);
-    for (const codec of retired) {
+    const next = [...chains.chains, ...(chains.fallback ? [chains.fallback] : [])];
+    const retired: HttpCodec[] = [];
+    for (const prev of [...old.chains, ...(old.fallback ? [old.fallback] : [])]) {
+      const codec = prev.codec;
+      if (codec === null) continue;
+      const key = prev.serverNames.join(",");
+      const successor = next.find((c) => c.serverNames.join(",") === key) ?? chains.select(prev.serverNames[0] ?? "");
+      if (successor !== null) codec.setHcm(successor.hcm);
+      if (successor !== null && successor.codec === null && sameTls(prev.tls, successor.tls)) {
+        successor.codec = codec;
+        continue;
+      }
+      codec.draining = true;
       codec.stop();
-      codec.closeIdle();
+      retired.push(codec);
       this.#retired.push(codec);
     }
     if (retired.length) {
@@ -241,6 +257,10 @@ export class Listener {
     chain.codec ??= new HttpCodec(chain.hcm, chain.tls, this.#st?.ssl ?? null);
     chain.codec.accept(socket);
   }
+}
+
+function sameTls(a: https.ServerOptions | null, b: https.ServerOptions | null): boolean {
+  return a === b || (a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b));
 }
 
 function isTls(set: ChainSet): boolean {

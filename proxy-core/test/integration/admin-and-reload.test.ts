@@ -49,7 +49,8 @@ describe("admin", () => {
 
     const json = JSON.parse((await request(admin.port, "/stats?format=json")).body);
     expect(json.stats).toContainEqual({ name: "cluster.svc.upstream_rq_total", value: 1 });
-    expect((await request(admin.port, "/stats/prometheus")).body).toContain("# TYPE envoy_cluster_svc_upstream_rq_total counter");
+    // AD4, with Envoy's tag extraction: the cluster name is a label
+    expect((await request(admin.port, "/stats/prometheus")).body).toContain(`# TYPE envoy_cluster_upstream_rq_total counter`);
 
     const dump = JSON.parse((await request(admin.port, "/config_dump")).body);
     expect(dump.version_info).toBe("ver-1");
