@@ -23,7 +23,7 @@ export function envoyEnum<const T extends readonly [string, ...string[]]>(suppor
   }) as unknown as z.ZodType<T[number]>;
 }
 
-export const Port = z.number().int().min(0).max(65535);
+export const Port = z.number().int("must be a whole port number").min(0, "must be a port between 0 and 65535").max(65535, "must be a port between 0 and 65535");
 export const UInt32 = z.number().int().min(0).max(4294967295);
 
 export const SocketAddress = z.strictObject({

@@ -84,8 +84,12 @@ export function checkConsistency(listeners: Listener[], clusters: Cluster[], pre
         if (filters.length > 0 && filters[filters.length - 1].typed_config === undefined && !/router/.test(filters[filters.length - 1].name))
           errors.push({ path: at(`${base}.http_filters[${filters.length - 1}]`), message: "the last HTTP filter must be the router (envoy.filters.http.router)" });
         const domains = new Map<string, number>();
+        const vhostNames = new Map<string, number>();
         let wildcard = -1;
         hcm.route_config.virtual_hosts?.forEach((vh, vi) => {
+          // Envoy refuses a route table with two virtual hosts of the same name
+          if (vhostNames.has(vh.name)) errors.push({ path: at(`${base}.route_config.virtual_hosts[${vi}].name`), message: `duplicate virtual host name "${vh.name}" (also virtual_hosts[${vhostNames.get(vh.name)}])` });
+          else vhostNames.set(vh.name, vi);
           vh.domains.forEach((d, di) => {
             const dl = d.toLowerCase();
             if (domains.has(dl)) errors.push({ path: at(`${base}.route_config.virtual_hosts[${vi}].domains[${di}]`), message: `domain "${d}" is already used by virtual_hosts[${domains.get(dl)}]` });
@@ -145,10 +149,50 @@ function checkFilterChains(l: Listener, base: string): ConfigIssue[] {
   return errors;
 }
 
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- walking input that failed the schema
+const arr = (v: unknown): Json[] => (Array.isArray(v) ? v : []);
+
+/**
+ * Cluster references checked on raw input. When the schema refuses a document, the typed consistency checks
+ * cannot run, yet the author should still hear about every problem at once (an unknown cluster beside a bad port).
+ */
+function rawReferenceIssues(listeners: unknown, clusters: unknown, prefix: string): ConfigIssue[] {
+  const names = new Set(arr(clusters).map((c) => c?.name).filter((n) => typeof n === "string"));
+  const out: ConfigIssue[] = [];
+  const check = (name: unknown, path: string) => {
+    if (typeof name === "string" && name !== "" && !names.has(name)) out.push({ path: join(prefix, path), message: `unknown cluster "${name}"` });
+  };
+  arr(listeners).forEach((l, li) => {
+    const chains: [Json, string][] = arr(l?.filter_chains).map((fc, fi) => [fc, `listeners[${li}].filter_chains[${fi}]`]);
+    if (l?.default_filter_chain) chains.push([l.default_filter_chain, `listeners[${li}].default_filter_chain`]);
+    for (const [fc, fcPath] of chains)
+      arr(fc?.filters).forEach((f, ni) =>
+        arr(f?.typed_config?.route_config?.virtual_hosts).forEach((vh, vi) =>
+          arr(vh?.routes).forEach((r, ri) => {
+            const base = `${fcPath}.filters[${ni}].typed_config.route_config.virtual_hosts[${vi}].routes[${ri}].route`;
+            check(r?.route?.cluster, `${base}.cluster`);
+            arr(r?.route?.weighted_clusters?.clusters).forEach((wc, wi) => check(wc?.name, `${base}.weighted_clusters.clusters[${wi}].name`));
+          }),
+        ),
+      );
+  });
+  return out;
+}
+
+function schemaFailure(error: z.ZodError, listeners: unknown, clusters: unknown, prefix: string): { ok: false; errors: ConfigIssue[] } {
+  const errors = zodIssues(error);
+  const seen = new Set(errors.map((e) => e.path));
+  for (const e of rawReferenceIssues(listeners, clusters, prefix)) if (!seen.has(e.path)) errors.push(e);
+  return { ok: false, errors };
+}
+
 /** Validates an Envoy v3 bootstrap document (parsed YAML/JSON). */
 export function validateBootstrap(input: unknown): ValidationResult<Bootstrap> {
   const parsed = Bootstrap.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: zodIssues(parsed.error) };
+  if (!parsed.success) {
+    const sr = (input as Json)?.static_resources;
+    return schemaFailure(parsed.error, sr?.listeners, sr?.clusters, "static_resources");
+  }
   const sr = parsed.data.static_resources;
   const errors = checkConsistency(sr.listeners ?? [], sr.clusters ?? [], "static_resources");
   return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data };
@@ -157,7 +201,7 @@ export function validateBootstrap(input: unknown): ValidationResult<Bootstrap> {
 /** Validates the resources of a snapshot pushed by the console: `{listeners, clusters}`. */
 export function validateResources(input: unknown): ValidationResult<SnapshotResources> {
   const parsed = SnapshotResources.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: zodIssues(parsed.error) };
+  if (!parsed.success) return schemaFailure(parsed.error, (input as Json)?.listeners, (input as Json)?.clusters, "");
   const errors = checkConsistency(parsed.data.listeners, parsed.data.clusters);
   return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data };
 }
