@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compose, decompose, composeResources } from "./draft-mapper";
+import { compose, decompose, composeResources, routeRow } from "./draft-mapper";
 import { HCM_TYPE } from "../../proxy-core/src/config/index";
 import { bootstrap, cluster, listener, prefixRoute } from "./test-fixtures";
 
@@ -93,5 +93,20 @@ describe("draft-mapper", () => {
 
   it("an empty document gives empty arrays", () => {
     expect(compose(decompose({ static_resources: {} }))).toEqual({ static_resources: { listeners: [], clusters: [] } });
+  });
+});
+
+describe("route rows record the match kind and action of every route form", () => {
+  it("covers regex, segment-prefix, weighted and redirect routes", () => {
+    const rows = [
+      routeRow({ match: { safe_regex: { regex: "/v[0-9]+/.*" } }, route: { cluster: "a" } }, "vh", 0),
+      routeRow({ match: { path_separated_prefix: "/api" }, route: { weighted_clusters: { clusters: [{ name: "a", weight: 1 }] } } }, "vh", 1),
+      routeRow({ match: { prefix: "/old" }, redirect: { path_redirect: "/new" } }, "vh", 2),
+    ];
+    expect(rows.map((r) => [r.matchKind, r.matchValue, r.action, r.clusterName])).toEqual([
+      ["safe_regex", "/v[0-9]+/.*", "cluster", "a"],
+      ["path_separated_prefix", "/api", "weighted_clusters", null],
+      ["prefix", "/old", "redirect", null],
+    ]);
   });
 });

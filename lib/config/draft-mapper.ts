@@ -50,17 +50,26 @@ function routeConfigOf(filterChain: Json): Json | undefined {
 
 // ------------------------------------------------------------------ routes
 
+const MATCH_KINDS = ["prefix", "path", "safe_regex", "path_separated_prefix"] as const;
+
 export function routeRow(route: Json, virtualHostId: string, position: number, id: string = defaultId()): RouteRow {
   const match = route?.match ?? {};
-  const matchKind = match.prefix !== undefined ? "prefix" : match.path !== undefined ? "path" : "prefix";
-  const action = route?.route !== undefined ? "cluster" : route?.direct_response !== undefined ? "direct_response" : route?.redirect !== undefined ? "redirect" : "unknown";
+  const matchKind = MATCH_KINDS.find((k) => match[k] !== undefined) ?? "prefix";
+  const matchValue = matchKind === "safe_regex" ? match.safe_regex?.regex : match[matchKind];
+  const r = route?.route;
+  const action =
+    r?.weighted_clusters !== undefined ? "weighted_clusters"
+    : r !== undefined ? "cluster"
+    : route?.direct_response !== undefined ? "direct_response"
+    : route?.redirect !== undefined ? "redirect"
+    : "unknown";
   return {
     id, virtualHostId, position,
     name: typeof route?.name === "string" ? route.name : null,
     matchKind,
-    matchValue: String(match[matchKind] ?? ""),
+    matchValue: String(matchValue ?? ""),
     action,
-    clusterName: typeof route?.route?.cluster === "string" ? route.route.cluster : null,
+    clusterName: typeof r?.cluster === "string" ? r.cluster : null,
     json: clone(route),
   };
 }
