@@ -155,6 +155,13 @@ describe("console → proxy", () => {
     await nav("Nodes").click();
     await page.getByTestId("node-row").filter({ hasText: "local" }).filter({ hasText: `v${second + 1}` }).waitFor();
     await screenshot(page, "nodes");
+    // ---- audit: the publishes and the rollback, with their author
+    await nav("Audit").click();
+    await page.getByTestId("audit-row").filter({ hasText: "Rollback" }).first().waitFor();
+    expect(await page.getByTestId("audit-row").filter({ hasText: "Publish" }).filter({ hasText: "admin" }).count()).toBeGreaterThanOrEqual(2);
+    await page.getByLabel("Filter audit entries").fill("rollback");
+    await waitFor("the filter to keep only rollbacks", async () => (await page.getByTestId("audit-row").count()) === 1, 5_000);
+    await screenshot(page, "audit");
     for (let i = 0; i < 20; i++) await throughProxy(app.listener, `${PREFIX}/hello`);
     await nav("Overview").click();
     await page.locator("svg.recharts-surface").first().waitFor();

@@ -8,6 +8,7 @@ const ITEMS = [
   { href: "/clusters", label: "Clusters" },
   { href: "/versions", label: "Versions" },
   { href: "/nodes", label: "Nodes" },
+  { href: "/audit", label: "Audit" },
 ] as const;
 
 function isCurrent(pathname: string, href: string) {

@@ -11,6 +11,7 @@ export const queryKeys = {
   versionDiff: (from: string, to: string) => ["versions", from, "diff", to] as const,
   nodes: () => ["nodes"] as const,
   liveStats: (node: string) => ["stats", "live", node] as const,
+  audit: (limit: number) => ["audit", limit] as const,
 };
 
 /** Everything a publish or rollback can change: the draft, the version list and node rollout. */
