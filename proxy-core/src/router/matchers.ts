@@ -20,6 +20,11 @@ export class StringMatcher {
     this.#value = this.#ignoreCase ? v.toLowerCase() : v;
   }
 
+  /** the exact value this matcher requires, if it is a case-sensitive `exact` (lets a route index key on it) */
+  get exactValue(): string | null {
+    return this.#kind === "exact" && !this.#ignoreCase ? this.#value : null;
+  }
+
   match(input: string): boolean {
     const v = this.#ignoreCase ? input.toLowerCase() : input;
     switch (this.#kind) {
@@ -90,6 +95,13 @@ class CompiledHeaderMatcher {
     this.#presentValue = m.present_match ?? true;
   }
 
+  /** name and value when this matcher means "header `name` equals `value`" (joined as headerValue joins) */
+  get exact(): { name: string; value: string } | null {
+    if (this.#invert || this.#string === null || this.#name.charCodeAt(0) === 58) return null;
+    const v = this.#string.exactValue;
+    return v === null ? null : { name: this.#name, value: v };
+  }
+
   match(req: MatchRequest): boolean {
     const v = requestHeader(req, this.#name);
     let ok: boolean;
@@ -131,6 +143,19 @@ export class ExtraMatchers {
   /** null when the route has neither, so the common case costs one null check */
   static compile(m: RouteMatch): ExtraMatchers | null {
     return m.headers?.length || m.query_parameters?.length ? new ExtraMatchers(m) : null;
+  }
+
+  /**
+   * A header every matching request must carry with one exact value (the first such matcher), or null.
+   * All matchers are ANDed, so a route index may file the route under that value: a request without it
+   * can never match the route.
+   */
+  get exactHeader(): { name: string; value: string } | null {
+    for (const h of this.#headers) {
+      const e = h.exact;
+      if (e !== null) return e;
+    }
+    return null;
   }
 
   match(req: MatchRequest): boolean {

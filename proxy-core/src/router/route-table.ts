@@ -5,7 +5,8 @@
 import type { RouteConfiguration } from "../config/schema";
 import { compileRoute, type CompiledRoute, type RouteLevels } from "./route-compile";
 import { HeaderMutation } from "./header-mutation";
-import type { MatchRequest } from "./matchers";
+import { headerValue, type MatchRequest } from "./matchers";
+import { toJsRegexSource } from "../config/schema";
 import { RetryPolicy } from "./retry-state";
 
 export { DEFAULT_ROUTE_TIMEOUT_MS, type CompiledRoute } from "./route-compile";
@@ -64,41 +65,102 @@ function firstIn(list: readonly CompiledRoute[], m: MatchInput, before: number):
   return null;
 }
 
+/**
+ * Candidate routes that share a path key (a trie node, an exact path, or "the rest"). Routes that require
+ * a header with one exact value (`x-tenant: t42`) are filed under that value, so a request only looks at
+ * the routes for the value it carries; the others are scanned in order. Every list is in config order and
+ * `first` returns the lowest-index full match, which is what an in-order scan would find.
+ */
+class Bucket {
+  readonly plain: CompiledRoute[] = [];
+  readonly byHeader: { name: string; values: Map<string, CompiledRoute[]> }[] = [];
+
+  add(r: CompiledRoute) {
+    const e = r.extra?.exactHeader ?? null;
+    if (e === null) return void this.plain.push(r);
+    let g = this.byHeader.find((x) => x.name === e.name);
+    if (g === undefined) this.byHeader.push((g = { name: e.name, values: new Map() }));
+    const l = g.values.get(e.value);
+    if (l) l.push(r);
+    else g.values.set(e.value, [r]);
+  }
+
+  first(m: MatchInput, before: number): CompiledRoute | null {
+    let best = this.plain.length > 0 ? firstIn(this.plain, m, before) : null;
+    if (best !== null) before = best.index;
+    for (let i = 0; i < this.byHeader.length; i++) {
+      const g = this.byHeader[i];
+      const v = headerValue(m.headers, g.name);
+      if (v === null) continue;
+      const list = g.values.get(v);
+      if (list === undefined) continue;
+      const r = firstIn(list, m, before);
+      if (r !== null) {
+        best = r;
+        before = r.index;
+      }
+    }
+    return best;
+  }
+}
+
+const REGEX_META = new Set([..."\\^$.|?*+()[]{}"]);
+
+/**
+ * The literal text every match of a full-path regex starts with ("/svc12/" for `/svc12/[0-9]+`), so the
+ * route can sit in the prefix trie. Conservative: any `|` gives "", and a literal followed by a quantifier
+ * that allows zero repetitions (`?`, `*`, `{`) is dropped.
+ */
+export function regexLiteralPrefix(source: string): string {
+  if (source.includes("|")) return "";
+  let i = 0;
+  while (i < source.length && !REGEX_META.has(source[i])) i++;
+  const next = source[i];
+  return next === "?" || next === "*" || next === "{" ? source.slice(0, Math.max(0, i - 1)) : source.slice(0, i);
+}
+
 class TrieNode {
   next: Map<number, TrieNode> | null = null;
-  routes: CompiledRoute[] | null = null;
+  routes: Bucket | null = null;
 }
 
 /**
  * Candidate routes for a path without a full scan: case-sensitive prefix routes sit in a character trie at
- * the end of their prefix, exact paths in a Map; everything else (regex, case-insensitive) is scanned.
- * Every candidate list is in config order, and a lookup returns the lowest-index full match among all of
- * them, which is exactly the first match of an in-order scan.
+ * the end of their prefix, regex routes at the end of their literal prefix, exact paths in a Map; the rest
+ * (case-insensitive routes, regexes without a literal start) is one more bucket. Each bucket also indexes
+ * exact header values. A lookup returns the lowest-index full match among all candidates, which is exactly
+ * the first match of an in-order scan.
  */
 class RouteIndex {
   readonly #root = new TrieNode();
-  readonly #exact = new Map<string, CompiledRoute[]>();
-  readonly #other: CompiledRoute[] = [];
+  readonly #exact = new Map<string, Bucket>();
+  readonly #other = new Bucket();
 
   constructor(routes: readonly CompiledRoute[]) {
     for (const r of routes) {
-      if (!r.caseSensitive || r.kind === "regex") this.#other.push(r);
+      if (r.kind === "regex") {
+        const lit = regexLiteralPrefix(r.config.match.safe_regex ? toJsRegexSource(r.config.match.safe_regex.regex) : "");
+        if (lit === "") this.#other.add(r);
+        else this.#trieBucket(lit).add(r);
+      } else if (!r.caseSensitive) this.#other.add(r);
       else if (r.kind === "path") {
-        const l = this.#exact.get(r.value);
-        if (l) l.push(r);
-        else this.#exact.set(r.value, [r]);
-      } else {
-        let n = this.#root;
-        for (let i = 0; i < r.value.length; i++) {
-          const c = r.value.charCodeAt(i);
-          n.next ??= new Map();
-          let child = n.next.get(c);
-          if (!child) n.next.set(c, (child = new TrieNode()));
-          n = child;
-        }
-        (n.routes ??= []).push(r);
-      }
+        let b = this.#exact.get(r.value);
+        if (b === undefined) this.#exact.set(r.value, (b = new Bucket()));
+        b.add(r);
+      } else this.#trieBucket(r.value).add(r);
     }
+  }
+
+  #trieBucket(key: string): Bucket {
+    let n = this.#root;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      n.next ??= new Map();
+      let child = n.next.get(c);
+      if (!child) n.next.set(c, (child = new TrieNode()));
+      n = child;
+    }
+    return (n.routes ??= new Bucket());
   }
 
   find(m: MatchInput): CompiledRoute | null {
@@ -108,7 +170,7 @@ class RouteIndex {
     let n: TrieNode | undefined = this.#root;
     for (let i = 0; ; i++) {
       if (n.routes !== null) {
-        const r = firstIn(n.routes, m, before);
+        const r = n.routes.first(m, before);
         if (r !== null) {
           best = r;
           before = r.index;
@@ -120,14 +182,13 @@ class RouteIndex {
     }
     const exact = this.#exact.get(m.pathNoQuery);
     if (exact !== undefined) {
-      const r = firstIn(exact, m, before);
+      const r = exact.first(m, before);
       if (r !== null) {
         best = r;
         before = r.index;
       }
     }
-    const r = firstIn(this.#other, m, before);
-    return r ?? best;
+    return this.#other.first(m, before) ?? best;
   }
 }
 

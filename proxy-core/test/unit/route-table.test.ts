@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RouteTable } from "../../src/router/route-table";
+import { MatchInput, RouteTable, matchRoute, regexLiteralPrefix } from "../../src/router/route-table";
 import type { Route } from "../../src/config/schema";
 
 const dr = (status: number): Pick<Route, "direct_response"> => ({ direct_response: { status } });
@@ -81,5 +81,65 @@ describe("route matching", () => {
     expect(t.route("h", "/a")?.timeoutMs).toBe(15000);
     expect(t.route("h", "/b")?.timeoutMs).toBe(0);
     expect(t.route("h", "/c")?.timeoutMs).toBe(1500);
+  });
+});
+
+describe("route index (large virtual hosts) agrees with an in-order scan", () => {
+  it("regex literal prefixes are conservative", () => {
+    expect(regexLiteralPrefix("/svc12/[0-9]+")).toBe("/svc12/");
+    expect(regexLiteralPrefix("/abc?/x")).toBe("/ab");
+    expect(regexLiteralPrefix("/ab*")).toBe("/a");
+    expect(regexLiteralPrefix("/ab{0,2}")).toBe("/a");
+    expect(regexLiteralPrefix("/ab+")).toBe("/ab");
+    expect(regexLiteralPrefix("/a|/b")).toBe("");
+    expect(regexLiteralPrefix("(?i)/a")).toBe("");
+    expect(regexLiteralPrefix("\\/a")).toBe("");
+    expect(regexLiteralPrefix("/plain")).toBe("/plain");
+  });
+
+  it("random tables of prefix, path, regex and header routes pick the same route as a scan", () => {
+    let seed = 42;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+    const seg = () => ["a", "b", "ab", "api", "v1", "A"][rnd(6)];
+    const headerMatchers = () => {
+      switch (rnd(6)) {
+        case 0: return [{ name: "x-tenant", string_match: { exact: `t${rnd(4)}` } }];
+        case 1: return [{ name: "X-Tenant", string_match: { exact: `T${rnd(2)}`, ignore_case: true } }];
+        case 2: return [{ name: "x-tenant", string_match: { exact: `t${rnd(4)}` }, invert_match: true }];
+        case 3: return [{ name: "x-env", string_match: { exact: `e${rnd(2)}` } }, { name: "x-tenant", present_match: true }];
+        default: return undefined;
+      }
+    };
+    for (let t = 0; t < 20; t++) {
+      const routes: Route[] = [];
+      const n = 20 + rnd(60);
+      for (let i = 0; i < n; i++) {
+        const headers = headerMatchers();
+        const cs = rnd(5) === 0 ? false : undefined;
+        let match: Route["match"];
+        switch (rnd(5)) {
+          case 0: match = { prefix: `/${seg()}/${rnd(3) ? seg() : ""}`, case_sensitive: cs }; break;
+          case 1: match = { path: `/${seg()}/${seg()}`, case_sensitive: cs }; break;
+          case 2: match = { path_separated_prefix: `/${seg()}`, case_sensitive: cs }; break;
+          case 3: match = { safe_regex: { regex: [`/${seg()}/[0-9]+`, `/${seg()}?/.*`, `/${seg()}|/${seg()}`, `/${seg()}b*`, `.*/${seg()}`][rnd(5)] } }; break;
+          default: match = { prefix: rnd(2) ? "/" : `/${seg()}` };
+        }
+        if (headers) match.headers = headers;
+        routes.push({ match, ...dr(200 + i) });
+      }
+      const table = new RouteTable({ virtual_hosts: [{ name: "v", domains: ["*"], routes }] });
+      const vh = table.findVirtualHost("x")!;
+      expect(vh.index).not.toBeNull();
+      for (let k = 0; k < 300; k++) {
+        const path = `/${seg()}${rnd(2) ? "/" + seg() : ""}${rnd(3) ? "/" + rnd(20) : ""}${rnd(4) ? "" : "?q=/" + seg()}`;
+        const headers: string[] = [];
+        if (rnd(3)) headers.push(rnd(2) ? "x-tenant" : "X-TENANT", [`t${rnd(4)}`, `T${rnd(2)}`][rnd(2)]);
+        if (rnd(4) === 0) headers.push("x-tenant", `t${rnd(4)}`);
+        if (rnd(2)) headers.push("x-env", `e${rnd(2)}`);
+        const m = new MatchInput(path, headers, "GET", "x");
+        const scan = vh.routes.find((r) => matchRoute(r, m)) ?? null;
+        expect(table.match(vh, m)?.index, `${path} ${headers.join(":")}`).toBe(scan?.index);
+      }
+    }
   });
 });
