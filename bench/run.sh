@@ -13,4 +13,7 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+# the worker as production runs it: one esbuild bundle, no tsx loader thread (BENCH_TSX=1 runs the sources instead)
+npx esbuild proxy-core/src/cli.ts --bundle --platform=node --format=esm --target=node20 --packages=external \
+  --outfile=proxy-core/dist/proxy-core.mjs --log-level=warning
 exec npx tsx bench/run.ts "$@"

@@ -9,6 +9,7 @@ import { cpuSeconds, peakRssMb, sleep, startPinned, stop, stopAll, treePids, wai
 import { runWrk, type WrkResult } from "./lib/wrk";
 import { runScenarios, type ScenarioReport } from "./scenarios";
 import { renderReport } from "./report";
+import { workerCommand } from "./lib/worker";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -30,7 +31,9 @@ export const TARGETS: Target[] = [
   { name: "haproxy", port: PORTS.haproxy, start: (dir) => startPinned("haproxy", PROXY_CORE, "haproxy", ["-db", "-f", haproxyConf(dir)]) },
   { name: "http-proxy", port: PORTS.httpProxy, start: () => startPinned("http-proxy", PROXY_CORE, node, [path.join(root, "bench/targets/http-proxy-server.mjs"), String(PORTS.httpProxy), `http://127.0.0.1:${PORTS.upstreamA}`]) },
   { name: "@fastify/http-proxy", port: PORTS.fastify, start: () => startPinned("fastify", PROXY_CORE, node, [path.join(root, "bench/targets/fastify-proxy-server.mjs"), String(PORTS.fastify), `http://127.0.0.1:${PORTS.upstreamA}`]) },
-  { name: "signalbox", port: PORTS.signalbox, start: (dir) => startPinned("signalbox", PROXY_CORE, node, [path.join(root, "proxy-core/bin/proxy-core.mjs"), "-c", writeSignalboxConfig(dir, "signalbox"), "--concurrency", "1"], { NODE_ENV: "production" }) },
+  // the issue's "ceiling" for a Node proxy: node:http + undici Pool.dispatch with a raw-header handler, no features
+  { name: "node-minimal", port: PORTS.minimal, start: () => startPinned("node-minimal", PROXY_CORE, node, [path.join(root, "bench/targets/minimal-proxy-server.mjs"), String(PORTS.minimal), `http://127.0.0.1:${PORTS.upstreamA}`]) },
+  { name: "signalbox", port: PORTS.signalbox, start: (dir) => { const [cmd, ...args] = workerCommand(writeSignalboxConfig(dir, "signalbox")); return startPinned("signalbox", PROXY_CORE, cmd, args, { NODE_ENV: "production" }); } },
 ];
 
 export interface LevelResult extends WrkResult {

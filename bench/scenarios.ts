@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { PORTS, nginxProxyConf, signalboxBootstrap, writeSignalboxConfig, type SignalboxOptions } from "./targets/configs";
 import { peakRssMb, rssMb, sleep, startPinned, stop, waitForPort, type Proc } from "./lib/procs";
 import { runWrk, type WrkResult } from "./lib/wrk";
+import { workerCommand } from "./lib/worker";
 
 const LOAD_CORE = 0;
 const PROXY_CORE = 1;
@@ -20,7 +21,8 @@ export interface ScenarioReport {
 }
 
 function startSignalbox(dir: string, name: string, opts: SignalboxOptions): Proc {
-  return startPinned(name, PROXY_CORE, node, [path.join(root, "proxy-core/bin/proxy-core.mjs"), "-c", writeSignalboxConfig(dir, name, opts), "--concurrency", "1"], { NODE_ENV: "production" });
+  const [cmd, ...args] = workerCommand(writeSignalboxConfig(dir, name, opts));
+  return startPinned(name, PROXY_CORE, cmd, args, { NODE_ENV: "production" });
 }
 
 async function run(proc: Proc, port: number, connections: number, seconds: number, pathname = "/bench"): Promise<WrkResult> {
@@ -148,7 +150,8 @@ async function swap(seconds: number) {
       if (m.type === "nack") console.error("swap: NACK", m.error);
     });
   });
-  const sb = startPinned("signalbox-cp", PROXY_CORE, node, [path.join(root, "proxy-core/bin/proxy-core.mjs"), "--control-plane", "ws://127.0.0.1:19031/ws/worker", "--node-id", "bench", "--admin-address", `127.0.0.1:${PORTS.signalboxAdmin}`], { NODE_ENV: "production", PROXY_CORE_TOKEN: "bench" });
+  const [cmd, ...args] = workerCommand(null, [], ["--control-plane", "ws://127.0.0.1:19031/ws/worker", "--node-id", "bench", "--admin-address", `127.0.0.1:${PORTS.signalboxAdmin}`]);
+  const sb = startPinned("signalbox-cp", PROXY_CORE, cmd, args, { NODE_ENV: "production", PROXY_CORE_TOKEN: "bench" });
   try {
     await waitForPort(PORTS.signalbox, 20_000, sb);
     const load = runWrk({ url: `http://127.0.0.1:${PORTS.signalbox}/bench`, connections: 50, seconds: Math.max(seconds, 8), core: LOAD_CORE });

@@ -12,6 +12,7 @@ export const PORTS = {
   httpProxy: 19004,
   fastify: 19005,
   signalbox: 19006,
+  minimal: 19008,
   signalboxAdmin: 19901,
 };
 
@@ -97,7 +98,9 @@ const ROUTER_TYPE = "type.googleapis.com/envoy.extensions.filters.http.router.v3
 
 export interface SignalboxOptions {
   routes?: number; // total routes; the benchmark request matches the last one
-  maxRequests?: number; // circuit breaker threshold (0 → breaker always open)
+  /** circuit breaker: 0 opens max_requests and max_pending_requests for good, so every request overflows (503)
+   * without a connection being opened; Envoy checks max_pending_requests when no connection is ready */
+  maxRequests?: number;
   endpoints?: number[]; // upstream ports
 }
 
@@ -139,7 +142,7 @@ export function signalboxBootstrap(opts: SignalboxOptions = {}, listenPort = POR
         type: "STATIC",
         connect_timeout: "1s",
         lb_policy: "ROUND_ROBIN",
-        circuit_breakers: { thresholds: [{ max_connections: 4096, max_pending_requests: 4096, max_requests: opts.maxRequests ?? 4096, max_retries: 3 }] },
+        circuit_breakers: { thresholds: [{ max_connections: 4096, max_pending_requests: opts.maxRequests ?? 4096, max_requests: opts.maxRequests ?? 4096, max_retries: 3 }] },
         load_assignment: {
           cluster_name: "backend",
           endpoints: [{ lb_endpoints: endpoints.map((port) => ({ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: port } } } })) }],
