@@ -14,6 +14,7 @@ import type { ClusterManager } from "../upstream/cluster-manager";
 import { durationOr } from "../config/duration";
 import { HcmStats } from "./hcm-stats";
 import { kStream, Stream, type StreamReq, type StreamRes } from "./stream";
+import { onStreamIdle } from "./stream-idle";
 
 // request headers that describe one hop and are never forwarded (RFC 9110 §7.6.1), plus `expect`
 // (node already answered 100-continue) and the headers we rewrite
@@ -216,16 +217,6 @@ function stripConnectionTokens(out: string[], tokens: string) {
   const names = tokens.toLowerCase().split(",").map((t) => t.trim()).filter((t) => t && t !== "close" && t !== "keep-alive");
   if (names.length === 0) return;
   for (let i = out.length - 2; i >= 0; i -= 2) if (names.includes(out[i].toLowerCase())) out.splice(i, 2);
-}
-
-/** HCM stream_idle_timeout: 408 `stream timeout` before the response started, else reset (spec §6). */
-function onStreamIdle(this: StreamRes) {
-  const s = this[kStream]!;
-  s.hcm.stats.c.downstream_rq_idle_timeout.inc();
-  s.upstream?.onDownstreamReset();
-  if (this.headersSent) return void this.destroy();
-  this.shouldKeepAlive = false;
-  sendLocalReply(this, s.hcm.serverName, 408, "stream timeout");
 }
 
 function onResponseClose(this: StreamRes) {

@@ -8,6 +8,7 @@ import { PassThrough } from "node:stream";
 import { performance } from "node:perf_hooks";
 import type { Stream, StreamReq, StreamRes } from "../http/stream";
 import { kStream } from "../http/stream";
+import { onStreamIdle } from "../http/stream-idle";
 import type { LbContext } from "../lb/load-balancer";
 import type { Cluster } from "../upstream/cluster";
 import type { Host } from "../upstream/host";
@@ -96,7 +97,7 @@ export class RouterRequest {
     if (idle !== null) {
       // the route's idle_timeout replaces the HCM stream_idle_timeout for this stream; with HTTP/1.1 the
       // connection carries one stream at a time, so the socket's inactivity timer is the stream's
-      if (idle > 0 && s.res.listenerCount("timeout") === 0) s.res.on("timeout", onRouteIdle);
+      if (idle > 0 && s.res.listenerCount("timeout") === 0) s.res.on("timeout", onStreamIdle); // route idle_timeout with the HCM idle timer off
       s.req.socket.setTimeout(idle);
     }
     if (s.hasBody) {
@@ -244,15 +245,7 @@ export class RouterRequest {
 
   onAttemptPerTryTimeout(a: UpstreamRequest) {
     this.stats.upstream_rq_per_try_timeout.inc();
-    a.host.stats.rq_timeout++;
-    this.cluster.reportResult(a.host, 0);
-    a.cancel();
-    this.#attempt = null;
-    if (this.#responseStarted) {
-      this.#finish();
-      this.stream.res.destroy();
-      return;
-    }
+    if (this.#abandonOnTimeout(a)) return;
     const retry = this.#retry;
     if (retry !== null && retry.decide(retry.wouldRetryPerTryTimeout()) === Decision.Retry) return this.#scheduleRetry(a);
     this.#timeoutReply();
@@ -262,19 +255,25 @@ export class RouterRequest {
     this.#globalTimer = null;
     if (this.#done) return;
     this.cluster.stats.c.upstream_rq_timeout.inc();
-    const a = this.#attempt;
+    if (this.#abandonOnTimeout(this.#attempt)) return;
+    this.#timeoutReply();
+  }
+
+  /**
+   * A timeout fired: the attempt (if any) is a local-origin failure for outlier detection and is cancelled.
+   * Returns true when the response had already started downstream, which leaves only a reset (Envoy).
+   */
+  #abandonOnTimeout(a: UpstreamRequest | null): boolean {
     if (a !== null) {
       a.host.stats.rq_timeout++;
       this.cluster.reportResult(a.host, 0);
       a.cancel();
       this.#attempt = null;
     }
-    if (this.#responseStarted) {
-      this.#finish();
-      this.stream.res.destroy();
-      return;
-    }
-    this.#timeoutReply();
+    if (!this.#responseStarted) return false;
+    this.#finish();
+    this.stream.res.destroy();
+    return true;
   }
 
   onBackoffDone() {
@@ -356,16 +355,6 @@ function onBackoff(r: RouterRequest) {
 
 function onBodyData(this: StreamReq, chunk: Buffer) {
   (this[kStream]!.upstream as RouterRequest).onBodyChunk(chunk);
-}
-
-/** Route idle_timeout with the HCM's idle timer off: the same 408 `stream timeout` / reset (spec §4.6). */
-function onRouteIdle(this: StreamRes) {
-  const s = this[kStream]!;
-  s.hcm.stats.c.downstream_rq_idle_timeout.inc();
-  s.upstream?.onDownstreamReset();
-  if (this.headersSent) return void this.destroy();
-  this.shouldKeepAlive = false;
-  sendLocalReply(this, s.hcm.serverName, 408, "stream timeout");
 }
 
 function onDrain(this: StreamRes & { [kRouter]?: RouterRequest }) {
