@@ -16,14 +16,14 @@ export const PORTS = {
   signalboxAdmin: 19901,
 };
 
-export function upstreamNginxConf(dir: string): string {
-  const file = path.join(dir, "upstream.conf");
-  fs.writeFileSync(file, `
+/** One nginx process, foreground, everything under `dir`; `http` is the body of the http block. */
+function nginxConf(dir: string, name: string, logLevel: string, http: string): string {
+  return `
 worker_processes 1;
 daemon off;
 master_process off;
-pid ${dir}/upstream.pid;
-error_log ${dir}/upstream-error.log warn;
+pid ${dir}/${name}.pid;
+error_log ${dir}/${name}-error.log ${logLevel};
 events { worker_connections 8192; }
 http {
   access_log off;
@@ -33,42 +33,32 @@ http {
   uwsgi_temp_path ${dir}/tmp-uwsgi;
   scgi_temp_path ${dir}/tmp-scgi;
   keepalive_requests 1000000;
+${http}
+}
+`;
+}
+
+export function upstreamNginxConf(dir: string): string {
+  const file = path.join(dir, "upstream.conf");
+  fs.writeFileSync(file, nginxConf(dir, "upstream", "warn", `
   client_max_body_size 0;
   server {
     listen 127.0.0.1:${PORTS.upstreamA} reuseport;
     listen 127.0.0.1:${PORTS.upstreamB} reuseport;
     location / { return 200 "ok\\n"; }
     location /sink { client_body_buffer_size 1m; proxy_request_buffering off; return 200 "ok\\n"; }
-  }
-}
-`);
+  }`));
   return file;
 }
 
 export function nginxProxyConf(dir: string, upstreamPort: number, listenPort = PORTS.nginx): string {
   const file = path.join(dir, `nginx-proxy-${listenPort}.conf`);
-  fs.writeFileSync(file, `
-worker_processes 1;
-daemon off;
-master_process off;
-pid ${dir}/nginx-${listenPort}.pid;
-error_log ${dir}/nginx-error.log crit;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/tmp-body;
-  proxy_temp_path ${dir}/tmp-proxy;
-  fastcgi_temp_path ${dir}/tmp-fcgi;
-  uwsgi_temp_path ${dir}/tmp-uwsgi;
-  scgi_temp_path ${dir}/tmp-scgi;
-  keepalive_requests 1000000;
+  fs.writeFileSync(file, nginxConf(dir, `nginx-${listenPort}`, "crit", `
   upstream up { server 127.0.0.1:${upstreamPort}; keepalive 256; }
   server {
     listen 127.0.0.1:${listenPort};
     location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}
-`);
+  }`));
   return file;
 }
 
