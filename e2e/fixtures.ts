@@ -1,43 +1,24 @@
 // e2e fixtures: the real console in production mode (with its bundled worker), real upstream servers,
 // and Debian's Chromium driven by playwright-core. Everything started here is stopped by PID.
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
+import type net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { ConsoleProcess, assertBuilt, freePort, waitFor as poll } from "../tests/support/console-process";
 
 export const ROOT = process.env.SIGNALBOX_E2E_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const SCREENSHOTS = path.join(ROOT, "e2e", "screenshots");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
+/** Polls like the integration harness, at a pace suited to a browser (250 ms, 30 s by default). */
+export function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 250): Promise<T> {
+  return poll(what, fn, timeoutMs, everyMs);
 }
 
 // ---------------------------------------------------------------- upstreams
@@ -81,37 +62,12 @@ export interface Console {
 }
 
 export async function startConsole(): Promise<Console> {
-  if (!fs.existsSync(path.join(ROOT, ".next", "BUILD_ID")))
-    throw new Error(`no production build in ${ROOT}/.next: run \`npx tsx scripts/ensure-build.ts\` first`);
+  assertBuilt(ROOT);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "signalbox-e2e-"));
   const [port, listenerPort, adminPort] = [await freePort(), await freePort(), await freePort()];
   const token = `e2e-${Math.random().toString(36).slice(2)}`;
-  const listener = `127.0.0.1:${listenerPort}`;
-  let output = "";
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-    cwd: ROOT,
-    // own process group, so the console and the worker it spawned can be signalled together by PID
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      SIGNALBOX_DATA_DIR: dataDir,
-      DATABASE_URL: `file:${path.join(dataDir, "signalbox.db")}`,
-      SIGNALBOX_ADMIN_TOKEN: token,
-      SIGNALBOX_STARTER_LISTENER: listener,
-      SIGNALBOX_WORKER_ADMIN: `127.0.0.1:${adminPort}`,
-    },
-  });
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  const pid = child.pid!;
-  let exited = false;
-  child.once("exit", () => (exited = true));
+  const proc = new ConsoleProcess({ dataDir, port, token, starterPort: listenerPort, workerAdminPort: adminPort, root: ROOT });
+  const url = proc.base;
 
   const api = async <T>(p: string): Promise<T> => {
     const res = await fetch(url + p, { headers: { authorization: `Bearer ${token}` } });
@@ -119,28 +75,12 @@ export async function startConsole(): Promise<Console> {
     return (await res.json()) as T;
   };
   const stop = async () => {
-    if (!exited) {
-      try {
-        process.kill(-pid, "SIGTERM");
-      } catch {
-        /* already gone */
-      }
-      const deadline = Date.now() + 5000;
-      while (!exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    }
-    try {
-      process.kill(-pid, "SIGKILL"); // anything left in the group (the worker)
-    } catch {
-      /* all gone */
-    }
+    await proc.stop(5000);
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
 
   try {
-    await waitFor("the console to listen", async () => {
-      if (exited) throw new Error(`console exited:\n${output}`);
-      return (await fetch(url + "/login")).ok;
-    }, 60_000);
+    await proc.start(60_000);
     // the bundled worker connected and runs the starter version
     await waitFor("the bundled worker to apply the live version", async () => {
       const s = await api<{ live: { id: string } | null; nodes: { applied: number } }>("/api/draft/status");
@@ -148,9 +88,9 @@ export async function startConsole(): Promise<Console> {
     }, 30_000);
   } catch (e) {
     await stop();
-    throw new Error(`${(e as Error).message}\n--- console output ---\n${output}`);
+    throw new Error(`${(e as Error).message}\n--- console output ---\n${proc.log}`);
   }
-  return { url, token, listener, dataDir, pid, log: () => output, api, stop };
+  return { url, token, listener: `127.0.0.1:${listenerPort}`, dataDir, pid: proc.proc!.pid!, log: () => proc.log, api, stop };
 }
 
 // ---------------------------------------------------------------- browser

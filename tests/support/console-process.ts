@@ -1,0 +1,118 @@
+// The real console (node --import tsx server.ts, production build) with its bundled worker, started on free
+// ports with its own data dir. Shared by the integration tests and the e2e fixtures. The console runs in its
+// own process group, so a stop that has to force it also takes the worker it spawned; all by PID.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns something truthy; errors thrown by `fn` count as "not yet". */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 15_000, everyMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
+}
+
+export function assertBuilt(root = ROOT) {
+  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID")))
+    throw new Error(`no production build in ${root}/.next: run \`npx tsx scripts/ensure-build.ts\` first (npm test does it)`);
+}
+
+export interface ConsoleOpts {
+  dataDir: string;
+  port: number;
+  token: string;
+  starterPort: number;
+  workerAdminPort: number;
+  env?: Record<string, string>;
+  /** the checkout to run (default: this one) */
+  root?: string;
+}
+
+export class ConsoleProcess {
+  proc: ChildProcess | null = null;
+  log = "";
+  constructor(readonly o: ConsoleOpts) {}
+
+  get base() {
+    return `http://127.0.0.1:${this.o.port}`;
+  }
+
+  get running() {
+    const p = this.proc;
+    return p !== null && p.exitCode === null && p.signalCode === null;
+  }
+
+  async start(timeoutMs = 45_000): Promise<void> {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORT: String(this.o.port),
+      HOST: "127.0.0.1",
+      SIGNALBOX_DATA_DIR: this.o.dataDir,
+      DATABASE_URL: "file:" + path.join(this.o.dataDir, "signalbox.db"),
+      SIGNALBOX_ADMIN_TOKEN: this.o.token,
+      SIGNALBOX_STARTER_LISTENER: `127.0.0.1:${this.o.starterPort}`,
+      SIGNALBOX_WORKER_ADMIN: `127.0.0.1:${this.o.workerAdminPort}`,
+      ...this.o.env,
+    };
+    const p = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: this.o.root ?? ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    this.proc = p;
+    this.log = "";
+    p.stdout!.on("data", (c) => (this.log += c.toString()));
+    p.stderr!.on("data", (c) => (this.log += c.toString()));
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (p.exitCode !== null) throw new Error(`console exited (${p.exitCode}):\n${this.log}`);
+      if (this.log.includes("Signalbox console ready")) return;
+      await sleep(50);
+    }
+    throw new Error(`console did not start in ${timeoutMs} ms:\n${this.log}`);
+  }
+
+  /** SIGTERM by PID and wait for the exit; after `graceMs` the whole process group is killed. Returns the exit code. */
+  async stop(graceMs = 15_000): Promise<number | null> {
+    const p = this.proc;
+    if (!p || !this.running) return p?.exitCode ?? null;
+    const exited = new Promise<number | null>((r) => p.once("exit", (code) => r(code)));
+    process.kill(p.pid!, "SIGTERM");
+    const t = setTimeout(() => killGroup(p.pid!), graceMs);
+    const code = await exited;
+    clearTimeout(t);
+    killGroup(p.pid!); // a worker that outlived its console
+    return code;
+  }
+}
+
+function killGroup(pid: number) {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    /* the group is gone */
+  }
+}
