@@ -1,11 +1,14 @@
 // `npx proxy-core`: run a worker from an Envoy v3 bootstrap file (-c) or following a console (--control-plane).
 import fs from "node:fs";
 import os from "node:os";
+import cluster from "node:cluster";
 import crypto from "node:crypto";
 import { parse as parseYaml } from "yaml";
 import { validateBootstrap, formatIssues } from "./config/validate";
 import { AdminServer } from "./admin/server";
-import { ProxyServer } from "./server";
+import { ProxyServer, type ProxyView } from "./server";
+import { ClusterPrimary } from "./cluster/primary";
+import { runWorker } from "./cluster/worker";
 import { XdsClient } from "./xds/client";
 import { PROXY_CORE_VERSION } from "./version";
 
@@ -24,7 +27,9 @@ Options:
   --token T                  bearer token for the console (default: $PROXY_CORE_TOKEN)
   --admin-address HOST:PORT  admin listener; overrides the bootstrap's admin.address
                              (default 127.0.0.1:9901 with --control-plane, none with -c unless configured)
-  --concurrency N            worker threads; only 1 is supported for now
+  --concurrency N|auto       processes serving traffic (default 1). N > 1: a primary process keeps the
+                             console connection / config file, the admin listener and the merged stats,
+                             and forks N node:cluster workers sharing the listeners; auto (or 0) = one per core
   --drain-time-s N           how long in-flight requests may finish on shutdown/reload (default 5)
   -h, --help                 show this help
   --version                  print the version
@@ -36,7 +41,7 @@ interface Args {
   nodeId?: string;
   token?: string;
   adminAddress?: string;
-  concurrency?: number;
+  concurrency?: string;
   drainS?: number;
   help?: boolean;
   version?: boolean;
@@ -80,7 +85,7 @@ function parseArgs(argv: string[]): Args {
         a.adminAddress = next();
         break;
       case "--concurrency":
-        a.concurrency = Number(next());
+        a.concurrency = next();
         break;
       case "--drain-time-s":
         a.drainS = Number(next());
@@ -103,6 +108,14 @@ function parseHostPort(s: string, what: string): { host: string; port: number } 
   const m = /^\[?([^\]]*)\]?:(\d+)$/.exec(s);
   if (!m || Number(m[2]) > 65535) fail(`${what} must be HOST:PORT, got "${s}"`);
   return { host: m[1], port: Number(m[2]) };
+}
+
+function parseConcurrency(v: string | undefined): number {
+  if (v === undefined) return 1;
+  if (v === "auto" || v === "0") return os.availableParallelism();
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 1024) fail(`--concurrency must be a number of processes or "auto", got "${v}"`);
+  return n;
 }
 
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} proxy-core: ${msg}\n`);
@@ -132,11 +145,27 @@ async function main() {
   if (args.help) return void process.stdout.write(HELP);
   if (args.version) return void process.stdout.write(`${PROXY_CORE_VERSION}\n`);
   if (!args.config === !args.controlPlane) fail("give exactly one of -c FILE or --control-plane URL (see --help)");
-  if (args.concurrency !== undefined && args.concurrency !== 1) fail("--concurrency: only 1 is supported for now");
   const drainMs = (args.drainS ?? 5) * 1000;
   if (!Number.isFinite(drainMs) || drainMs < 0) fail("--drain-time-s must be a number of seconds");
+  const concurrency = parseConcurrency(args.concurrency);
+  // a --concurrency N worker process (forked by the primary below with the same command line)
+  if (cluster.isWorker) return runWorker({ drainMs, log: (msg) => log(`[worker ${process.pid}] ${msg}`) });
 
-  const proxy = new ProxyServer({ drainMs, log });
+  // a refused file fails before any worker is forked
+  const initial = args.config ? loadBootstrap(args.config) : null;
+  if (initial && !initial.ok) {
+    for (const line of initial.lines) process.stderr.write(line + "\n");
+    process.stderr.write(`proxy-core: ${args.config} refused (${initial.lines.length} problem${initial.lines.length > 1 ? "s" : ""})\n`);
+    process.exit(1);
+  }
+
+  let proxy: ProxyView;
+  if (concurrency > 1) {
+    const primary = new ClusterPrimary(concurrency, { drainMs, log });
+    proxy = primary;
+    await primary.start();
+    log(`forked ${concurrency} workers (pids ${primary.workerPids.join(" ")})`);
+  } else proxy = new ProxyServer({ drainMs, log });
   let admin: AdminServer | null = null;
   let xds: XdsClient | null = null;
   let nodeId = args.nodeId ?? os.hostname();
@@ -144,12 +173,7 @@ async function main() {
 
   if (args.config) {
     const file = args.config;
-    const loaded = loadBootstrap(file);
-    if (!loaded.ok) {
-      for (const line of loaded.lines) process.stderr.write(line + "\n");
-      process.stderr.write(`proxy-core: ${file} refused (${loaded.lines.length} problem${loaded.lines.length > 1 ? "s" : ""})\n`);
-      process.exit(1);
-    }
+    const loaded = initial!;
     const b = loaded.bootstrap;
     nodeId = args.nodeId ?? b.node?.id ?? nodeId;
     if (!adminAddr && b.admin) adminAddr = `${b.admin.address.socket_address.address}:${b.admin.address.socket_address.port_value}`;
@@ -187,7 +211,7 @@ async function main() {
     xds.start();
   }
 
-  const listeners = [...proxy.listeners.active.values()].map((l) => `${l.config.name}=${l.boundAddress}`).join(" ");
+  const listeners = proxy.listenersView().map((l) => `${l.name}=${l.address}`).join(" ");
   log(
     `started ${args.config ? `from ${args.config}` : `node ${nodeId} following ${args.controlPlane}`}` +
       (listeners ? `; listeners ${listeners}` : "") +

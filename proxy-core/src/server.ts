@@ -26,11 +26,44 @@ interface Runtime {
   appliedAt: Date;
 }
 
+/** One cluster as /clusters shows it: plain data, so a cluster primary can merge its workers' views. */
+export interface ClusterView {
+  name: string;
+  limits: { max_connections: number; max_pending_requests: number; max_requests: number; max_retries: number };
+  hosts: { label: string; address: string; healthFlags: string; weight: number; stats: Record<string, number> }[];
+}
+
+export interface ListenerView {
+  name: string;
+  address: string;
+}
+
+/** What the admin listener and the xDS client need from a worker: a ProxyServer, or (--concurrency N > 1)
+ *  the cluster primary that fronts N ProxyServers in worker processes (src/cluster/primary.ts). */
+export interface ProxyView {
+  readonly store: StatsStore;
+  readonly events: EventEmitter;
+  readonly startedAt: number;
+  readonly state: ServerState;
+  healthCheckFailed: boolean;
+  readonly lastError: { version: string; details: string; at: Date } | null;
+  readonly version: string | null;
+  readonly resources: SnapshotResources | null;
+  readonly appliedAt: Date | null;
+  /** processes serving traffic */
+  readonly concurrency: number;
+  apply(resources: unknown, version: string): Promise<void>;
+  shutdown(drainMs?: number): Promise<void>;
+  clustersView(): ClusterView[];
+  listenersView(): ListenerView[];
+}
+
 export class ConfigRejectedError extends Error {
   readonly code = "PROXY_ERR_CONFIG_REJECTED";
 }
 
-export class ProxyServer {
+export class ProxyServer implements ProxyView {
+  readonly concurrency = 1;
   readonly store: StatsStore;
   /** "circuit_breaker" events ({cluster, threshold, max, time}); forwarded to the console by the xDS client */
   readonly events = new EventEmitter();
@@ -80,6 +113,25 @@ export class ProxyServer {
   }
   get clusterManager(): ClusterManager | null {
     return this.#runtime?.clusters ?? null;
+  }
+
+  clustersView(): ClusterView[] {
+    const cm = this.clusterManager;
+    if (!cm) return [];
+    return [...cm.clusters.values()].map((c) => ({
+      name: c.name,
+      limits: {
+        max_connections: c.resources.connections.max,
+        max_pending_requests: c.resources.pendingRequests.max,
+        max_requests: c.resources.requests.max,
+        max_retries: c.resources.retries.max,
+      },
+      hosts: c.hosts.map((h) => ({ label: h.label, address: h.address, healthFlags: h.healthFlags, weight: h.weight, stats: { ...h.stats } })),
+    }));
+  }
+
+  listenersView(): ListenerView[] {
+    return [...this.listeners.active.values()].map((l) => ({ name: l.config.name, address: l.boundAddress }));
   }
 
   /** Applies a snapshot atomically; rejects with ConfigRejectedError (message: one `path: problem` per line). */

@@ -2,7 +2,7 @@
 // Binds 127.0.0.1 by default. Mutating endpoints answer 400 to GET, as Envoy's do.
 import http from "node:http";
 import os from "node:os";
-import type { ProxyServer } from "../server";
+import type { ProxyView } from "../server";
 import { renderJson, renderPrometheus, renderText } from "../stats/render";
 import { DEFAULT_LIMITS } from "../upstream/resource-manager";
 import { PROXY_CORE_VERSION } from "../version";
@@ -24,7 +24,7 @@ export class AdminServer {
   readonly server: http.Server;
 
   constructor(
-    private readonly proxy: ProxyServer,
+    private readonly proxy: ProxyView,
     private readonly opts: AdminOptions,
   ) {
     this.server = http.createServer((req, res) => {
@@ -126,7 +126,7 @@ export class AdminServer {
       case "/server_info":
         return void res.writeHead(200, JSON_CT).end(JSON.stringify(this.#serverInfo(), null, 2));
       case "/listeners":
-        return void res.writeHead(200, TEXT).end([...this.proxy.listeners.active.values()].map((l) => `${l.config.name}::${l.boundAddress}\n`).join(""));
+        return void res.writeHead(200, TEXT).end(this.proxy.listenersView().map((l) => `${l.name}::${l.address}\n`).join(""));
       case "/help":
       case "/":
         return void res
@@ -170,19 +170,11 @@ export class AdminServer {
   }
 
   #clustersText(): string {
-    const cm = this.proxy.clusterManager;
-    if (!cm) return "";
     const out: string[] = [];
-    for (const c of cm.clusters.values()) {
+    for (const c of this.proxy.clustersView()) {
       const n = c.name;
       out.push(`${n}::observability_name::${n}`);
-      for (const [k, limit] of [
-        ["max_connections", c.resources.connections],
-        ["max_pending_requests", c.resources.pendingRequests],
-        ["max_requests", c.resources.requests],
-        ["max_retries", c.resources.retries],
-      ] as const)
-        out.push(`${n}::default_priority::${k}::${limit.max}`);
+      for (const k of ["max_connections", "max_pending_requests", "max_requests", "max_retries"] as const) out.push(`${n}::default_priority::${k}::${c.limits[k]}`);
       for (const k of Object.keys(DEFAULT_LIMITS)) out.push(`${n}::high_priority::${k}::${DEFAULT_LIMITS[k as keyof typeof DEFAULT_LIMITS]}`);
       out.push(`${n}::added_via_api::${this.opts.nodeId !== undefined ? "true" : "false"}`);
       for (const h of c.hosts) {
@@ -219,7 +211,7 @@ export class AdminServer {
       version: `signalbox-proxy-core/${PROXY_CORE_VERSION}`,
       state: this.proxy.state,
       hot_restart_version: "disabled",
-      command_line_options: { argv: this.opts.commandLine ?? [], concurrency: 1 },
+      command_line_options: { argv: this.opts.commandLine ?? [], concurrency: this.proxy.concurrency },
       node: { id: this.opts.nodeId ?? "", user_agent_name: "signalbox-proxy-core", user_agent_build_version: { version: PROXY_CORE_VERSION } },
       uptime_current_epoch: `${up}s`,
       uptime_all_epochs: `${up}s`,

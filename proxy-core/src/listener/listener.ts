@@ -2,6 +2,7 @@
 // Envoy's tls_inspector) and hands the socket to that chain's HTTP codec (codec.ts). A config swap replaces
 // the chain set in one assignment: new connections use the new chains (routes, clusters, certificates) while
 // open ones finish on the codec they started on, which drains them.
+import cluster from "node:cluster";
 import fs from "node:fs";
 import net from "node:net";
 import tls from "node:tls";
@@ -131,7 +132,8 @@ export class Listener {
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => reject(err);
       this.server.once("error", onError);
-      this.server.listen({ host: sa.address, port: sa.port_value, exclusive: true }, () => {
+      // in a --concurrency N worker the cluster primary holds the socket and shares it between the workers
+      this.server.listen({ host: sa.address, port: sa.port_value, exclusive: !cluster.isWorker }, () => {
         this.server.off("error", onError);
         this.server.on("error", () => {}); // runtime socket errors are per connection; never crash
         const scope = this.#store.scope(`listener.${sanitizeStatName(this.boundAddress)}`);

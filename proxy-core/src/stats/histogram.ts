@@ -57,6 +57,21 @@ export class HistogramData {
     this.maxUs = 0;
   }
 
+  /** Non-empty buckets as flat `[bucket, count, …]` pairs: a cheap, mergeable copy (for --concurrency N). */
+  sparse(): number[] {
+    const out: number[] = [];
+    for (let b = 0; b < BUCKETS; b++) if (this.counts[b] !== 0) out.push(b, this.counts[b]);
+    return out;
+  }
+
+  /** Adds another HistogramData's samples, given as `sparse()` pairs plus its count, sum and max. */
+  addSparse(pairs: readonly number[], count: number, sumUs: number, maxUs: number) {
+    for (let i = 0; i + 1 < pairs.length; i += 2) if (pairs[i] >= 0 && pairs[i] < BUCKETS) this.counts[pairs[i]] += pairs[i + 1];
+    this.count += count;
+    this.sumUs += sumUs;
+    if (maxUs > this.maxUs) this.maxUs = maxUs;
+  }
+
   /** Value (in ms) at quantile q, interpolated inside its bucket; NaN when empty. */
   quantileMs(q: number): number {
     if (this.count === 0) return NaN;

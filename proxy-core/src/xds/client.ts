@@ -3,7 +3,7 @@
 // 250 ms doubling to 5 s; a NACKed snapshot leaves the last good config serving.
 import WebSocket from "ws";
 import { PROTOCOL_VERSION, type ConsoleToWorker, type WorkerToConsole } from "../protocol";
-import type { ProxyServer } from "../server";
+import type { ProxyView } from "../server";
 import type { CircuitBreakerEvent } from "../upstream/resource-manager";
 import { UPSTREAM_EVENT_KINDS } from "../upstream/events";
 
@@ -30,7 +30,7 @@ export class XdsClient {
   #connectedGauge;
 
   constructor(
-    private readonly proxy: ProxyServer,
+    private readonly proxy: ProxyView,
     private readonly opts: XdsClientOptions,
   ) {
     this.#log = opts.log ?? (() => {});

@@ -95,3 +95,22 @@ describe("round robin", () => {
     expect(new RoundRobinLoadBalancer([]).chooseHost(NO_LB_CONTEXT)).toBeNull();
   });
 });
+
+describe("histogram merge (--concurrency N: the primary adds its workers' samples)", () => {
+  it("two halves added through sparse() give the same quantiles as one histogram of every sample", () => {
+    const all = new HistogramData();
+    const a = new HistogramData();
+    const b = new HistogramData();
+    for (let i = 1; i <= 1000; i++) {
+      const us = i * 37;
+      all.record(us);
+      (i % 2 ? a : b).record(us);
+    }
+    const merged = new HistogramData();
+    for (const h of [a, b]) merged.addSparse(h.sparse(), h.count, h.sumUs, h.maxUs);
+    expect(merged.count).toBe(1000);
+    expect(merged.sumUs).toBe(all.sumUs);
+    expect(merged.maxUs).toBe(all.maxUs);
+    for (const q of [0, 0.5, 0.9, 0.99, 1]) expect(merged.quantileMs(q)).toBe(all.quantileMs(q));
+  });
+});

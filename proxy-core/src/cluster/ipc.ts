@@ -1,0 +1,28 @@
+// Messages between the --concurrency N primary and its node:cluster workers (process IPC, JSON).
+import type { ClusterView, ListenerView } from "../server";
+
+export type PrimaryToWorker =
+  | { t: "apply"; id: number; resources: unknown; version: string }
+  /** drain in-flight requests for up to drainMs, send a last stats report, exit 0 */
+  | { t: "stop"; drainMs: number };
+
+export interface WorkerStatsReport {
+  t: "stats";
+  /** counter increments since the previous report (a counter's first report carries its value, even 0) */
+  counters: Record<string, number>;
+  /** gauges whose value changed since the previous report (absolute values) */
+  gauges: Record<string, number>;
+  /** samples recorded since the previous report: sparse buckets `[bucket, count, …]`, count, sum and max in µs */
+  histograms: Record<string, { b: number[]; n: number; s: number; m: number }>;
+  clusters: ClusterView[];
+}
+
+export type WorkerToPrimary =
+  | { t: "ready" }
+  | { t: "applied"; id: number; ok: true; listeners: ListenerView[] }
+  | { t: "applied"; id: number; ok: false; error: string }
+  | WorkerStatsReport
+  | { t: "event"; kind: string; event: unknown };
+
+/** How often workers report their stats to the primary. */
+export const REPORT_INTERVAL_MS = 1000;

@@ -1,0 +1,300 @@
+// --concurrency N > 1: the primary process. It owns what must exist once (the console connection or the -c
+// file, the admin listener, the merged stats) and forks N node:cluster workers that serve traffic; the
+// listeners' sockets are shared through the cluster module (round-robin accept on Linux).
+//
+// Config consistency: the primary validates a snapshot itself first (the same validateResources as a worker),
+// so workers can only refuse what depends on the process (a bind error, a certificate file, DNS at warming).
+// It then sends the snapshot to every worker and ACKs when every worker applied it. If any worker refuses,
+// the workers that applied it are sent the previous good snapshot again (the same apply path, which keeps
+// their sockets and clusters) and the primary NACKs with the first error: every worker stays on one version.
+// A worker that cannot roll back, or cannot apply the current config when it (re)starts, is killed and
+// re-forked, and a new worker only takes traffic for the current config once it applied it.
+import cluster, { type Worker } from "node:cluster";
+import { EventEmitter } from "node:events";
+import type { SnapshotResources } from "../config/schema";
+import { formatIssues, validateResources } from "../config/validate";
+import { ConfigRejectedError, type ClusterView, type ListenerView, type ProxyView, type ServerState } from "../server";
+import { StatsStore } from "../stats/store";
+import { PROXY_CORE_VERSION } from "../version";
+import type { PrimaryToWorker, WorkerStatsReport, WorkerToPrimary } from "./ipc";
+
+type Applied = { ok: true; listeners: ListenerView[] } | { ok: false; error: string };
+
+interface Member {
+  worker: Worker;
+  pid: number;
+  /** sent "ready": its message handler is installed */
+  ready: boolean;
+  forkedAt: number;
+  /** applied the current config: takes part in applies and in /clusters, /listeners */
+  synced: boolean;
+  gauges: Map<string, number>;
+  clusters: ClusterView[];
+  listeners: ListenerView[];
+  pending: Map<number, (r: Applied | null) => void>;
+}
+
+/** Stats the primary keeps itself: process-level, not summed over the workers. */
+function primaryOwned(kind: "counter" | "gauge", name: string) {
+  if (name.startsWith("control_plane.")) return true;
+  return kind === "gauge" && (name.startsWith("server.") || name === "cluster_manager.active_clusters" || name === "listener_manager.total_listeners_active");
+}
+
+const EMPTY = { listeners: [], clusters: [] };
+const MIN_REFORK_MS = 250;
+const MAX_REFORK_MS = 5000;
+
+export class ClusterPrimary implements ProxyView {
+  readonly store = new StatsStore();
+  readonly events = new EventEmitter();
+  readonly startedAt = Date.now();
+  state: ServerState = "PRE_INITIALIZING";
+  healthCheckFailed = false;
+  lastError: { version: string; details: string; at: Date } | null = null;
+  #runtime: { version: string; input: unknown; resources: SnapshotResources; appliedAt: Date } | null = null;
+  #members = new Map<number, Member>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #seq = 0;
+  #stopping = false;
+  #refork = MIN_REFORK_MS;
+  #log: (msg: string) => void;
+  #drainMs: number;
+  #st;
+
+  constructor(
+    readonly concurrency: number,
+    opts: { drainMs?: number; log?: (msg: string) => void } = {},
+  ) {
+    this.#log = opts.log ?? (() => {});
+    this.#drainMs = opts.drainMs ?? 5000;
+    const s = this.store;
+    const [maj, min, patch] = PROXY_CORE_VERSION.split(".").map(Number);
+    s.gauge("server.version").set(maj * 10000 + min * 100 + patch);
+    s.gauge("server.concurrency").set(concurrency);
+    this.#st = {
+      attempt: s.counter("control_plane.update_attempt"),
+      success: s.counter("control_plane.update_success"),
+      rejected: s.counter("control_plane.update_rejected"),
+      live: s.gauge("server.live"),
+      activeClusters: s.gauge("cluster_manager.active_clusters"),
+      activeListeners: s.gauge("listener_manager.total_listeners_active"),
+    };
+    this.#st.live.set(0);
+    this.events.on("error", () => {});
+  }
+
+  get version() {
+    return this.#runtime?.version ?? null;
+  }
+  get resources() {
+    return this.#runtime?.resources ?? null;
+  }
+  get appliedAt() {
+    return this.#runtime?.appliedAt ?? null;
+  }
+  /** worker process ids (tests, logs) */
+  get workerPids(): number[] {
+    return [...this.#members.values()].map((m) => m.pid);
+  }
+
+  /** Forks the workers; resolves once every one of them is up. */
+  async start(): Promise<void> {
+    await Promise.all(Array.from({ length: this.concurrency }, () => this.#fork()));
+  }
+
+  #fork(): Promise<void> {
+    const worker = cluster.fork();
+    const m: Member = { worker, pid: worker.process.pid ?? 0, ready: false, forkedAt: Date.now(), synced: false, gauges: new Map(), clusters: [], listeners: [], pending: new Map() };
+    this.#members.set(worker.id, m);
+    return new Promise<void>((resolve) => {
+      worker.on("message", (msg: WorkerToPrimary) => {
+        if (msg?.t === "ready") (m.ready = true), this.#enqueue(() => this.#sync(m)).then(resolve, resolve);
+        else this.#onMessage(m, msg);
+      });
+      worker.on("error", () => {}); // IPC errors: the exit event follows
+      worker.on("exit", (code, signal) => {
+        resolve();
+        this.#onExit(m, code, signal);
+      });
+    });
+  }
+
+  #onExit(m: Member, code: number | null, signal: string | null) {
+    this.#members.delete(m.worker.id);
+    for (const done of m.pending.values()) done(null);
+    m.pending.clear();
+    // its connections are gone: its gauges no longer count
+    const names = [...m.gauges.keys()];
+    m.gauges.clear();
+    for (const n of names) this.#mergeGauge(n);
+    if (this.#stopping) return;
+    if (Date.now() - m.forkedAt > 10_000) this.#refork = MIN_REFORK_MS;
+    const delay = this.#refork;
+    this.#refork = Math.min(this.#refork * 2, MAX_REFORK_MS);
+    this.#log(`worker ${m.pid} exited (${signal ?? `code ${code}`}); starting a new one in ${delay} ms`);
+    setTimeout(() => {
+      if (!this.#stopping) void this.#fork();
+    }, delay).unref();
+  }
+
+  #onMessage(m: Member, msg: WorkerToPrimary) {
+    switch (msg?.t) {
+      case "applied": {
+        const done = m.pending.get(msg.id);
+        m.pending.delete(msg.id);
+        done?.(msg.ok ? { ok: true, listeners: msg.listeners } : { ok: false, error: msg.error });
+        return;
+      }
+      case "stats":
+        return this.#onStats(m, msg);
+      case "event":
+        this.events.emit(msg.kind, msg.event);
+        return;
+    }
+  }
+
+  #onStats(m: Member, r: WorkerStatsReport) {
+    for (const [name, delta] of Object.entries(r.counters)) if (!primaryOwned("counter", name)) this.store.counter(name).add(delta);
+    for (const [name, value] of Object.entries(r.gauges)) {
+      if (primaryOwned("gauge", name)) continue;
+      m.gauges.set(name, value);
+      this.#mergeGauge(name);
+    }
+    for (const [name, h] of Object.entries(r.histograms)) {
+      const hist = this.store.histogram(name);
+      hist.cumulative.addSparse(h.b, h.n, h.s, h.m);
+      hist.interval.addSparse(h.b, h.n, h.s, h.m);
+    }
+    m.clusters = r.clusters;
+  }
+
+  #mergeGauge(name: string) {
+    let sum = 0;
+    for (const w of this.#members.values()) sum += w.gauges.get(name) ?? 0;
+    this.store.gauge(name).set(sum);
+  }
+
+  #send(m: Member, input: unknown, version: string): Promise<Applied | null> {
+    if (!m.worker.isConnected()) return Promise.resolve(null);
+    const id = ++this.#seq;
+    return new Promise((resolve) => {
+      m.pending.set(id, resolve);
+      m.worker.send({ t: "apply", id, resources: input, version } satisfies PrimaryToWorker, undefined, (err) => {
+        if (err && m.pending.delete(id)) resolve(null);
+      });
+    });
+  }
+
+  /** A new worker: apply the current config (if any) before it counts as one of ours. Runs in the apply queue. */
+  async #sync(m: Member) {
+    if (!this.#members.has(m.worker.id)) return;
+    const rt = this.#runtime;
+    if (rt) {
+      const r = await this.#send(m, rt.input, rt.version);
+      if (!r) return; // died meanwhile
+      if (!r.ok) {
+        this.#log(`worker ${m.pid} cannot apply ${rt.version}: ${r.error.split("\n").join("; ")}; restarting it`);
+        m.worker.process.kill("SIGKILL");
+        return;
+      }
+      m.listeners = r.listeners;
+    }
+    m.synced = true;
+  }
+
+  #enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  apply(input: unknown, version: string): Promise<void> {
+    return this.#enqueue(async () => {
+      try {
+        await this.#applyInner(input, version);
+        this.lastError = null;
+      } catch (err) {
+        this.lastError = { version, details: (err as Error).message, at: new Date() };
+        throw err;
+      }
+    });
+  }
+
+  async #applyInner(input: unknown, version: string) {
+    if (this.state === "DRAINING") throw new ConfigRejectedError("the worker is shutting down");
+    this.#st.attempt.inc();
+    const v = validateResources(input);
+    if (!v.ok) {
+      this.#st.rejected.inc();
+      throw new ConfigRejectedError(formatIssues(v.errors));
+    }
+    const targets = [...this.#members.values()].filter((m) => m.synced);
+    const results = await Promise.all(targets.map(async (m) => ({ m, r: await this.#send(m, input, version) })));
+    const failed = results.find((x) => x.r && !x.r.ok);
+    if (failed) {
+      const prev = this.#runtime;
+      const back = results.filter((x) => x.r?.ok);
+      await Promise.all(
+        back.map(async ({ m }) => {
+          const r = await this.#send(m, prev?.input ?? EMPTY, prev?.version ?? "");
+          if (r && !r.ok) {
+            this.#log(`worker ${m.pid} cannot roll back to ${prev?.version ?? "nothing"}: ${r.error}; restarting it`);
+            m.worker.process.kill("SIGKILL");
+          }
+        }),
+      );
+      this.#st.rejected.inc();
+      throw new ConfigRejectedError((failed.r as { error: string }).error);
+    }
+    for (const { m, r } of results) if (r?.ok) m.listeners = r.listeners;
+    this.#runtime = { version, input, resources: v.value, appliedAt: new Date() };
+    this.state = "LIVE";
+    this.#st.live.set(1);
+    this.#st.success.inc();
+    this.#st.activeClusters.set(v.value.clusters.length);
+    this.#st.activeListeners.set(v.value.listeners.length);
+  }
+
+  /** /clusters: the first worker's clusters, with each host's counters summed over the workers. */
+  clustersView(): ClusterView[] {
+    const views = [...this.#members.values()].filter((m) => m.synced).map((m) => m.clusters);
+    if (views.length === 0) return [];
+    const out: ClusterView[] = structuredClone(views[0]);
+    for (const other of views.slice(1)) {
+      for (const c of out) {
+        const oc = other.find((x) => x.name === c.name);
+        if (!oc) continue;
+        for (const h of c.hosts) {
+          const oh = oc.hosts.find((x) => x.label === h.label);
+          if (oh) for (const k of Object.keys(h.stats)) h.stats[k] += oh.stats[k] ?? 0;
+        }
+      }
+    }
+    return out;
+  }
+
+  listenersView(): ListenerView[] {
+    return [...this.#members.values()].find((m) => m.synced)?.listeners ?? [];
+  }
+
+  /** Stops the workers (each drains up to drainMs), then resolves. */
+  async shutdown(drainMs = this.#drainMs): Promise<void> {
+    this.state = "DRAINING";
+    this.#st.live.set(0);
+    await this.#queue;
+    this.#stopping = true;
+    const members = [...this.#members.values()];
+    await Promise.all(
+      members.map(
+        (m) =>
+          new Promise<void>((resolve) => {
+            if (m.worker.isDead()) return resolve();
+            m.worker.once("exit", () => resolve());
+            if (m.ready && m.worker.isConnected()) m.worker.send({ t: "stop", drainMs } satisfies PrimaryToWorker, undefined, () => {});
+            else m.worker.process.kill("SIGTERM");
+            setTimeout(() => m.worker.process.kill("SIGKILL"), drainMs + 3000).unref();
+          }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,76 @@
+// One --concurrency N worker process (a node:cluster worker): a plain ProxyServer whose listeners share the
+// primary's sockets. It applies what the primary sends, answers each apply, forwards upstream events and
+// reports its stats once a second. It never talks to the console and has no admin listener.
+import process from "node:process";
+import { ProxyServer } from "../server";
+import { UPSTREAM_EVENT_KINDS } from "../upstream/events";
+import { REPORT_INTERVAL_MS, type PrimaryToWorker, type WorkerStatsReport, type WorkerToPrimary } from "./ipc";
+
+export function runWorker(opts: { drainMs: number; log: (msg: string) => void }) {
+  const proxy = new ProxyServer({ drainMs: opts.drainMs, log: opts.log });
+  // a gone primary is handled by "disconnect"; `done` runs once the message left (or could not)
+  const send = (m: WorkerToPrimary, done: () => void = () => {}) => {
+    if (process.connected) process.send!(m, undefined, {}, () => done());
+    else done();
+  };
+  for (const kind of ["circuit_breaker", ...UPSTREAM_EVENT_KINDS]) proxy.events.on(kind, (event: unknown) => send({ t: "event", kind, event }));
+
+  const reported = new Set<string>();
+  const report = (done?: () => void) => {
+    const r: WorkerStatsReport = { t: "stats", counters: {}, gauges: {}, histograms: {}, clusters: proxy.clustersView() };
+    for (const c of proxy.store.counters.values()) {
+      if (c.value !== c.flushed || !reported.has(c.name)) {
+        r.counters[c.name] = c.value - c.flushed;
+        c.flushed = c.value;
+        reported.add(c.name);
+      }
+    }
+    for (const g of proxy.store.gauges.values()) {
+      if (g.used && (g.value !== g.flushed || !reported.has("g:" + g.name))) {
+        r.gauges[g.name] = g.value;
+        g.flushed = g.value;
+        reported.add("g:" + g.name);
+      }
+    }
+    // nobody else reads this process's interval histograms: they hold exactly the samples since the last report
+    for (const h of proxy.store.histograms.values()) {
+      const i = h.interval;
+      if (i.count === 0) continue;
+      r.histograms[h.name] = { b: i.sparse(), n: i.count, s: i.sumUs, m: i.maxUs };
+      i.reset();
+    }
+    send(r, done);
+  };
+  const timer = setInterval(() => report(), REPORT_INTERVAL_MS);
+  timer.unref();
+
+  let stopping = false;
+  const stop = async (drainMs: number) => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(timer);
+    await proxy.shutdown(drainMs);
+    // the last report (requests that finished while draining) leaves before the process does
+    await new Promise<void>((resolve) => {
+      report(resolve);
+      setTimeout(resolve, 1000).unref();
+    });
+    process.exit(0);
+  };
+
+  process.on("message", (m: PrimaryToWorker) => {
+    if (m?.t === "apply") {
+      proxy.apply(m.resources, m.version).then(
+        () => send({ t: "applied", id: m.id, ok: true, listeners: proxy.listenersView() }),
+        (err: Error) => send({ t: "applied", id: m.id, ok: false, error: err.message }),
+      );
+    } else if (m?.t === "stop") void stop(m.drainMs);
+  });
+  // the primary went away (killed): nothing will ever reconfigure or report this process, drain and go
+  process.on("disconnect", () => void stop(opts.drainMs));
+  // Ctrl-C reaches the whole process group: the primary coordinates the drain; SIGHUP is the primary's reload
+  process.on("SIGINT", () => {});
+  process.on("SIGHUP", () => {});
+  process.on("SIGTERM", () => void stop(opts.drainMs));
+  send({ t: "ready" });
+}
