@@ -5,7 +5,7 @@
 import { createServer } from "node:http";
 import next from "next";
 import { migrate } from "./lib/migrate";
-import { consoleHost, consolePort, dataDir, databaseUrl, workerAdminAddress, workerEnabled } from "./lib/env";
+import { consoleHost, consolePort, dataDir, databaseUrl, workerAdminAddress, workerConcurrency, workerEnabled } from "./lib/env";
 import { ensureAdminToken } from "./lib/auth";
 import { ensureStarterVersion, getLiveVersion } from "./lib/config/config-service";
 import { Hub, WORKER_WS_PATH } from "./lib/control-plane/hub";
@@ -64,6 +64,7 @@ if (workerEnabled()) {
     controlPlane: `ws://127.0.0.1:${port}${WORKER_WS_PATH}`,
     nodeId: "local",
     adminAddress: workerAdminAddress(),
+    concurrency: workerConcurrency(),
     token,
   });
   worker.start();

@@ -29,6 +29,11 @@ export function workerEnabled(): boolean {
   return (process.env.SIGNALBOX_WORKER ?? "on").toLowerCase() !== "off";
 }
 
+/** The bundled worker's --concurrency: every core in production, one process otherwise (dev, tests). */
+export function workerConcurrency(): string {
+  return process.env.SIGNALBOX_WORKER_CONCURRENCY ?? (process.env.NODE_ENV === "production" ? "auto" : "1");
+}
+
 export function workerAdminAddress(): string {
   return process.env.SIGNALBOX_WORKER_ADMIN ?? "127.0.0.1:9901";
 }

@@ -6,6 +6,8 @@ export interface WorkerOptions {
   controlPlane: string;
   nodeId: string;
   adminAddress: string;
+  /** proxy-core --concurrency: a number or "auto" (one process per core) */
+  concurrency?: string;
   token: string;
   root?: string;
   log?: (m: string) => void;
@@ -36,6 +38,7 @@ export class WorkerSupervisor {
     const root = this.o.root ?? process.cwd();
     const bin = path.join(root, "proxy-core", "bin", "proxy-core.mjs");
     const args = [bin, "--control-plane", this.o.controlPlane, "--node-id", this.o.nodeId, "--admin-address", this.o.adminAddress];
+    if (this.o.concurrency) args.push("--concurrency", this.o.concurrency);
     const startedAt = Date.now();
     const child = spawn(process.execPath, args, {
       cwd: root,

@@ -79,6 +79,8 @@ export class ConsoleProcess {
       SIGNALBOX_ADMIN_TOKEN: this.o.token,
       SIGNALBOX_STARTER_LISTENER: `127.0.0.1:${this.o.starterPort}`,
       SIGNALBOX_WORKER_ADMIN: `127.0.0.1:${this.o.workerAdminPort}`,
+      // the issue's rule for tests: one worker process (production defaults to one per core)
+      SIGNALBOX_WORKER_CONCURRENCY: "1",
       ...this.o.env,
     };
     const p = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: this.o.root ?? ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
