@@ -9,6 +9,7 @@ import { ListenerManager } from "./listener/listener-manager";
 import { StatsStore, type Counter, type Gauge } from "./stats/store";
 import { ClusterManager } from "./upstream/cluster-manager";
 import { PROXY_CORE_VERSION } from "./version";
+import { ApplyQueue, type ApplyError } from "./apply-queue";
 
 export type ServerState = "PRE_INITIALIZING" | "LIVE" | "DRAINING";
 
@@ -46,7 +47,7 @@ export interface ProxyView {
   readonly startedAt: number;
   readonly state: ServerState;
   healthCheckFailed: boolean;
-  readonly lastError: { version: string; details: string; at: Date } | null;
+  readonly lastError: ApplyError | null;
   readonly version: string | null;
   readonly resources: SnapshotResources | null;
   readonly appliedAt: Date | null;
@@ -73,10 +74,12 @@ export class ProxyServer implements ProxyView {
   /** POST /healthcheck/fail. Envoy's only effect is on the health_check HTTP filter, which Signalbox does not
    *  have: the data path and /ready are unaffected; /server_info reports it. */
   healthCheckFailed = false;
+  #applies = new ApplyQueue();
   /** the last refused apply (NACK / reload refused), for /config_dump `error_state`; cleared by a good apply */
-  lastError: { version: string; details: string; at: Date } | null = null;
+  get lastError(): ApplyError | null {
+    return this.#applies.lastError;
+  }
   #runtime: Runtime | null = null;
-  #queue: Promise<unknown> = Promise.resolve();
   #drainMs: number;
   #log: (msg: string) => void;
   #st: { attempt: Counter; success: Counter; rejected: Counter; live: Gauge; activeClusters: Gauge; activeListeners: Gauge };
@@ -136,19 +139,7 @@ export class ProxyServer implements ProxyView {
 
   /** Applies a snapshot atomically; rejects with ConfigRejectedError (message: one `path: problem` per line). */
   apply(resources: unknown, version: string): Promise<void> {
-    const run = this.#queue.then(() => this.#apply(resources, version));
-    this.#queue = run.catch(() => {});
-    return run;
-  }
-
-  async #apply(input: unknown, version: string) {
-    try {
-      await this.#applyInner(input, version);
-      this.lastError = null;
-    } catch (err) {
-      this.lastError = { version, details: (err as Error).message, at: new Date() };
-      throw err;
-    }
+    return this.#applies.apply(version, () => this.#applyInner(resources, version));
   }
 
   async #applyInner(input: unknown, version: string) {
@@ -189,7 +180,7 @@ export class ProxyServer implements ProxyView {
   async shutdown(drainMs = this.#drainMs): Promise<void> {
     this.state = "DRAINING";
     this.#st.live.set(0);
-    await this.#queue;
+    await this.#applies.idle();
     await this.listeners.closeAll(drainMs);
     await this.#runtime?.clusters.close();
   }

@@ -17,6 +17,7 @@ import { ConfigRejectedError, type ClusterView, type ListenerView, type ProxyVie
 import { StatsStore } from "../stats/store";
 import { PROXY_CORE_VERSION } from "../version";
 import type { PrimaryToWorker, WorkerStatsReport, WorkerToPrimary } from "./ipc";
+import { ApplyQueue, type ApplyError } from "../apply-queue";
 
 type Applied = { ok: true; listeners: ListenerView[] } | { ok: false; error: string };
 
@@ -50,10 +51,12 @@ export class ClusterPrimary implements ProxyView {
   readonly startedAt = Date.now();
   state: ServerState = "PRE_INITIALIZING";
   healthCheckFailed = false;
-  lastError: { version: string; details: string; at: Date } | null = null;
+  #applies = new ApplyQueue();
+  get lastError(): ApplyError | null {
+    return this.#applies.lastError;
+  }
   #runtime: { version: string; input: unknown; resources: SnapshotResources; appliedAt: Date } | null = null;
   #members = new Map<number, Member>();
-  #queue: Promise<unknown> = Promise.resolve();
   #seq = 0;
   #stopping = false;
   #refork = MIN_REFORK_MS;
@@ -108,7 +111,7 @@ export class ClusterPrimary implements ProxyView {
     this.#members.set(worker.id, m);
     return new Promise<void>((resolve) => {
       worker.on("message", (msg: WorkerToPrimary) => {
-        if (msg?.t === "ready") (m.ready = true), this.#enqueue(() => this.#sync(m)).then(resolve, resolve);
+        if (msg?.t === "ready") (m.ready = true), this.#applies.enqueue(() => this.#sync(m)).then(resolve, resolve);
         else this.#onMessage(m, msg);
       });
       worker.on("error", () => {}); // IPC errors: the exit event follows
@@ -202,22 +205,8 @@ export class ClusterPrimary implements ProxyView {
     m.synced = true;
   }
 
-  #enqueue<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(fn);
-    this.#queue = run.catch(() => {});
-    return run;
-  }
-
   apply(input: unknown, version: string): Promise<void> {
-    return this.#enqueue(async () => {
-      try {
-        await this.#applyInner(input, version);
-        this.lastError = null;
-      } catch (err) {
-        this.lastError = { version, details: (err as Error).message, at: new Date() };
-        throw err;
-      }
-    });
+    return this.#applies.apply(version, () => this.#applyInner(input, version));
   }
 
   async #applyInner(input: unknown, version: string) {
@@ -281,7 +270,7 @@ export class ClusterPrimary implements ProxyView {
   async shutdown(drainMs = this.#drainMs): Promise<void> {
     this.state = "DRAINING";
     this.#st.live.set(0);
-    await this.#queue;
+    await this.#applies.idle();
     this.#stopping = true;
     const members = [...this.#members.values()];
     await Promise.all(
