@@ -3,8 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import cluster from "node:cluster";
 import crypto from "node:crypto";
-import { parse as parseYaml } from "yaml";
 import { validateBootstrap, formatIssues } from "./config/validate";
+import { parseDocument } from "./config/parse-document";
 import { AdminServer } from "./admin/server";
 import { ProxyServer, type ProxyView } from "./server";
 import { ClusterPrimary } from "./cluster/primary";
@@ -121,7 +121,7 @@ function parseConcurrency(v: string | undefined): number {
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} proxy-core: ${msg}\n`);
 
 /** Reads and validates a bootstrap file; returns the problems as `path: message` lines. */
-function loadBootstrap(file: string) {
+async function loadBootstrap(file: string) {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
@@ -130,7 +130,7 @@ function loadBootstrap(file: string) {
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text); // YAML is a superset of JSON
+    doc = await parseDocument(text);
   } catch (err) {
     return { ok: false as const, lines: [`${file}: not valid YAML/JSON: ${(err as Error).message.split("\n")[0]}`] };
   }
@@ -152,7 +152,7 @@ async function main() {
   if (cluster.isWorker) return runWorker({ drainMs, log: (msg) => log(`[worker ${process.pid}] ${msg}`) });
 
   // a refused file fails before any worker is forked
-  const initial = args.config ? loadBootstrap(args.config) : null;
+  const initial = args.config ? await loadBootstrap(args.config) : null;
   if (initial && !initial.ok) {
     for (const line of initial.lines) process.stderr.write(line + "\n");
     process.stderr.write(`proxy-core: ${args.config} refused (${initial.lines.length} problem${initial.lines.length > 1 ? "s" : ""})\n`);
@@ -182,8 +182,8 @@ async function main() {
     } catch (err) {
       fail(`cannot start: ${(err as Error).message}`);
     }
-    process.on("SIGHUP", () => {
-      const next = loadBootstrap(file);
+    process.on("SIGHUP", async () => {
+      const next = await loadBootstrap(file);
       if (!next.ok) return log(`reload refused, keeping ${proxy.version}:\n${next.lines.join("\n")}`);
       const sr = next.bootstrap.static_resources;
       proxy.apply({ listeners: sr.listeners ?? [], clusters: sr.clusters ?? [] }, next.version).then(
