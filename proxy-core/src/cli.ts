@@ -159,13 +159,15 @@ async function main() {
     process.exit(1);
   }
 
+  // node.id / node.cluster: span tags and the Zipkin service name (src/tracing/)
+  const node = { id: args.nodeId ?? initial?.bootstrap.node?.id ?? os.hostname(), cluster: initial?.bootstrap.node?.cluster };
   let proxy: ProxyView;
   if (concurrency > 1) {
-    const primary = new ClusterPrimary(concurrency, { drainMs, log });
+    const primary = new ClusterPrimary(concurrency, { drainMs, log, node });
     proxy = primary;
     await primary.start();
     log(`forked ${concurrency} workers (pids ${primary.workerPids.join(" ")})`);
-  } else proxy = new ProxyServer({ drainMs, log });
+  } else proxy = new ProxyServer({ drainMs, log, node });
   let admin: AdminServer | null = null;
   let xds: XdsClient | null = null;
   let nodeId = args.nodeId ?? os.hostname();

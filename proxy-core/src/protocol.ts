@@ -64,5 +64,28 @@ export interface EventMessage {
   details: Record<string, unknown>;
 }
 
+/** One span in Zipkin's JSON v2 shape (what the collector gets too). Timestamps and durations in µs. */
+export interface ZipkinSpan {
+  traceId: string;
+  id: string;
+  parentId?: string;
+  name: string;
+  kind: "SERVER" | "CLIENT";
+  /** µs since the epoch, integer */
+  timestamp: number;
+  /** µs, integer */
+  duration: number;
+  localEndpoint: { serviceName: string; ipv4?: string; ipv6?: string; port?: number };
+  tags: Record<string, string>;
+  /** set on a SERVER span that reuses the span id of the incoming context (shared_span_context) */
+  shared?: true;
+}
+
+/** worker → console, at most once a second: sampled spans finished since the last message. */
+export interface SpansMessage {
+  type: "spans";
+  spans: ZipkinSpan[];
+}
+
 export type ConsoleToWorker = SnapshotMessage;
-export type WorkerToConsole = HelloMessage | AckMessage | NackMessage | StatsMessage | EventMessage;
+export type WorkerToConsole = HelloMessage | AckMessage | NackMessage | StatsMessage | EventMessage | SpansMessage;

@@ -10,6 +10,7 @@ import { StatsStore, type Counter, type Gauge } from "./stats/store";
 import { ClusterManager } from "./upstream/cluster-manager";
 import { PROXY_CORE_VERSION } from "./version";
 import { ApplyQueue, type ApplyError } from "./apply-queue";
+import { SpanQueue, TracingHub, type NodeInfo } from "./tracing/span-sink";
 
 export type ServerState = "PRE_INITIALIZING" | "LIVE" | "DRAINING";
 
@@ -18,6 +19,10 @@ export interface ProxyServerOptions {
   /** how long removed listeners and replaced clusters may finish in-flight requests */
   drainMs?: number;
   log?: (msg: string) => void;
+  /** node.id / node.cluster: span tags and the Zipkin service name */
+  node?: Partial<NodeInfo>;
+  /** Zipkin reporting (Envoy runtime tracing.zipkin.*): flush every 5000 ms or at 5 spans */
+  zipkin?: { flushIntervalMs?: number; minFlushSpans?: number };
 }
 
 interface Runtime {
@@ -53,6 +58,8 @@ export interface ProxyView {
   readonly appliedAt: Date | null;
   /** processes serving traffic */
   readonly concurrency: number;
+  /** sampled spans for the console; whoever forwards them sets `enabled` and drains it */
+  readonly spans: SpanQueue;
   apply(resources: unknown, version: string): Promise<void>;
   shutdown(drainMs?: number): Promise<void>;
   clustersView(): ClusterView[];
@@ -69,6 +76,7 @@ export class ProxyServer implements ProxyView {
   /** "circuit_breaker" events ({cluster, threshold, max, time}); forwarded to the console by the xDS client */
   readonly events = new EventEmitter();
   readonly listeners: ListenerManager;
+  readonly tracing: TracingHub;
   readonly startedAt = Date.now();
   state: ServerState = "PRE_INITIALIZING";
   /** POST /healthcheck/fail. Envoy's only effect is on the health_check HTTP filter, which Signalbox does not
@@ -89,6 +97,7 @@ export class ProxyServer implements ProxyView {
     this.#drainMs = opts.drainMs ?? 5000;
     this.#log = opts.log ?? (() => {});
     this.listeners = new ListenerManager(this.store, this.#drainMs);
+    this.tracing = new TracingHub(this.store, () => this.clusterManager, { node: opts.node, ...opts.zipkin });
     const s = this.store;
     const [maj, min, patch] = PROXY_CORE_VERSION.split(".").map(Number);
     s.gauge("server.version").set(maj * 10000 + min * 100 + patch);
@@ -113,6 +122,9 @@ export class ProxyServer implements ProxyView {
   }
   get appliedAt(): Date | null {
     return this.#runtime?.appliedAt ?? null;
+  }
+  get spans(): SpanQueue {
+    return this.tracing.console;
   }
   get clusterManager(): ClusterManager | null {
     return this.#runtime?.clusters ?? null;
@@ -156,7 +168,7 @@ export class ProxyServer implements ProxyView {
     let plan;
     try {
       await clusters.initialize();
-      plan = await this.listeners.prepare(v.value.listeners, (hcm) => new ConnectionManager(hcm, this.store, clusters));
+      plan = await this.listeners.prepare(v.value.listeners, (hcm, l) => new ConnectionManager(hcm, this.store, clusters, { hub: this.tracing, direction: l.traffic_direction ?? "UNSPECIFIED" }));
     } catch (err) {
       await Promise.all(created.map((c) => c.close()));
       this.#st.rejected.inc();
@@ -182,6 +194,8 @@ export class ProxyServer implements ProxyView {
     this.#st.live.set(0);
     await this.#applies.idle();
     await this.listeners.closeAll(drainMs);
+    // the last spans leave before the collector cluster's pools close
+    await this.tracing.close();
     await this.#runtime?.clusters.close();
   }
 }

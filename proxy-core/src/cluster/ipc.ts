@@ -1,5 +1,6 @@
 // Messages between the --concurrency N primary and its node:cluster workers (process IPC, JSON).
 import type { ClusterView, ListenerView } from "../server";
+import type { ZipkinSpan } from "../protocol";
 
 export type PrimaryToWorker =
   | { t: "apply"; id: number; resources: unknown; version: string }
@@ -22,7 +23,13 @@ export type WorkerToPrimary =
   | { t: "applied"; id: number; ok: true; listeners: ListenerView[] }
   | { t: "applied"; id: number; ok: false; error: string }
   | WorkerStatsReport
-  | { t: "event"; kind: string; event: unknown };
+  | { t: "event"; kind: string; event: unknown }
+  /** sampled spans finished since the last report, for the console (sent with the stats report) */
+  | { t: "spans"; spans: ZipkinSpan[] };
+
+/** Environment of a forked worker: the node identity for span tags and the Zipkin service name. */
+export const NODE_ID_ENV = "SIGNALBOX_NODE_ID";
+export const NODE_CLUSTER_ENV = "SIGNALBOX_NODE_CLUSTER";
 
 /** How often workers report their stats to the primary. */
 export const REPORT_INTERVAL_MS = 1000;

@@ -16,7 +16,8 @@ import { formatIssues, validateResources } from "../config/validate";
 import { ConfigRejectedError, type ClusterView, type ListenerView, type ProxyView, type ServerState } from "../server";
 import { StatsStore } from "../stats/store";
 import { PROXY_CORE_VERSION } from "../version";
-import type { PrimaryToWorker, WorkerStatsReport, WorkerToPrimary } from "./ipc";
+import { NODE_CLUSTER_ENV, NODE_ID_ENV, type PrimaryToWorker, type WorkerStatsReport, type WorkerToPrimary } from "./ipc";
+import { SpanQueue, type NodeInfo } from "../tracing/span-sink";
 import { ApplyQueue, type ApplyError } from "../apply-queue";
 
 type Applied = { ok: true; listeners: ListenerView[] } | { ok: false; error: string };
@@ -48,6 +49,8 @@ const MAX_REFORK_MS = 5000;
 export class ClusterPrimary implements ProxyView {
   readonly store = new StatsStore();
   readonly events = new EventEmitter();
+  /** the workers' sampled spans, for the xDS client */
+  readonly spans = new SpanQueue();
   readonly startedAt = Date.now();
   state: ServerState = "PRE_INITIALIZING";
   healthCheckFailed = false;
@@ -62,12 +65,14 @@ export class ClusterPrimary implements ProxyView {
   #refork = MIN_REFORK_MS;
   #log: (msg: string) => void;
   #drainMs: number;
+  #workerEnv: Record<string, string>;
   #st;
 
   constructor(
     readonly concurrency: number,
-    opts: { drainMs?: number; log?: (msg: string) => void } = {},
+    opts: { drainMs?: number; log?: (msg: string) => void; node?: Partial<NodeInfo> } = {},
   ) {
+    this.#workerEnv = { [NODE_ID_ENV]: opts.node?.id ?? "", [NODE_CLUSTER_ENV]: opts.node?.cluster ?? "" };
     this.#log = opts.log ?? (() => {});
     this.#drainMs = opts.drainMs ?? 5000;
     const s = this.store;
@@ -106,7 +111,7 @@ export class ClusterPrimary implements ProxyView {
   }
 
   #fork(): Promise<void> {
-    const worker = cluster.fork();
+    const worker = cluster.fork(this.#workerEnv);
     const m: Member = { worker, pid: worker.process.pid ?? 0, ready: false, forkedAt: Date.now(), synced: false, gauges: new Map(), clusters: [], listeners: [], pending: new Map() };
     this.#members.set(worker.id, m);
     return new Promise<void>((resolve) => {
@@ -152,6 +157,9 @@ export class ClusterPrimary implements ProxyView {
         return this.#onStats(m, msg);
       case "event":
         this.events.emit(msg.kind, msg.event);
+        return;
+      case "spans":
+        this.spans.push(msg.spans);
         return;
     }
   }

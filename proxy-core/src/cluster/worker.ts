@@ -4,10 +4,12 @@
 import process from "node:process";
 import { ProxyServer } from "../server";
 import { UPSTREAM_EVENT_KINDS } from "../upstream/events";
-import { REPORT_INTERVAL_MS, type PrimaryToWorker, type WorkerStatsReport, type WorkerToPrimary } from "./ipc";
+import { NODE_CLUSTER_ENV, NODE_ID_ENV, REPORT_INTERVAL_MS, type PrimaryToWorker, type WorkerStatsReport, type WorkerToPrimary } from "./ipc";
 
 export function runWorker(opts: { drainMs: number; log: (msg: string) => void }) {
-  const proxy = new ProxyServer({ drainMs: opts.drainMs, log: opts.log });
+  const proxy = new ProxyServer({ drainMs: opts.drainMs, log: opts.log, node: { id: process.env[NODE_ID_ENV], cluster: process.env[NODE_CLUSTER_ENV] || undefined } });
+  // the primary owns the console connection: this process's sampled spans travel with its reports
+  proxy.spans.enabled = true;
   // a gone primary is handled by "disconnect"; `done` runs once the message left (or could not)
   const send = (m: WorkerToPrimary, done: () => void = () => {}) => {
     if (process.connected) process.send!(m, undefined, {}, () => done());
@@ -39,6 +41,8 @@ export function runWorker(opts: { drainMs: number; log: (msg: string) => void })
       r.histograms[h.name] = { b: i.sparse(), n: i.count, s: i.sumUs, m: i.maxUs };
       i.reset();
     }
+    const spans = proxy.spans.take();
+    if (spans !== null) send({ t: "spans", spans });
     send(r, done);
   };
   const timer = setInterval(() => report(), REPORT_INTERVAL_MS);

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { Address, DataSource, Duration, HCM_TYPE, ROUTER_TYPE, TYPE_PREFIX, envoyEnum } from "./schema-common";
 import { RouteConfiguration } from "./schema-route";
+import { Tracing, TrafficDirection } from "./schema-tracing";
 
 export const RouterFilter = z.strictObject({
   name: z.string().min(1),
@@ -33,6 +34,8 @@ export const HttpConnectionManager = z.strictObject({
   upgrade_configs: z.array(z.strictObject({ upgrade_type: z.string().min(1), enabled: z.boolean().optional() })).optional(),
   route_config: RouteConfiguration,
   http_filters: z.array(RouterFilter).min(1).optional(),
+  /** spec §9: sampling, B3 propagation, spans to Zipkin and/or the console (src/tracing/) */
+  tracing: Tracing.optional(),
 });
 
 export const NetworkFilter = z.strictObject({
@@ -94,6 +97,8 @@ export const Listener = z.strictObject({
   filter_chains: z.array(FilterChain).min(1),
   /** used when no filter chain matches; without it such connections are closed */
   default_filter_chain: FilterChain.optional(),
+  /** tracing: OUTBOUND makes the HCM's spans egress (CLIENT kind, decorator propagated upstream) */
+  traffic_direction: TrafficDirection.optional(),
 });
 
 

@@ -3,6 +3,7 @@
 // refused at validation so a config never behaves differently from Envoy.
 import { z } from "zod";
 import { DataSource, Duration, Port, UInt32, envoyEnum } from "./schema-common";
+import { Decorator } from "./schema-tracing";
 
 /** Why an RE2 regex cannot run as a JS RegExp with the same meaning, or null when it can. */
 export function re2Problem(re: string): string | null {
@@ -198,6 +199,8 @@ export const Route = z
     route: RouteAction.optional(),
     redirect: RedirectAction.optional(),
     direct_response: DirectResponseAction.optional(),
+    /** tracing: the server span's name (spec §9.5) */
+    decorator: Decorator.optional(),
     ...HeaderMutations,
   })
   .superRefine((r, ctx) => {

@@ -83,6 +83,9 @@ export function checkConsistency(listeners: Listener[], clusters: Cluster[], pre
         const filters = hcm.http_filters ?? [];
         if (filters.length > 0 && filters[filters.length - 1].typed_config === undefined && !/router/.test(filters[filters.length - 1].name))
           errors.push({ path: at(`${base}.http_filters[${filters.length - 1}]`), message: "the last HTTP filter must be the router (envoy.filters.http.router)" });
+        const zipkin = hcm.tracing?.provider?.typed_config;
+        if (zipkin !== undefined && !clusterNames.has(zipkin.collector_cluster))
+          errors.push({ path: at(`${base}.tracing.provider.typed_config.collector_cluster`), message: `unknown cluster "${zipkin.collector_cluster}"` });
         const domains = new Map<string, number>();
         const vhostNames = new Map<string, number>();
         let wildcard = -1;
@@ -166,15 +169,16 @@ function rawReferenceIssues(listeners: unknown, clusters: unknown, prefix: strin
     const chains: [Json, string][] = arr(l?.filter_chains).map((fc, fi) => [fc, `listeners[${li}].filter_chains[${fi}]`]);
     if (l?.default_filter_chain) chains.push([l.default_filter_chain, `listeners[${li}].default_filter_chain`]);
     for (const [fc, fcPath] of chains)
-      arr(fc?.filters).forEach((f, ni) =>
+      arr(fc?.filters).forEach((f, ni) => {
+        check(f?.typed_config?.tracing?.provider?.typed_config?.collector_cluster, `${fcPath}.filters[${ni}].typed_config.tracing.provider.typed_config.collector_cluster`);
         arr(f?.typed_config?.route_config?.virtual_hosts).forEach((vh, vi) =>
           arr(vh?.routes).forEach((r, ri) => {
             const base = `${fcPath}.filters[${ni}].typed_config.route_config.virtual_hosts[${vi}].routes[${ri}].route`;
             check(r?.route?.cluster, `${base}.cluster`);
             arr(r?.route?.weighted_clusters?.clusters).forEach((wc, wi) => check(wc?.name, `${base}.weighted_clusters.clusters[${wi}].name`));
           }),
-        ),
-      );
+        );
+      });
   });
   return out;
 }

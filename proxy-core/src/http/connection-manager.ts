@@ -15,6 +15,8 @@ import { durationOr } from "../config/duration";
 import { HcmStats } from "./hcm-stats";
 import { kStream, Stream, type StreamReq, type StreamRes } from "./stream";
 import { onStreamIdle } from "./stream-idle";
+import { HttpTracer, type TracingContext } from "../tracing/http-tracer";
+import { TracingHub } from "../tracing/span-sink";
 
 // request headers that describe one hop and are never forwarded (RFC 9110 §7.6.1), plus `expect`
 // (node already answered 100-continue) and the headers we rewrite
@@ -57,11 +59,14 @@ export class ConnectionManager {
   readonly timeouts: HcmTimeouts;
   readonly generateRequestId: boolean;
   readonly websocket: boolean;
+  /** null unless the HCM has `tracing` (src/tracing/) */
+  readonly tracer: HttpTracer | null;
 
   constructor(
     readonly config: HcmConfig,
     store: StatsStore,
     readonly clusters: ClusterManager,
+    tracing: TracingContext | null = null,
   ) {
     this.stats = new HcmStats(store.scope(`http.${config.stat_prefix}`));
     this.routes = new RouteTable(config.route_config);
@@ -69,6 +74,9 @@ export class ConnectionManager {
     this.timeouts = hcmTimeouts(config);
     this.generateRequestId = config.generate_request_id ?? true;
     this.websocket = (config.upgrade_configs ?? []).some((u) => u.upgrade_type.toLowerCase() === "websocket" && u.enabled !== false);
+    // built without a server's hub (tests): a hub of its own, so a configured `tracing` still works
+    const t = config.tracing === undefined ? null : (tracing ?? { hub: new TracingHub(store, () => clusters), direction: "UNSPECIFIED" });
+    this.tracer = t === null ? null : new HttpTracer(config.tracing!, config.stat_prefix, store, t.hub, t.direction);
   }
 
   /** A connection was handed to this HCM's codec (after the TLS handshake on TLS chains). */
@@ -103,6 +111,7 @@ export class ConnectionManager {
       req.socket.setTimeout(this.timeouts.streamIdleMs);
     }
     this.#copyRequestHeaders(s);
+    if (this.tracer !== null) this.tracer.onRequest(s);
     if (s.hasBody) req.once("end", onRequestEnd);
     else {
       s.requestCompleteMs = s.startMs;
@@ -209,6 +218,7 @@ export class ConnectionManager {
       s.upstream?.onDownstreamReset();
     }
     st.downstream_rq_time.recordMs(performance.now() - s.startMs);
+    if (s.trace !== null) s.trace.finish(s);
   }
 }
 

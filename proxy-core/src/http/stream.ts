@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { ConnectionManager } from "./connection-manager";
+import type { ServerSpan } from "../tracing/span";
 
 export const kStream = Symbol("signalbox.stream");
 
@@ -29,6 +30,8 @@ export class Stream {
   hasBody = false;
   /** set for an HTTP/1.1 Upgrade (WebSocket) request: the raw client socket and bytes after the head (listener engineer, issue #3) */
   upgrade: { socket: import("node:net").Socket; head: Buffer } | null = null;
+  /** sampled requests only (src/tracing/): the spans being recorded */
+  trace: ServerSpan | null = null;
 
   constructor(
     readonly hcm: ConnectionManager,

@@ -21,7 +21,7 @@ export class ListenerManager {
   ) {}
 
   /** Builds every listener's filter chains (HCMs, TLS contexts: may throw) and binds new addresses. */
-  async prepare(configs: readonly ListenerConfig[], makeHcm: (hcm: HcmConfig) => ConnectionManager): Promise<ListenerPlan> {
+  async prepare(configs: readonly ListenerConfig[], makeHcm: (hcm: HcmConfig, listener: ListenerConfig) => ConnectionManager): Promise<ListenerPlan> {
     const chainSets = configs.map((cfg) => buildChains(cfg, makeHcm));
     // an address that stays keeps its socket. A listener configured with port 0 is identified by its
     // name (the port is not unique) or by the port it actually got

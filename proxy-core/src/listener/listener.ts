@@ -36,10 +36,10 @@ export class Chain {
 export type ChainSet = FilterChainMatcher<Chain>;
 
 /** Builds the chains of a listener config; reads certificate files (throws with the field path on failure). */
-export function buildChains(cfg: ListenerConfig, makeHcm: (hcm: HcmConfig) => ConnectionManager): ChainSet {
+export function buildChains(cfg: ListenerConfig, makeHcm: (hcm: HcmConfig, listener: ListenerConfig) => ConnectionManager): ChainSet {
   const build = (fc: FilterChain, path: string) => {
     const ts = fc.transport_socket?.typed_config;
-    return new Chain(fc, makeHcm(fc.filters[0].typed_config), ts ? tlsOptions(ts, `listener ${cfg.name}: ${path}.transport_socket`) : null, ts?.require_sni === true);
+    return new Chain(fc, makeHcm(fc.filters[0].typed_config, cfg), ts ? tlsOptions(ts, `listener ${cfg.name}: ${path}.transport_socket`) : null, ts?.require_sni === true);
   };
   const chains = cfg.filter_chains.map((fc, i) => build(fc, `filter_chains[${i}]`));
   const fallback = cfg.default_filter_chain ? build(cfg.default_filter_chain, "default_filter_chain") : null;

@@ -23,6 +23,7 @@ export function routeStream(s: Stream) {
     c.no_route.inc();
     return sendLocalReply(s.res, hcm.serverName, 404, "");
   }
+  if (hcm.tracer !== null) hcm.tracer.onRoute(s, route);
   const format: FormatContext | null = route.hasMutations ? { requestHeaders: s.headers, downstreamRemoteAddress: remoteAddress(s), upstreamHost: "" } : null;
   if (route.direct !== null) {
     c.rq_direct_response.inc();

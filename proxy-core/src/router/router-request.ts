@@ -171,6 +171,7 @@ export class RouterRequest {
 
   onAttemptHeaders(a: UpstreamRequest, status: number, raw: Buffer[]): boolean {
     this.cluster.reportResult(a.host, status);
+    if (this.stream.trace !== null) this.stream.trace.attemptHeaders(status);
     const retry = this.#retry;
     if (retry !== null) {
       const decision = retry.decide(retry.wouldRetryStatus(status, hasHeader(raw, "x-envoy-overloaded")));
@@ -296,11 +297,13 @@ export class RouterRequest {
   #newAttempt(host: Host) {
     const a = new UpstreamRequest(this, host, this.cluster.poolFor(host));
     this.#attempt = a;
+    if (this.stream.trace !== null) this.stream.trace.attemptStarted(host, this.cluster, this.#init.headers); // tracing: a CLIENT span per attempt
     a.start();
   }
 
   #scheduleRetry(a: UpstreamRequest) {
     this.#attempt = null;
+    if (this.stream.trace !== null) this.stream.trace.attemptRetried();
     if (this.#retry!.policy.previousHosts) (this.#excluded ??= new Set()).add(a.host);
     this.#backoffTimer = setTimeout(onBackoff, this.#retry!.backOffMs(), this);
   }

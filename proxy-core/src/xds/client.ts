@@ -1,5 +1,5 @@
 // The worker side of the console protocol (docs/ARCHITECTURE.md): one WebSocket, hello → snapshots →
-// ack/nack, stats once a second (changed values only), circuit-breaker events. Reconnects with back-off
+// ack/nack, stats once a second (changed values only) with the sampled spans of that second, circuit-breaker events. Reconnects with back-off
 // 250 ms doubling to 5 s; a NACKed snapshot leaves the last good config serving.
 import WebSocket from "ws";
 import { PROTOCOL_VERSION, type ConsoleToWorker, type WorkerToConsole } from "../protocol";
@@ -43,6 +43,8 @@ export class XdsClient {
 
   start() {
     this.#stopped = false;
+    // sampled spans queue up for the console only while a client forwards them
+    this.proxy.spans.enabled = true;
     this.#connect();
     this.#statsTimer = setInterval(() => this.#sendStats(), this.opts.statsIntervalMs ?? 1000);
     this.#statsTimer.unref();
@@ -50,6 +52,7 @@ export class XdsClient {
 
   async stop() {
     this.#stopped = true;
+    this.proxy.spans.enabled = false;
     this.proxy.events.off("circuit_breaker", this.#onCircuitBreaker);
     for (const k of UPSTREAM_EVENT_KINDS) this.proxy.events.off(k, this.#upstreamEvents[k]);
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
@@ -129,6 +132,9 @@ export class XdsClient {
     if (!this.connected) return;
     const snap = this.proxy.store.flushChanged();
     this.#send({ type: "stats", ts: Date.now(), counters: snap.counters, gauges: snap.gauges, histograms: snap.histograms });
+    // spans finished since the last second, batched (a tracing block without a provider sends them here only)
+    const spans = this.proxy.spans.take();
+    if (spans !== null) this.#send({ type: "spans", spans });
   }
 
   #onCircuitBreaker = (e: CircuitBreakerEvent) => {
