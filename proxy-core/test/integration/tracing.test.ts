@@ -47,10 +47,11 @@ async function upstream(script: number[] = [200]): Promise<Upstream> {
   return u;
 }
 
-const zipkin = (extra: Record<string, unknown> = {}) => ({
-  name: "envoy.tracers.zipkin",
-  typed_config: { "@type": ZIPKIN_TYPE, collector_cluster: "zipkin", collector_endpoint: "/api/v2/spans", collector_endpoint_version: "HTTP_JSON", ...extra },
-});
+const zipkin = (extra: Record<string, unknown> = {}) =>
+  ({
+    name: "envoy.tracers.zipkin",
+    typed_config: { "@type": ZIPKIN_TYPE, collector_cluster: "zipkin", collector_endpoint: "/api/v2/spans", collector_endpoint_version: "HTTP_JSON", ...extra },
+  }) as Tracing["provider"];
 
 const route = (extra: Record<string, unknown> = {}): Route => ({ match: { prefix: "/" }, route: { cluster: "backend" }, decorator: { operation: "checkout" }, ...extra }) as Route;
 
