@@ -104,7 +104,7 @@ export class ConnectionManager {
     // Envoy sends no `Keep-Alive: timeout=…` header; node adds one unless this is 0 (the idle timer is unaffected)
     (res as PrivateRes)._keepAliveTimeout = 0;
     const s = new Stream(this, req, res);
-    res.once("close", onResponseClose);
+    res.on("close", onResponseClose); // emitted once; `once` would allocate a wrapper per request
     if (this.timeouts.streamIdleMs > 0) {
       // HTTP/1.1 has one stream per connection, so socket inactivity is stream inactivity
       res.on("timeout", onStreamIdle);
@@ -151,7 +151,7 @@ export class ConnectionManager {
     this.stats.c.downstream_rq_total.inc();
     this.stats.c.downstream_rq_http1_total.inc();
     this.stats.g.downstream_rq_active.inc();
-    res.once("close", onResponseClose);
+    res.on("close", onResponseClose); // emitted once; `once` would allocate a wrapper per request
     this.#copyRequestHeaders(s);
     s.requestCompleteMs = s.startMs;
     routeStream(s);

@@ -21,6 +21,9 @@ import { UpstreamRequest } from "./upstream-request";
 
 // response headers that are per hop, and `server`, which Envoy overwrites
 const SKIP_RESPONSE = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "server"]);
+// lengths of those names: any other header skips the lower-casing and the set lookup
+const SKIP_LENGTH = new Uint8Array(32);
+for (const n of SKIP_RESPONSE) SKIP_LENGTH[n.length] = 1;
 
 /** Envoy's default per_connection_buffer_limit_bytes: the most a retry may buffer of a request body. */
 export const DEFAULT_BUFFER_LIMIT = 1024 * 1024;
@@ -188,7 +191,7 @@ export class RouterRequest {
     const out: string[] = [];
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i].toString("latin1");
-      if (SKIP_RESPONSE.has(name.toLowerCase())) continue;
+      if (SKIP_LENGTH[name.length] === 1 && SKIP_RESPONSE.has(name.toLowerCase())) continue;
       out.push(name, raw[i + 1].toString("latin1"));
     }
     out.push("server", s.hcm.serverName);
