@@ -30,6 +30,7 @@ beforeAll(async () => {
     liveStats: () => [],
     recentEvents: () => [],
     connectedNodes: () => [],
+    traces: () => [],
   };
   setControlPlane(fake);
 });

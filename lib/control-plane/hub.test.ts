@@ -141,6 +141,21 @@ describe("control-plane hub", () => {
     ws.close();
   });
 
+  it("keeps the spans workers send and groups them into traces, newest first", async () => {
+    const live = (await getLiveVersion())!;
+    const { ws } = await connect(TOKEN);
+    ws.send(JSON.stringify({ type: "hello", protocol: 1, nodeId: "n5", appliedVersion: live.id }));
+    const span = (traceId: string, id: string, timestamp: number) => ({ traceId, id, name: "op", kind: "SERVER", timestamp, duration: 5, localEndpoint: { serviceName: "s" }, tags: {} });
+    ws.send(JSON.stringify({ type: "spans", spans: [span("t1", "a", 1000), span("t2", "c", 3000), { nonsense: true }, span("t1", "b", 2000)] }));
+    await until(async () => hub.traces().length === 2);
+    const traces = hub.traces();
+    expect(traces.map((t) => t.traceId)).toEqual(["t2", "t1"]);
+    expect(traces[1].spans.map((s) => s.id)).toEqual(["a", "b"]);
+    expect(traces[1].spans[0].node).toBe("n5");
+    expect(hub.traces(1)).toHaveLength(1);
+    ws.close();
+  });
+
   it("closes a session that talks before hello, and one with another protocol", async () => {
     const a = await connect(TOKEN);
     const closedA = new Promise<number>((r) => a.ws.once("close", (code) => r(code)));

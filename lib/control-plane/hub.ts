@@ -1,7 +1,8 @@
 // WebSocket hub at /ws/worker (protocol: docs/ARCHITECTURE.md, proxy-core/src/protocol.ts).
 // One session per node id. The live snapshot goes to a worker on hello when it runs something else, and to
 // every worker on each publish/rollback; ACK/NACK land in the Node table. Stats messages feed a per-node ring
-// buffer (last 5 minutes, one point per second) for /api/stats/live; events are kept in a short list.
+// buffer (last 5 minutes, one point per second) for /api/stats/live; events are kept in a short list; spans go to
+// the trace store (last 5,000 spans) for /api/traces.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { randomUUID } from "node:crypto";
@@ -11,6 +12,7 @@ import { bearerToken, checkToken } from "../auth";
 import { markAllDisconnected, nodeApplied, nodeConnected, nodeDisconnected, nodeRejected, nodeSeen } from "../repos/node-repo";
 import type { Resources } from "../config/draft-mapper";
 import type { ControlPlane, HubEvent, LivePoint } from "./registry";
+import { TraceStore, type TraceView } from "./trace-store";
 
 export { WORKER_WS_PATH };
 
@@ -42,6 +44,7 @@ export class Hub implements ControlPlane {
   private readonly all = new Set<Session>();
   private readonly stats = new Map<string, Map<number, Bucket>>();
   private readonly events: HubEvent[] = [];
+  private readonly traceStore = new TraceStore();
   private live: LiveVersion | null = null;
   private pinger: NodeJS.Timeout | null = null;
 
@@ -136,6 +139,9 @@ export class Hub implements ControlPlane {
       }
       case "stats":
         this.onStats(s, nodeId, msg);
+        break;
+      case "spans":
+        this.traceStore.add(nodeId, msg.spans);
         break;
       case "event":
         this.event({
@@ -245,6 +251,10 @@ export class Hub implements ControlPlane {
 
   recentEvents(limit = 50): HubEvent[] {
     return this.events.slice(-limit).reverse();
+  }
+
+  traces(limit = 100): TraceView[] {
+    return this.traceStore.traces(limit);
   }
 
   // ---------------------------------------------------------------- shutdown

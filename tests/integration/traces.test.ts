@@ -1,0 +1,49 @@
+// Tracing through the console: a published config with HCM `tracing` (no provider: console only), traffic
+// through the bundled worker, and the sampled spans coming back over the worker WebSocket to GET /api/traces.
+import fs from "node:fs";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { bootstrap, cluster, listener, prefixRoute } from "../../lib/config/test-fixtures";
+import { api, assertBuilt, ConsoleProcess, freePort, get, startUpstream, tmpDir, waitFor } from "./harness";
+
+const TOKEN = "traces-token-" + Math.random().toString(36).slice(2);
+let dataDir: string;
+let consoleProc: ConsoleProcess;
+let up: Awaited<ReturnType<typeof startUpstream>>;
+
+beforeAll(async () => {
+  assertBuilt();
+  up = await startUpstream("up");
+  dataDir = tmpDir("signalbox-traces-");
+  consoleProc = new ConsoleProcess({ dataDir, port: await freePort(), token: TOKEN, starterPort: await freePort(), workerAdminPort: await freePort() });
+  await consoleProc.start();
+});
+
+afterAll(async () => {
+  await consoleProc?.stop();
+  up?.server.close();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+it("spans of sampled requests reach GET /api/traces, newest first, grouped by trace", async () => {
+  const call = api(consoleProc.base, TOKEN);
+  const port = await freePort();
+  const l = listener("traced", port, [{ ...prefixRoute("/", "backend"), decorator: { operation: "traced-op" } }]);
+  (l.filter_chains[0].filters[0].typed_config as Record<string, unknown>).tracing = { random_sampling: { value: 100 } };
+  expect((await call("PUT", "/api/config", bootstrap([l], [cluster("backend", [up.port])]))).status).toBe(200);
+  const v = await call("POST", "/api/versions", { message: "tracing" });
+  expect(v.status).toBe(201);
+  await waitFor("the listener to serve", async () => (await get(port, "/a").catch(() => null))?.status === 200);
+  await get(port, "/b");
+
+  type Trace = { traceId: string; spans: { name: string; kind: string; node: string; tags: Record<string, string> }[] };
+  const traces = await waitFor("two traces", async () => {
+    const r = await call("GET", "/api/traces?limit=2");
+    return r.status === 200 && (r.json.traces as Trace[]).length === 2 ? (r.json.traces as Trace[]) : null;
+  });
+  const newest = traces[0].spans.find((s) => s.kind === "SERVER")!;
+  expect(newest).toMatchObject({ name: "traced-op", node: "local" });
+  expect(newest.tags["http.url"]).toMatch(/\/b$/);
+  expect(traces[0].spans.map((s) => s.kind).sort()).toEqual(["CLIENT", "SERVER"]);
+  expect((await api(consoleProc.base, null)("GET", "/api/traces")).status).toBe(401);
+  expect((await call("GET", "/api/traces?limit=0")).status).toBe(400);
+});
