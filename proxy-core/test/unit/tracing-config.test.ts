@@ -1,6 +1,9 @@
 // Validation of HCM `tracing`, route `decorator` and listener `traffic_direction` (spec §9.1): supported
 // fields pass, everything else is refused with its path, and collector_cluster must name a cluster.
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { HCM_TYPE, ZIPKIN_TYPE, validateBootstrap, validateResources } from "../../src/config/index";
 import { requestIdBucket, traceStatusOf, withTraceStatus, TraceStatus } from "../../src/tracing/sampling";
 import { isHexId, newId64 } from "../../src/tracing/ids";
@@ -67,6 +70,12 @@ describe("tracing config", () => {
     expect(r.errors.map((x) => x.path)).toEqual(
       expect.arrayContaining(["static_resources.listeners[0].traffic_direction", `static_resources.${T}.provider.typed_config.collector_cluster`]),
     );
+  });
+
+  it("the zipkin example bootstrap is valid", () => {
+    const file = path.resolve(import.meta.dirname, "../../examples/zipkin/front-proxy-zipkin.yaml");
+    const r = validateBootstrap(parseYaml(fs.readFileSync(file, "utf8")));
+    expect(r.ok ? [] : r.errors).toEqual([]);
   });
 
   it("refuses unknown decorator fields", () => {
