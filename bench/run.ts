@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PORTS, haproxyConf, nginxProxyConf, upstreamNginxConf, writeSignalboxConfig } from "./targets/configs";
-import { cpuSeconds, peakRssMb, sleep, startPinned, stop, stopAll, treePids, waitForPort, type Proc } from "./lib/procs";
+import { cpuSeconds, peakRssMb, sampleRss, sleep, startPinned, stop, stopAll, treePids, waitForPort, type Proc } from "./lib/procs";
 import { runWrk, type WrkResult } from "./lib/wrk";
 import { runScenarios, type ScenarioReport } from "./scenarios";
 import { renderReport } from "./report";
@@ -44,7 +44,10 @@ export interface RunResult {
   target: string;
   round: number;
   levels: LevelResult[];
+  /** VmHWM: includes start-up and the JIT warm-up burst */
   peakRssMb: number;
+  /** largest RSS sampled while the measured levels ran (after the warm-up) */
+  loadRssMb: number;
 }
 
 export async function measure(target: Target, dir: string, round: number, pathname = "/bench"): Promise<RunResult> {
@@ -53,6 +56,7 @@ export async function measure(target: Target, dir: string, round: number, pathna
   const url = `http://127.0.0.1:${target.port}${pathname}`;
   await runWrk({ url, connections: 50, seconds: 1, core: LOAD_CORE }); // warm-up (JIT, pools)
   const levels: LevelResult[] = [];
+  const rss = sampleRss(proc ? treePids(proc.pid) : []);
   for (const connections of LEVELS) {
     const pids = proc ? treePids(proc.pid) : [];
     const cpu0 = pids.reduce((s, p) => s + cpuSeconds(p), 0);
@@ -60,10 +64,11 @@ export async function measure(target: Target, dir: string, round: number, pathna
     const cpu = pids.reduce((s, p) => s + cpuSeconds(p), 0) - cpu0;
     levels.push({ ...r, connections, rqPerCpuSec: proc && cpu > 0 ? r.requests / cpu : NaN });
   }
-  const rss = proc ? treePids(proc.pid).reduce((s, p) => s + peakRssMb(p), 0) : NaN;
+  const loadRss = rss.stop();
+  const peak = proc ? treePids(proc.pid).reduce((s, p) => s + peakRssMb(p), 0) : NaN;
   if (proc) await stop(proc);
   await sleep(200);
-  return { target: target.name, round, levels, peakRssMb: rss };
+  return { target: target.name, round, levels, peakRssMb: peak, loadRssMb: proc ? loadRss : NaN };
 }
 
 async function main() {

@@ -3,7 +3,7 @@ import http from "node:http";
 import path from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
 import { PORTS, nginxProxyConf, signalboxBootstrap, writeSignalboxConfig, type SignalboxOptions } from "./targets/configs";
-import { peakRssMb, rssMb, sleep, startPinned, stop, waitForPort, type Proc } from "./lib/procs";
+import { peakRssMb, rssMb, sampleRss, sleep, startPinned, stop, waitForPort, type Proc } from "./lib/procs";
 import { runWrk, type WrkResult } from "./lib/wrk";
 import { workerCommand } from "./lib/worker";
 
@@ -13,15 +13,18 @@ const root = path.resolve(import.meta.dirname, "..");
 const node = process.execPath;
 
 export interface ScenarioReport {
-  routeScale: { routes: number; rps: number; p99: number; peakRssMb: number }[];
+  /** `nodeArgs`: a variant of the worker's V8 flags (the memory/throughput trade-off of smaller semi-spaces) */
+  routeScale: { routes: number; nodeArgs: string; rps: number; p99: number; peakRssMb: number; loadRssMb: number }[];
+  /** node:http answering by itself on the proxy core: Node's own ceiling and latency tail */
+  nodeHello: { connections: number; rps: number; p50: number; p99: number }[];
   overflow: { signalbox503PerSec: number; nginx502PerSec: number; overloadedHeader: boolean };
   upstreamDown: { signalboxP50: number; nginxP50: number; signalboxStatus: number };
   streaming: { uploadMBps: number; downloadMBps: number; peakRssMb: number; idleRssMb: number; mib: number };
   swap: { versions: number; acked: number; requests: number; failed: number; seconds: number };
 }
 
-function startSignalbox(dir: string, name: string, opts: SignalboxOptions): Proc {
-  const [cmd, ...args] = workerCommand(writeSignalboxConfig(dir, name, opts));
+function startSignalbox(dir: string, name: string, opts: SignalboxOptions, nodeArgs: string[] = []): Proc {
+  const [cmd, ...args] = workerCommand(writeSignalboxConfig(dir, name, opts), nodeArgs);
   return startPinned(name, PROXY_CORE, cmd, args, { NODE_ENV: "production" });
 }
 
@@ -44,12 +47,34 @@ function get(port: number, pathname: string): Promise<{ status: number; headers:
 
 async function routeScale(dir: string, seconds: number) {
   const out: ScenarioReport["routeScale"] = [];
-  for (const routes of [10, 1000, 10000]) {
-    const proc = startSignalbox(dir, `routes-${routes}`, { routes });
-    const r = await run(proc, PORTS.signalbox, 50, seconds);
-    out.push({ routes, rps: r.rps, p99: r.p99, peakRssMb: peakRssMb(proc.pid) });
+  const variants: [number, string[]][] = [[10, []], [1000, []], [10000, []], [1000, ["--max-semi-space-size=4"]]];
+  for (const [routes, nodeArgs] of variants) {
+    const proc = startSignalbox(dir, `routes-${routes}`, { routes }, nodeArgs);
+    await waitForPort(PORTS.signalbox, 20_000, proc);
+    const url = `http://127.0.0.1:${PORTS.signalbox}/bench`;
+    await runWrk({ url, connections: 50, seconds: 1, core: LOAD_CORE });
+    const rss = sampleRss([proc.pid]);
+    const r = await runWrk({ url, connections: 50, seconds, core: LOAD_CORE });
+    const row = { routes, nodeArgs: nodeArgs.join(" "), rps: r.rps, p99: r.p99, peakRssMb: peakRssMb(proc.pid), loadRssMb: rss.stop() };
+    out.push(row);
     await stop(proc);
-    console.log(`routes ${routes}: ${Math.round(r.rps)} rps, peak RSS ${peakRssMb(proc.pid) || out[out.length - 1].peakRssMb} MB`);
+    console.log(`routes ${routes}${row.nodeArgs ? ` (${row.nodeArgs})` : ""}: ${Math.round(r.rps)} rps, RSS under load ${row.loadRssMb.toFixed(0)} MB, peak ${row.peakRssMb.toFixed(0)} MB`);
+  }
+  return out;
+}
+
+async function nodeHello(seconds: number) {
+  const out: ScenarioReport["nodeHello"] = [];
+  const port = 19041;
+  const proc = startPinned("node-hello", PROXY_CORE, node, [path.join(root, "bench/targets/node-hello-server.mjs"), String(port)]);
+  try {
+    for (const connections of [50, 200]) {
+      const r = await run(proc, port, connections, seconds, "/");
+      out.push({ connections, rps: r.rps, p50: r.p50, p99: r.p99 });
+      console.log(`node:http hello, ${connections} connections: ${Math.round(r.rps)} rps, p50 ${r.p50} µs, p99 ${r.p99} µs`);
+    }
+  } finally {
+    await stop(proc);
   }
   return out;
 }
@@ -177,6 +202,7 @@ async function swap(seconds: number) {
 export async function runScenarios(dir: string, seconds: number): Promise<ScenarioReport> {
   return {
     routeScale: await routeScale(dir, seconds),
+    nodeHello: await nodeHello(seconds),
     overflow: await overflow(dir, seconds),
     upstreamDown: await upstreamDown(dir, seconds),
     streaming: await streaming(dir),

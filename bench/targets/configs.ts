@@ -46,6 +46,8 @@ export function upstreamNginxConf(dir: string): string {
     listen 127.0.0.1:${PORTS.upstreamA} reuseport;
     listen 127.0.0.1:${PORTS.upstreamB} reuseport;
     location / { return 200 "ok\\n"; }
+    # Signalbox's Zipkin span reports: a collector answers 202 (Envoy counts anything else as dropped)
+    location = /api/v2/spans { return 202; }
     location /sink { client_body_buffer_size 1m; proxy_request_buffering off; return 200 "ok\\n"; }
   }`));
   return file;
@@ -92,6 +94,24 @@ export interface SignalboxOptions {
    * without a connection being opened; Envoy checks max_pending_requests when no connection is ready */
   maxRequests?: number;
   endpoints?: number[]; // upstream ports
+  /** random_sampling percent of the Zipkin tracing (default 1, the issue's "tracing at 1% sampling"); null: no tracing */
+  tracingPercent?: number | null;
+}
+
+/** HCM tracing: Zipkin spans (B3 headers upstream) POSTed every 5 s to the upstream nginx, which answers 200. */
+function tracing(percent: number) {
+  return {
+    random_sampling: { value: percent },
+    provider: {
+      name: "envoy.tracers.zipkin",
+      typed_config: {
+        "@type": "type.googleapis.com/envoy.config.trace.v3.ZipkinConfig",
+        collector_cluster: "zipkin",
+        collector_endpoint: "/api/v2/spans",
+        collector_endpoint_version: "HTTP_JSON",
+      },
+    },
+  };
 }
 
 /** The "realistic" route table: prefix, header and regex matches; the catch-all is last. */
@@ -110,6 +130,7 @@ export function signalboxRoutes(count: number): unknown[] {
 
 export function signalboxBootstrap(opts: SignalboxOptions = {}, listenPort = PORTS.signalbox) {
   const endpoints = opts.endpoints ?? [PORTS.upstreamA, PORTS.upstreamB];
+  const tracingPercent = opts.tracingPercent === undefined ? 1 : opts.tracingPercent;
   return {
     static_resources: {
       listeners: [{
@@ -121,6 +142,7 @@ export function signalboxBootstrap(opts: SignalboxOptions = {}, listenPort = POR
             typed_config: {
               "@type": HCM_TYPE,
               stat_prefix: "ingress_http",
+              ...(tracingPercent !== null ? { tracing: tracing(tracingPercent) } : {}),
               route_config: { name: "local_route", virtual_hosts: [{ name: "all", domains: ["*"], routes: signalboxRoutes(opts.routes ?? 10) }] },
               http_filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": ROUTER_TYPE } }],
             },
@@ -137,7 +159,12 @@ export function signalboxBootstrap(opts: SignalboxOptions = {}, listenPort = POR
           cluster_name: "backend",
           endpoints: [{ lb_endpoints: endpoints.map((port) => ({ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: port } } } })) }],
         },
-      }],
+      }, ...(tracingPercent !== null ? [{
+        name: "zipkin",
+        type: "STATIC",
+        connect_timeout: "1s",
+        load_assignment: { cluster_name: "zipkin", endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: PORTS.upstreamA } } } }] }] },
+      }] : [])],
     },
     admin: { address: { socket_address: { address: "127.0.0.1", port_value: PORTS.signalboxAdmin } } },
   };
