@@ -89,7 +89,7 @@ async function main() {
         console.log(r.levels.map((l) => `${l.connections}c ${Math.round(l.rps)} rps p99 ${(l.p99 / 1000).toFixed(2)}ms`).join(", "));
       }
     }
-    if (process.env.BENCH_SCENARIOS !== "0") scenarios = await runScenarios(dir, SECONDS);
+    if (process.env.BENCH_SCENARIOS !== "0") scenarios = await runScenarios(dir, SECONDS, ROUNDS);
   } finally {
     await stopAll();
   }

@@ -17,7 +17,11 @@ export interface ScenarioReport {
   routeScale: { routes: number; nodeArgs: string; rps: number; p99: number; peakRssMb: number; loadRssMb: number }[];
   /** node:http answering by itself on the proxy core: Node's own ceiling and latency tail */
   nodeHello: { connections: number; rps: number; p50: number; p99: number }[];
-  overflow: { signalbox503PerSec: number; nginx502PerSec: number; overloadedHeader: boolean };
+  /** ratios of 10,000-route to 10-route requests/s, one per round (the rows above are medians over rounds) */
+  scaleRatios: number[];
+  /** medians over rounds; `ratios`: Signalbox 503/s ÷ nginx 502/s within each round */
+  overflow: { signalbox503PerSec: number; nginx502PerSec: number; overloadedHeader: boolean; ratios: number[] };
+  rounds: number;
   upstreamDown: { signalboxP50: number; nginxP50: number; signalboxStatus: number };
   streaming: { uploadMBps: number; downloadMBps: number; peakRssMb: number; idleRssMb: number; mib: number };
   swap: { versions: number; acked: number; requests: number; failed: number; seconds: number };
@@ -199,11 +203,40 @@ async function swap(seconds: number) {
   }
 }
 
-export async function runScenarios(dir: string, seconds: number): Promise<ScenarioReport> {
+const median = (xs: number[]) => {
+  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length === 0 ? NaN : v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+};
+
+/**
+ * The scenarios whose figure is a ratio (route scale, breaker open) run once per round, like the main table,
+ * and report the median of the per-round ratios: single runs of them moved by 5× on this VM.
+ */
+export async function runScenarios(dir: string, seconds: number, rounds: number): Promise<ScenarioReport> {
+  const scaleRows: ScenarioReport["routeScale"][] = [];
+  const overflows: Awaited<ReturnType<typeof overflow>>[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    console.log(`scenarios, round ${round} of ${rounds}`);
+    scaleRows.push(await routeScale(dir, seconds));
+    overflows.push(await overflow(dir, seconds));
+  }
+  const routeScaleMedians = scaleRows[0].map((row, i) => {
+    const same = scaleRows.map((rows) => rows[i]);
+    return { ...row, rps: median(same.map((r) => r.rps)), p99: median(same.map((r) => r.p99)), loadRssMb: median(same.map((r) => r.loadRssMb)), peakRssMb: median(same.map((r) => r.peakRssMb)) };
+  });
+  const plain = (rows: ScenarioReport["routeScale"], n: number) => rows.find((r) => r.routes === n && r.nodeArgs === "")!;
   return {
-    routeScale: await routeScale(dir, seconds),
+    rounds,
+    routeScale: routeScaleMedians,
+    scaleRatios: scaleRows.map((rows) => plain(rows, 10000).rps / plain(rows, 10).rps),
     nodeHello: await nodeHello(seconds),
-    overflow: await overflow(dir, seconds),
+    overflow: {
+      signalbox503PerSec: median(overflows.map((o) => o.signalbox503PerSec)),
+      nginx502PerSec: median(overflows.map((o) => o.nginx502PerSec)),
+      overloadedHeader: overflows.every((o) => o.overloadedHeader),
+      ratios: overflows.map((o) => o.signalbox503PerSec / o.nginx502PerSec),
+    },
     upstreamDown: await upstreamDown(dir, seconds),
     streaming: await streaming(dir),
     swap: await swap(seconds),
