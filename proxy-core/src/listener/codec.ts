@@ -18,6 +18,9 @@ export interface ListenerSslStats {
 
 // 2^31-1 ms: node's largest timer, used where Envoy has "disabled"
 const NEVER_MS = 2_147_483_647;
+// node arms a kept-alive socket's timer at keepAliveTimeout + 1 s; beyond NEVER_MS it warns (TimeoutOverflowWarning)
+// on every response, and 0 would leave the socket with whatever timeout the last stream set (stream_idle_timeout)
+const KEEP_ALIVE_NEVER_MS = NEVER_MS - 1000;
 
 export class HttpCodec {
   readonly server: http.Server;
@@ -69,7 +72,7 @@ export class HttpCodec {
     const t = hcm.timeouts;
     const srv = this.server;
     (srv as http.Server & { maxHeaderSize?: number }).maxHeaderSize = t.maxHeaderBytes;
-    srv.keepAliveTimeout = t.idleTimeoutMs || NEVER_MS;
+    srv.keepAliveTimeout = t.idleTimeoutMs || KEEP_ALIVE_NEVER_MS;
     srv.headersTimeout = t.headersTimeoutMs;
     srv.requestTimeout = t.requestTimeoutMs;
   }

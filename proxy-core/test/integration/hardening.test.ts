@@ -129,6 +129,22 @@ describe("limits and timeouts", () => {
     expect(r.closed).toBe(true);
     expect(Date.now() - start).toBeLessThan(4000);
   });
+
+  it("idle_timeout 0s disables the connection idle timer: the connection stays open, with no timer warnings", async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on("warning", onWarning);
+    try {
+      const { h } = await setup({ common_http_protocol_options: { idle_timeout: "0s" } });
+      const r = await raw(h.port, ["GET /k HTTP/1.1\r\nHost: x\r\n\r\n", "GET /k2 HTTP/1.1\r\nHost: x\r\n\r\n"], { waitMs: 700, gapMs: 50 });
+      expect(r.data.match(/HTTP\/1\.1 200 OK\r\n/g)).toHaveLength(2);
+      expect(r.closed).toBe(false);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
 });
 
 describe("resilience", () => {
