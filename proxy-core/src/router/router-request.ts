@@ -226,6 +226,7 @@ export class RouterRequest {
     // overflow is never retried and never reported to outlier detection (spec §3.2)
     if (this.#done) return;
     this.#attempt = null;
+    if (this.stream.trace !== null) this.stream.trace.overflowed = true;
     this.#localReply(503, this.#resetBody(LocalBodies.overflow), true);
   }
 

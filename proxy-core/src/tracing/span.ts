@@ -53,6 +53,8 @@ export class ServerSpan {
   readonly startUs: number;
   /** the matched route (null: no route), set by the router */
   route: CompiledRoute | null = null;
+  /** the circuit breaker refused the request (UO): set by the router, which knows; the outcome alone does not tell */
+  overflowed = false;
   #attempts: Attempt[] = [];
 
   constructor(
@@ -120,7 +122,7 @@ export class ServerSpan {
       "upstream_cluster": clusterName,
       "upstream_cluster.name": clusterName,
       "http.status_code": String(status),
-      "response_flags": responseFlags(s, this.route, this.#attempts, status),
+      "response_flags": this.overflowed ? "UO" : responseFlags(s, this.route, this.#attempts, status),
     };
     if (last !== undefined) tags.upstream_address = last.address;
     if (status === 0 || status >= 500) tags.error = "true";
@@ -171,6 +173,7 @@ function endpoint(serviceName: string, address: string | undefined, port: number
  * The response_flags tag (Envoy's RESPONSE_FLAGS, spec §0), derived from what the stream shows at the end:
  * NR no route, NC unknown cluster, UH no healthy host, DC downstream went away, UT upstream timeout,
  * SI stream idle timeout, URX retries exhausted, UF no response from the last attempt; `-` otherwise.
+ * UO (circuit breaker overflow) is flagged by the router through ServerSpan.overflowed.
  */
 function responseFlags(s: Stream, route: CompiledRoute | null, attempts: readonly Attempt[], status: number): string {
   if (!s.res.writableFinished) return "DC";

@@ -258,4 +258,22 @@ describe("tracing: sampling, B3 propagation, Zipkin reports (spec §9)", () => {
     expect(down[1].tags.response_flags).toBe("NR");
     expect(down[1].name).toBe(`127.0.0.1:${port}`);
   });
+
+  it("a request refused by the circuit breaker is tagged UO (the upstream is never touched)", async () => {
+    const up = await upstream();
+    const l = listener("l", [route()]);
+    (l.filter_chains[0].filters[0].typed_config as { tracing?: Tracing }).tracing = {};
+    const breaker = { circuit_breakers: { thresholds: [{ max_pending_requests: 0, max_requests: 0 }] } } as Partial<Cluster>;
+    const p = new ProxyServer({ drainMs: 100, node: { id: "node-1" } });
+    await p.apply({ listeners: [l], clusters: [cluster("backend", [up.port], breaker)] }, "v1");
+    cleanups.push(() => p.shutdown(100));
+    p.spans.enabled = true;
+    const res = await request(p.listeners.active.get("l")!.port, "/");
+    expect(res.status).toBe(503);
+    expect(res.headers["x-envoy-overloaded"]).toBe("true");
+    expect(up.seen).toHaveLength(0);
+    const server = p.spans.take()!.find((s) => s.kind === "SERVER")!;
+    expect(server.tags.response_flags).toBe("UO");
+    expect(server.tags["http.status_code"]).toBe("503");
+  });
 });
