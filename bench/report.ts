@@ -88,7 +88,8 @@ export function renderReport(results: RunResult[], sc: ScenarioReport | null, me
     for (const r of sc.routeScale) lines.push(`| ${fmt(r.routes)} routes (request matches the last)${r.nodeArgs ? `, worker with \`${r.nodeArgs}\`` : ""} | ${fmt(r.rps)} requests/s, p99 ${ms(r.p99)} ms, RSS under load ${fmt(r.loadRssMb)} MB, peak ${fmt(r.peakRssMb)} MB |`);
     for (const h of sc.nodeHello) lines.push(`| node:http answering by itself (no proxy), ${h.connections} connections | ${fmt(h.rps)} requests/s, p50 ${ms(h.p50)} ms, p99 ${ms(h.p99)} ms |`);
     lines.push(`| upstream down (closed port), 1 connection | Signalbox ${sc.upstreamDown.signalboxStatus} in ${ms(sc.upstreamDown.signalboxP50)} ms p50; nginx 502 in ${ms(sc.upstreamDown.nginxP50)} ms p50 |`);
-    lines.push(`| body streaming, ${sc.streaming.mib} MiB | upload ${fmt(sc.streaming.uploadMBps)} MiB/s, download ${fmt(sc.streaming.downloadMBps)} MiB/s; RSS ${fmt(sc.streaming.idleRssMb)} MB idle → ${fmt(sc.streaming.peakRssMb)} MB peak |`);
+    const st = sc.streaming;
+    lines.push(`| body streaming, ${st.mib} MiB up, ${st.mib} MiB down, ${st.mib} MiB up again | upload ${fmt(st.uploadMBps)} MiB/s, download ${fmt(st.downloadMBps)} MiB/s; RSS ${fmt(st.baselineRssMb)} MB after a warm-up → ${fmt(st.peakFirstMb)} MB peak during the first ${st.mib} MiB → ${fmt(st.peakRssMb)} MB peak over all ${3 * st.mib} MiB |`);
   }
   lines.push("", "Reproduce: `npm run bench` (installs nginx, haproxy and wrk from Debian's packages if missing). `BENCH_ROUNDS`, `BENCH_SECONDS` and `BENCH_SCENARIOS=0` shorten a run.", "");
   return lines.join("\n");
