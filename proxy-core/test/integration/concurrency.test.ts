@@ -1,5 +1,5 @@
 // `--concurrency 2`: the real CLI forks two node:cluster workers behind one primary. Traffic is spread over
-// both, the primary's /stats merges their counters, SIGHUP and console snapshots reach both (one ACK, or a
+// both, the primary's /stats merges their counters, their spans and events reach the console through it, SIGHUP and console snapshots reach both (one ACK, or a
 // NACK with the old config still served everywhere), a killed worker is re-forked, SIGTERM leaves nothing.
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
@@ -200,8 +200,11 @@ describe("proxy-core --concurrency 2", () => {
     const adminPort = Number(String(messages.find((m) => m.type === "hello")!.admin).split(":").pop());
 
     // max_requests 1: every request opens the breaker, so each worker emits circuit_breaker events
+    // tracing at 100 % without a provider: every request's spans go to the console, through the primary
+    const traced = listener("main", [{ match: { prefix: "/" }, route: { cluster: "svc" } }]);
+    (traced.filter_chains[0].filters[0].typed_config as { tracing?: unknown }).tracing = {};
     const good = {
-      listeners: [listener("main", [{ match: { prefix: "/" }, route: { cluster: "svc" } }])],
+      listeners: [traced],
       clusters: [cluster("svc", [u.port], { circuit_breakers: { thresholds: [{ max_requests: 1 }] } })],
     };
     socket!.send(JSON.stringify({ type: "snapshot", version: "v1", number: 1, nonce: "n-1", resources: good }));
@@ -211,6 +214,10 @@ describe("proxy-core --concurrency 2", () => {
     expect(await bodies(port, 10)).toEqual(Array(10).fill("from-upstream"));
     // workers' events travel through the primary to the console
     await waitFor(() => messages.some((m) => m.type === "event" && m.kind === "circuit_breaker" && m.cluster === "svc"), "a circuit_breaker event");
+    // and so do their spans: one SERVER span per request, whichever worker served it
+    const serverSpans = () => messages.filter((m) => m.type === "spans").flatMap((m) => m.spans as { kind: string; tags: Record<string, string> }[]).filter((sp) => sp.kind === "SERVER");
+    await waitFor(() => serverSpans().length === 10, "10 SERVER spans through the primary", 10_000);
+    expect(new Set(serverSpans().map((sp) => sp.tags.node_id))).toEqual(new Set(["n1"]));
 
     // valid, but the second listener's port is taken: every worker fails to bind → one NACK, v1 everywhere
     const blocker = net.createServer();
