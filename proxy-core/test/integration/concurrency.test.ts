@@ -1,6 +1,7 @@
 // `--concurrency 2`: the real CLI forks two node:cluster workers behind one primary. Traffic is spread over
-// both, the primary's /stats merges their counters, their spans and events reach the console through it, SIGHUP and console snapshots reach both (one ACK, or a
-// NACK with the old config still served everywhere), a killed worker is re-forked, SIGTERM leaves nothing.
+// both, the primary's /stats merges their counters, their spans and events reach the console through it,
+// SIGHUP and console snapshots reach both (one ACK, or a NACK with the old config still served everywhere),
+// a killed worker is re-forked, SIGTERM leaves nothing.
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
