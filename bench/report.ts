@@ -86,6 +86,7 @@ export function renderReport(results: RunResult[], sc: ScenarioReport | null, me
     lines.push("## Scenarios", "", `Route scale and breaker open: medians over ${sc.rounds} round${sc.rounds > 1 ? "s" : ""}; the others run once.`, "");
     lines.push("| scenario | result |", "|---|---|");
     for (const r of sc.routeScale) lines.push(`| ${fmt(r.routes)} routes (request matches the last)${r.nodeArgs ? `, worker with \`${r.nodeArgs}\`` : ""} | ${fmt(r.rps)} requests/s, p99 ${ms(r.p99)} ms, RSS under load ${fmt(r.loadRssMb)} MB, peak ${fmt(r.peakRssMb)} MB |`);
+    for (const c of sc.concurrency) lines.push(`| \`--concurrency ${c.processes}\`, 50 connections, every process on both cores (wrk and the upstream too) | ${fmt(c.rps)} requests/s, p99 ${ms(c.p99)} ms, ${fmt(c.rqPerCpuSec)} requests per CPU-s |`);
     for (const h of sc.nodeHello) lines.push(`| node:http answering by itself (no proxy), ${h.connections} connections | ${fmt(h.rps)} requests/s, p50 ${ms(h.p50)} ms, p99 ${ms(h.p99)} ms |`);
     lines.push(`| upstream down (closed port), 1 connection | Signalbox ${sc.upstreamDown.signalboxStatus} in ${ms(sc.upstreamDown.signalboxP50)} ms p50; nginx 502 in ${ms(sc.upstreamDown.nginxP50)} ms p50 |`);
     const st = sc.streaming;

@@ -3,7 +3,7 @@ import http from "node:http";
 import path from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
 import { PORTS, nginxProxyConf, signalboxBootstrap, writeSignalboxConfig, type SignalboxOptions } from "./targets/configs";
-import { peakRssMb, rssMb, sampleRss, sleep, startPinned, stop, waitForPort, type Proc } from "./lib/procs";
+import { cpuSeconds, peakRssMb, rssMb, sampleRss, sleep, startPinned, stop, treePids, waitForPort, type Proc } from "./lib/procs";
 import { runWrk, type WrkResult } from "./lib/wrk";
 import { workerCommand } from "./lib/worker";
 
@@ -15,6 +15,8 @@ const node = process.execPath;
 export interface ScenarioReport {
   /** `nodeArgs`: a variant of the worker's V8 flags (the memory/throughput trade-off of smaller semi-spaces) */
   routeScale: { routes: number; nodeArgs: string; rps: number; p99: number; peakRssMb: number; loadRssMb: number }[];
+  /** --concurrency 1 vs 2, worker, wrk and upstream all free to use both cores (the targets are single-core) */
+  concurrency: { processes: number; rps: number; p99: number; rqPerCpuSec: number }[];
   /** node:http answering by itself on the proxy core: Node's own ceiling and latency tail */
   nodeHello: { connections: number; rps: number; p50: number; p99: number }[];
   /** ratios of 10,000-route to 10-route requests/s, one per round (the rows above are medians over rounds) */
@@ -64,6 +66,34 @@ async function routeScale(dir: string, seconds: number) {
     out.push(row);
     await stop(proc);
     console.log(`routes ${routes}${row.nodeArgs ? ` (${row.nodeArgs})` : ""}: ${Math.round(r.rps)} rps, RSS under load ${row.loadRssMb.toFixed(0)} MB, peak ${row.peakRssMb.toFixed(0)} MB`);
+  }
+  return out;
+}
+
+/**
+ * `--concurrency N` on this machine: every process may use both cores (taskset 0,1), so the workers compete
+ * with wrk and the upstream nginx; this shows that N processes share the load and what that buys here, not
+ * the scaling a machine with spare cores would show.
+ */
+async function concurrency(dir: string, seconds: number) {
+  const out: ScenarioReport["concurrency"] = [];
+  for (const processes of [1, 2]) {
+    const [cmd, ...args] = workerCommand(writeSignalboxConfig(dir, `concurrency-${processes}`, {}), [], ["--concurrency", String(processes)]);
+    const proc = startPinned(`signalbox-x${processes}`, "0,1", cmd, args, { NODE_ENV: "production" });
+    try {
+      await waitForPort(PORTS.signalbox, 20_000, proc);
+      await sleep(300); // the workers of N > 1 start listening one after the other
+      const url = `http://127.0.0.1:${PORTS.signalbox}/bench`;
+      await runWrk({ url, connections: 50, seconds: 1, core: "0,1" });
+      const pids = treePids(proc.pid);
+      const cpu0 = pids.reduce((s, p) => s + cpuSeconds(p), 0);
+      const r = await runWrk({ url, connections: 50, seconds, core: "0,1" });
+      const cpu = pids.reduce((s, p) => s + cpuSeconds(p), 0) - cpu0;
+      out.push({ processes, rps: r.rps, p99: r.p99, rqPerCpuSec: r.requests / cpu });
+      console.log(`--concurrency ${processes} (unpinned): ${Math.round(r.rps)} rps, p99 ${r.p99} µs, ${Math.round(r.requests / cpu)} requests per CPU-s`);
+    } finally {
+      await stop(proc);
+    }
   }
   return out;
 }
@@ -251,6 +281,7 @@ export async function runScenarios(dir: string, seconds: number, rounds: number)
     routeScale: routeScaleMedians,
     scaleRatios: scaleRows.map((rows) => plain(rows, 10000).rps / plain(rows, 10).rps),
     nodeHello: await nodeHello(seconds),
+    concurrency: await concurrency(dir, seconds),
     overflow: {
       signalbox503PerSec: median(overflows.map((o) => o.signalbox503PerSec)),
       nginx502PerSec: median(overflows.map((o) => o.nginx502PerSec)),

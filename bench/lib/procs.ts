@@ -13,7 +13,7 @@ export interface Proc {
 
 const live = new Set<Proc>();
 
-export function startPinned(name: string, core: number, cmd: string, args: string[], env: Record<string, string> = {}): Proc {
+export function startPinned(name: string, core: number | string, cmd: string, args: string[], env: Record<string, string> = {}): Proc {
   const child = spawn("taskset", ["-c", String(core), cmd, ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -15,7 +15,7 @@ export interface WrkResult {
 
 const REPORT = path.join(import.meta.dirname, "..", "report.lua");
 
-export function runWrk(opts: { url: string; connections: number; seconds: number; core: number; threads?: number; script?: string; headers?: Record<string, string> }): Promise<WrkResult> {
+export function runWrk(opts: { url: string; connections: number; seconds: number; /** a core or a taskset list such as "0,1" */ core: number | string; threads?: number; script?: string; headers?: Record<string, string> }): Promise<WrkResult> {
   const threads = Math.min(opts.threads ?? 1, opts.connections);
   const args = ["-c", String(opts.core), "wrk", "-t", String(threads), "-c", String(opts.connections), "-d", `${opts.seconds}s`, "--timeout", "5s", "-s", opts.script ?? REPORT];
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push("-H", `${k}: ${v}`);
