@@ -10,7 +10,7 @@ import { StatsStore, type Counter, type Gauge } from "./stats/store";
 import { ClusterManager } from "./upstream/cluster-manager";
 import { PROXY_CORE_VERSION } from "./version";
 import { ApplyQueue, type ApplyError } from "./apply-queue";
-import { SpanQueue, TracingHub, type NodeInfo } from "./tracing/span-sink";
+import { SpanQueue, TracingHub, zipkinProviders, type NodeInfo } from "./tracing/span-sink";
 
 export type ServerState = "PRE_INITIALIZING" | "LIVE" | "DRAINING";
 
@@ -182,6 +182,7 @@ export class ProxyServer implements ProxyView {
     this.#st.success.inc();
     this.#st.activeClusters.set(clusters.clusters.size);
     this.#st.activeListeners.set(v.value.listeners.length);
+    this.tracing.retain(zipkinProviders(v.value.listeners));
     if (prev) {
       // replaced clusters finish their in-flight requests, then close their pools
       for (const c of prev.clusters.retiredBy(clusters)) void c.close();

@@ -1,7 +1,7 @@
 // Where finished spans go (one TracingHub per ProxyServer): the Zipkin reporter of the HCM's provider, if
 // any, and the console queue, which the xDS client (or, with --concurrency N, the worker's IPC report to the
 // primary) drains once a second. The console queue only fills while someone drains it, and is bounded.
-import type { ZipkinConfig } from "../config/schema";
+import type { Listener, ZipkinConfig } from "../config/schema";
 import type { ZipkinSpan } from "../protocol";
 import type { StatsStore } from "../stats/store";
 import type { ClusterManager } from "../upstream/cluster-manager";
@@ -78,9 +78,34 @@ export class TracingHub {
     return r;
   }
 
+  /**
+   * After a config swap: reporters whose provider config is no longer used send what they buffered and stop
+   * their timer (draining connections of the old config may still add spans; those leave at min_flush_spans).
+   */
+  retain(inUse: readonly ZipkinConfig[]) {
+    const keep = new Set(inUse.map((c) => JSON.stringify(c)));
+    for (const [key, r] of this.#reporters) {
+      if (keep.has(key)) continue;
+      this.#reporters.delete(key);
+      void r.close();
+    }
+  }
+
   async close(): Promise<void> {
     const all = [...this.#reporters.values()];
     this.#reporters.clear();
     await Promise.all(all.map((r) => r.close()));
   }
+}
+
+/** The Zipkin provider configs the HCMs of `listeners` use (for TracingHub.retain). */
+export function zipkinProviders(listeners: readonly Listener[]): ZipkinConfig[] {
+  const out: ZipkinConfig[] = [];
+  for (const l of listeners) {
+    for (const fc of [...l.filter_chains, ...(l.default_filter_chain ? [l.default_filter_chain] : [])]) {
+      const provider = fc.filters[0]?.typed_config.tracing?.provider;
+      if (provider !== undefined) out.push(provider.typed_config);
+    }
+  }
+  return out;
 }

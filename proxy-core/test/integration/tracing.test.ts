@@ -276,4 +276,17 @@ describe("tracing: sampling, B3 propagation, Zipkin reports (spec §9)", () => {
     expect(server.tags.response_flags).toBe("UO");
     expect(server.tags["http.status_code"]).toBe("503");
   });
+
+  it("a config swap that drops the Zipkin provider sends the spans it had buffered, without waiting for a timer", async () => {
+    const up = await upstream();
+    const col = await startCollector();
+    const { p, port } = await proxy({ provider: zipkin() }, up, { collector: col, flushIntervalMs: 60_000, minFlushSpans: 100 });
+    await request(port, "/");
+    await sleep(100);
+    expect(col.reports).toHaveLength(0); // buffered: below min_flush_spans, long before the timer
+    const l = listener("l", [route()], { port });
+    await p.apply({ listeners: [l], clusters: [cluster("backend", [up.port]), cluster("zipkin", [col.port])] }, "v2");
+    await waitFor(() => col.spans.length === 2, "the buffered SERVER and CLIENT spans", 3000);
+    expect(col.reports).toHaveLength(1);
+  });
 });
