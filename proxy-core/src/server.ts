@@ -2,14 +2,13 @@
 // (validate → clusters (DNS warming) → connection managers → bind new listeners) and swaps it in at once,
 // or throws with every problem listed and keeps the old one (→ NACK). Applies are serialised.
 import { EventEmitter } from "node:events";
-import { validateResources, formatIssues } from "./config/validate";
 import type { SnapshotResources } from "./config/schema";
 import { ConnectionManager } from "./http/connection-manager";
 import { ListenerManager } from "./listener/listener-manager";
-import { StatsStore, type Counter, type Gauge } from "./stats/store";
+import { StatsStore } from "./stats/store";
 import { ClusterManager } from "./upstream/cluster-manager";
 import { PROXY_CORE_VERSION } from "./version";
-import { ApplyQueue, type ApplyError } from "./apply-queue";
+import { ApplyQueue, ConfigRejectedError, type ApplyError } from "./apply-queue";
 import { SpanQueue, TracingHub, zipkinProviders, type NodeInfo } from "./tracing/span-sink";
 
 export type ServerState = "PRE_INITIALIZING" | "LIVE" | "DRAINING";
@@ -66,9 +65,7 @@ export interface ProxyView {
   listenersView(): ListenerView[];
 }
 
-export class ConfigRejectedError extends Error {
-  readonly code = "PROXY_ERR_CONFIG_REJECTED";
-}
+export { ConfigRejectedError };
 
 export class ProxyServer implements ProxyView {
   readonly concurrency = 1;
@@ -82,7 +79,7 @@ export class ProxyServer implements ProxyView {
   /** POST /healthcheck/fail. Envoy's only effect is on the health_check HTTP filter, which Signalbox does not
    *  have: the data path and /ready are unaffected; /server_info reports it. */
   healthCheckFailed = false;
-  #applies = new ApplyQueue();
+  readonly #applies: ApplyQueue;
   /** the last refused apply (NACK / reload refused), for /config_dump `error_state`; cleared by a good apply */
   get lastError(): ApplyError | null {
     return this.#applies.lastError;
@@ -90,7 +87,6 @@ export class ProxyServer implements ProxyView {
   #runtime: Runtime | null = null;
   #drainMs: number;
   #log: (msg: string) => void;
-  #st: { attempt: Counter; success: Counter; rejected: Counter; live: Gauge; activeClusters: Gauge; activeListeners: Gauge };
 
   constructor(opts: ProxyServerOptions = {}) {
     this.store = opts.store ?? new StatsStore();
@@ -102,15 +98,7 @@ export class ProxyServer implements ProxyView {
     const [maj, min, patch] = PROXY_CORE_VERSION.split(".").map(Number);
     s.gauge("server.version").set(maj * 10000 + min * 100 + patch);
     s.gauge("server.concurrency").set(1);
-    this.#st = {
-      attempt: s.counter("control_plane.update_attempt"),
-      success: s.counter("control_plane.update_success"),
-      rejected: s.counter("control_plane.update_rejected"),
-      live: s.gauge("server.live"),
-      activeClusters: s.gauge("cluster_manager.active_clusters"),
-      activeListeners: s.gauge("listener_manager.total_listeners_active"),
-    };
-    this.#st.live.set(0);
+    this.#applies = new ApplyQueue(s);
     this.events.on("error", () => {}); // an event listener's failure must never take the worker down
   }
 
@@ -151,38 +139,26 @@ export class ProxyServer implements ProxyView {
 
   /** Applies a snapshot atomically; rejects with ConfigRejectedError (message: one `path: problem` per line). */
   apply(resources: unknown, version: string): Promise<void> {
-    return this.#applies.apply(version, () => this.#applyInner(resources, version));
+    return this.#applies.apply(version, resources, (v) => this.#commit(v, version));
   }
 
-  async #applyInner(input: unknown, version: string) {
-    if (this.state === "DRAINING") throw new ConfigRejectedError("the worker is shutting down");
-    this.#st.attempt.inc();
-    const v = validateResources(input);
-    if (!v.ok) {
-      this.#st.rejected.inc();
-      throw new ConfigRejectedError(formatIssues(v.errors));
-    }
+  async #commit(v: SnapshotResources, version: string) {
     const prev = this.#runtime;
-    const clusters = new ClusterManager(v.value.clusters, this.store, this.events, prev?.clusters ?? null, this.#log);
+    const clusters = new ClusterManager(v.clusters, this.store, this.events, prev?.clusters ?? null, this.#log);
     const created = prev ? [...clusters.clusters.values()].filter((c) => prev.clusters.get(c.name) !== c) : [...clusters.clusters.values()];
     let plan;
     try {
       await clusters.initialize();
-      plan = await this.listeners.prepare(v.value.listeners, (hcm, l) => new ConnectionManager(hcm, this.store, clusters, { hub: this.tracing, direction: l.traffic_direction ?? "UNSPECIFIED" }));
+      plan = await this.listeners.prepare(v.listeners, (hcm, l) => new ConnectionManager(hcm, this.store, clusters, { hub: this.tracing, direction: l.traffic_direction ?? "UNSPECIFIED" }));
     } catch (err) {
       await Promise.all(created.map((c) => c.close()));
-      this.#st.rejected.inc();
       throw new ConfigRejectedError((err as Error).message);
     }
     // ---- commit: nothing below can fail
     plan.commit();
-    this.#runtime = { version, resources: v.value, clusters, appliedAt: new Date() };
+    this.#runtime = { version, resources: v, clusters, appliedAt: new Date() };
     this.state = "LIVE";
-    this.#st.live.set(1);
-    this.#st.success.inc();
-    this.#st.activeClusters.set(clusters.clusters.size);
-    this.#st.activeListeners.set(v.value.listeners.length);
-    this.tracing.retain(zipkinProviders(v.value.listeners));
+    this.tracing.retain(zipkinProviders(v.listeners));
     if (prev) {
       // replaced clusters finish their in-flight requests, then close their pools
       for (const c of prev.clusters.retiredBy(clusters)) void c.close();
@@ -192,8 +168,7 @@ export class ProxyServer implements ProxyView {
   /** Stop accepting, let in-flight requests finish (up to drainMs), close upstream pools. */
   async shutdown(drainMs = this.#drainMs): Promise<void> {
     this.state = "DRAINING";
-    this.#st.live.set(0);
-    await this.#applies.idle();
+    await this.#applies.drain();
     await this.listeners.closeAll(drainMs);
     // the last spans leave before the collector cluster's pools close
     await this.tracing.close();

@@ -12,13 +12,12 @@
 import cluster, { type Worker } from "node:cluster";
 import { EventEmitter } from "node:events";
 import type { SnapshotResources } from "../config/schema";
-import { formatIssues, validateResources } from "../config/validate";
-import { ConfigRejectedError, type ClusterView, type ListenerView, type ProxyView, type ServerState } from "../server";
+import { type ClusterView, type ListenerView, type ProxyView, type ServerState } from "../server";
 import { StatsStore } from "../stats/store";
 import { PROXY_CORE_VERSION } from "../version";
 import { NODE_CLUSTER_ENV, NODE_ID_ENV, type PrimaryToWorker, type WorkerStatsReport, type WorkerToPrimary } from "./ipc";
 import { SpanQueue, type NodeInfo } from "../tracing/span-sink";
-import { ApplyQueue, type ApplyError } from "../apply-queue";
+import { ApplyQueue, ConfigRejectedError, type ApplyError } from "../apply-queue";
 
 type Applied = { ok: true; listeners: ListenerView[] } | { ok: false; error: string };
 
@@ -54,7 +53,7 @@ export class ClusterPrimary implements ProxyView {
   readonly startedAt = Date.now();
   state: ServerState = "PRE_INITIALIZING";
   healthCheckFailed = false;
-  #applies = new ApplyQueue();
+  readonly #applies: ApplyQueue;
   get lastError(): ApplyError | null {
     return this.#applies.lastError;
   }
@@ -66,7 +65,6 @@ export class ClusterPrimary implements ProxyView {
   #log: (msg: string) => void;
   #drainMs: number;
   #workerEnv: Record<string, string>;
-  #st;
 
   constructor(
     readonly concurrency: number,
@@ -79,15 +77,7 @@ export class ClusterPrimary implements ProxyView {
     const [maj, min, patch] = PROXY_CORE_VERSION.split(".").map(Number);
     s.gauge("server.version").set(maj * 10000 + min * 100 + patch);
     s.gauge("server.concurrency").set(concurrency);
-    this.#st = {
-      attempt: s.counter("control_plane.update_attempt"),
-      success: s.counter("control_plane.update_success"),
-      rejected: s.counter("control_plane.update_rejected"),
-      live: s.gauge("server.live"),
-      activeClusters: s.gauge("cluster_manager.active_clusters"),
-      activeListeners: s.gauge("listener_manager.total_listeners_active"),
-    };
-    this.#st.live.set(0);
+    this.#applies = new ApplyQueue(s);
     this.events.on("error", () => {});
   }
 
@@ -214,17 +204,10 @@ export class ClusterPrimary implements ProxyView {
   }
 
   apply(input: unknown, version: string): Promise<void> {
-    return this.#applies.apply(version, () => this.#applyInner(input, version));
+    return this.#applies.apply(version, input, (resources) => this.#commit(input, resources, version));
   }
 
-  async #applyInner(input: unknown, version: string) {
-    if (this.state === "DRAINING") throw new ConfigRejectedError("the worker is shutting down");
-    this.#st.attempt.inc();
-    const v = validateResources(input);
-    if (!v.ok) {
-      this.#st.rejected.inc();
-      throw new ConfigRejectedError(formatIssues(v.errors));
-    }
+  async #commit(input: unknown, resources: SnapshotResources, version: string) {
     const targets = [...this.#members.values()].filter((m) => m.synced);
     const results = await Promise.all(targets.map(async (m) => ({ m, r: await this.#send(m, input, version) })));
     const failed = results.find((x) => x.r && !x.r.ok);
@@ -240,16 +223,11 @@ export class ClusterPrimary implements ProxyView {
           }
         }),
       );
-      this.#st.rejected.inc();
       throw new ConfigRejectedError((failed.r as { error: string }).error);
     }
     for (const { m, r } of results) if (r?.ok) m.listeners = r.listeners;
-    this.#runtime = { version, input, resources: v.value, appliedAt: new Date() };
+    this.#runtime = { version, input, resources, appliedAt: new Date() };
     this.state = "LIVE";
-    this.#st.live.set(1);
-    this.#st.success.inc();
-    this.#st.activeClusters.set(v.value.clusters.length);
-    this.#st.activeListeners.set(v.value.listeners.length);
   }
 
   /** /clusters: the first worker's clusters, with each host's counters summed over the workers. */
@@ -277,8 +255,7 @@ export class ClusterPrimary implements ProxyView {
   /** Stops the workers (each drains up to drainMs), then resolves. */
   async shutdown(drainMs = this.#drainMs): Promise<void> {
     this.state = "DRAINING";
-    this.#st.live.set(0);
-    await this.#applies.idle();
+    await this.#applies.drain();
     this.#stopping = true;
     const members = [...this.#members.values()];
     await Promise.all(
