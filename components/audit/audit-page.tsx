@@ -5,6 +5,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { dateTime, timeAgo } from "@/components/ui/format";
+import { DetailRow } from "@/components/ui/detail-row";
 
 /** "version.publish" → "Publish", "draft.route.update" → "Route update" (the raw action stays in the title). */
 function actionLabel(action: string): string {
@@ -94,15 +95,7 @@ export function AuditPage() {
                         </button>
                       </td>
                     </tr>
-                    {expanded && (
-                      <tr>
-                        <td colSpan={5}>
-                          <pre className="diff" style={{ padding: 10, whiteSpace: "pre-wrap" }}>
-                            {JSON.stringify(e.details, null, 2)}
-                          </pre>
-                        </td>
-                      </tr>
-                    )}
+                    {expanded && <DetailRow colSpan={5}>{JSON.stringify(e.details, null, 2)}</DetailRow>}
                   </Fragment>
                 );
               })}

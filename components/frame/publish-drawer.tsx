@@ -2,6 +2,7 @@
 // Review & publish: the draft's changes, a required message, Publish, then the rollout live.
 import { useState, type FormEvent } from "react";
 import { errorMessage } from "@/components/queries/api-client";
+import { ActionFooter } from "@/components/ui/action-footer";
 import type { DraftStatus } from "@/components/queries/types";
 import { usePublishMutation } from "@/components/queries/use-publish-mutation";
 import { Field } from "@/components/ui/field";
@@ -39,20 +40,11 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
       title={published ? "Published" : "Review & publish"}
       onClose={onClose}
       footer={
-        published ? (
-          <button type="button" className="btn" onClick={onClose}>
-            Close
+        <ActionFooter done={published !== null} onClose={onClose}>
+          <button type="submit" form="publish-form" className="btn primary" disabled={publish.isPending || changes.length === 0}>
+            {publish.isPending ? "Publishing…" : "Publish"}
           </button>
-        ) : (
-          <>
-            <button type="button" className="btn" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" form="publish-form" className="btn primary" disabled={publish.isPending || changes.length === 0}>
-              {publish.isPending ? "Publishing…" : "Publish"}
-            </button>
-          </>
-        )
+        </ActionFooter>
       }
     >
       {published ? (

@@ -3,6 +3,7 @@ import { Fragment, useState } from "react";
 import type { NodeRow } from "@/components/queries/types";
 import { dateTime, timeAgo } from "@/components/ui/format";
 import { StatusChip, type Tone } from "@/components/ui/status-chip";
+import { DetailRow } from "@/components/ui/detail-row";
 
 const TONE: Record<NodeRow["state"], Tone> = { applied: "green", pending: "amber", rejected: "red", unknown: "grey" };
 
@@ -59,13 +60,9 @@ export function NodeTable({ nodes, versionNumber }: { nodes: NodeRow[]; versionN
                   </td>
                 </tr>
                 {expanded && n.lastError && (
-                  <tr>
-                    <td colSpan={5}>
-                      <pre className="diff" style={{ padding: 10, whiteSpace: "pre-wrap", color: "var(--red)" }}>
-                        {n.lastError}
-                      </pre>
-                    </td>
-                  </tr>
+                  <DetailRow colSpan={5} error>
+                    {n.lastError}
+                  </DetailRow>
                 )}
               </Fragment>
             );

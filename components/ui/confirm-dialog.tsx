@@ -1,6 +1,7 @@
 "use client";
 import type { ReactNode } from "react";
 import { Panel } from "./panel";
+import { ActionFooter } from "./action-footer";
 
 /** A yes/no question before a destructive action; Escape or Cancel says no. */
 export function ConfirmDialog({
@@ -26,14 +27,11 @@ export function ConfirmDialog({
       title={title}
       onClose={onClose}
       footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
+        <ActionFooter onClose={onClose}>
           <button type="button" className={`btn ${danger ? "danger solid" : "primary"}`} disabled={pending} onClick={onConfirm}>
             {pending ? "Working…" : confirmLabel}
           </button>
-        </>
+        </ActionFooter>
       }
     >
       {children}

@@ -2,6 +2,7 @@
 // Roll back: show what changes (live → target) first, then publish the old snapshot as a new version.
 import { useState } from "react";
 import { errorMessage } from "@/components/queries/api-client";
+import { ActionFooter } from "@/components/ui/action-footer";
 import type { Version } from "@/components/queries/types";
 import { useRollbackMutation } from "@/components/queries/use-rollback-mutation";
 import { RolloutStatus } from "@/components/frame/rollout-status";
@@ -30,20 +31,11 @@ export function RollbackDialog({ target, live, onClose }: { target: Version; liv
       title={done ? "Rolled back" : `Roll back to v${target.number}?`}
       onClose={onClose}
       footer={
-        done ? (
-          <button type="button" className="btn" onClick={onClose}>
-            Close
+        <ActionFooter done={done !== null} onClose={onClose}>
+          <button type="button" className="btn danger solid" disabled={rollback.isPending} onClick={confirm}>
+            {rollback.isPending ? "Rolling back…" : `Roll back to v${target.number}`}
           </button>
-        ) : (
-          <>
-            <button type="button" className="btn" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="button" className="btn danger solid" disabled={rollback.isPending} onClick={confirm}>
-              {rollback.isPending ? "Rolling back…" : `Roll back to v${target.number}`}
-            </button>
-          </>
-        )
+        </ActionFooter>
       }
     >
       {done ? (
