@@ -1,14 +1,20 @@
-// The socket factory of a host's pool: undici's connector (connect timeout → UND_ERR_CONNECT_TIMEOUT,
-// including the TLS handshake) dialing the host's *current* address, so a LOGICAL_DNS host's new connections
+// How a host's pool dials: undici's connector (connect timeout → UND_ERR_CONNECT_TIMEOUT, including the TLS
+// handshake; TLS session reuse) aimed at the host's *current* address, so a LOGICAL_DNS host's new connections
 // follow DNS while existing ones stay. With TLS the SNI is the cluster's `sni` or none (never the Host header).
+import type { Socket } from "node:net";
 import { buildConnector } from "undici";
 import type { Host } from "../upstream/host";
 import type { UpstreamTls } from "../upstream/tls";
 
-export function hostConnector(host: Host, connectTimeoutMs: number, tls: UpstreamTls | null): buildConnector.connector {
-  const base = buildConnector({ ...(tls?.options ?? {}), timeout: connectTimeoutMs } as buildConnector.BuildOptions);
-  return (opts, cb) => base({ ...opts, hostname: host.connectAddress, host: undefined, servername: tls?.sni ?? undefined } as buildConnector.Options, cb);
-}
+export type SocketConnector = (cb: (err: (Error & { code?: string }) | null, socket: Socket | null) => void) => void;
 
-/** Constant per-request servername for TLS pools, so undici never reconnects because the Host header changed. */
-export const TLS_DISPATCH_SERVERNAME = "signalbox-upstream";
+export function hostConnector(host: Host, connectTimeoutMs: number, tls: UpstreamTls | null): SocketConnector {
+  const dial = buildConnector({ ...(tls?.options ?? {}), timeout: connectTimeoutMs } as buildConnector.BuildOptions);
+  const protocol = tls ? "https:" : "http:";
+  const port = String(host.port);
+  const servername = tls?.sni ?? undefined;
+  return (cb) =>
+    dial({ hostname: host.connectAddress, host: undefined, protocol, port, servername } as buildConnector.Options, (err, socket) =>
+      err ? cb(err as Error & { code?: string }, null) : cb(null, socket as Socket),
+    );
+}

@@ -5,17 +5,18 @@
 import type { Dispatcher } from "undici";
 import { performance } from "node:perf_hooks";
 import type { ConnPool, PoolStream } from "../pool/conn-pool";
+import type { PoolConnection } from "../pool/pool-connection";
 import type { Host } from "../upstream/host";
 import type { RouterRequest } from "./router-request";
 
 export class UpstreamRequest implements PoolStream, Dispatcher.DispatchHandler {
-  pending = false;
-  /** a connection was attached: failures from now on are not connect failures */
+  /** the request was written to a connection: failures from now on are not connect failures */
   attached = false;
   /** response headers arrived (the router may or may not have forwarded them) */
   headersReceived = false;
   dispatchMs = 0;
-  #dispatched = false;
+  /** the connection the pool attached this attempt to, until the attempt ends */
+  #conn: PoolConnection | null = null;
   #abort: ((err?: Error) => void) | null = null;
   #resume: (() => void) | null = null;
   #perTryTimer: NodeJS.Timeout | null = null;
@@ -33,7 +34,7 @@ export class UpstreamRequest implements PoolStream, Dispatcher.DispatchHandler {
 
   /** Envoy starts the per-try timer once the request is complete and the stream has a connection. */
   startPerTryTimer(ms: number) {
-    if (ms > 0 && this.#perTryTimer === null && !this.#detached && this.#dispatched) this.#perTryTimer = setTimeout(onPerTryTimeout, ms, this);
+    if (ms > 0 && this.#perTryTimer === null && !this.#detached && this.#conn !== null) this.#perTryTimer = setTimeout(onPerTryTimeout, ms, this);
   }
 
   clearPerTryTimer() {
@@ -49,8 +50,8 @@ export class UpstreamRequest implements PoolStream, Dispatcher.DispatchHandler {
     this.#detached = true;
     this.clearPerTryTimer();
     if (this.#abort !== null) this.#abort(new Error("upstream request cancelled by the router"));
-    else if (!this.#dispatched) this.pool.cancel(this);
-    // dispatched but not yet on a socket: onConnect sees #detached and aborts
+    else if (this.#conn === null) this.pool.cancel(this);
+    // dispatched but not yet written: onConnect sees #detached and aborts
   }
 
   resume() {
@@ -59,10 +60,10 @@ export class UpstreamRequest implements PoolStream, Dispatcher.DispatchHandler {
 
   // ---- pool callbacks
 
-  onPoolReady(_pool: ConnPool) {
-    this.#dispatched = true;
+  onPoolReady(conn: PoolConnection) {
+    this.#conn = conn;
     this.dispatchMs = performance.now();
-    this.pool.dispatch(this.router.dispatchOptions(), this);
+    conn.dispatch(this.router.dispatchOptions(), this);
     this.router.onAttemptDispatched(this);
   }
 
@@ -70,12 +71,18 @@ export class UpstreamRequest implements PoolStream, Dispatcher.DispatchHandler {
     if (!this.#detached) this.router.onAttemptOverflow(this);
   }
 
+  onPoolFailure(err: Error & { code?: string }) {
+    this.clearPerTryTimer();
+    if (this.#detached) return;
+    this.#detached = true;
+    this.router.onAttemptReset(this, err);
+  }
+
   // ---- undici handler (legacy callback API: raw header buffers, no per-request parsing objects)
 
   onConnect(abort: (err?: Error) => void) {
     this.attached = true;
     this.#abort = abort;
-    if (this.pending) this.pool.attached(this);
     if (this.#detached) abort(new Error("upstream request cancelled by the router"));
   }
 
@@ -102,7 +109,6 @@ export class UpstreamRequest implements PoolStream, Dispatcher.DispatchHandler {
   }
 
   onError(err: Error & { code?: string }) {
-    if (this.pending) this.pool.attached(this);
     this.clearPerTryTimer();
     this.#release();
     if (this.#detached) return;
@@ -116,9 +122,10 @@ export class UpstreamRequest implements PoolStream, Dispatcher.DispatchHandler {
   }
 
   #release() {
-    if (this.#dispatched) {
-      this.#dispatched = false;
-      this.pool.release();
+    const conn = this.#conn;
+    if (conn !== null) {
+      this.#conn = null;
+      conn.done();
     }
   }
 }

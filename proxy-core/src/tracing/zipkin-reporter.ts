@@ -8,6 +8,7 @@ import type { ZipkinConfig } from "../config/schema";
 import type { ZipkinSpan } from "../protocol";
 import { NO_LB_CONTEXT } from "../lb/load-balancer";
 import type { ConnPool, PoolStream } from "../pool/conn-pool";
+import type { PoolConnection } from "../pool/pool-connection";
 import type { ClusterManager } from "../upstream/cluster-manager";
 import type { ZipkinCounters } from "./tracing-stats";
 
@@ -95,8 +96,7 @@ function onFlushTimer(r: ZipkinReporter) {
 
 /** One POST of a span report: a pool stream and undici dispatch handler, like router/upstream-request.ts. */
 class ZipkinReport implements PoolStream {
-  pending = false;
-  #dispatched = false;
+  #conn: PoolConnection | null = null;
   #status = 0;
   #done = false;
   #abort: ((err?: Error) => void) | null = null;
@@ -118,7 +118,7 @@ class ZipkinReport implements PoolStream {
   timeout() {
     this.#timer = null;
     if (this.#abort !== null) this.#abort(new Error("zipkin report timed out"));
-    else if (!this.#dispatched) {
+    else if (this.#conn === null) {
       this.pool.cancel(this);
       this.#finish(0);
     }
@@ -128,14 +128,17 @@ class ZipkinReport implements PoolStream {
     this.#finish(0);
   }
 
-  onPoolReady(pool: ConnPool) {
-    this.#dispatched = true;
-    pool.dispatch(this.reporter.dispatchOptions(this.body), this);
+  onPoolFailure() {
+    this.#finish(0);
+  }
+
+  onPoolReady(conn: PoolConnection) {
+    this.#conn = conn;
+    conn.dispatch(this.reporter.dispatchOptions(this.body), this);
   }
 
   onConnect(abort: (err?: Error) => void) {
     this.#abort = abort;
-    if (this.pending) this.pool.attached(this);
     if (this.#done) abort(new Error("zipkin report timed out"));
   }
 
@@ -154,15 +157,15 @@ class ZipkinReport implements PoolStream {
   }
 
   onError() {
-    if (this.pending) this.pool.attached(this);
     this.#release();
     this.#finish(0);
   }
 
   #release() {
-    if (this.#dispatched) {
-      this.#dispatched = false;
-      this.pool.release();
+    const conn = this.#conn;
+    if (conn !== null) {
+      this.#conn = null;
+      conn.done();
     }
   }
 

@@ -6,6 +6,7 @@ export const CLUSTER_COUNTERS = [
   "upstream_rq_total",
   "upstream_rq_pending_total",
   "upstream_rq_pending_overflow",
+  "upstream_rq_pending_failure_eject",
   "upstream_rq_timeout",
   "upstream_rq_cancelled",
   "upstream_cx_total",

@@ -142,3 +142,85 @@ export async function waitFor(fn: () => boolean | Promise<boolean>, what: string
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+export interface CountingUpstream {
+  port: number;
+  server: http.Server;
+  /** requests in flight now, and the most seen at once since the last `reset()` */
+  inFlight: number;
+  maxInFlight: number;
+  /** the most in flight at once per first path segment ("/a/x" → "a"), since the last `reset()` */
+  maxByPrefix: Map<string, number>;
+  /** requests and TCP connections seen since the last `reset()` */
+  requests: number;
+  connections: number;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * An upstream that measures concurrency where it matters, at the upstream: it answers each request after
+ * `delayMs` (or as `answer` decides) and records how many were in flight at once. `keepAliveTimeoutMs` is the
+ * node server's idle timeout for keep-alive connections (node's default is 5 s).
+ */
+export async function startCountingUpstream(opts: {
+  delayMs: number;
+  keepAliveTimeoutMs?: number;
+  answer?: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+}): Promise<CountingUpstream> {
+  const byPrefix = new Map<string, number>();
+  const u: CountingUpstream = {
+    port: 0,
+    server: null as unknown as http.Server,
+    inFlight: 0,
+    maxInFlight: 0,
+    maxByPrefix: new Map(),
+    requests: 0,
+    connections: 0,
+    reset() {
+      u.maxInFlight = u.inFlight;
+      u.maxByPrefix = new Map(byPrefix);
+      u.requests = 0;
+      u.connections = 0;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        u.server.closeAllConnections();
+        u.server.close(() => r());
+      }),
+  };
+  const server = http.createServer((req, res) => {
+    const prefix = (req.url ?? "/").split("/")[1] ?? "";
+    u.requests++;
+    u.inFlight++;
+    u.maxInFlight = Math.max(u.maxInFlight, u.inFlight);
+    byPrefix.set(prefix, (byPrefix.get(prefix) ?? 0) + 1);
+    u.maxByPrefix.set(prefix, Math.max(u.maxByPrefix.get(prefix) ?? 0, byPrefix.get(prefix)!));
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      u.inFlight--;
+      byPrefix.set(prefix, byPrefix.get(prefix)! - 1);
+    };
+    res.on("finish", finish);
+    res.on("close", finish);
+    if (opts.answer) return opts.answer(req, res);
+    setTimeout(() => res.end("ok"), opts.delayMs);
+  });
+  server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 5000;
+  server.on("connection", () => u.connections++);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  u.server = server;
+  u.port = (server.address() as AddressInfo).port;
+  return u;
+}
+
+/** `n` concurrent GETs, each on its own downstream connection; resolves with every reply (errors as status 0). */
+export function burst(port: number, n: number, path: string | ((i: number) => string) = "/"): Promise<Reply[]> {
+  return Promise.all(
+    Array.from({ length: n }, (_, i) => request(port, typeof path === "string" ? path : path(i)).catch((e: Error) => ({ status: 0, headers: {}, body: e.message }))),
+  );
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -192,24 +192,33 @@ describe("circuit breakers", () => {
     expect(events).toContainEqual(expect.objectContaining({ cluster: "c", threshold: "max_connections" }));
   });
 
-  it("max_requests 1: a second concurrent request on a ready pool overflows", async () => {
+  it("max_requests 1: a request attached to a new connection or to a ready one overflows while the slot is taken", async () => {
     const held: (() => void)[] = [];
     const u = await upstream("u", (_req, res) => held.push(() => res.end("x")));
     const h = await proxy(
       [listener("l", [{ match: { prefix: "/" }, route: { cluster: "c" } }])],
       [cluster("c", [u.port], { circuit_breakers: { thresholds: [{ max_requests: 1 }] } })],
     );
-    // warm two connections so the second request finds a ready one
+    // cold pool: the second request is pending, gets a connection of its own, and is refused when it would be
+    // attached to it (Envoy's attachStreamToClient): it never reaches the upstream
     const w1 = request(h.port, "/w1");
-    const w2 = request(h.port, "/w2");
-    await waitFor(() => held.length === 2, "both warm-up requests");
-    held.splice(0).forEach((f) => f());
-    await Promise.all([w1, w2]);
-    const first = request(h.port, "/1");
     await waitFor(() => held.length === 1, "first request at upstream");
+    const w2 = await request(h.port, "/w2");
+    expect(w2.status).toBe(503);
+    expect(w2.headers["x-envoy-overloaded"]).toBe("true");
+    expect(held.length).toBe(1);
+    held.shift()!();
+    expect((await w1).status).toBe(200);
+    // two ready connections now: the second request finds one ready and is refused there
+    await waitFor(async () => (await h.stat("cluster.c.upstream_rq_active")) === 0, "first request done");
+    const first = request(h.port, "/1");
+    await waitFor(() => held.length === 1, "request at upstream");
     const second = await request(h.port, "/2");
     expect(second.status).toBe(503);
     expect(second.headers["x-envoy-overloaded"]).toBe("true");
+    expect(u.seen.map((r) => r.url)).toEqual(["/w1", "/1"]);
+    expect(await h.stat("cluster.c.upstream_cx_total")).toBe(2);
+    expect(await h.stat("cluster.c.upstream_rq_pending_overflow")).toBe(2);
     held.shift()!();
     expect((await first).status).toBe(200);
   });
