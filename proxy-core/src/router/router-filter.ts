@@ -59,9 +59,6 @@ export function routeStream(s: Stream) {
     cluster.stats.chargeResponse(503);
     return sendLocalReply(s.res, hcm.serverName, 503, LocalBodies.noHealthyUpstream, false, responseExtra(responseMutations, format, null));
   }
-  // WebSocket upgrades bypass the HTTP pool: router/upgrade-request.ts (listener engineer, issue #3 item 7)
-  if (s.upgrade !== null) return void new UpgradeRequest(s, cluster, host).start();
-
   const path = rewritePath(route, url, headers);
   const hostRewrite = wc?.hostRewrite ?? route.hostRewrite;
   if (hostRewrite !== null) setHost(headers, hostRewrite);
@@ -70,6 +67,8 @@ export function routeStream(s: Stream) {
     const requestMutations = wc !== null && wc.request !== null ? [wc.request, ...route.requestMutations] : route.requestMutations;
     applyMutations(requestMutations, headers, format);
   }
+  // an upgrade takes the same route processing and the cluster's pool, then leaves HTTP on a 101
+  if (s.upgrade !== null) return void new UpgradeRequest(s, { cluster, host, headers, path, responseMutations: route.hasMutations ? responseMutations : null, format: format ?? NO_FORMAT }).start();
   new RouterRequest(s, { route, cluster, host, lb, headers, path, envoy, responseMutations, format: format ?? NO_FORMAT }).start();
 }
 

@@ -1,48 +1,54 @@
-// A WebSocket (HTTP/1.1 Upgrade) request forwarded upstream (issue #3 item 7). Envoy proxies upgrades on
-// HCMs with `upgrade_configs: [{upgrade_type: websocket}]`: the request goes to the routed host on its own
-// TCP connection (not the HTTP pool), the upstream's 101 is relayed, then bytes flow both ways with
-// backpressure (pipe) until either side closes. Nothing is buffered beyond the socket buffers.
-import net from "node:net";
+// A WebSocket (HTTP/1.1 Upgrade) request forwarded upstream. Envoy proxies upgrades on HCMs with
+// `upgrade_configs: [{upgrade_type: websocket}]` through the same router as any request: the route's rewrites
+// and header mutations apply, and the request takes a connection from the cluster's pool, so TLS,
+// `connect_timeout` and the circuit breakers apply too (router.cc, `UpstreamRequest` with an upgrade). undici
+// writes the upgrade request on that connection; on 101 the socket leaves HTTP and bytes flow both ways with
+// backpressure until either side closes, the request slot held all along (`upstream_rq_active`). Any other
+// status is relayed as a normal response, and the downstream connection then closes.
+import type { Socket } from "node:net";
+import type { Dispatcher } from "undici";
 import type { Stream } from "../http/stream";
+import type { PoolStream } from "../pool/conn-pool";
+import type { PoolConnection } from "../pool/pool-connection";
 import type { Cluster } from "../upstream/cluster";
 import type { Host } from "../upstream/host";
+import { applyMutations, type FormatContext, type HeaderMutation } from "./header-mutation";
 import { LocalBodies, resetReply, sendLocalReply } from "./local-reply";
 
-const MAX_RESPONSE_HEAD = 64 * 1024;
-const SKIP_RESPONSE = new Set(["keep-alive", "proxy-connection", "server"]);
+// per-hop response headers node frames itself, and `server`, which Envoy overwrites
+const SKIP_RESPONSE = new Set(["keep-alive", "proxy-connection", "server", "transfer-encoding"]);
 
-export class UpgradeRequest {
-  #upstream: net.Socket | null = null;
-  #done = false;
+export interface UpgradeInit {
+  cluster: Cluster;
+  host: Host;
+  /** upstream request headers, finalised (rewrites, mutations); undici adds `connection`/`upgrade` */
+  headers: string[];
+  path: string;
+  /** response mutations, innermost first; null when the route has none */
+  responseMutations: readonly (HeaderMutation | null)[] | null;
+  format: FormatContext;
+}
+
+export class UpgradeRequest implements PoolStream, Dispatcher.DispatchHandler {
+  #conn: PoolConnection | null = null;
+  #abort: ((err?: Error) => void) | null = null;
+  #upstream: Socket | null = null;
+  /** the request was written upstream */
+  #attached = false;
+  /** response head sent downstream (relayed or local) */
+  #responded = false;
+  #closed = false;
 
   constructor(
     readonly stream: Stream,
-    readonly cluster: Cluster,
-    readonly host: Host,
-    readonly connectTimeoutMs = 5000,
+    readonly init: UpgradeInit,
   ) {}
 
   start() {
     const s = this.stream;
-    const up = s.upgrade!;
-    const down = up.socket;
-    const upstream = net.connect({ host: this.host.address, port: this.host.port, noDelay: true });
-    this.#upstream = upstream;
-    this.host.stats.rq_total++;
-    this.cluster.stats.c.upstream_rq_total.inc();
-    const connectTimer = setTimeout(() => this.#fail(Object.assign(new Error("connect timeout"), { code: "UND_ERR_CONNECT_TIMEOUT" }), false), this.connectTimeoutMs);
-    let connected = false;
-    upstream.once("connect", () => {
-      connected = true;
-      clearTimeout(connectTimer);
-      const lines = [`${s.req.method} ${s.req.url} HTTP/1.1`];
-      for (let i = 0; i < s.headers.length; i += 2) lines.push(`${s.headers[i]}: ${s.headers[i + 1]}`);
-      lines.push(`connection: upgrade`, `upgrade: ${s.req.headers.upgrade}`);
-      upstream.write(lines.join("\r\n") + "\r\n\r\n");
-      if (up.head.length) upstream.write(up.head);
-    });
-    upstream.on("error", (err) => this.#fail(err, connected));
+    const down = s.upgrade!.socket;
     down.on("error", () => this.#close());
+    down.once("close", () => this.#close());
     // Envoy's stream idle timeout applies to the upgraded stream too
     if (s.hcm.timeouts.streamIdleMs > 0) {
       down.setTimeout(s.hcm.timeouts.streamIdleMs);
@@ -51,91 +57,132 @@ export class UpgradeRequest {
         this.#close();
       });
     }
-    down.once("close", () => this.#close());
-    // read the upstream's response head; everything after it is relayed raw
-    let head: Buffer = Buffer.alloc(0);
-    const onData = (chunk: Buffer) => {
-      head = head.length ? Buffer.concat([head, chunk]) : chunk;
-      const end = head.indexOf("\r\n\r\n");
-      if (end < 0) {
-        if (head.length > MAX_RESPONSE_HEAD) this.#fail(Object.assign(new Error("response head too large"), { code: "HPE_HEADER_OVERFLOW" }), true);
-        return;
-      }
-      upstream.off("data", onData);
-      upstream.pause();
-      this.#onResponseHead(head.subarray(0, end).toString("latin1"), head.subarray(end + 4));
-    };
-    upstream.on("data", onData);
+    this.init.cluster.poolFor(this.init.host).newStream(this);
   }
 
-  #onResponseHead(text: string, rest: Buffer) {
+  // ---- pool callbacks
+
+  onPoolReady(conn: PoolConnection) {
+    this.#conn = conn;
+    const s = this.stream;
+    conn.dispatch({ path: this.init.path, method: s.req.method ?? "GET", headers: this.init.headers, upgrade: s.req.headers.upgrade ?? "websocket" }, this);
+  }
+
+  onPoolOverflow() {
+    if (this.#closed) return;
+    this.#localReply(503, LocalBodies.overflow, true);
+  }
+
+  onPoolFailure(err: Error & { code?: string }) {
+    this.#fail(err);
+  }
+
+  // ---- undici handler (legacy callback API)
+
+  onConnect(abort: (err?: Error) => void) {
+    this.#abort = abort;
+    this.#attached = true;
+    if (this.#closed) abort(new Error("downstream closed"));
+  }
+
+  onUpgrade(status: number, raw: Buffer[] | string[] | null, upstream: Socket) {
+    // the pool releases the request slot and the connection when this socket closes
+    this.#conn?.upgraded();
+    this.#conn = null;
+    this.#upstream = upstream;
+    upstream.on("error", () => this.#close());
+    if (this.#closed) return void upstream.destroy();
     const s = this.stream;
     const down = s.upgrade!.socket;
-    const upstream = this.#upstream!;
-    const [statusLine, ...headerLines] = text.split("\r\n");
-    const m = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine);
-    if (!m) return this.#fail(Object.assign(new Error("bad status line"), { code: "HPE_INVALID_CONSTANT" }), true);
-    const status = Number(m[1]);
-    this.#done = true;
-    this.cluster.stats.chargeResponse(status);
-    if (status < 400) this.host.stats.rq_success++;
-    else this.host.stats.rq_error++;
-    const out: string[] = [];
-    let chunked = false;
-    for (const line of headerLines) {
-      const i = line.indexOf(":");
-      if (i <= 0) continue;
-      const name = line.slice(0, i).trim();
-      const lower = name.toLowerCase();
-      if (SKIP_RESPONSE.has(lower)) continue;
-      // node would chunk-frame res.end() itself; a chunked body of a refused upgrade is dropped (rare)
-      if (lower === "transfer-encoding") {
-        chunked = true;
-        continue;
-      }
-      out.push(name, line.slice(i + 1).trim());
-    }
-    out.push("server", s.hcm.serverName);
-    const res = s.res;
-    if (status === 101) {
-      s.hcm.stats.c.downstream_cx_upgrades_total.inc();
-      s.hcm.stats.g.downstream_cx_upgrades_active.inc();
-      down.once("close", () => s.hcm.stats.g.downstream_cx_upgrades_active.dec());
-    }
-    // the head goes through the ServerResponse (stats, date); the body/frames bypass it
-    res.writeHead(status, out);
-    res.end();
-    if (status !== 101 && chunked) return this.#close();
-    if (rest.length) down.write(rest);
-    if (status !== 101) {
-      // a refused upgrade: relay the upstream's body as it comes, then close (no reuse of this connection)
-      upstream.pipe(down);
-      upstream.resume();
-      return;
-    }
+    this.#writeHead(status, raw ?? []);
+    s.res.end();
+    s.hcm.stats.c.downstream_cx_upgrades_total.inc();
+    s.hcm.stats.g.downstream_cx_upgrades_active.inc();
+    down.once("close", () => s.hcm.stats.g.downstream_cx_upgrades_active.dec());
+    // frames the client sent right behind its request head go first
+    if (s.upgrade!.head.length > 0) upstream.write(s.upgrade!.head);
     upstream.pipe(down);
     down.pipe(upstream);
-    upstream.resume();
-    down.resume();
     upstream.once("close", () => this.#close());
+    down.resume();
   }
 
-  #fail(err: Error & { code?: string }, connected: boolean) {
-    if (this.#done) return this.#close();
-    this.#done = true;
-    this.host.stats.rq_error++;
-    const { status, body } = resetReply(err, connected);
-    this.cluster.stats.chargeResponse(status);
-    this.#upstream?.destroy();
+  /** A refused upgrade (any status but 101): relayed like any response. */
+  onHeaders(status: number, raw: Buffer[]): boolean {
+    if (status < 200 || this.#closed) return true;
+    this.#writeHead(status, raw);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (!this.#closed) this.stream.res.write(chunk);
+    return true;
+  }
+
+  onComplete() {
+    this.#release();
     const res = this.stream.res;
-    res.shouldKeepAlive = false;
-    sendLocalReply(res, this.stream.hcm.serverName, status, status === 503 && !connected ? body : body || LocalBodies.connectionTermination);
+    res.end();
     res.once("finish", () => this.stream.upgrade!.socket.end());
   }
 
+  onError(err: Error & { code?: string }) {
+    this.#release();
+    if (this.#responded) return this.#close();
+    this.#fail(err);
+  }
+
+  // ---- internals
+
+  #writeHead(status: number, raw: readonly (Buffer | string)[]) {
+    this.#responded = true;
+    const { cluster, host } = this.init;
+    cluster.stats.chargeResponse(status);
+    if (status < 400) host.stats.rq_success++;
+    else host.stats.rq_error++;
+    const out: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i].toString();
+      if (SKIP_RESPONSE.has(name.toLowerCase())) continue;
+      out.push(name, raw[i + 1].toString());
+    }
+    out.push("server", this.stream.hcm.serverName);
+    if (this.init.responseMutations !== null) applyMutations(this.init.responseMutations, out, this.init.format);
+    this.stream.res.writeHead(status, out);
+  }
+
+  #release() {
+    const conn = this.#conn;
+    if (conn !== null) {
+      this.#conn = null;
+      conn.done();
+    }
+  }
+
+  #fail(err: Error & { code?: string }) {
+    if (this.#closed || this.#responded) return this.#close();
+    this.init.host.stats.rq_error++;
+    const { status, body } = resetReply(err, this.#attached);
+    this.#localReply(status, body || LocalBodies.connectionTermination, false);
+  }
+
+  #localReply(status: number, body: string, overloaded: boolean) {
+    this.#responded = true;
+    this.init.cluster.stats.chargeResponse(status);
+    const s = this.stream;
+    s.res.shouldKeepAlive = false;
+    let extra: string[] | null = null;
+    if (this.init.responseMutations !== null) applyMutations(this.init.responseMutations, (extra = []), this.init.format);
+    sendLocalReply(s.res, s.hcm.serverName, status, body, overloaded, extra);
+    s.res.once("finish", () => s.upgrade!.socket.end());
+  }
+
   #close() {
-    this.#done = true;
-    this.#upstream?.destroy();
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#upstream !== null) this.#upstream.destroy();
+    else if (this.#abort !== null) this.#abort(new Error("downstream closed"));
+    else if (this.#conn === null) this.init.cluster.poolFor(this.init.host).cancel(this);
     const down = this.stream.upgrade!.socket;
     if (!down.destroyed) down.destroy();
   }
