@@ -11,97 +11,17 @@ import { ClusterPrimary } from "./cluster/primary";
 import { runWorker } from "./cluster/worker";
 import { XdsClient } from "./xds/client";
 import { PROXY_CORE_VERSION } from "./version";
+import { HELP, CliUsageError, parseCliOptions, type CliOptions } from "./cli-options";
+import { LOG_DROPPED_LINES_STAT, Logger, type Log } from "./log/logger";
+import { STOP_MARGIN_MS, armStopDeadline } from "./stop-deadline";
 
-const HELP = `proxy-core ${PROXY_CORE_VERSION}: Signalbox's Envoy-v3-compatible HTTP proxy worker
+const logger = new Logger();
+const log: Log = logger;
 
-Usage:
-  proxy-core -c FILE [--admin-address HOST:PORT]
-      Run alone from an Envoy v3 bootstrap file (YAML or JSON). SIGHUP reloads the file.
-  proxy-core --control-plane ws://HOST:PORT/ws/worker [--node-id ID] [--token T] [--admin-address HOST:PORT]
-      Follow a Signalbox console: receive config snapshots, answer ACK/NACK, stream stats.
-
-Options:
-  -c, --config-path FILE     Envoy v3 bootstrap (static_resources, admin)
-  --control-plane URL        console WebSocket URL
-  --node-id ID               node id shown by the console (default: the hostname)
-  --token T                  bearer token for the console (default: $PROXY_CORE_TOKEN)
-  --admin-address HOST:PORT  admin listener; overrides the bootstrap's admin.address
-                             (default 127.0.0.1:9901 with --control-plane, none with -c unless configured)
-  --concurrency N|auto       processes serving traffic (default 1). N > 1: a primary process keeps the
-                             console connection / config file, the admin listener and the merged stats,
-                             and forks N node:cluster workers sharing the listeners; auto (or 0) = one per core
-  --drain-time-s N           how long in-flight requests may finish on shutdown/reload (default 5)
-  -h, --help                 show this help
-  --version                  print the version
-`;
-
-interface Args {
-  config?: string;
-  controlPlane?: string;
-  nodeId?: string;
-  token?: string;
-  adminAddress?: string;
-  concurrency?: string;
-  drainS?: number;
-  help?: boolean;
-  version?: boolean;
-}
-
+/** A problem that stops the process (a bad flag, a refused file): one line on stderr, whatever the level. */
 function fail(msg: string): never {
-  process.stderr.write(`proxy-core: ${msg}\n`);
+  logger.writeStderr(`proxy-core: ${msg}\n`);
   process.exit(1);
-}
-
-function parseArgs(argv: string[]): Args {
-  const a: Args = {};
-  for (let i = 0; i < argv.length; i++) {
-    let flag = argv[i];
-    let value: string | undefined;
-    const eq = flag.indexOf("=");
-    if (flag.startsWith("--") && eq > 0) {
-      value = flag.slice(eq + 1);
-      flag = flag.slice(0, eq);
-    }
-    const next = () => {
-      const v = value ?? argv[++i];
-      if (v === undefined) fail(`${flag} needs a value (see --help)`);
-      return v;
-    };
-    switch (flag) {
-      case "-c":
-      case "--config-path":
-        a.config = next();
-        break;
-      case "--control-plane":
-        a.controlPlane = next();
-        break;
-      case "--node-id":
-        a.nodeId = next();
-        break;
-      case "--token":
-        a.token = next();
-        break;
-      case "--admin-address":
-        a.adminAddress = next();
-        break;
-      case "--concurrency":
-        a.concurrency = next();
-        break;
-      case "--drain-time-s":
-        a.drainS = Number(next());
-        break;
-      case "-h":
-      case "--help":
-        a.help = true;
-        break;
-      case "--version":
-        a.version = true;
-        break;
-      default:
-        fail(`unknown option ${flag} (see --help)`);
-    }
-  }
-  return a;
 }
 
 function parseHostPort(s: string, what: string): { host: string; port: number } {
@@ -117,8 +37,6 @@ function parseConcurrency(v: string | undefined): number {
   if (!Number.isInteger(n) || n < 0 || n > 1024) fail(`--concurrency must be a number of processes or "auto", got "${v}"`);
   return n;
 }
-
-const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} proxy-core: ${msg}\n`);
 
 /** Reads and validates a bootstrap file; returns the problems as `path: message` lines. */
 async function loadBootstrap(file: string) {
@@ -140,36 +58,78 @@ async function loadBootstrap(file: string) {
   return { ok: true as const, bootstrap: v.value, version };
 }
 
+function readOptions(): CliOptions {
+  try {
+    return parseCliOptions(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof CliUsageError) fail(err.message);
+    throw err;
+  }
+}
+
 async function main() {
-  const args = parseArgs(process.argv.slice(2));
-  if (args.help) return void process.stdout.write(HELP);
-  if (args.version) return void process.stdout.write(`${PROXY_CORE_VERSION}\n`);
+  const args = readOptions();
+  if (args.help) return void logger.writeStdout(HELP);
+  if (args.version) return void logger.writeStdout(`${PROXY_CORE_VERSION}\n`);
   if (!args.config === !args.controlPlane) fail("give exactly one of -c FILE or --control-plane URL (see --help)");
   const drainMs = (args.drainS ?? 5) * 1000;
   if (!Number.isFinite(drainMs) || drainMs < 0) fail("--drain-time-s must be a number of seconds");
   const concurrency = parseConcurrency(args.concurrency);
+  logger.level = args.logLevel;
+  if (args.logPath) {
+    try {
+      logger.logToFile(args.logPath);
+    } catch (err) {
+      fail(`cannot open --log-path ${args.logPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
   // a --concurrency N worker process (forked by the primary below with the same command line)
-  if (cluster.isWorker) return runWorker({ drainMs, log: (msg) => log(`[worker ${process.pid}] ${msg}`) });
+  if (cluster.isWorker) return runWorker({ drainMs, logger });
+
+  // SIGTERM/SIGINT stop the process from here on, also while it is still starting (src/stop-deadline.ts):
+  // stop() takes down whatever exists so far, and main() gives up after each step once it has begun
+  let proxy: ProxyView | null = null;
+  let primary: ClusterPrimary | null = null;
+  let admin: AdminServer | null = null;
+  let xds: XdsClient | null = null;
+  let stopping = false;
+  async function stop(reason: string) {
+    if (stopping) return;
+    stopping = true;
+    armStopDeadline(drainMs + STOP_MARGIN_MS, log, () => primary?.killWorkers());
+    log.info(`${reason}: draining (up to ${drainMs / 1000}s)`);
+    await xds?.stop();
+    await proxy?.shutdown(drainMs);
+    await admin?.close();
+    log.info("stopped");
+    logger.close();
+    process.exit(0);
+  }
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
 
   // a refused file fails before any worker is forked
   const initial = args.config ? await loadBootstrap(args.config) : null;
   if (initial && !initial.ok) {
-    for (const line of initial.lines) process.stderr.write(line + "\n");
-    process.stderr.write(`proxy-core: ${args.config} refused (${initial.lines.length} problem${initial.lines.length > 1 ? "s" : ""})\n`);
-    process.exit(1);
+    for (const line of initial.lines) logger.writeStderr(line + "\n");
+    fail(`${args.config} refused (${initial.lines.length} problem${initial.lines.length > 1 ? "s" : ""})`);
   }
+  if (stopping) return;
 
   // node.id / node.cluster: span tags and the Zipkin service name (src/tracing/)
   const node = { id: args.nodeId ?? initial?.bootstrap.node?.id ?? os.hostname(), cluster: initial?.bootstrap.node?.cluster };
-  let proxy: ProxyView;
   if (concurrency > 1) {
-    const primary = new ClusterPrimary(concurrency, { drainMs, log, node });
+    primary = new ClusterPrimary(concurrency, { drainMs, log, node });
     proxy = primary;
+    logger.countDropsIn(primary.store.counter(LOG_DROPPED_LINES_STAT));
     await primary.start();
-    log(`forked ${concurrency} workers (pids ${primary.workerPids.join(" ")})`);
-  } else proxy = new ProxyServer({ drainMs, log, node });
-  let admin: AdminServer | null = null;
-  let xds: XdsClient | null = null;
+    if (stopping) return;
+    log.info(`forked ${concurrency} workers (pids ${primary.workerPids.join(" ")})`);
+  } else {
+    proxy = new ProxyServer({ drainMs, log, node });
+    logger.countDropsIn(proxy.store.counter(LOG_DROPPED_LINES_STAT));
+  }
+  const running: ProxyView = proxy;
   let nodeId = args.nodeId ?? os.hostname();
   let adminAddr = args.adminAddress;
 
@@ -179,18 +139,23 @@ async function main() {
     const b = loaded.bootstrap;
     nodeId = args.nodeId ?? b.node?.id ?? nodeId;
     if (!adminAddr && b.admin) adminAddr = `${b.admin.address.socket_address.address}:${b.admin.address.socket_address.port_value}`;
+    log.debug(`loaded ${file} (${loaded.version})`);
     try {
-      await proxy.apply({ listeners: b.static_resources.listeners ?? [], clusters: b.static_resources.clusters ?? [] }, loaded.version);
+      await running.apply({ listeners: b.static_resources.listeners ?? [], clusters: b.static_resources.clusters ?? [] }, loaded.version);
     } catch (err) {
+      // a stop while the clusters were warming cut the apply short: that is not a failure to start
+      if (stopping) return;
       fail(`cannot start: ${(err as Error).message}`);
     }
+    if (stopping) return;
     process.on("SIGHUP", async () => {
+      log.debug(`SIGHUP: reloading ${file}`);
       const next = await loadBootstrap(file);
-      if (!next.ok) return log(`reload refused, keeping ${proxy.version}:\n${next.lines.join("\n")}`);
+      if (!next.ok) return log.warn(`reload refused, keeping ${running.version}:\n${next.lines.join("\n")}`);
       const sr = next.bootstrap.static_resources;
-      proxy.apply({ listeners: sr.listeners ?? [], clusters: sr.clusters ?? [] }, next.version).then(
-        () => log(`reloaded ${file} (${next.version})`),
-        (err: Error) => log(`reload refused, keeping ${proxy.version}: ${err.message}`),
+      running.apply({ listeners: sr.listeners ?? [], clusters: sr.clusters ?? [] }, next.version).then(
+        () => log.info(`reloaded ${file} (${next.version})`),
+        (err: Error) => log.warn(`reload refused, keeping ${running.version}: ${err.message}`),
       );
     });
   } else {
@@ -199,44 +164,32 @@ async function main() {
 
   if (adminAddr) {
     const { host, port } = parseHostPort(adminAddr, "--admin-address");
-    admin = new AdminServer(proxy, { host, port, nodeId: args.controlPlane ? nodeId : undefined, commandLine: process.argv.slice(2), onQuit: () => void stop("quitquitquit") });
+    admin = new AdminServer(running, { host, port, nodeId: args.controlPlane ? nodeId : undefined, commandLine: process.argv.slice(2), onQuit: () => void stop("quitquitquit") });
     try {
       adminAddr = await admin.listen();
     } catch (err) {
       fail(`cannot bind admin ${adminAddr}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
+    if (stopping) return;
   }
 
   if (args.controlPlane) {
     const token = args.token ?? process.env.PROXY_CORE_TOKEN;
-    xds = new XdsClient(proxy, { url: args.controlPlane, nodeId, token, adminAddress: adminAddr, log });
+    xds = new XdsClient(running, { url: args.controlPlane, nodeId, token, adminAddress: adminAddr, log });
     xds.start();
   }
 
-  const listeners = proxy.listenersView().map((l) => `${l.name}=${l.address}`).join(" ");
-  log(
+  const listeners = running.listenersView().map((l) => `${l.name}=${l.address}`).join(" ");
+  log.info(
     `started ${args.config ? `from ${args.config}` : `node ${nodeId} following ${args.controlPlane}`}` +
       (listeners ? `; listeners ${listeners}` : "") +
       (adminAddr ? `; admin ${adminAddr}` : ""),
   );
-
-  let stopping = false;
-  async function stop(signal: string) {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: draining (up to ${drainMs / 1000}s)`);
-    await xds?.stop();
-    await proxy.shutdown(drainMs);
-    await admin?.close();
-    log("stopped");
-    process.exit(0);
-  }
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
 }
 
-// one bad request or upstream must never take the worker down: log and keep serving
-process.on("uncaughtException", (err) => log(`unexpected error (kept running): ${err.stack ?? err}`));
-process.on("unhandledRejection", (err) => log(`unexpected rejection (kept running): ${(err as Error)?.stack ?? err}`));
+// one bad request or upstream must never take the worker down: log and keep serving (the logger never
+// throws, so this cannot feed itself when stderr is gone)
+process.on("uncaughtException", (err) => log.error(`unexpected error (kept running): ${err.stack ?? err}`));
+process.on("unhandledRejection", (err) => log.error(`unexpected rejection (kept running): ${(err as Error)?.stack ?? err}`));
 
 main().catch((err) => fail((err as Error).stack ?? String(err)));

@@ -10,6 +10,7 @@ import { ClusterManager } from "./upstream/cluster-manager";
 import { PROXY_CORE_VERSION } from "./version";
 import { ApplyQueue, ConfigRejectedError, type ApplyError } from "./apply-queue";
 import { SpanQueue, TracingHub, zipkinProviders, type NodeInfo } from "./tracing/span-sink";
+import { SILENT_LOG, type Log } from "./log/logger";
 
 export type ServerState = "PRE_INITIALIZING" | "LIVE" | "DRAINING";
 
@@ -17,7 +18,7 @@ export interface ProxyServerOptions {
   store?: StatsStore;
   /** how long removed listeners and replaced clusters may finish in-flight requests */
   drainMs?: number;
-  log?: (msg: string) => void;
+  log?: Log;
   /** node.id / node.cluster: span tags and the Zipkin service name */
   node?: Partial<NodeInfo>;
   /** Zipkin reporting (Envoy runtime tracing.zipkin.*): flush every 5000 ms or at 5 spans */
@@ -86,12 +87,14 @@ export class ProxyServer implements ProxyView {
   }
   #runtime: Runtime | null = null;
   #drainMs: number;
-  #log: (msg: string) => void;
+  #log: Log;
+  /** cuts the cluster warming of the apply in progress short (shutdown) */
+  #stopWarming: (() => void) | null = null;
 
   constructor(opts: ProxyServerOptions = {}) {
     this.store = opts.store ?? new StatsStore();
     this.#drainMs = opts.drainMs ?? 5000;
-    this.#log = opts.log ?? (() => {});
+    this.#log = opts.log ?? SILENT_LOG;
     this.listeners = new ListenerManager(this.store, this.#drainMs);
     this.tracing = new TracingHub(this.store, () => this.clusterManager, { node: opts.node, ...opts.zipkin });
     const s = this.store;
@@ -144,11 +147,12 @@ export class ProxyServer implements ProxyView {
 
   async #commit(v: SnapshotResources, version: string) {
     const prev = this.#runtime;
-    const clusters = new ClusterManager(v.clusters, this.store, this.events, prev?.clusters ?? null, this.#log);
+    // the clusters' only log line is a failed DNS lookup: the cluster keeps its previous hosts, so a warning
+    const clusters = new ClusterManager(v.clusters, this.store, this.events, prev?.clusters ?? null, (m) => this.#log.warn(m));
     const created = prev ? [...clusters.clusters.values()].filter((c) => prev.clusters.get(c.name) !== c) : [...clusters.clusters.values()];
     let plan;
     try {
-      await clusters.initialize();
+      await this.#warm(clusters);
       plan = await this.listeners.prepare(v.listeners, (hcm, l) => new ConnectionManager(hcm, this.store, clusters, { hub: this.tracing, direction: l.traffic_direction ?? "UNSPECIFIED" }));
     } catch (err) {
       await Promise.all(created.map((c) => c.close()));
@@ -165,10 +169,24 @@ export class ProxyServer implements ProxyView {
     }
   }
 
+  /**
+   * Envoy's cluster warming (DNS, the first health-check round), which a shutdown cuts short: a lookup or a
+   * health check that hangs must not hold the drain. The apply then fails and closes the clusters it created.
+   */
+  #warm(clusters: ClusterManager): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#stopWarming = () => reject(new ConfigRejectedError("the worker is shutting down"));
+      if (this.state === "DRAINING") return this.#stopWarming();
+      clusters.initialize().then(resolve, reject);
+    }).finally(() => (this.#stopWarming = null));
+  }
+
   /** Stop accepting, let in-flight requests finish (up to drainMs), close upstream pools. */
   async shutdown(drainMs = this.#drainMs): Promise<void> {
     this.state = "DRAINING";
-    await this.#applies.drain();
+    const applied = this.#applies.drain();
+    this.#stopWarming?.();
+    await applied;
     await this.listeners.closeAll(drainMs);
     // the last spans leave before the collector cluster's pools close
     await this.tracing.close();

@@ -18,6 +18,8 @@ import { PROXY_CORE_VERSION } from "../version";
 import { NODE_CLUSTER_ENV, NODE_ID_ENV, type PrimaryToWorker, type WorkerStatsReport, type WorkerToPrimary } from "./ipc";
 import { SpanQueue, type NodeInfo } from "../tracing/span-sink";
 import { ApplyQueue, ConfigRejectedError, type ApplyError } from "../apply-queue";
+import { SILENT_LOG, type Log } from "../log/logger";
+import { CHILD_KILL_MARGIN_MS } from "../stop-deadline";
 
 type Applied = { ok: true; listeners: ListenerView[] } | { ok: false; error: string };
 
@@ -62,16 +64,16 @@ export class ClusterPrimary implements ProxyView {
   #seq = 0;
   #stopping = false;
   #refork = MIN_REFORK_MS;
-  #log: (msg: string) => void;
+  #log: Log;
   #drainMs: number;
   #workerEnv: Record<string, string>;
 
   constructor(
     readonly concurrency: number,
-    opts: { drainMs?: number; log?: (msg: string) => void; node?: Partial<NodeInfo> } = {},
+    opts: { drainMs?: number; log?: Log; node?: Partial<NodeInfo> } = {},
   ) {
     this.#workerEnv = { [NODE_ID_ENV]: opts.node?.id ?? "", [NODE_CLUSTER_ENV]: opts.node?.cluster ?? "" };
-    this.#log = opts.log ?? (() => {});
+    this.#log = opts.log ?? SILENT_LOG;
     this.#drainMs = opts.drainMs ?? 5000;
     const s = this.store;
     const [maj, min, patch] = PROXY_CORE_VERSION.split(".").map(Number);
@@ -97,6 +99,9 @@ export class ClusterPrimary implements ProxyView {
 
   /** Forks the workers; resolves once every one of them is up. */
   async start(): Promise<void> {
+    // however this process ends (a failure at start, the stop deadline), no worker outlives it; a SIGKILLed
+    // primary cannot do this: its workers see "disconnect" and stop themselves (src/cluster/worker.ts)
+    process.once("exit", () => this.killWorkers());
     await Promise.all(Array.from({ length: this.concurrency }, () => this.#fork()));
   }
 
@@ -129,7 +134,7 @@ export class ClusterPrimary implements ProxyView {
     if (Date.now() - m.forkedAt > 10_000) this.#refork = MIN_REFORK_MS;
     const delay = this.#refork;
     this.#refork = Math.min(this.#refork * 2, MAX_REFORK_MS);
-    this.#log(`worker ${m.pid} exited (${signal ?? `code ${code}`}); starting a new one in ${delay} ms`);
+    this.#log.warn(`worker ${m.pid} exited (${signal ?? `code ${code}`}); starting a new one in ${delay} ms`);
     setTimeout(() => {
       if (!this.#stopping) void this.#fork();
     }, delay).unref();
@@ -188,13 +193,13 @@ export class ClusterPrimary implements ProxyView {
 
   /** A new worker: apply the current config (if any) before it counts as one of ours. Runs in the apply queue. */
   async #sync(m: Member) {
-    if (!this.#members.has(m.worker.id)) return;
+    if (!this.#members.has(m.worker.id) || this.#stopping) return;
     const rt = this.#runtime;
     if (rt) {
       const r = await this.#send(m, rt.input, rt.version);
-      if (!r) return; // died meanwhile
+      if (!r || this.#stopping) return; // died meanwhile, or refused because it is stopping
       if (!r.ok) {
-        this.#log(`worker ${m.pid} cannot apply ${rt.version}: ${r.error.split("\n").join("; ")}; restarting it`);
+        this.#log.error(`worker ${m.pid} cannot apply ${rt.version}: ${r.error.split("\n").join("; ")}; restarting it`);
         m.worker.process.kill("SIGKILL");
         return;
       }
@@ -211,6 +216,8 @@ export class ClusterPrimary implements ProxyView {
     const targets = [...this.#members.values()].filter((m) => m.synced);
     const results = await Promise.all(targets.map(async (m) => ({ m, r: await this.#send(m, input, version) })));
     const failed = results.find((x) => x.r && !x.r.ok);
+    // stopping: the workers cut their warming short and refuse; there is nothing to roll back to any more
+    if (failed && this.#stopping) throw new ConfigRejectedError((failed.r as { error: string }).error);
     if (failed) {
       const prev = this.#runtime;
       const back = results.filter((x) => x.r?.ok);
@@ -218,7 +225,7 @@ export class ClusterPrimary implements ProxyView {
         back.map(async ({ m }) => {
           const r = await this.#send(m, prev?.input ?? EMPTY, prev?.version ?? "");
           if (r && !r.ok) {
-            this.#log(`worker ${m.pid} cannot roll back to ${prev?.version ?? "nothing"}: ${r.error}; restarting it`);
+            this.#log.error(`worker ${m.pid} cannot roll back to ${prev?.version ?? "nothing"}: ${r.error}; restarting it`);
             m.worker.process.kill("SIGKILL");
           }
         }),
@@ -252,12 +259,16 @@ export class ClusterPrimary implements ProxyView {
     return [...this.#members.values()].find((m) => m.synced)?.listeners ?? [];
   }
 
-  /** Stops the workers (each drains up to drainMs), then resolves. */
+  /**
+   * Stops the workers (each drains up to drainMs), then resolves. An apply in flight is not waited for first:
+   * the workers cut their cluster warming short when they stop, answer, and the apply fails.
+   */
   async shutdown(drainMs = this.#drainMs): Promise<void> {
     this.state = "DRAINING";
-    await this.#applies.drain();
+    const applied = this.#applies.drain();
     this.#stopping = true;
     const members = [...this.#members.values()];
+    this.#log.debug(`stopping workers ${members.map((m) => m.pid).join(" ")}`);
     await Promise.all(
       members.map(
         (m) =>
@@ -266,9 +277,22 @@ export class ClusterPrimary implements ProxyView {
             m.worker.once("exit", () => resolve());
             if (m.ready && m.worker.isConnected()) m.worker.send({ t: "stop", drainMs } satisfies PrimaryToWorker, undefined, () => {});
             else m.worker.process.kill("SIGTERM");
-            setTimeout(() => m.worker.process.kill("SIGKILL"), drainMs + 3000).unref();
+            // each worker forces itself out before this (src/stop-deadline.ts); this is for one that cannot
+            setTimeout(() => m.worker.process.kill("SIGKILL"), drainMs + CHILD_KILL_MARGIN_MS).unref();
           }),
       ),
     );
+    await applied;
+  }
+
+  /** SIGKILLs every worker still running (the primary's stop deadline, or its exit). */
+  killWorkers() {
+    for (const m of this.#members.values()) {
+      try {
+        if (!m.worker.isDead()) m.worker.process.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
   }
 }

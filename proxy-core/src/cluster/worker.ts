@@ -1,13 +1,19 @@
 // One --concurrency N worker process (a node:cluster worker): a plain ProxyServer whose listeners share the
 // primary's sockets. It applies what the primary sends, answers each apply, forwards upstream events and
-// reports its stats once a second. It never talks to the console and has no admin listener.
+// reports its stats once a second. It never talks to the console and has no admin listener. It was forked
+// with the primary's command line, so it logs at the same -l level to the same place (stderr or --log-path).
 import process from "node:process";
 import { ProxyServer } from "../server";
+import { LOG_DROPPED_LINES_STAT, type Logger } from "../log/logger";
+import { CHILD_STOP_MARGIN_MS, armStopDeadline } from "../stop-deadline";
 import { UPSTREAM_EVENT_KINDS } from "../upstream/events";
 import { NODE_CLUSTER_ENV, NODE_ID_ENV, REPORT_INTERVAL_MS, type PrimaryToWorker, type WorkerStatsReport, type WorkerToPrimary } from "./ipc";
 
-export function runWorker(opts: { drainMs: number; log: (msg: string) => void }) {
-  const proxy = new ProxyServer({ drainMs: opts.drainMs, log: opts.log, node: { id: process.env[NODE_ID_ENV], cluster: process.env[NODE_CLUSTER_ENV] || undefined } });
+export function runWorker(opts: { drainMs: number; logger: Logger }) {
+  const log = opts.logger.prefixed(`[worker ${process.pid}] `);
+  const proxy = new ProxyServer({ drainMs: opts.drainMs, log, node: { id: process.env[NODE_ID_ENV], cluster: process.env[NODE_CLUSTER_ENV] || undefined } });
+  // reported like any counter: the primary's /stats shows the sum over itself and its workers
+  opts.logger.countDropsIn(proxy.store.counter(LOG_DROPPED_LINES_STAT));
   // the primary owns the console connection: this process's sampled spans travel with its reports
   proxy.spans.enabled = true;
   // a gone primary is handled by "disconnect"; `done` runs once the message left (or could not)
@@ -52,6 +58,8 @@ export function runWorker(opts: { drainMs: number; log: (msg: string) => void })
   const stop = async (drainMs: number) => {
     if (stopping) return;
     stopping = true;
+    armStopDeadline(drainMs + CHILD_STOP_MARGIN_MS, log);
+    log.debug(`draining (up to ${drainMs / 1000}s)`);
     clearInterval(timer);
     await proxy.shutdown(drainMs);
     // the last report (requests that finished while draining) leaves before the process does
@@ -65,8 +73,15 @@ export function runWorker(opts: { drainMs: number; log: (msg: string) => void })
   process.on("message", (m: PrimaryToWorker) => {
     if (m?.t === "apply") {
       proxy.apply(m.resources, m.version).then(
-        () => send({ t: "applied", id: m.id, ok: true, listeners: proxy.listenersView() }),
-        (err: Error) => send({ t: "applied", id: m.id, ok: false, error: err.message }),
+        () => {
+          log.debug(`applied version ${m.version}`);
+          send({ t: "applied", id: m.id, ok: true, listeners: proxy.listenersView() });
+        },
+        (err: Error) => {
+          // the primary logs the refusal once for all workers
+          log.debug(`refused version ${m.version}: ${err.message.split("\n").join("; ")}`);
+          send({ t: "applied", id: m.id, ok: false, error: err.message });
+        },
       );
     } else if (m?.t === "stop") void stop(m.drainMs);
   });

@@ -6,6 +6,7 @@ import { PROTOCOL_VERSION, type ConsoleToWorker, type WorkerToConsole } from "..
 import type { ProxyView } from "../server";
 import type { CircuitBreakerEvent } from "../upstream/resource-manager";
 import { UPSTREAM_EVENT_KINDS } from "../upstream/events";
+import { SILENT_LOG, type Log } from "../log/logger";
 
 export interface XdsClientOptions {
   url: string;
@@ -14,7 +15,7 @@ export interface XdsClientOptions {
   /** shown by the console */
   adminAddress?: string;
   statsIntervalMs?: number;
-  log?: (msg: string) => void;
+  log?: Log;
 }
 
 const MIN_BACKOFF_MS = 250;
@@ -26,14 +27,16 @@ export class XdsClient {
   #reconnectTimer: NodeJS.Timeout | null = null;
   #statsTimer: NodeJS.Timeout | null = null;
   #stopped = false;
-  #log: (msg: string) => void;
+  #log: Log;
+  /** a connection failed since the last successful one: its repeats are logged at debug only */
+  #failing = false;
   #connectedGauge;
 
   constructor(
     private readonly proxy: ProxyView,
     private readonly opts: XdsClientOptions,
   ) {
-    this.#log = opts.log ?? (() => {});
+    this.#log = opts.log ?? SILENT_LOG;
     this.#connectedGauge = proxy.store.gauge("control_plane.connected_state");
     this.#connectedGauge.set(0);
     proxy.events.on("circuit_breaker", this.#onCircuitBreaker);
@@ -81,10 +84,13 @@ export class XdsClient {
     if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
     const ws = new WebSocket(this.opts.url, { headers, handshakeTimeout: 10_000 });
     this.#ws = ws;
+    let opened = false;
     ws.on("open", () => {
+      opened = true;
       this.#backoff = MIN_BACKOFF_MS;
+      this.#failing = false;
       this.#connectedGauge.set(1);
-      this.#log(`connected to control plane ${this.opts.url}`);
+      this.#log.info(`connected to control plane ${this.opts.url}`);
       // the first stats message after a (re)connect carries every value, not only changes
       for (const c of this.proxy.store.counters.values()) c.flushed = NaN;
       for (const g of this.proxy.store.gauges.values()) g.flushed = NaN;
@@ -92,18 +98,30 @@ export class XdsClient {
     });
     ws.on("message", (data) => this.#onMessage(String(data)));
     ws.on("unexpected-response", (_req, res) => {
-      this.#log(`control plane refused the connection: HTTP ${res.statusCode}`);
+      this.#connectionProblem(`control plane refused the connection: HTTP ${res.statusCode}`);
     });
-    ws.on("error", (err) => this.#log(`control plane connection error: ${err.message}`));
+    ws.on("error", (err) => this.#connectionProblem(`control plane connection error: ${err.message}`));
     ws.on("close", () => {
       if (this.#ws === ws) this.#ws = null;
       this.#connectedGauge.set(0);
       if (this.#stopped) return;
+      if (opened) this.#connectionProblem(`lost the connection to control plane ${this.opts.url}`);
       const delay = this.#backoff;
       this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
+      this.#log.debug(`reconnecting to control plane in ${delay} ms`);
       this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
       this.#reconnectTimer.unref();
     });
+  }
+
+  /**
+   * The first failure after a working connection (or at start) is a warning; its repeats while the worker
+   * keeps reconnecting (every 5 s to a console that is gone) are debug, so they do not fill the log.
+   */
+  #connectionProblem(msg: string) {
+    if (this.#stopped || this.#failing) return this.#log.debug(msg);
+    this.#failing = true;
+    this.#log.warn(msg);
   }
 
   #onMessage(text: string) {
@@ -111,18 +129,20 @@ export class XdsClient {
     try {
       msg = JSON.parse(text);
     } catch {
-      this.#log("ignoring a malformed control-plane message");
+      this.#log.warn("ignoring a malformed control-plane message");
       return;
     }
     if (msg?.type !== "snapshot") return;
     const { version, nonce } = msg;
+    this.#log.debug(`received version ${version} (nonce ${nonce})`);
     this.proxy.apply(msg.resources, version).then(
       () => {
-        this.#log(`applied version ${version}`);
+        this.#log.info(`applied version ${version}`);
         this.#send({ type: "ack", version, nonce });
       },
       (err: Error) => {
-        this.#log(`rejected version ${version}: ${err.message.split("\n").join("; ")}`);
+        // a warning, as Envoy's GrpcSubscriptionImpl logs "gRPC config for {} rejected": the last good config serves on
+        this.#log.warn(`rejected version ${version}: ${err.message.split("\n").join("; ")}`);
         this.#send({ type: "nack", version, nonce, error: err.message, appliedVersion: this.proxy.version });
       },
     );

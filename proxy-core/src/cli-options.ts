@@ -1,0 +1,127 @@
+// The command line of `npx proxy-core`: --help text and parsing (node:util parseArgs, with the error texts
+// the CLI has always printed). Flag names follow Envoy's where Envoy has one (docs/root/operations/cli.rst):
+// -c/--config-path, --admin-address (Envoy's is in the bootstrap), --concurrency, --drain-time-s,
+// -l/--log-level, --log-path.
+import { parseArgs } from "node:util";
+import { LOG_LEVELS, parseLogLevel, type LogLevel } from "./log/logger";
+import { PROXY_CORE_VERSION } from "./version";
+import { STOP_MARGIN_MS } from "./stop-deadline";
+
+export const HELP = `proxy-core ${PROXY_CORE_VERSION}: Signalbox's Envoy-v3-compatible HTTP proxy worker
+
+Usage:
+  proxy-core -c FILE [--admin-address HOST:PORT]
+      Run alone from an Envoy v3 bootstrap file (YAML or JSON). SIGHUP reloads the file.
+  proxy-core --control-plane ws://HOST:PORT/ws/worker [--node-id ID] [--token T] [--admin-address HOST:PORT]
+      Follow a Signalbox console: receive config snapshots, answer ACK/NACK, stream stats.
+
+Options:
+  -c, --config-path FILE     Envoy v3 bootstrap (static_resources, admin)
+  --control-plane URL        console WebSocket URL
+  --node-id ID               node id shown by the console (default: the hostname)
+  --token T                  bearer token for the console (default: $PROXY_CORE_TOKEN)
+  --admin-address HOST:PORT  admin listener; overrides the bootstrap's admin.address
+                             (default 127.0.0.1:9901 with --control-plane, none with -c unless configured)
+  --concurrency N|auto       processes serving traffic (default 1). N > 1: a primary process keeps the
+                             console connection / config file, the admin listener and the merged stats,
+                             and forks N node:cluster workers sharing the listeners; auto (or 0) = one per core
+  --drain-time-s N           how long in-flight requests may finish on shutdown/reload (default 5); SIGTERM or
+                             SIGINT stops the process within this time plus ${STOP_MARGIN_MS / 1000} s, whatever it is doing
+  -l, --log-level LEVEL      trace, debug, info, warning (or warn), error, critical or off (default info)
+  --log-path FILE            append log lines to FILE instead of writing them to stderr (lines that cannot be
+                             written are dropped and counted in the server.log_dropped_lines stat)
+  -h, --help                 show this help
+  --version                  print the version
+`;
+
+export interface CliOptions {
+  config?: string;
+  controlPlane?: string;
+  nodeId?: string;
+  token?: string;
+  adminAddress?: string;
+  concurrency?: string;
+  drainS?: number;
+  logLevel: LogLevel;
+  logPath?: string;
+  help?: boolean;
+  version?: boolean;
+}
+
+/** A command line the CLI refuses; `message` is the one line it prints before exiting 1. */
+export class CliUsageError extends Error {}
+
+const SPEC = {
+  "config-path": { type: "string", short: "c" },
+  "control-plane": { type: "string" },
+  "node-id": { type: "string" },
+  token: { type: "string" },
+  "admin-address": { type: "string" },
+  concurrency: { type: "string" },
+  "drain-time-s": { type: "string" },
+  "log-level": { type: "string", short: "l" },
+  "log-path": { type: "string" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+} as const;
+
+type Name = keyof typeof SPEC;
+
+/**
+ * Parses argv (without node and the script). Accepts `--flag value`, `--flag=value` and `-c value`; a value
+ * may start with a dash. Refuses anything else with "unknown option X", like the hand-written parser did:
+ * positionals, `--`, and short forms other than a lone `-c`/`-l`/`-h` (no `-cFILE`, no `-hc`).
+ */
+export function parseCliOptions(argv: string[]): CliOptions {
+  // strict: false so that unknown flags come back as tokens and get this CLI's wording, not parseArgs'
+  const { tokens } = parseArgs({ args: argv, options: SPEC, strict: false, allowPositionals: true, tokens: true });
+  const o: CliOptions = { logLevel: "info" };
+  for (const t of tokens) {
+    if (t.kind !== "option") throw new CliUsageError(`unknown option ${argv[t.index]} (see --help)`);
+    const isShort = !t.rawName.startsWith("--");
+    if (!(t.name in SPEC) || (isShort && argv[t.index] !== t.rawName)) {
+      throw new CliUsageError(`unknown option ${isShort ? argv[t.index] : t.rawName} (see --help)`);
+    }
+    const name = t.name as Name;
+    if (SPEC[name].type === "boolean") {
+      if (name === "help") o.help = true;
+      else o.version = true;
+      continue;
+    }
+    const v = t.value;
+    if (v === undefined) throw new CliUsageError(`${t.rawName} needs a value (see --help)`);
+    switch (name) {
+      case "config-path":
+        o.config = v;
+        break;
+      case "control-plane":
+        o.controlPlane = v;
+        break;
+      case "node-id":
+        o.nodeId = v;
+        break;
+      case "token":
+        o.token = v;
+        break;
+      case "admin-address":
+        o.adminAddress = v;
+        break;
+      case "concurrency":
+        o.concurrency = v;
+        break;
+      case "drain-time-s":
+        o.drainS = Number(v);
+        break;
+      case "log-level": {
+        const level = parseLogLevel(v);
+        if (!level) throw new CliUsageError(`${t.rawName} must be one of ${LOG_LEVELS.join(", ")} (or warning), got "${v}"`);
+        o.logLevel = level;
+        break;
+      }
+      case "log-path":
+        o.logPath = v;
+        break;
+    }
+  }
+  return o;
+}
