@@ -1,5 +1,5 @@
 // Signalbox console: Next.js (pages + /api) and the worker control plane (/ws/worker) on one port,
-// plus the bundled proxy worker as a child process.
+// plus the bundled proxy worker, spawned or adopted from a previous console (lib/worker/supervisor.ts).
 //   npm start  → scripts/ensure-build.ts, then NODE_ENV=production tsx server.ts
 //   npm run dev → tsx server.ts (hot reload)
 import { createServer } from "node:http";
@@ -10,7 +10,10 @@ import { ensureAdminToken } from "./lib/auth";
 import { ensureStarterVersion, getLiveVersion } from "./lib/config/config-service";
 import { Hub, WORKER_WS_PATH } from "./lib/control-plane/hub";
 import { setControlPlane } from "./lib/control-plane/registry";
-import { WorkerSupervisor } from "./lib/worker-supervisor";
+import { runningRecordedWorker } from "./lib/worker/locate";
+import { pidFilePath } from "./lib/worker/pid-file";
+import { setBundledWorker } from "./lib/worker/registry";
+import { WorkerSupervisor } from "./lib/worker/supervisor";
 import { closeDb } from "./lib/db";
 
 const dev = process.env.NODE_ENV !== "production";
@@ -59,17 +62,6 @@ if (generated) {
 }
 
 let worker: WorkerSupervisor | null = null;
-if (workerEnabled()) {
-  worker = new WorkerSupervisor({
-    controlPlane: `ws://127.0.0.1:${port}${WORKER_WS_PATH}`,
-    nodeId: "local",
-    adminAddress: workerAdminAddress(),
-    concurrency: workerConcurrency(),
-    token,
-  });
-  worker.start();
-}
-
 let shuttingDown = false;
 async function shutdown(signal: string) {
   if (shuttingDown) return;
@@ -90,5 +82,24 @@ async function shutdown(signal: string) {
   }
   process.exit(0);
 }
+// The worker has its own process group and session: a terminal's Ctrl-C or hang-up reaches the console alone, and
+// shutdown() stops the worker by PID.
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGHUP", () => void shutdown("SIGHUP"));
+
+if (!workerEnabled()) {
+  const left = runningRecordedWorker(pidFilePath(dataDir()));
+  if (left) console.log(`[worker] SIGNALBOX_WORKER=off, but the worker pid ${left.pid} a previous console started is still running (stop it: kill ${left.pid})`);
+} else {
+  worker = new WorkerSupervisor({
+    controlPlane: `ws://127.0.0.1:${port}${WORKER_WS_PATH}`,
+    nodeId: "local",
+    adminAddress: workerAdminAddress(),
+    concurrency: workerConcurrency(),
+    token,
+    dataDir: dataDir(),
+  });
+  setBundledWorker(worker);
+  await worker.start();
+}

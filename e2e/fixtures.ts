@@ -61,10 +61,12 @@ export interface Console {
   stop(): Promise<void>;
 }
 
-export async function startConsole(): Promise<Console> {
+/** `workerAdminPort`: the bundled worker's admin port (default: a free one); `waitForWorker: false` returns as
+ *  soon as the console serves, for a worker that is not expected to start. */
+export async function startConsole(opts: { workerAdminPort?: number; waitForWorker?: boolean } = {}): Promise<Console> {
   assertBuilt(ROOT);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "signalbox-e2e-"));
-  const [port, listenerPort, adminPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, listenerPort, adminPort] = [await freePort(), await freePort(), opts.workerAdminPort ?? (await freePort())];
   const token = `e2e-${Math.random().toString(36).slice(2)}`;
   const proc = new ConsoleProcess({ dataDir, port, token, starterPort: listenerPort, workerAdminPort: adminPort, root: ROOT });
   const url = proc.base;
@@ -82,10 +84,12 @@ export async function startConsole(): Promise<Console> {
   try {
     await proc.start(60_000);
     // the bundled worker connected and runs the starter version
-    await waitFor("the bundled worker to apply the live version", async () => {
-      const s = await api<{ live: { id: string } | null; nodes: { applied: number } }>("/api/draft/status");
-      return s.live && s.nodes.applied >= 1;
-    }, 30_000);
+    if (opts.waitForWorker !== false) {
+      await waitFor("the bundled worker to apply the live version", async () => {
+        const s = await api<{ live: { id: string } | null; nodes: { applied: number } }>("/api/draft/status");
+        return s.live && s.nodes.applied >= 1;
+      }, 30_000);
+    }
   } catch (e) {
     await stop();
     throw new Error(`${(e as Error).message}\n--- console output ---\n${proc.log}`);

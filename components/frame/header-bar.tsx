@@ -1,5 +1,6 @@
 "use client";
 import { useState } from "react";
+import { useBundledWorkerQuery } from "@/components/queries/use-bundled-worker-query";
 import { useDraftStatusQuery } from "@/components/queries/use-draft-status-query";
 import { Skeleton } from "@/components/ui/skeleton";
 import { LiveStatus } from "./live-status";
@@ -7,12 +8,13 @@ import { PublishDrawer } from "./publish-drawer";
 
 export function HeaderBar() {
   const status = useDraftStatusQuery();
+  const worker = useBundledWorkerQuery();
   const [open, setOpen] = useState(false);
   const changes = status.data?.changes.length ?? 0;
   return (
     <header className="topbar">
       {status.data ? (
-        <LiveStatus status={status.data} />
+        <LiveStatus status={status.data} worker={worker.data} />
       ) : status.isError ? (
         <span className="chip red" role="alert">
           status unavailable

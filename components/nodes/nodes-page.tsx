@@ -5,6 +5,7 @@ import { useVersionsQuery } from "@/components/queries/use-versions-query";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { TableSkeleton } from "@/components/ui/skeleton";
+import { BundledWorkerPanel } from "./bundled-worker-panel";
 import { NodeTable } from "./node-table";
 
 export function NodesPage() {
@@ -26,6 +27,7 @@ export function NodesPage() {
           </p>
         </div>
       </div>
+      <BundledWorkerPanel />
       {nodes.isPending ? (
         <TableSkeleton label="Loading nodes" />
       ) : nodes.isError ? (

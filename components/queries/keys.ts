@@ -10,6 +10,7 @@ export const queryKeys = {
   version: (id: string) => ["versions", id] as const,
   versionDiff: (from: string, to: string) => ["versions", from, "diff", to] as const,
   nodes: () => ["nodes"] as const,
+  bundledWorker: () => ["worker"] as const,
   liveStats: (node: string) => ["stats", "live", node] as const,
   audit: (limit: number) => ["audit", limit] as const,
 };

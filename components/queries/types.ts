@@ -4,6 +4,8 @@
 import type { Cluster, Route } from "@/proxy-core/src/config/schema";
 
 export type { Cluster, Route };
+// the server's own contract for GET /api/worker (one type for the handler and the hook)
+export type { BundledWorkerState, BundledWorkerStatus } from "@/lib/worker/status";
 
 export interface DraftChange {
   kind: string;

@@ -6,7 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-export { ConsoleProcess, ROOT, assertBuilt, freePort, sleep, waitFor, type ConsoleOpts } from "../support/console-process";
+export { ConsoleProcess, ROOT, assertBuilt, freePort, isAlive, killLeftoverWorker, sleep, waitFor, workerPidOf, type ConsoleOpts } from "../support/console-process";
 
 export async function startUpstream(name: string): Promise<{ port: number; server: http.Server; hits: string[] }> {
   const hits: string[] = [];

@@ -1,6 +1,7 @@
 // The real console (node --import tsx server.ts, production build) with its bundled worker, started on free
 // ports with its own data dir. Shared by the integration tests and the e2e fixtures. The console runs in its
-// own process group, so a stop that has to force it also takes the worker it spawned; all by PID.
+// own process group, and the worker in another one (it outlives a console that dies): a stop that has to force
+// the console kills its group, then the worker named by <data dir>/worker.pid; all by PID.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -97,18 +98,75 @@ export class ConsoleProcess {
     throw new Error(`console did not start in ${timeoutMs} ms:\n${this.log}`);
   }
 
-  /** SIGTERM by PID and wait for the exit; after `graceMs` the whole process group is killed. Returns the exit code. */
+  /** SIGTERM by PID and wait for the exit; after `graceMs` the whole process group is killed, and a worker left
+   *  running (it should not be) is killed by the pid in its pid file. Returns the exit code. */
   async stop(graceMs = 15_000): Promise<number | null> {
     const p = this.proc;
-    if (!p || !this.running) return p?.exitCode ?? null;
-    const exited = new Promise<number | null>((r) => p.once("exit", (code) => r(code)));
-    process.kill(p.pid!, "SIGTERM");
-    const t = setTimeout(() => killGroup(p.pid!), graceMs);
-    const code = await exited;
-    clearTimeout(t);
-    killGroup(p.pid!); // a worker that outlived its console
+    let code = p?.exitCode ?? null;
+    if (p && this.running) {
+      const exited = new Promise<number | null>((r) => p.once("exit", (c) => r(c)));
+      process.kill(p.pid!, "SIGTERM");
+      const t = setTimeout(() => killGroup(p.pid!), graceMs);
+      code = await exited;
+      clearTimeout(t);
+      killGroup(p.pid!);
+    }
+    await killLeftoverWorker(this.o.dataDir);
     return code;
   }
+
+  /** SIGKILL of the console's own pid only (not its group): what `kill -9` of the server does. */
+  async kill(): Promise<void> {
+    const p = this.proc;
+    if (!p || !this.running) return;
+    const exited = new Promise<void>((r) => p.once("exit", () => r()));
+    process.kill(p.pid!, "SIGKILL");
+    await exited;
+  }
+}
+
+/** The bundled worker's pid as <data dir>/worker.pid records it, or null. */
+export function workerPidOf(dataDir: string): number | null {
+  try {
+    const pid = (JSON.parse(fs.readFileSync(path.join(dataDir, "worker.pid"), "utf8")) as { pid?: unknown }).pid;
+    return typeof pid === "number" ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    // a zombie has exited already
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true;
+  }
+}
+
+/** SIGKILLs the worker named by the data dir's pid file if it still runs proxy-core (a test started it), and waits. */
+export async function killLeftoverWorker(dataDir: string): Promise<void> {
+  const pid = workerPidOf(dataDir);
+  if (pid === null || !isAlive(pid)) return;
+  let cmdline = "";
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    /* no /proc: trust the pid file */
+  }
+  if (cmdline && !cmdline.includes("proxy-core.mjs")) return;
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    return;
+  }
+  await waitFor(`worker pid ${pid} to exit`, async () => !isAlive(pid), 5000, 50).catch(() => {});
 }
 
 function killGroup(pid: number) {
