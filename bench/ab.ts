@@ -3,7 +3,8 @@
 // variant). All variants run at once, pinned to the proxy core; wrk (with the upstream nginx) is on core 0 and
 // loads one variant at a time, in an order that alternates every round.
 //   AB_VARIANTS=node-minimal,signalbox,signalbox,semi4 AB_ROUNDS=3 AB_SECONDS=3 AB_CONNECTIONS=50
-// Variants: node-minimal; signalbox (the bench config); no-tracing; semi4 (--max-semi-space-size=4).
+// Variants: node-minimal; signalbox (the bench config); no-tracing; semi4 (--max-semi-space-size=4); other (the
+// bench config on the worker bundle named by AB_OTHER_BUNDLE, e.g. another checkout's proxy-core/dist build).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,12 +18,12 @@ const PROXY_CORE = 1;
 const LOAD_CORE = 0;
 const root = path.resolve(import.meta.dirname, "..");
 
-function signalbox(dir: string, name: string, port: number, opts: { tracing?: boolean; nodeArgs?: string[] } = {}): Proc {
+function signalbox(dir: string, name: string, port: number, opts: { tracing?: boolean; nodeArgs?: string[]; entry?: string } = {}): Proc {
   const b = signalboxBootstrap({ routes: 10, tracingPercent: opts.tracing === false ? null : 1 }, port) as { admin?: unknown };
   delete b.admin; // several workers at once: no admin listener to collide on
   const file = path.join(dir, `${name}.yaml`);
   fs.writeFileSync(file, YAML.stringify(b));
-  const [cmd, ...args] = workerCommand(file, opts.nodeArgs ?? []);
+  const [cmd, ...args] = workerCommand(file, opts.nodeArgs ?? [], [], opts.entry);
   return startPinned(name, PROXY_CORE, cmd, args, { NODE_ENV: "production" });
 }
 
@@ -31,6 +32,11 @@ const VARIANTS: Record<string, (dir: string, name: string, port: number) => Proc
   signalbox: (dir, name, port) => signalbox(dir, name, port),
   "no-tracing": (dir, name, port) => signalbox(dir, name, port, { tracing: false }),
   semi4: (dir, name, port) => signalbox(dir, name, port, { nodeArgs: ["--max-semi-space-size=4"] }),
+  other: (dir, name, port) => {
+    const entry = process.env.AB_OTHER_BUNDLE;
+    if (!entry || !fs.existsSync(entry)) throw new Error("variant other needs AB_OTHER_BUNDLE=<path to a proxy-core bundle>");
+    return signalbox(dir, name, port, { entry });
+  },
 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];

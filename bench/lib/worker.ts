@@ -6,7 +6,11 @@ import path from "node:path";
 const root = path.resolve(import.meta.dirname, "../..");
 export const WORKER_BUNDLE = path.join(root, "proxy-core/dist/proxy-core.mjs");
 
-export function workerCommand(configFile: string | null, nodeArgs: string[] = [], extra: string[] = []): string[] {
-  const entry = fs.existsSync(WORKER_BUNDLE) && process.env.BENCH_TSX !== "1" ? WORKER_BUNDLE : path.join(root, "proxy-core/bin/proxy-core.mjs");
+/** `entry`: another build of the worker (an A/B against an older checkout's bundle). */
+export function workerCommand(configFile: string | null, nodeArgs: string[] = [], extra: string[] = [], entry = defaultEntry()): string[] {
   return [process.execPath, ...nodeArgs, entry, ...(configFile ? ["-c", configFile] : []), "--concurrency", "1", ...extra];
+}
+
+function defaultEntry(): string {
+  return fs.existsSync(WORKER_BUNDLE) && process.env.BENCH_TSX !== "1" ? WORKER_BUNDLE : path.join(root, "proxy-core/bin/proxy-core.mjs");
 }
