@@ -12,6 +12,7 @@ import { ensureStarterVersion, getLiveVersion, publish } from "../config/config-
 import { setControlPlane } from "./registry";
 import { listNodeViews } from "./nodes";
 import { Hub, WORKER_WS_PATH } from "./hub";
+import { PROTOCOL_VERSION } from "../../proxy-core/src/config/index";
 
 const TOKEN = "hub-test-token";
 let dir: string;
@@ -99,7 +100,7 @@ describe("control-plane hub", () => {
   it("sends the live snapshot on hello, records the ACK, pushes publishes, records a NACK", async () => {
     const live = (await getLiveVersion())!;
     const { ws, next } = await connect(TOKEN);
-    ws.send(JSON.stringify({ type: "hello", protocol: 1, nodeId: "n1", appliedVersion: null, admin: "127.0.0.1:1" }));
+    ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n1", appliedVersion: null, admin: "127.0.0.1:1" }));
     const snap = (await next())!;
     expect(snap).toMatchObject({ type: "snapshot", version: live.id, number: 1 });
     expect(snap.resources).toEqual(live.snapshot);
@@ -119,7 +120,7 @@ describe("control-plane hub", () => {
   it("does not resend what a worker already runs", async () => {
     const live = (await getLiveVersion())!;
     const { ws, next } = await connect(TOKEN);
-    ws.send(JSON.stringify({ type: "hello", protocol: 1, nodeId: "n2", appliedVersion: live.id }));
+    ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n2", appliedVersion: live.id }));
     expect(await next(300)).toBeNull();
     await until(async () => (await listNodeViews()).some((n) => n.id === "n2" && n.connected && n.appliedVersion === live.id));
     ws.close();
@@ -128,8 +129,8 @@ describe("control-plane hub", () => {
   it("turns cumulative counters into per-second points", async () => {
     const live = (await getLiveVersion())!;
     const { ws } = await connect(TOKEN);
-    ws.send(JSON.stringify({ type: "hello", protocol: 1, nodeId: "n3", appliedVersion: live.id }));
-    const stats = (counters: Record<string, number>) => ws.send(JSON.stringify({ type: "stats", ts: Date.now(), counters, gauges: {} }));
+    ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n3", appliedVersion: live.id }));
+    const stats = (counters: Record<string, number>) => ws.send(JSON.stringify({ type: "stats", ts: Date.now(), counters, gauges: {}, histograms: {} }));
     stats({ "http.a.downstream_rq_total": 100, "http.a.downstream_rq_2xx": 100 }); // baseline: traffic before this session
     stats({ "http.a.downstream_rq_total": 107, "http.a.downstream_rq_2xx": 104, "http.a.downstream_rq_5xx": 3, "http.b.downstream_rq_total": 2 });
     await new Promise((r) => setTimeout(r, 1100));
@@ -144,15 +145,37 @@ describe("control-plane hub", () => {
   it("keeps the spans workers send and groups them into traces, newest first", async () => {
     const live = (await getLiveVersion())!;
     const { ws } = await connect(TOKEN);
-    ws.send(JSON.stringify({ type: "hello", protocol: 1, nodeId: "n5", appliedVersion: live.id }));
+    ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n5", appliedVersion: live.id }));
     const span = (traceId: string, id: string, timestamp: number) => ({ traceId, id, name: "op", kind: "SERVER", timestamp, duration: 5, localEndpoint: { serviceName: "s" }, tags: {} });
-    ws.send(JSON.stringify({ type: "spans", spans: [span("t1", "a", 1000), span("t2", "c", 3000), { nonsense: true }, span("t1", "b", 2000)] }));
+    // a message that breaks the protocol is refused whole and counted
+    const unknownBefore = hub.refused.unknown;
+    ws.send(JSON.stringify({ type: "spans", spans: [span("t9", "z", 1000), { nonsense: true }] }));
+    await until(async () => hub.refused.unknown === unknownBefore + 1);
+    ws.send(JSON.stringify({ type: "spans", spans: [span("t1", "a", 1000), span("t2", "c", 3000), span("t1", "b", 2000)] }));
     await until(async () => hub.traces().length === 2);
     const traces = hub.traces();
     expect(traces.map((t) => t.traceId)).toEqual(["t2", "t1"]);
     expect(traces[1].spans.map((s) => s.id)).toEqual(["a", "b"]);
     expect(traces[1].spans[0].node).toBe("n5");
     expect(hub.traces(1)).toHaveLength(1);
+    ws.close();
+  });
+
+  it("counts and ignores what is not in the protocol, and an ACK/NACK that answers a superseded snapshot", async () => {
+    const live = (await getLiveVersion())!;
+    const { ws, next } = await connect(TOKEN);
+    ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n6", appliedVersion: null }));
+    const snap = (await next())!;
+    const before = { ...hub.refused };
+    ws.send("not json");
+    ws.send(JSON.stringify({ type: "telemetry", x: 1 }));
+    ws.send(JSON.stringify({ type: "stats", ts: "yesterday", counters: {}, gauges: {}, histograms: {} }));
+    // a NACK with a nonce the console never sent changes nothing
+    ws.send(JSON.stringify({ type: "nack", version: snap.version, nonce: "not-the-nonce", error: "stale", appliedVersion: null }));
+    await until(async () => hub.refused.malformed === before.malformed + 1 && hub.refused.unknown === before.unknown + 2 && hub.refused.staleNonce === before.staleNonce + 1);
+    expect((await listNodeViews()).find((n) => n.id === "n6")!.lastError).toBeNull();
+    ws.send(JSON.stringify({ type: "ack", version: snap.version, nonce: snap.nonce }));
+    await until(async () => (await listNodeViews()).some((n) => n.id === "n6" && n.appliedVersion === live.id && n.state === "applied"));
     ws.close();
   });
 

@@ -7,7 +7,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { randomUUID } from "node:crypto";
 import { WebSocketServer, type WebSocket, type RawData } from "ws";
-import { PROTOCOL_VERSION, WORKER_WS_PATH, type SnapshotMessage } from "../../proxy-core/src/config/index";
+import { PROTOCOL_VERSION, WORKER_WS_PATH, WorkerToConsole, type HelloMessage, type SnapshotMessage, type StatsMessage } from "../../proxy-core/src/config/index";
 import { bearerToken, checkToken } from "../auth";
 import { markAllDisconnected, nodeApplied, nodeConnected, nodeDisconnected, nodeRejected, nodeSeen } from "../repos/node-repo";
 import type { Resources } from "../config/draft-mapper";
@@ -34,6 +34,8 @@ interface Session {
   lastSeenWrite: number;
   /** last value of every counter seen in this session (stats carry cumulative counters, changed ones only) */
   counters: Map<string, number> | null;
+  /** nonce of the last snapshot sent: an ACK/NACK with another one answers a superseded snapshot */
+  nonce: string | null;
 }
 
 const RQ_RE = /^http\.(.+)\.downstream_rq_(total|2xx|4xx|5xx)$/;
@@ -47,6 +49,9 @@ export class Hub implements ControlPlane {
   private readonly traceStore = new TraceStore();
   private live: LiveVersion | null = null;
   private pinger: NodeJS.Timeout | null = null;
+  /** worker messages refused: not JSON, not in the protocol, or answering a superseded snapshot */
+  readonly refused = { malformed: 0, unknown: 0, staleNonce: 0 };
+  #lastRefusalLog = 0;
 
   constructor(private readonly opts: { loadLive: () => Promise<LiveVersion | null>; log?: (m: string) => void }) {}
 
@@ -82,7 +87,7 @@ export class Hub implements ControlPlane {
   }
 
   private onConnection(ws: WebSocket, req: IncomingMessage) {
-    const s: Session = { ws, nodeId: null, remote: req.socket.remoteAddress ?? "?", queue: Promise.resolve(), alive: true, lastSeenWrite: 0, counters: null };
+    const s: Session = { ws, nodeId: null, remote: req.socket.remoteAddress ?? "?", queue: Promise.resolve(), alive: true, lastSeenWrite: 0, counters: null, nonce: null };
     this.all.add(s);
     const helloTimer = setTimeout(() => {
       if (!s.nodeId) ws.close(4001, "hello expected");
@@ -106,15 +111,29 @@ export class Hub implements ControlPlane {
     ws.on("error", (e) => this.log(`socket error (${s.nodeId ?? s.remote}): ${e.message}`));
   }
 
+  /** Counts a refused message and logs it, at most once a second so a misbehaving worker cannot flood the log. */
+  private refuse(kind: keyof Hub["refused"], s: Session, why: string) {
+    this.refused[kind]++;
+    const now = Date.now();
+    if (now - this.#lastRefusalLog < 1000) return;
+    this.#lastRefusalLog = now;
+    this.log(`ignoring a message from ${s.nodeId ?? s.remote}: ${why} (refused so far: ${JSON.stringify(this.refused)})`);
+  }
+
   private async onMessage(s: Session, data: RawData) {
-    let msg: Record<string, unknown>;
+    let raw: unknown;
     try {
-      msg = JSON.parse(data.toString());
+      raw = JSON.parse(data.toString());
     } catch {
-      this.log(`ignoring a non-JSON message from ${s.nodeId ?? s.remote}`);
-      return;
+      return this.refuse("malformed", s, "not JSON");
     }
-    if (!msg || typeof msg !== "object") return;
+    const parsed = WorkerToConsole.safeParse(raw);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      const type = raw && typeof raw === "object" && "type" in raw ? String((raw as { type: unknown }).type) : "?";
+      return this.refuse("unknown", s, `type ${type}: ${i ? `${i.path.join(".") || "message"}: ${i.message}` : "not in the protocol"}`);
+    }
+    const msg = parsed.data;
     if (msg.type === "hello") return this.onHello(s, msg);
     if (!s.nodeId) {
       s.ws.close(4001, "hello expected");
@@ -123,14 +142,14 @@ export class Hub implements ControlPlane {
     const nodeId = s.nodeId;
     switch (msg.type) {
       case "ack":
-        if (typeof msg.version === "string") {
-          await nodeApplied(nodeId, msg.version);
-          s.lastSeenWrite = Date.now();
-        }
+        if (msg.nonce !== s.nonce) return this.refuse("staleNonce", s, `ack of version ${msg.version} with nonce ${msg.nonce}, superseded`);
+        await nodeApplied(nodeId, msg.version);
+        s.lastSeenWrite = Date.now();
         return;
       case "nack": {
-        const error = typeof msg.error === "string" ? msg.error : "rejected";
-        const applied = typeof msg.appliedVersion === "string" ? msg.appliedVersion : null;
+        if (msg.nonce !== s.nonce) return this.refuse("staleNonce", s, `nack of version ${msg.version} with nonce ${msg.nonce}, superseded`);
+        const error = msg.error;
+        const applied = msg.appliedVersion;
         await nodeRejected(nodeId, error, applied);
         s.lastSeenWrite = Date.now();
         this.event({ ts: Date.now(), node: nodeId, kind: "nack", details: { version: msg.version, error } });
@@ -144,11 +163,7 @@ export class Hub implements ControlPlane {
         this.traceStore.add(nodeId, msg.spans);
         break;
       case "event":
-        this.event({
-          ts: typeof msg.ts === "number" ? msg.ts : Date.now(), node: nodeId, kind: String(msg.kind ?? "event"),
-          cluster: typeof msg.cluster === "string" ? msg.cluster : undefined,
-          details: msg.details && typeof msg.details === "object" ? (msg.details as Record<string, unknown>) : {},
-        });
+        this.event({ ts: msg.ts, node: nodeId, kind: msg.kind, cluster: msg.cluster, details: msg.details });
         break;
       default:
         break;
@@ -159,13 +174,13 @@ export class Hub implements ControlPlane {
     }
   }
 
-  private async onHello(s: Session, msg: Record<string, unknown>) {
+  private async onHello(s: Session, msg: HelloMessage) {
     if (msg.protocol !== PROTOCOL_VERSION) {
       s.ws.close(4002, `unsupported protocol ${String(msg.protocol)} (console speaks ${PROTOCOL_VERSION})`);
       return;
     }
-    const nodeId = typeof msg.nodeId === "string" && msg.nodeId ? msg.nodeId : null;
-    if (!nodeId || (s.nodeId && s.nodeId !== nodeId)) {
+    const nodeId = msg.nodeId;
+    if (s.nodeId && s.nodeId !== nodeId) {
       s.ws.close(4003, "hello needs a nodeId");
       return;
     }
@@ -174,8 +189,8 @@ export class Hub implements ControlPlane {
     s.nodeId = nodeId;
     s.counters = null;
     this.sessions.set(nodeId, s);
-    const applied = typeof msg.appliedVersion === "string" ? msg.appliedVersion : null;
-    await nodeConnected(nodeId, typeof msg.admin === "string" ? msg.admin : null, applied);
+    const applied = msg.appliedVersion;
+    await nodeConnected(nodeId, msg.admin ?? null, applied);
     s.lastSeenWrite = Date.now();
     this.event({ ts: Date.now(), node: nodeId, kind: "connected", details: { appliedVersion: applied } });
     this.log(`node ${nodeId} connected (applied ${applied ?? "nothing"})`);
@@ -184,7 +199,9 @@ export class Hub implements ControlPlane {
 
   private send(s: Session, v: LiveVersion) {
     const msg: SnapshotMessage = { type: "snapshot", version: v.id, number: v.number, nonce: randomUUID(), resources: v.snapshot as SnapshotMessage["resources"] };
-    if (s.ws.readyState === s.ws.OPEN) s.ws.send(JSON.stringify(msg));
+    if (s.ws.readyState !== s.ws.OPEN) return;
+    s.nonce = msg.nonce;
+    s.ws.send(JSON.stringify(msg));
   }
 
   pushLive(v: LiveVersion): void {
@@ -198,8 +215,8 @@ export class Hub implements ControlPlane {
 
   // ---------------------------------------------------------------- stats
 
-  private onStats(s: Session, nodeId: string, msg: Record<string, unknown>) {
-    const counters = (msg.counters && typeof msg.counters === "object" ? msg.counters : {}) as Record<string, unknown>;
+  private onStats(s: Session, nodeId: string, msg: StatsMessage) {
+    const counters = msg.counters;
     const first = s.counters === null;
     const last = (s.counters ??= new Map());
     const delta: Bucket = { rps: 0, rq2xx: 0, rq4xx: 0, rq5xx: 0 };

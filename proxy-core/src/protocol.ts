@@ -1,91 +1,124 @@
-// The console <-> worker protocol over one WebSocket (path /ws/worker on the console's port).
-// Modelled on xDS state-of-the-world: each snapshot is a full, versioned set of listeners and clusters,
-// and the worker answers every snapshot with an ACK or a NACK carrying the same nonce.
-// The same socket carries the worker's telemetry (stats, events, spans) back to the console.
+// The console <-> worker protocol over one WebSocket (path /ws/worker on the console's port), as zod schemas:
+// the worker builds its messages with these types and the console parses every message it receives with them.
+// Modelled on xDS state-of-the-world: each snapshot is a full, versioned set of listeners and clusters, and
+// the worker answers every snapshot with an ACK or a NACK carrying the same nonce (a reply with another nonce
+// answers a snapshot that has since been superseded). The same socket carries the worker's telemetry (stats,
+// events, spans) back to the console.
+import { z } from "zod";
 import type { SnapshotResources } from "./config/schema";
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 export const WORKER_WS_PATH = "/ws/worker";
 
 /** worker → console, first message after the socket opens. */
-export interface HelloMessage {
-  type: "hello";
-  protocol: number;
-  nodeId: string;
+export const HelloMessage = z.object({
+  type: z.literal("hello"),
+  protocol: z.number().int(),
+  nodeId: z.string().min(1),
   /** version id the worker is running, if any (after a reconnect) */
-  appliedVersion: string | null;
+  appliedVersion: z.string().nullable(),
   /** the worker's admin address, for display */
-  admin?: string;
-}
+  admin: z.string().optional(),
+});
+export type HelloMessage = z.infer<typeof HelloMessage>;
 
-/** console → worker */
-export interface SnapshotMessage {
-  type: "snapshot";
-  version: string;
+/** console → worker. The resources are validated by the worker with the config schema before they apply. */
+export const SnapshotMessage = z.object({
+  type: z.literal("snapshot"),
+  version: z.string(),
   /** the human-facing version number (v1, v2 …) */
-  number?: number;
-  nonce: string;
-  resources: SnapshotResources;
-}
+  number: z.number().int().optional(),
+  nonce: z.string(),
+  resources: z.custom<SnapshotResources>((v) => typeof v === "object" && v !== null),
+});
+export type SnapshotMessage = z.infer<typeof SnapshotMessage>;
 
 /** worker → console: the snapshot was applied. */
-export interface AckMessage {
-  type: "ack";
-  version: string;
-  nonce: string;
-}
+export const AckMessage = z.object({ type: z.literal("ack"), version: z.string(), nonce: z.string() });
+export type AckMessage = z.infer<typeof AckMessage>;
 
 /** worker → console: the snapshot was refused; the worker keeps serving `appliedVersion`. */
-export interface NackMessage {
-  type: "nack";
-  version: string;
-  nonce: string;
-  error: string;
-  appliedVersion: string | null;
-}
+export const NackMessage = z.object({
+  type: z.literal("nack"),
+  version: z.string(),
+  nonce: z.string(),
+  error: z.string(),
+  appliedVersion: z.string().nullable(),
+});
+export type NackMessage = z.infer<typeof NackMessage>;
 
-/** worker → console, once a second: counters and gauges that changed since the last report. */
-export interface StatsMessage {
-  type: "stats";
+/**
+ * One histogram's samples of the last interval as mergeable buckets: the worker's log-linear buckets (16 per
+ * power of two, values in µs; proxy-core/src/stats/histogram.ts) as flat `[bucket, count, …]` pairs, with the
+ * sample count, sum and maximum. Buckets add up across nodes and seconds, so any percentile of any set can be
+ * computed; percentiles themselves could not be merged.
+ */
+export const HistogramBuckets = z.object({
+  b: z.array(z.number()),
+  n: z.number().nonnegative(),
+  s: z.number().nonnegative(),
+  m: z.number().nonnegative(),
+});
+export type HistogramBuckets = z.infer<typeof HistogramBuckets>;
+
+/**
+ * worker → console, once a second: every counter (cumulative value) and gauge that changed since the last
+ * report, all of them in the first report after a (re)connect, and each histogram that saw samples.
+ */
+export const StatsMessage = z.object({
+  type: z.literal("stats"),
   /** epoch ms */
-  ts: number;
-  counters: Record<string, number>;
-  gauges: Record<string, number>;
-  /** latency percentiles of the last interval, ms, by histogram name */
-  histograms?: Record<string, { p50: number; p90: number; p99: number; p999: number; count: number }>;
-}
+  ts: z.number(),
+  counters: z.record(z.string(), z.number()),
+  gauges: z.record(z.string(), z.number()),
+  histograms: z.record(z.string(), HistogramBuckets),
+});
+export type StatsMessage = z.infer<typeof StatsMessage>;
 
-/** worker → console: a notable event (circuit-breaker trip, ejection, health flip …). */
-export interface EventMessage {
-  type: "event";
-  ts: number;
-  kind: string;
-  cluster?: string;
-  details: Record<string, unknown>;
-}
+/** The kinds of events a worker reports, with what their `details` carry. */
+export const WORKER_EVENT_KINDS = [
+  /** a circuit-breaker trip: {threshold, max, state: "open"|"closed", refused, openMs (on close)} */
+  "circuit_breaker",
+  /** outlier detection: {host, ejected, type, durationMs (when ejected)} */
+  "outlier_ejection",
+  /** active health checking: {host, healthy, reason} */
+  "health_flip",
+] as const;
+
+/** worker → console: a notable event, as it happens. */
+export const EventMessage = z.object({
+  type: z.literal("event"),
+  ts: z.number(),
+  kind: z.string(),
+  cluster: z.string().optional(),
+  details: z.record(z.string(), z.unknown()),
+});
+export type EventMessage = z.infer<typeof EventMessage>;
 
 /** One span in Zipkin's JSON v2 shape (what the collector gets too). Timestamps and durations in µs. */
-export interface ZipkinSpan {
-  traceId: string;
-  id: string;
-  parentId?: string;
-  name: string;
-  kind: "SERVER" | "CLIENT";
+export const ZipkinSpan = z.object({
+  traceId: z.string(),
+  id: z.string(),
+  parentId: z.string().optional(),
+  name: z.string(),
+  kind: z.enum(["SERVER", "CLIENT"]),
   /** µs since the epoch, integer */
-  timestamp: number;
+  timestamp: z.number(),
   /** µs, integer */
-  duration: number;
-  localEndpoint: { serviceName: string; ipv4?: string; ipv6?: string; port?: number };
-  tags: Record<string, string>;
+  duration: z.number(),
+  localEndpoint: z.object({ serviceName: z.string(), ipv4: z.string().optional(), ipv6: z.string().optional(), port: z.number().optional() }),
+  tags: z.record(z.string(), z.string()),
   /** set on a SERVER span that reuses the span id of the incoming context (shared_span_context) */
-  shared?: true;
-}
+  shared: z.literal(true).optional(),
+});
+export type ZipkinSpan = z.infer<typeof ZipkinSpan>;
 
 /** worker → console, at most once a second: sampled spans finished since the last message. */
-export interface SpansMessage {
-  type: "spans";
-  spans: ZipkinSpan[];
-}
+export const SpansMessage = z.object({ type: z.literal("spans"), spans: z.array(ZipkinSpan) });
+export type SpansMessage = z.infer<typeof SpansMessage>;
 
+export const ConsoleToWorker = SnapshotMessage;
 export type ConsoleToWorker = SnapshotMessage;
-export type WorkerToConsole = HelloMessage | AckMessage | NackMessage | StatsMessage | EventMessage | SpansMessage;
+
+export const WorkerToConsole = z.discriminatedUnion("type", [HelloMessage, AckMessage, NackMessage, StatsMessage, EventMessage, SpansMessage]);
+export type WorkerToConsole = z.infer<typeof WorkerToConsole>;

@@ -81,7 +81,10 @@ export class ConnPool implements ConnectionOwner {
       return;
     }
     const { resources, stats } = this.opts;
-    if (!resources.pendingRequests.canCreate()) return this.#overflow(s);
+    if (!resources.pendingRequests.canCreate()) {
+      resources.pendingRequests.refuse();
+      return this.#overflow(s);
+    }
     this.#pending.push(s);
     resources.pendingRequests.inc();
     stats.c.upstream_rq_pending_total.inc();
@@ -165,6 +168,7 @@ export class ConnPool implements ConnectionOwner {
   #attach(conn: PoolConnection, s: PoolStream): boolean {
     const { resources, stats } = this.opts;
     if (!resources.requests.canCreate()) {
+      resources.requests.refuse();
       this.#overflow(s);
       return false;
     }
@@ -219,7 +223,10 @@ export class ConnPool implements ConnectionOwner {
     const { resources, stats } = this.opts;
     while (this.#pending.length > this.#connecting) {
       const allowed = resources.connections.canCreate();
-      if (!allowed) stats.c.upstream_cx_overflow.inc();
+      if (!allowed) {
+        stats.c.upstream_cx_overflow.inc();
+        resources.connections.refuse();
+      }
       // a host without any connection always gets one, so it can never be starved by other hosts' use
       if (!allowed && this.#all.size > 0) return;
       this.#newConnection();

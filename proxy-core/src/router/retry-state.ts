@@ -124,6 +124,7 @@ export class RetryState {
     this.#remaining--;
     const limit = this.cluster.resources.retries;
     if (!limit.canCreate()) {
+      limit.refuse();
       this.stats.upstream_rq_retry_overflow.inc();
       return Decision.Overflow;
     }

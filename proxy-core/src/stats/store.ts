@@ -2,7 +2,17 @@
 // then only touch numbers on the hot path: `counter.inc()` is a field increment, no string building.
 // Stats are keyed by full name, so a rebuilt cluster or listener with the same name keeps its counters,
 // as in Envoy.
-import { HistogramData, type Percentiles } from "./histogram";
+import { HistogramData } from "./histogram";
+
+/** A histogram's samples as mergeable buckets (the console protocol's HistogramBuckets). */
+export interface SparseHistogram {
+  /** `[bucket, count, …]` pairs of the non-empty log-linear buckets */
+  b: number[];
+  /** samples, their sum (µs) and maximum (µs) */
+  n: number;
+  s: number;
+  m: number;
+}
 
 export class Counter {
   value = 0;
@@ -53,7 +63,7 @@ export class Histogram {
 export interface StatsSnapshot {
   counters: Record<string, number>;
   gauges: Record<string, number>;
-  histograms: Record<string, Percentiles>;
+  histograms: Record<string, SparseHistogram>;
 }
 
 /** Envoy replaces ':' in stat names (addresses) with '_'. */
@@ -105,8 +115,8 @@ export class StatsStore {
   }
 
   /**
-   * Counters and gauges whose value changed since the previous call, and the interval percentiles of
-   * histograms that saw samples (their interval data is reset). Feeds the console's stats stream.
+   * Counters and gauges whose value changed since the previous call, and the interval buckets of histograms
+   * that saw samples (their interval data is reset). Feeds the console's stats stream.
    */
   flushChanged(): StatsSnapshot {
     const out: StatsSnapshot = { counters: {}, gauges: {}, histograms: {} };
@@ -124,8 +134,9 @@ export class StatsStore {
     }
     for (const h of this.histograms.values()) {
       if (h.interval.count > 0) {
-        out.histograms[h.name] = h.interval.percentiles();
-        h.interval.reset();
+        const i = h.interval;
+        out.histograms[h.name] = { b: i.sparse(), n: i.count, s: i.sumUs, m: i.maxUs };
+        i.reset();
       }
     }
     return out;

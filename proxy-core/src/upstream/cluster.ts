@@ -132,6 +132,7 @@ export class Cluster {
     if (this.#dnsTimer) clearTimeout(this.#dnsTimer);
     this.healthChecker?.stop();
     this.outlierDetector?.stop();
+    this.resources.dispose();
     const pools = [...this.hosts.map((h) => h.pool), ...this.#retired].filter((p): p is ConnPool => p !== null);
     await Promise.all(pools.map((p) => p.close()));
   }

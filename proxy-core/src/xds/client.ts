@@ -2,7 +2,7 @@
 // ack/nack, stats once a second (changed values only) with the sampled spans of that second, circuit-breaker events. Reconnects with back-off
 // 250 ms doubling to 5 s; a NACKed snapshot leaves the last good config serving.
 import WebSocket from "ws";
-import { PROTOCOL_VERSION, type ConsoleToWorker, type WorkerToConsole } from "../protocol";
+import { ConsoleToWorker, PROTOCOL_VERSION, type WorkerToConsole } from "../protocol";
 import type { ProxyView } from "../server";
 import type { CircuitBreakerEvent } from "../upstream/resource-manager";
 import { UPSTREAM_EVENT_KINDS } from "../upstream/events";
@@ -125,14 +125,19 @@ export class XdsClient {
   }
 
   #onMessage(text: string) {
-    let msg: ConsoleToWorker;
+    let raw: unknown;
     try {
-      msg = JSON.parse(text);
+      raw = JSON.parse(text);
     } catch {
       this.#log.warn("ignoring a malformed control-plane message");
       return;
     }
-    if (msg?.type !== "snapshot") return;
+    const parsed = ConsoleToWorker.safeParse(raw);
+    if (!parsed.success) {
+      this.#log.warn(`ignoring a control-plane message that is not a snapshot: ${parsed.error.issues[0]?.message ?? "?"}`);
+      return;
+    }
+    const msg = parsed.data;
     const { version, nonce } = msg;
     this.#log.debug(`received version ${version} (nonce ${nonce})`);
     this.proxy.apply(msg.resources, version).then(
@@ -158,7 +163,8 @@ export class XdsClient {
   }
 
   #onCircuitBreaker = (e: CircuitBreakerEvent) => {
-    this.#send({ type: "event", ts: e.time, kind: "circuit_breaker", cluster: e.cluster, details: { threshold: e.threshold, max: e.max } });
+    const { cluster, time, ...details } = e;
+    this.#send({ type: "event", ts: time, kind: "circuit_breaker", cluster, details });
   };
 
   #upstreamEvents = Object.fromEntries(

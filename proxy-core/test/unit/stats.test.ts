@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { EventEmitter } from "node:events";
 import { StatsStore } from "../../src/stats/store";
 import { renderJson, renderPrometheus, renderText } from "../../src/stats/render";
@@ -39,7 +39,14 @@ describe("stats store", () => {
     const first = s.flushChanged();
     expect(first.counters).toEqual({ a: 1 });
     expect(first.gauges).toEqual({ b: 4 });
-    expect(first.histograms.h.count).toBe(1);
+    // mergeable buckets, not percentiles: one sample of 10 ms in one bucket
+    expect(first.histograms.h).toMatchObject({ n: 1, s: 10_000, m: 10_000 });
+    expect(first.histograms.h.b).toHaveLength(2);
+    const merged = new HistogramData();
+    merged.addSparse(first.histograms.h.b, first.histograms.h.n, first.histograms.h.s, first.histograms.h.m);
+    merged.addSparse(first.histograms.h.b, first.histograms.h.n, first.histograms.h.s, first.histograms.h.m);
+    expect(merged.count).toBe(2);
+    expect(Math.abs(merged.quantileMs(0.5) - 10)).toBeLessThan(1);
     expect(s.flushChanged()).toEqual({ counters: {}, gauges: {}, histograms: {} });
     c.inc();
     expect(s.flushChanged().counters).toEqual({ a: 2 });
@@ -57,7 +64,8 @@ describe("stats store", () => {
 });
 
 describe("resource manager", () => {
-  it("uses Envoy defaults, opens at capacity and emits one event per trip", () => {
+  it("uses Envoy defaults, opens at capacity; a trip starts at the first refusal and closes once below capacity", async () => {
+    vi.useFakeTimers();
     const s = new StatsStore();
     const events = new EventEmitter();
     const seen: unknown[] = [];
@@ -71,9 +79,26 @@ describe("resource manager", () => {
     rm.pendingRequests.inc();
     expect(rm.pendingRequests.canCreate()).toBe(false);
     expect(s.gauge("cluster.c.circuit_breakers.default.rq_pending_open").value).toBe(1);
+    // at capacity without refusing anything: no trip (max_requests 1 is at capacity with every request)
+    expect(seen).toEqual([]);
+    rm.pendingRequests.refuse();
+    rm.pendingRequests.refuse();
+    expect(seen).toEqual([expect.objectContaining({ cluster: "c", threshold: "max_pending_requests", max: 2, state: "open", refused: 0 })]);
     rm.pendingRequests.dec();
     expect(s.gauge("cluster.c.circuit_breakers.default.rq_pending_open").value).toBe(0);
-    expect(seen).toEqual([expect.objectContaining({ cluster: "c", threshold: "max_pending_requests", max: 2 })]);
+    // flapping back to capacity within the hold time keeps it one trip
+    vi.advanceTimersByTime(500);
+    rm.pendingRequests.inc();
+    rm.pendingRequests.refuse();
+    rm.pendingRequests.dec();
+    vi.advanceTimersByTime(999);
+    expect(seen).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(seen).toEqual([
+      expect.objectContaining({ state: "open" }),
+      expect.objectContaining({ threshold: "max_pending_requests", state: "closed", refused: 3, openMs: 1500 }),
+    ]);
+    vi.useRealTimers();
   });
 });
 
