@@ -1,7 +1,8 @@
 // The one shape of an API route handler:
-//   export const POST = withHandler({ body: Schema }, async ({ body, actor, params }) => service(body, actor));
-// withHandler authenticates (Bearer or session cookie), parses and validates input with zod, turns ApiError
-// into {error:{code,message}} JSON and anything unexpected into a logged 500 with a generic message.
+//   export const POST = withHandler({ body: Schema, response: Out }, async ({ body, actor, params }) => service(body, actor));
+// withHandler authenticates (Bearer or session cookie), parses and validates input with zod, answers through
+// the response schema of the API contract (lib/contract/), turns ApiError into {error:{code,message}} JSON and
+// anything unexpected, a response that breaks the contract included, into a logged 500 with a generic message.
 import { z } from "zod";
 import { ApiError, badRequest, unauthorized } from "./errors";
 import { authenticate } from "./auth";
@@ -18,6 +19,18 @@ export interface HandlerContext<B, Q> {
 }
 
 type RouteCtx = { params: Promise<Record<string, string | string[] | undefined>> };
+
+/** A success body with a status other than 200 (or extra headers), still checked against the response schema. */
+export class Reply<T> {
+  constructor(
+    readonly body: T,
+    readonly status = 200,
+    readonly headers?: HeadersInit,
+  ) {}
+}
+export const reply = <T>(body: T, status = 200, headers?: HeadersInit) => new Reply(body, status, headers);
+
+type Answer<RS> = RS extends z.ZodType ? z.input<RS> | Reply<z.input<RS>> | Response : unknown;
 
 export function json(data: unknown, status = 200, headers?: HeadersInit): Response {
   return new Response(JSON.stringify(data), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
@@ -60,9 +73,13 @@ export async function readJson(req: Request): Promise<unknown> {
   }
 }
 
-export function withHandler<BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined>(
-  opts: { body?: BS; query?: QS; auth?: boolean },
-  fn: (ctx: HandlerContext<BS extends z.ZodType ? z.infer<BS> : undefined, QS extends z.ZodType ? z.infer<QS> : Record<string, string>>) => Promise<unknown>,
+export function withHandler<
+  BS extends z.ZodType | undefined = undefined,
+  QS extends z.ZodType | undefined = undefined,
+  RS extends z.ZodType | undefined = undefined,
+>(
+  opts: { body?: BS; query?: QS; response?: RS; auth?: boolean },
+  fn: (ctx: HandlerContext<BS extends z.ZodType ? z.infer<BS> : undefined, QS extends z.ZodType ? z.infer<QS> : Record<string, string>>) => Promise<Answer<RS>>,
 ) {
   return async (req: Request, routeCtx?: RouteCtx): Promise<Response> => {
     try {
@@ -91,8 +108,16 @@ export function withHandler<BS extends z.ZodType | undefined = undefined, QS ext
         if (!r.success) throw badRequest(zodMessage(r.error, "body"));
         body = r.data;
       }
-      const out = await fn({ req, actor, body, query, params } as never);
-      return out instanceof Response ? out : json(out ?? null);
+      const out: unknown = await fn({ req, actor, body, query, params } as never);
+      if (out instanceof Response) return out;
+      const r = out instanceof Reply ? out : new Reply(out);
+      if (!opts.response) return json(r.body ?? null, r.status, r.headers);
+      const checked = opts.response.safeParse(r.body);
+      if (!checked.success) {
+        console.error(`[api] ${req.method} ${safePath(req.url)}: the response breaks the API contract: ${zodMessage(checked.error, "response")}`);
+        return json({ error: { code: "internal", message: "internal server error" } }, 500);
+      }
+      return json(checked.data ?? null, r.status, r.headers);
     } catch (err) {
       if (err instanceof ApiError) return errorResponse(err);
       console.error(`[api] ${req.method} ${safePath(req.url)} failed:`, err);

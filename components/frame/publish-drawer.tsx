@@ -27,10 +27,7 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
     }
     setMessageError(undefined);
     publish.mutate(message.trim(), {
-      onSuccess: (v) => {
-        const version = (v?.version as Record<string, unknown> | undefined) ?? v ?? {};
-        setPublished({ id: String(version.id ?? ""), number: typeof version.number === "number" ? version.number : null });
-      },
+      onSuccess: (v) => setPublished({ id: v.id, number: v.number }),
     });
   };
 

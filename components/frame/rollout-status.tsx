@@ -5,14 +5,14 @@ import type { NodeRow } from "@/components/queries/types";
 import { StatusChip } from "@/components/ui/status-chip";
 
 function stateFor(node: NodeRow, versionId: string): "applied" | "pending" | "rejected" {
-  if (node.appliedVersionId === versionId) return "applied";
+  if (node.appliedVersion === versionId) return "applied";
   // lastError is cleared on every ACK: present means the node refused the newest snapshot it got
   if (node.lastError) return "rejected";
   return "pending";
 }
 
 export function RolloutStatus({ versionId, number }: { versionId: string; number: number | null }) {
-  const nodes = useNodesQuery(versionId, { refetchInterval: 1000 });
+  const nodes = useNodesQuery({ refetchInterval: 1000 });
   const rows = (nodes.data ?? []).filter((n) => n.connected);
   return (
     <section aria-label="Rollout">

@@ -7,7 +7,7 @@ import { DetailRow } from "@/components/ui/detail-row";
 
 const TONE: Record<NodeRow["state"], Tone> = { applied: "green", pending: "amber", rejected: "red", unknown: "grey" };
 
-export function NodeTable({ nodes, versionNumber }: { nodes: NodeRow[]; versionNumber: (id: string | null) => number | null }) {
+export function NodeTable({ nodes }: { nodes: NodeRow[] }) {
   const [open, setOpen] = useState<string | null>(null);
   return (
     <div className="table-wrap">
@@ -23,7 +23,7 @@ export function NodeTable({ nodes, versionNumber }: { nodes: NodeRow[]; versionN
         </thead>
         <tbody>
           {nodes.map((n) => {
-            const num = n.appliedVersionNumber ?? versionNumber(n.appliedVersionId);
+            const num = n.appliedVersionNumber;
             const expanded = open === n.id;
             return (
               <Fragment key={n.id}>
@@ -43,7 +43,7 @@ export function NodeTable({ nodes, versionNumber }: { nodes: NodeRow[]; versionN
                   </td>
                   <td>
                     <StatusChip tone={n.connected ? TONE[n.state] : "grey"} title={n.state}>
-                      {num !== null ? `v${num}` : n.appliedVersionId ? n.appliedVersionId.slice(0, 8) : "none"} · {n.state}
+                      {num !== null ? `v${num}` : n.appliedVersion ? n.appliedVersion.slice(0, 8) : "none"} · {n.state}
                     </StatusChip>
                   </td>
                   <td>

@@ -1,7 +1,6 @@
 "use client";
 import { useDraftStatusQuery } from "@/components/queries/use-draft-status-query";
 import { useNodesQuery } from "@/components/queries/use-nodes-query";
-import { useVersionsQuery } from "@/components/queries/use-versions-query";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { TableSkeleton } from "@/components/ui/skeleton";
@@ -10,10 +9,7 @@ import { NodeTable } from "./node-table";
 
 export function NodesPage() {
   const status = useDraftStatusQuery();
-  const liveId = status.data?.live?.id ?? null;
-  const nodes = useNodesQuery(liveId, { refetchInterval: 2000 });
-  const versions = useVersionsQuery(liveId);
-  const numberOf = (id: string | null) => (id ? (versions.data?.find((v) => v.id === id)?.number ?? null) : null);
+  const nodes = useNodesQuery({ refetchInterval: 2000 });
   const list = [...(nodes.data ?? [])].sort((a, b) => Number(b.connected) - Number(a.connected) || a.id.localeCompare(b.id));
 
   return (
@@ -38,7 +34,7 @@ export function NodesPage() {
           <code>npx proxy-core --control-plane ws://HOST:PORT/ws/worker --node-id NAME</code>.
         </EmptyState>
       ) : (
-        <NodeTable nodes={list} versionNumber={numberOf} />
+        <NodeTable nodes={list} />
       )}
     </>
   );

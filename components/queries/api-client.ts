@@ -1,11 +1,11 @@
-// The one way components talk to the console API: same-origin fetch with the session cookie,
-// JSON in and out, and every non-2xx turned into an ApiError carrying the server's code, message
-// and (for 422) the field errors. A 401 sends the browser to /login and back afterwards.
+// The one way components talk to the console API: same-origin fetch with the session cookie, JSON in and
+// out, every success body parsed with its schema from the API contract (lib/contract/), and every non-2xx
+// turned into an ApiError carrying the server's code, message and (for 422) the field errors. A 401 sends
+// the browser to /login and back afterwards.
+import type { z } from "zod";
+import { ErrorBody, type FieldError } from "@/lib/contract/common";
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
+export type { FieldError };
 
 export class ApiError extends Error {
   constructor(
@@ -25,7 +25,7 @@ export function loginUrl(): string {
   return `/login?next=${encodeURIComponent(back)}`;
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function request<S extends z.ZodType | null>(method: string, path: string, schema: S, body?: unknown): Promise<S extends z.ZodType ? z.output<S> : null> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -47,25 +47,28 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     }
   }
   if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string }; errors?: FieldError[] } | undefined) ?? {};
     if (res.status === 401 && typeof window !== "undefined" && !path.startsWith("/api/session")) {
       window.location.assign(loginUrl());
     }
-    throw new ApiError(
-      res.status,
-      err.error?.code ?? `HTTP_${res.status}`,
-      err.error?.message ?? (typeof json === "string" && json ? json.slice(0, 200) : res.statusText || `HTTP ${res.status}`),
-      Array.isArray(err.errors) ? err.errors : [],
-    );
+    const err = ErrorBody.safeParse(json);
+    if (!err.success) throw new ApiError(res.status, `HTTP_${res.status}`, typeof json === "string" && json ? json.slice(0, 200) : res.statusText || `HTTP ${res.status}`);
+    throw new ApiError(res.status, err.data.error.code, err.data.error.message, err.data.errors ?? []);
   }
-  return json as T;
+  if (schema === null) return null as never;
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new ApiError(res.status, "CONTRACT", `${method} ${path} answered an unexpected shape (${i ? `${i.path.join(".") || "body"}: ${i.message}` : "?"})`);
+  }
+  return parsed.data as never;
 }
 
+/** Each call names the schema its answer must match (null: the body is ignored, e.g. 204). */
 export const api = {
-  get: <T>(path: string) => request<T>("GET", path),
-  post: <T>(path: string, body?: unknown) => request<T>("POST", path, body ?? {}),
-  put: <T>(path: string, body: unknown) => request<T>("PUT", path, body),
-  del: <T>(path: string) => request<T>("DELETE", path),
+  get: <S extends z.ZodType>(path: string, schema: S) => request("GET", path, schema),
+  post: <S extends z.ZodType | null>(path: string, body: unknown, schema: S) => request("POST", path, schema, body ?? {}),
+  put: <S extends z.ZodType | null>(path: string, body: unknown, schema: S) => request("PUT", path, schema, body),
+  del: (path: string) => request("DELETE", path, null),
 };
 
 export function errorMessage(e: unknown): string {

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "./api-client";
 import { queryKeys } from "./keys";
+import { DraftClusterItem } from "@/lib/contract";
 import type { Cluster } from "./types";
 
 function useInvalidateClusters() {
@@ -22,7 +23,7 @@ export function useSaveClusterMutation() {
   return useMutation({
     /** `originalName` is the name in the URL (the cluster being replaced); absent for a new cluster. */
     mutationFn: (input: { originalName?: string; cluster: Cluster }) =>
-      api.put<unknown>(`/api/draft/clusters/${encodeURIComponent(input.originalName ?? input.cluster.name)}`, input.cluster),
+      api.put(`/api/draft/clusters/${encodeURIComponent(input.originalName ?? input.cluster.name)}`, input.cluster, DraftClusterItem),
     onSuccess: invalidate,
   });
 }
@@ -30,7 +31,7 @@ export function useSaveClusterMutation() {
 export function useDeleteClusterMutation() {
   const invalidate = useInvalidateClusters();
   return useMutation({
-    mutationFn: (name: string) => api.del<unknown>(`/api/draft/clusters/${encodeURIComponent(name)}`),
+    mutationFn: (name: string) => api.del(`/api/draft/clusters/${encodeURIComponent(name)}`),
     onSuccess: invalidate,
   });
 }

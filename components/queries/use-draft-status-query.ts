@@ -1,14 +1,14 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import { DraftStatus } from "@/lib/contract";
 import { api } from "./api-client";
 import { queryKeys } from "./keys";
-import type { DraftStatus } from "./types";
 
 /** GET /api/draft/status: live version, pending draft changes and node rollout counts (header). */
 export function useDraftStatusQuery() {
   return useQuery({
     queryKey: queryKeys.draftStatus(),
-    queryFn: () => api.get<DraftStatus>("/api/draft/status"),
+    queryFn: () => api.get("/api/draft/status", DraftStatus),
     // follow a rollout closely while some connected node has not applied the live version yet
     refetchInterval: (q) => {
       const n = q.state.data?.nodes;

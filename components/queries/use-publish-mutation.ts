@@ -1,5 +1,6 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { VersionSummary } from "@/lib/contract";
 import { api } from "./api-client";
 import { afterPublishKeys } from "./keys";
 
@@ -7,7 +8,7 @@ import { afterPublishKeys } from "./keys";
 export function usePublishMutation() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (message: string) => api.post<Record<string, unknown>>("/api/versions", { message }),
+    mutationFn: (message: string) => api.post("/api/versions", { message }, VersionSummary),
     onSuccess: () => Promise.all(afterPublishKeys().map((queryKey) => qc.invalidateQueries({ queryKey, exact: true }))),
   });
 }

@@ -1,5 +1,6 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { VersionSummary } from "@/lib/contract";
 import { api } from "./api-client";
 import { afterPublishKeys } from "./keys";
 
@@ -8,7 +9,7 @@ export function useRollbackMutation() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: { id: string; message?: string }) =>
-      api.post<Record<string, unknown>>(`/api/versions/${encodeURIComponent(input.id)}/rollback`, input.message ? { message: input.message } : {}),
+      api.post(`/api/versions/${encodeURIComponent(input.id)}/rollback`, input.message ? { message: input.message } : {}, VersionSummary),
     onSuccess: () => Promise.all(afterPublishKeys().map((queryKey) => qc.invalidateQueries({ queryKey, exact: true }))),
   });
 }

@@ -4,6 +4,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "./api-client";
 import { queryKeys } from "./keys";
+import { DraftRouteItem } from "@/lib/contract";
 import type { Route } from "./types";
 
 function useInvalidateRoutes() {
@@ -19,7 +20,7 @@ function useInvalidateRoutes() {
 export function useCreateRouteMutation() {
   const invalidate = useInvalidateRoutes();
   return useMutation({
-    mutationFn: (input: { listener?: string; virtualHost?: string; route: Route }) => api.post<unknown>("/api/draft/routes", input),
+    mutationFn: (input: { listener?: string; virtualHost?: string; route: Route }) => api.post("/api/draft/routes", input, DraftRouteItem),
     onSuccess: invalidate,
   });
 }
@@ -27,7 +28,7 @@ export function useCreateRouteMutation() {
 export function useUpdateRouteMutation() {
   const invalidate = useInvalidateRoutes();
   return useMutation({
-    mutationFn: (input: { id: string; route: Route }) => api.put<unknown>(`/api/draft/routes/${encodeURIComponent(input.id)}`, { route: input.route }),
+    mutationFn: (input: { id: string; route: Route }) => api.put(`/api/draft/routes/${encodeURIComponent(input.id)}`, { route: input.route }, DraftRouteItem),
     onSuccess: invalidate,
   });
 }
@@ -35,7 +36,7 @@ export function useUpdateRouteMutation() {
 export function useDeleteRouteMutation() {
   const invalidate = useInvalidateRoutes();
   return useMutation({
-    mutationFn: (id: string) => api.del<unknown>(`/api/draft/routes/${encodeURIComponent(id)}`),
+    mutationFn: (id: string) => api.del(`/api/draft/routes/${encodeURIComponent(id)}`),
     onSuccess: invalidate,
   });
 }
@@ -44,7 +45,7 @@ export function useMoveRouteMutation() {
   const invalidate = useInvalidateRoutes();
   return useMutation({
     mutationFn: (input: { id: string; direction: "up" | "down" }) =>
-      api.post<unknown>(`/api/draft/routes/${encodeURIComponent(input.id)}/move`, { direction: input.direction }),
+      api.post(`/api/draft/routes/${encodeURIComponent(input.id)}/move`, { direction: input.direction }, DraftRouteItem),
     onSuccess: invalidate,
   });
 }

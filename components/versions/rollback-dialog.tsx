@@ -17,10 +17,7 @@ export function RollbackDialog({ target, live, onClose }: { target: Version; liv
     rollback.mutate(
       { id: target.id },
       {
-        onSuccess: (v) => {
-          const version = (v?.version as Record<string, unknown> | undefined) ?? v ?? {};
-          setDone({ id: String(version.id ?? ""), number: typeof version.number === "number" ? version.number : null });
-        },
+        onSuccess: (v) => setDone({ id: v.id, number: v.number }),
       },
     );
   };

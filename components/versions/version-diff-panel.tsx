@@ -16,5 +16,5 @@ export function VersionDiffPanel({ from, to, label }: { from: string; to: string
       </div>
     );
   if (diff.isError) return <ErrorState what="the diff" error={diff.error} onRetry={() => diff.refetch()} />;
-  return <DiffView text={diff.data ?? ""} label={label} />;
+  return <DiffView text={diff.data?.unified ?? ""} label={label} />;
 }

@@ -8,10 +8,9 @@ interface Props {
   selected: string[];
   onToggle: (id: string) => void;
   onRollback: (v: Version) => void;
-  nodesOn: (id: string) => number;
 }
 
-export function VersionTimeline({ versions, selected, onToggle, onRollback, nodesOn }: Props) {
+export function VersionTimeline({ versions, selected, onToggle, onRollback }: Props) {
   const byId = new Map(versions.map((v) => [v.id, v]));
   return (
     <div className="table-wrap">
@@ -56,7 +55,7 @@ export function VersionTimeline({ versions, selected, onToggle, onRollback, node
                 <td className="small" title={dateTime(v.createdAt)}>
                   {timeAgo(v.createdAt)}
                 </td>
-                <td className="num">{nodesOn(v.id) || <span className="muted">0</span>}</td>
+                <td className="num">{v.nodes || <span className="muted">0</span>}</td>
                 <td className="actions">
                   {!v.live && (
                     <button type="button" className="btn small" onClick={() => onRollback(v)} aria-label={`Roll back to v${v.number}`}>

@@ -1,8 +1,6 @@
 "use client";
 import { useState } from "react";
 import type { Version } from "@/components/queries/types";
-import { useDraftStatusQuery } from "@/components/queries/use-draft-status-query";
-import { useNodesQuery } from "@/components/queries/use-nodes-query";
 import { useVersionsQuery } from "@/components/queries/use-versions-query";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
@@ -12,10 +10,7 @@ import { VersionDiffPanel } from "./version-diff-panel";
 import { VersionTimeline } from "./version-timeline";
 
 export function VersionsPage() {
-  const status = useDraftStatusQuery();
-  const liveId = status.data?.live?.id ?? null;
-  const versions = useVersionsQuery(liveId);
-  const nodes = useNodesQuery(liveId);
+  const versions = useVersionsQuery();
   const [selected, setSelected] = useState<string[]>([]);
   const [rollingBack, setRollingBack] = useState<Version | null>(null);
   const list = versions.data ?? [];
@@ -27,7 +22,6 @@ export function VersionsPage() {
     .map((id) => list.find((v) => v.id === id))
     .filter((v): v is Version => Boolean(v))
     .sort((a, b) => a.number - b.number);
-  const nodesOn = (id: string) => (nodes.data ?? []).filter((n) => n.connected && n.appliedVersionId === id).length;
 
   return (
     <>
@@ -47,7 +41,7 @@ export function VersionsPage() {
         </EmptyState>
       ) : (
         <div className="stack" style={{ gap: 16 }}>
-          <VersionTimeline versions={list} selected={selected} onToggle={toggle} onRollback={setRollingBack} nodesOn={nodesOn} />
+          <VersionTimeline versions={list} selected={selected} onToggle={toggle} onRollback={setRollingBack} />
           <section className="card" aria-label="Compare versions">
             {pair.length === 2 ? (
               <>

@@ -1,21 +1,19 @@
-// The /api/nodes view of the Node table.
-import { listNodes } from "../repos/node-repo";
+// The /api/nodes view of the Node table: each node with where it stands relative to the live version.
+import type { NodeState, NodeView } from "../contract/nodes";
+import type { z } from "zod";
+import { getLiveVersionId } from "../repos/live-state-repo";
+import { listNodes, type NodeInfo } from "../repos/node-repo";
 import { versionNumbers } from "../repos/version-repo";
 
-export interface NodeView {
-  id: string;
-  connected: boolean;
-  /** version id the node runs (ACKed), or null */
-  appliedVersion: string | null;
-  appliedVersionNumber: number | null;
-  lastError: string | null;
-  lastSeen: Date;
-  /** the worker's admin address, as it reported it */
-  address: string | null;
+/** The console clears `lastError` on every ACK, so an error present means the last snapshot was refused. */
+export function nodeState(n: Pick<NodeInfo, "connected" | "appliedVersionId" | "lastError">, liveId: string | null): NodeState {
+  if (n.lastError) return "rejected";
+  if (liveId !== null && n.appliedVersionId === liveId) return "applied";
+  return n.connected ? "pending" : "unknown";
 }
 
-export async function listNodeViews(): Promise<NodeView[]> {
-  const nodes = await listNodes();
+export async function listNodeViews(): Promise<z.input<typeof NodeView>[]> {
+  const [nodes, liveId] = await Promise.all([listNodes(), getLiveVersionId()]);
   const numbers = await versionNumbers(nodes.map((n) => n.appliedVersionId).filter((x): x is string => !!x));
   return nodes.map((n) => ({
     id: n.id,
@@ -23,7 +21,10 @@ export async function listNodeViews(): Promise<NodeView[]> {
     appliedVersion: n.appliedVersionId,
     appliedVersionNumber: n.appliedVersionId ? (numbers.get(n.appliedVersionId) ?? null) : null,
     lastError: n.lastError,
+    lastErrorAt: n.lastErrorAt,
+    connectedAt: n.connectedAt,
     lastSeen: n.lastSeen,
     address: n.address,
+    state: nodeState(n, liveId),
   }));
 }

@@ -1,5 +1,6 @@
 import { withHandler } from "@/lib/http";
+import { NodeList } from "@/lib/contract";
 import { listNodeViews } from "@/lib/control-plane/nodes";
 
-/** Proxy workers: [{id, connected, appliedVersion, appliedVersionNumber, lastError, lastSeen, address}]. */
-export const GET = withHandler({}, async () => listNodeViews());
+/** Proxy workers: [{id, connected, appliedVersion, appliedVersionNumber, lastError, lastErrorAt, connectedAt, lastSeen, address, state}]. */
+export const GET = withHandler({ response: NodeList }, async () => listNodeViews());

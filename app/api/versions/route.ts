@@ -1,16 +1,10 @@
-import { z } from "zod";
-import { withHandler, json } from "@/lib/http";
+import { withHandler, reply } from "@/lib/http";
+import { PublishBody, VersionList, VersionSummary } from "@/lib/contract";
 import { publish } from "@/lib/config/config-service";
-import { listVersions } from "@/lib/repos/version-repo";
+import { listVersionItems } from "@/lib/config/version-list";
 
-const Body = z.object({ message: z.string().max(2000).optional().default("") });
-
-/** Versions, newest first. */
-export const GET = withHandler({}, async () => listVersions());
+/** Versions, newest first, each with `live` and how many connected nodes run it. */
+export const GET = withHandler({ response: VersionList }, async () => listVersionItems());
 
 /** Publish the draft: it becomes the new live version and is pushed to every connected worker. */
-export const POST = withHandler({ body: Body }, async ({ body, actor }) => {
-  const v = await publish(body.message, actor);
-  const { snapshot: _snapshot, ...summary } = v;
-  return json(summary, 201);
-});
+export const POST = withHandler({ body: PublishBody, response: VersionSummary }, async ({ body, actor }) => reply(await publish(body.message, actor), 201));

@@ -1,5 +1,6 @@
 import { withHandler } from "@/lib/http";
+import { DraftClusterList } from "@/lib/contract";
 import { listDraftClusters } from "@/lib/config/config-service";
 
 /** Draft clusters: [{name, cluster}] (Envoy Cluster JSON, endpoints and thresholds included). */
-export const GET = withHandler({}, async () => listDraftClusters());
+export const GET = withHandler({ response: DraftClusterList }, async () => listDraftClusters());

@@ -1,14 +1,9 @@
-import { z } from "zod";
 import { withHandler } from "@/lib/http";
+import { LiveStats, LiveStatsQuery } from "@/lib/contract";
 import { getControlPlane } from "@/lib/control-plane/registry";
 
-const Query = z.object({
-  node: z.string().min(1).optional().default("local"),
-  seconds: z.coerce.number().int().min(1).max(300).optional().default(60),
-});
-
-/** {node, points:[{t, rps, rq2xx, rq4xx, rq5xx}]}: one point per second (t = epoch ms), plus recent events. */
-export const GET = withHandler({ query: Query }, async ({ query }) => {
+/** {node, connected, points:[{t, rps, rq2xx, rq4xx, rq5xx}], events}: one point per second (t = epoch ms). */
+export const GET = withHandler({ query: LiveStatsQuery, response: LiveStats }, async ({ query }) => {
   const cp = getControlPlane();
   return {
     node: query.node,

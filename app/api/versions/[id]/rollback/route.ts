@@ -1,11 +1,6 @@
-import { z } from "zod";
-import { withHandler, json } from "@/lib/http";
+import { withHandler, reply } from "@/lib/http";
+import { RollbackBody, VersionSummary } from "@/lib/contract";
 import { rollback } from "@/lib/config/config-service";
 
-const Body = z.object({ message: z.string().max(2000).optional() });
-
 /** New version with version {id}'s snapshot; it goes live and the draft is reset to it. */
-export const POST = withHandler({ body: Body }, async ({ params, body, actor }) => {
-  const { snapshot: _snapshot, ...summary } = await rollback(params.id, actor, body.message);
-  return json(summary, 201);
-});
+export const POST = withHandler({ body: RollbackBody, response: VersionSummary }, async ({ params, body, actor }) => reply(await rollback(params.id, actor, body.message), 201));

@@ -1,0 +1,11 @@
+// The console API's contract: one zod schema per request body, query and response. Route handlers answer
+// through them (lib/http.ts `withHandler({response})`), react-query hooks parse with them
+// (components/queries/api-client.ts), and the contract test checks a running console against them.
+export * from "./common";
+export * from "./versions";
+export * from "./nodes";
+export * from "./draft";
+export * from "./audit";
+export * from "./session";
+export * from "./traces";
+export * from "./stats";

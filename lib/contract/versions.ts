@@ -1,0 +1,55 @@
+// Versions: immutable, numbered snapshots of the config (GET/POST /api/versions, /api/versions/{id}[/diff|/rollback]).
+import { z } from "zod";
+import type { Cluster, Listener } from "../../proxy-core/src/config/schema";
+import { IsoTime } from "./common";
+
+export const VersionSummary = z.object({
+  id: z.string(),
+  number: z.number().int().positive(),
+  hash: z.string(),
+  author: z.string(),
+  message: z.string(),
+  createdAt: IsoTime,
+  parentId: z.string().nullable(),
+  rollbackOfId: z.string().nullable(),
+});
+export type VersionSummary = z.infer<typeof VersionSummary>;
+
+/** A row of GET /api/versions: the summary, whether it is live and how many connected nodes run it. */
+export const VersionListItem = VersionSummary.extend({
+  live: z.boolean(),
+  nodes: z.number().int().nonnegative(),
+});
+export type VersionListItem = z.infer<typeof VersionListItem>;
+export const VersionList = z.array(VersionListItem);
+
+/** Envoy v3 resources as the version stores them (validated by the proxy's schema when published). */
+export const SnapshotResources = z.object({
+  listeners: z.array(z.custom<Listener>((v) => typeof v === "object" && v !== null)),
+  clusters: z.array(z.custom<Cluster>((v) => typeof v === "object" && v !== null)),
+});
+
+export const VersionDetail = VersionSummary.extend({ snapshot: SnapshotResources });
+export type VersionDetail = z.infer<typeof VersionDetail>;
+
+export const ResourceChange = z.object({
+  kind: z.enum(["listener", "cluster"]),
+  name: z.string(),
+  change: z.enum(["added", "removed", "changed"]),
+});
+export type ResourceChange = z.infer<typeof ResourceChange>;
+
+const VersionRef = z.object({ id: z.string(), number: z.number().int(), hash: z.string() });
+
+/** GET /api/versions/{id}/diff?to=: per-resource changes and a unified text diff of the canonical YAML. */
+export const VersionDiff = z.object({
+  from: VersionRef,
+  to: VersionRef,
+  identical: z.boolean(),
+  changes: z.array(ResourceChange),
+  unified: z.string(),
+});
+export type VersionDiff = z.infer<typeof VersionDiff>;
+
+export const PublishBody = z.object({ message: z.string().max(2000).optional().default("") });
+export const RollbackBody = z.object({ message: z.string().max(2000).optional() });

@@ -1,0 +1,116 @@
+// The API contract against a running console: every GET endpoint under app/api answers what its schema in
+// lib/contract/ says, with real data behind it (two versions, a connected worker, traced traffic through a
+// real upstream). Endpoints are discovered from the route files, so a new GET endpoint without an entry here
+// fails this test until its schema is named.
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import * as C from "../../lib/contract";
+import { bootstrap, cluster, listener, prefixRoute } from "../../lib/config/test-fixtures";
+import { api, assertBuilt, ConsoleProcess, freePort, get, ROOT, startUpstream, tmpDir, waitFor } from "./harness";
+
+const TOKEN = "contract-token-" + Math.random().toString(36).slice(2);
+
+let dataDir: string;
+let consoleProc: ConsoleProcess;
+let call: ReturnType<typeof api>;
+let upstream: Awaited<ReturnType<typeof startUpstream>>;
+const ids = { first: "", second: "" };
+
+/** Every GET endpoint: how to call it and what its body must match (a text check for non-JSON bodies). */
+const GETS: Record<string, { path: () => string; schema?: z.ZodType; text?: (body: string) => void }> = {
+  "/api/audit": { path: () => "/api/audit?limit=50", schema: C.AuditList },
+  "/api/config": { path: () => "/api/config", schema: C.BootstrapDocument },
+  "/api/nodes": { path: () => "/api/nodes", schema: C.NodeList },
+  "/api/session": { path: () => "/api/session", schema: C.Session },
+  "/api/traces": { path: () => "/api/traces", schema: C.TraceList },
+  "/api/versions": { path: () => "/api/versions", schema: C.VersionList },
+  "/api/versions/[id]": { path: () => `/api/versions/${ids.second}`, schema: C.VersionDetail },
+  "/api/versions/[id]/diff": { path: () => `/api/versions/${ids.first}/diff?to=${ids.second}`, schema: C.VersionDiff },
+  "/api/worker": { path: () => "/api/worker", schema: C.BundledWorkerStatus },
+  "/api/draft/clusters": { path: () => "/api/draft/clusters", schema: C.DraftClusterList },
+  "/api/draft/routes": { path: () => "/api/draft/routes", schema: C.DraftRouteList },
+  "/api/draft/status": { path: () => "/api/draft/status", schema: C.DraftStatus },
+  "/api/stats/live": { path: () => "/api/stats/live?node=local&seconds=30", schema: C.LiveStats },
+};
+
+/** app/api/**\/route.ts files that export GET, as URL templates ("/api/versions/[id]/diff"). */
+function discoverGets(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === "route.ts" && /export\s+(const|async function|\{[^}]*\bGET\b)\s*GET\b|\bas GET\b/.test(fs.readFileSync(p, "utf8")))
+        out.push("/" + path.relative(path.join(ROOT, "app"), path.dirname(p)).split(path.sep).join("/"));
+    }
+  };
+  walk(path.join(ROOT, "app", "api"));
+  return out.filter((t) => t !== "/api/[...path]").sort();
+}
+
+beforeAll(async () => {
+  assertBuilt();
+  upstream = await startUpstream("contract-up");
+  dataDir = tmpDir("signalbox-contract-");
+  const listenerPort = await freePort();
+  consoleProc = new ConsoleProcess({ dataDir, port: await freePort(), token: TOKEN, starterPort: await freePort(), workerAdminPort: await freePort() });
+  await consoleProc.start();
+  call = api(consoleProc.base, TOKEN);
+  ids.first = (await call("GET", "/api/versions")).json[0].id;
+  // a traced listener in front of a real upstream, published as version 2
+  const l = listener("main", listenerPort, [prefixRoute("/", "up")]);
+  (l.filter_chains[0].filters[0].typed_config as Record<string, unknown>).tracing = { random_sampling: { value: 100 } };
+  expect((await call("PUT", "/api/config", bootstrap([l], [cluster("up", [upstream.port])]))).status).toBe(200);
+  const v2 = await call("POST", "/api/versions", { message: "contract: traced listener" });
+  expect(v2.status).toBe(201);
+  ids.second = v2.json.id;
+  await waitFor("the worker to serve version 2", async () => (await get(listenerPort, "/hello")).status === 200);
+  for (let i = 0; i < 5; i++) await get(listenerPort, `/hello/${i}`);
+  await waitFor("traces at the console", async () => (await call("GET", "/api/traces")).json.traces.length >= 5);
+}, 90_000);
+
+afterAll(async () => {
+  await consoleProc?.stop();
+  upstream?.server.close();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("API contract", () => {
+  it("names a schema for every GET endpoint", () => {
+    expect(discoverGets()).toEqual(Object.keys(GETS).sort());
+  });
+
+  it.each(Object.entries(GETS))("GET %s matches its schema", async (_template, e) => {
+    const r = await call("GET", e.path());
+    expect(r.status, r.text).toBe(200);
+    if (e.text) return e.text(r.text);
+    const parsed = e.schema!.safeParse(r.json);
+    expect(parsed.success ? [] : parsed.error.issues, JSON.stringify(r.json).slice(0, 500)).toEqual([]);
+  });
+
+  it("the data behind them is real: two versions, the live one on the connected node, traced spans", async () => {
+    const versions = C.VersionList.parse((await call("GET", "/api/versions")).json);
+    expect(versions.map((v) => v.number)).toEqual([2, 1]);
+    expect(versions[0]).toMatchObject({ live: true, nodes: 1 });
+    const nodes = C.NodeList.parse((await call("GET", "/api/nodes")).json);
+    expect(nodes.find((n) => n.id === "local")).toMatchObject({ connected: true, appliedVersion: ids.second, appliedVersionNumber: 2, state: "applied" });
+    const traces = C.TraceList.parse((await call("GET", "/api/traces")).json).traces;
+    expect(traces[0].spans.some((s) => s.kind === "SERVER" && s.node === "local")).toBe(true);
+  });
+
+  it("error bodies match too: 401, 404, 400 and 422 with field paths", async () => {
+    const anon = api(consoleProc.base, null);
+    const cases = [
+      await anon("GET", "/api/versions"),
+      await call("GET", "/api/versions/nope"),
+      await call("GET", "/api/no-such-endpoint"),
+      await call("GET", `/api/versions/${ids.first}/diff`),
+      await call("PUT", "/api/config", { static_resources: { listeners: [{ name: "x" }], clusters: [] } }),
+    ];
+    expect(cases.map((c) => c.status)).toEqual([401, 404, 404, 400, 422]);
+    for (const c of cases) expect(C.ErrorBody.safeParse(c.json).success, c.text).toBe(true);
+    expect(cases[4].json.errors.length).toBeGreaterThan(0);
+  });
+});
