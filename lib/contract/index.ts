@@ -9,3 +9,7 @@ export * from "./audit";
 export * from "./session";
 export * from "./traces";
 export * from "./stats";
+export * from "./telemetry";
+export * from "./events";
+export * from "./settings";
+export * from "./live";

@@ -11,4 +11,18 @@ export type TraceView = z.infer<typeof TraceView>;
 export const TraceList = z.object({ traces: z.array(TraceView) });
 export type TraceList = z.infer<typeof TraceList>;
 
-export const TracesQuery = z.object({ limit: z.coerce.number().int().min(1).max(5000).optional().default(100) });
+/** Search: every filter narrows; a trace matches when one of its spans does (its SERVER span for status and duration). */
+export const TracesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(5000).optional().default(100),
+  traceId: z.string().min(1).optional(),
+  /** the route's `name` (Envoy route name; the console names every route it manages) */
+  route: z.string().min(1).optional(),
+  /** `upstream_cluster` tag */
+  cluster: z.string().min(1).optional(),
+  /** `http.status_code`: an exact code ("503") or a class ("5xx") */
+  status: z.string().regex(/^([1-5]xx|\d{3})$/).optional(),
+  minDurationMs: z.coerce.number().min(0).optional(),
+  /** epoch ms window on the trace's start */
+  since: z.coerce.number().optional(),
+  until: z.coerce.number().optional(),
+});

@@ -95,6 +95,31 @@ export const EventMessage = z.object({
 });
 export type EventMessage = z.infer<typeof EventMessage>;
 
+/**
+ * One cluster as the admin /clusters shows it: its circuit-breaker limits and what is in use against them now,
+ * and each host with its health flags, weight and counters (Envoy keeps per-host stats out of /stats).
+ */
+export const ClusterReport = z.object({
+  name: z.string(),
+  limits: z.object({ max_connections: z.number(), max_pending_requests: z.number(), max_requests: z.number(), max_retries: z.number() }),
+  usage: z.object({ connections: z.number(), pending: z.number(), requests: z.number(), retries: z.number() }),
+  hosts: z.array(
+    z.object({
+      label: z.string(),
+      address: z.string(),
+      healthFlags: z.string(),
+      weight: z.number(),
+      /** cx_total, cx_active, cx_connect_fail, rq_total, rq_active, rq_success, rq_error, rq_timeout (cumulative) */
+      stats: z.record(z.string(), z.number()),
+    }),
+  ),
+});
+export type ClusterReport = z.infer<typeof ClusterReport>;
+
+/** worker → console, every 5 s: every cluster's hosts and circuit-breaker usage. */
+export const ClustersMessage = z.object({ type: z.literal("clusters"), ts: z.number(), clusters: z.array(ClusterReport) });
+export type ClustersMessage = z.infer<typeof ClustersMessage>;
+
 /** One span in Zipkin's JSON v2 shape (what the collector gets too). Timestamps and durations in µs. */
 export const ZipkinSpan = z.object({
   traceId: z.string(),
@@ -120,5 +145,5 @@ export type SpansMessage = z.infer<typeof SpansMessage>;
 export const ConsoleToWorker = SnapshotMessage;
 export type ConsoleToWorker = SnapshotMessage;
 
-export const WorkerToConsole = z.discriminatedUnion("type", [HelloMessage, AckMessage, NackMessage, StatsMessage, EventMessage, SpansMessage]);
+export const WorkerToConsole = z.discriminatedUnion("type", [HelloMessage, AckMessage, NackMessage, StatsMessage, EventMessage, SpansMessage, ClustersMessage]);
 export type WorkerToConsole = z.infer<typeof WorkerToConsole>;

@@ -9,6 +9,7 @@ import { StatsStore } from "./stats/store";
 import { ClusterManager } from "./upstream/cluster-manager";
 import { PROXY_CORE_VERSION } from "./version";
 import { ApplyQueue, ConfigRejectedError, type ApplyError } from "./apply-queue";
+import type { ClusterReport } from "./protocol";
 import { SpanQueue, TracingHub, zipkinProviders, type NodeInfo } from "./tracing/span-sink";
 import { SILENT_LOG, type Log } from "./log/logger";
 
@@ -33,11 +34,7 @@ interface Runtime {
 }
 
 /** One cluster as /clusters shows it: plain data, so a cluster primary can merge its workers' views. */
-export interface ClusterView {
-  name: string;
-  limits: { max_connections: number; max_pending_requests: number; max_requests: number; max_retries: number };
-  hosts: { label: string; address: string; healthFlags: string; weight: number; stats: Record<string, number> }[];
-}
+export type ClusterView = ClusterReport;
 
 export interface ListenerView {
   name: string;
@@ -131,6 +128,12 @@ export class ProxyServer implements ProxyView {
         max_pending_requests: c.resources.pendingRequests.max,
         max_requests: c.resources.requests.max,
         max_retries: c.resources.retries.max,
+      },
+      usage: {
+        connections: c.resources.connections.count,
+        pending: c.resources.pendingRequests.count,
+        requests: c.resources.requests.count,
+        retries: c.resources.retries.count,
       },
       hosts: c.hosts.map((h) => ({ label: h.label, address: h.address, healthFlags: h.healthFlags, weight: h.weight, stats: { ...h.stats } })),
     }));

@@ -237,7 +237,7 @@ export class ClusterPrimary implements ProxyView {
     this.state = "LIVE";
   }
 
-  /** /clusters: the first worker's clusters, with each host's counters summed over the workers. */
+  /** /clusters: the first worker's clusters, with each host's counters and the breaker usage summed over the workers. */
   clustersView(): ClusterView[] {
     const views = [...this.#members.values()].filter((m) => m.synced).map((m) => m.clusters);
     if (views.length === 0) return [];
@@ -246,6 +246,7 @@ export class ClusterPrimary implements ProxyView {
       for (const c of out) {
         const oc = other.find((x) => x.name === c.name);
         if (!oc) continue;
+        for (const k of ["connections", "pending", "requests", "retries"] as const) c.usage[k] += oc.usage[k];
         for (const h of c.hosts) {
           const oh = oc.hosts.find((x) => x.label === h.label);
           if (oh) for (const k of Object.keys(h.stats)) h.stats[k] += oh.stats[k] ?? 0;

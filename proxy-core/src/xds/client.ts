@@ -18,6 +18,8 @@ export interface XdsClientOptions {
   log?: Log;
 }
 
+/** every 5th stats report (5 s) carries the hosts and breaker usage of every cluster, as the admin /clusters */
+const CLUSTERS_EVERY = 5;
 const MIN_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 5000;
 
@@ -94,6 +96,7 @@ export class XdsClient {
       // the first stats message after a (re)connect carries every value, not only changes
       for (const c of this.proxy.store.counters.values()) c.flushed = NaN;
       for (const g of this.proxy.store.gauges.values()) g.flushed = NaN;
+      this.#reportsSinceClusters = CLUSTERS_EVERY;
       this.#send({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: this.opts.nodeId, appliedVersion: this.proxy.version, admin: this.opts.adminAddress });
     });
     ws.on("message", (data) => this.#onMessage(String(data)));
@@ -153,8 +156,15 @@ export class XdsClient {
     );
   }
 
+  /** stats reports since the last clusters report: one of those goes out every CLUSTERS_EVERY reports */
+  #reportsSinceClusters = CLUSTERS_EVERY;
+
   #sendStats() {
     if (!this.connected) return;
+    if (++this.#reportsSinceClusters >= CLUSTERS_EVERY) {
+      this.#reportsSinceClusters = 0;
+      this.#send({ type: "clusters", ts: Date.now(), clusters: this.proxy.clustersView() });
+    }
     const snap = this.proxy.store.flushChanged();
     this.#send({ type: "stats", ts: Date.now(), counters: snap.counters, gauges: snap.gauges, histograms: snap.histograms });
     // spans finished since the last second, batched (a tracing block without a provider sends them here only)

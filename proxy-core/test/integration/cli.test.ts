@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { AddressInfo } from "node:net";
 import { stringify } from "yaml";
 import { cluster, listener, request, startUpstream, waitFor } from "./harness";
+import { PROTOCOL_VERSION, WorkerToConsole } from "../../src/protocol";
 
 const BIN = path.resolve(__dirname, "../../bin/proxy-core.mjs");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "proxy-core-cli-"));
@@ -109,7 +110,7 @@ describe("proxy-core CLI", () => {
     await waitFor(() => messages.some((m) => m.type === "hello"), "hello");
     expect(auth).toBe("Bearer sekret");
     const hello = messages.find((m) => m.type === "hello")!;
-    expect(hello).toMatchObject({ protocol: 1, nodeId: "n1", appliedVersion: null });
+    expect(hello).toMatchObject({ protocol: PROTOCOL_VERSION, nodeId: "n1", appliedVersion: null });
     const adminPort = Number(String(hello.admin).split(":").pop());
     expect((await request(adminPort, "/ready")).status).toBe(503);
 
@@ -131,6 +132,15 @@ describe("proxy-core CLI", () => {
     expect(JSON.parse((await request(adminPort, "/config_dump")).body).version_info).toBe("v1");
 
     await waitFor(() => messages.some((m) => m.type === "stats" && (m.counters as Record<string, number>)["cluster.svc.upstream_rq_total"] === 2), "stats with the proxied requests");
+    // latency travels as mergeable buckets, the hosts and breaker usage as a clusters report
+    const withHist = messages.find((m) => m.type === "stats" && (m.histograms as Record<string, { n: number }>)["cluster.svc.upstream_rq_time"]);
+    expect((withHist!.histograms as Record<string, { n: number; b: number[] }>)["cluster.svc.upstream_rq_time"]).toMatchObject({ n: expect.any(Number), b: expect.any(Array) });
+    await waitFor(() => messages.some((m) => m.type === "clusters" && JSON.stringify(m).includes(`127.0.0.1:${u.port}`)), "a clusters report");
+    const report = messages.findLast((m) => m.type === "clusters")! as { clusters: { name: string; usage: unknown; hosts: { stats: Record<string, number> }[] }[] };
+    expect(report.clusters[0]).toMatchObject({ name: "svc", usage: { connections: expect.any(Number), pending: 0, requests: 0, retries: 0 } });
+    expect(report.clusters[0].hosts[0].stats.rq_total).toBe(2);
+    // every message the worker sent is in the protocol
+    for (const m of messages) expect(WorkerToConsole.safeParse(m).success, JSON.stringify(m).slice(0, 200)).toBe(true);
     p.child.kill("SIGTERM");
     expect(await p.exited).toBe(0);
   });
