@@ -13,3 +13,4 @@ export * from "./telemetry";
 export * from "./events";
 export * from "./settings";
 export * from "./live";
+export * from "./access-log";
