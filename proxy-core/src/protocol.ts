@@ -6,6 +6,7 @@
 // events, spans) back to the console.
 import { z } from "zod";
 import type { SnapshotResources } from "./config/schema";
+import { AccessLogEntry } from "./access-log/entry";
 
 export const PROTOCOL_VERSION = 2;
 export const WORKER_WS_PATH = "/ws/worker";
@@ -142,8 +143,15 @@ export type ZipkinSpan = z.infer<typeof ZipkinSpan>;
 export const SpansMessage = z.object({ type: z.literal("spans"), spans: z.array(ZipkinSpan) });
 export type SpansMessage = z.infer<typeof SpansMessage>;
 
+/**
+ * worker → console, at most once a second: a bounded sample of the requests finished since the last message
+ * (the fields of Envoy's default access-log format), and how many were left out since the previous message.
+ */
+export const AccessLogMessage = z.object({ type: z.literal("access_log"), entries: z.array(AccessLogEntry), dropped: z.number().int().nonnegative() });
+export type AccessLogMessage = z.infer<typeof AccessLogMessage>;
+
 export const ConsoleToWorker = SnapshotMessage;
 export type ConsoleToWorker = SnapshotMessage;
 
-export const WorkerToConsole = z.discriminatedUnion("type", [HelloMessage, AckMessage, NackMessage, StatsMessage, EventMessage, SpansMessage, ClustersMessage]);
+export const WorkerToConsole = z.discriminatedUnion("type", [HelloMessage, AckMessage, NackMessage, StatsMessage, EventMessage, SpansMessage, ClustersMessage, AccessLogMessage]);
 export type WorkerToConsole = z.infer<typeof WorkerToConsole>;

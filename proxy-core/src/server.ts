@@ -12,6 +12,9 @@ import { ApplyQueue, ConfigRejectedError, type ApplyError } from "./apply-queue"
 import type { ClusterReport } from "./protocol";
 import { SpanQueue, TracingHub, zipkinProviders, type NodeInfo } from "./tracing/span-sink";
 import { SILENT_LOG, type Log } from "./log/logger";
+import { AccessLogOutputs, type AccessLogOutputsOptions } from "./access-log/outputs";
+import { AccessLogSampleQueue } from "./access-log/sample-queue";
+import { processMemory, type ProcessMemory } from "./stats/server-stats";
 
 export type ServerState = "PRE_INITIALIZING" | "LIVE" | "DRAINING";
 
@@ -24,6 +27,10 @@ export interface ProxyServerOptions {
   node?: Partial<NodeInfo>;
   /** Zipkin reporting (Envoy runtime tracing.zipkin.*): flush every 5000 ms or at 5 spans */
   zipkin?: { flushIntervalMs?: number; minFlushSpans?: number };
+  /** access log files and streams: flush interval (Envoy's file_flush_interval_msec, 1000 ms), stdout/stderr */
+  accessLog?: AccessLogOutputsOptions;
+  /** the console's access log sample: entries kept per second (100) and held between drains (1000) */
+  accessLogSample?: { perSecond?: number; max?: number };
 }
 
 interface Runtime {
@@ -57,10 +64,14 @@ export interface ProxyView {
   readonly concurrency: number;
   /** sampled spans for the console; whoever forwards them sets `enabled` and drains it */
   readonly spans: SpanQueue;
+  /** the access-log sample for the console, the same way */
+  readonly accessLogSample: AccessLogSampleQueue;
   apply(resources: unknown, version: string): Promise<void>;
   shutdown(drainMs?: number): Promise<void>;
   clustersView(): ClusterView[];
   listenersView(): ListenerView[];
+  /** the `server.memory_*` gauges: this process, or a primary with its workers */
+  processMemory(): ProcessMemory;
 }
 
 export { ConfigRejectedError };
@@ -72,6 +83,10 @@ export class ProxyServer implements ProxyView {
   readonly events = new EventEmitter();
   readonly listeners: ListenerManager;
   readonly tracing: TracingHub;
+  /** the access log files and standard streams of every HCM's `access_log`, shared by path */
+  readonly accessLogs: AccessLogOutputs;
+  /** one entry per finished request for the console, only while whoever forwards them sets `enabled` */
+  readonly accessLogSample: AccessLogSampleQueue;
   readonly startedAt = Date.now();
   state: ServerState = "PRE_INITIALIZING";
   /** POST /healthcheck/fail. Envoy's only effect is on the health_check HTTP filter, which Signalbox does not
@@ -94,6 +109,8 @@ export class ProxyServer implements ProxyView {
     this.#log = opts.log ?? SILENT_LOG;
     this.listeners = new ListenerManager(this.store, this.#drainMs);
     this.tracing = new TracingHub(this.store, () => this.clusterManager, { node: opts.node, ...opts.zipkin });
+    this.accessLogs = new AccessLogOutputs(this.store, opts.accessLog);
+    this.accessLogSample = new AccessLogSampleQueue(opts.accessLogSample?.perSecond, opts.accessLogSample?.max);
     const s = this.store;
     const [maj, min, patch] = PROXY_CORE_VERSION.split(".").map(Number);
     s.gauge("server.version").set(maj * 10000 + min * 100 + patch);
@@ -143,6 +160,10 @@ export class ProxyServer implements ProxyView {
     return [...this.listeners.active.values()].map((l) => ({ name: l.config.name, address: l.boundAddress }));
   }
 
+  processMemory(): ProcessMemory {
+    return processMemory();
+  }
+
   /** Applies a snapshot atomically; rejects with ConfigRejectedError (message: one `path: problem` per line). */
   apply(resources: unknown, version: string): Promise<void> {
     return this.#applies.apply(version, resources, (v) => this.#commit(v, version));
@@ -156,13 +177,17 @@ export class ProxyServer implements ProxyView {
     let plan;
     try {
       await this.#warm(clusters);
-      plan = await this.listeners.prepare(v.listeners, (hcm, l) => new ConnectionManager(hcm, this.store, clusters, { hub: this.tracing, direction: l.traffic_direction ?? "UNSPECIFIED" }));
+      const logging = (name: string) => ({ outputs: this.accessLogs, sample: this.accessLogSample, listener: name });
+      plan = await this.listeners.prepare(v.listeners, (hcm, l) => new ConnectionManager(hcm, this.store, clusters, { hub: this.tracing, direction: l.traffic_direction ?? "UNSPECIFIED" }, logging(l.name)));
     } catch (err) {
+      this.accessLogs.abort();
       await Promise.all(created.map((c) => c.close()));
       throw new ConfigRejectedError((err as Error).message);
     }
     // ---- commit: nothing below can fail
     plan.commit();
+    // files only the previous config logged to close once its connections had time to drain
+    this.accessLogs.commit(this.#drainMs);
     this.#runtime = { version, resources: v, clusters, appliedAt: new Date() };
     this.state = "LIVE";
     this.tracing.retain(zipkinProviders(v.listeners));
@@ -191,6 +216,8 @@ export class ProxyServer implements ProxyView {
     this.#stopWarming?.();
     await applied;
     await this.listeners.closeAll(drainMs);
+    // the last requests' lines are written before the process goes
+    await this.accessLogs.close();
     // the last spans leave before the collector cluster's pools close
     await this.tracing.close();
     await this.#runtime?.clusters.close();

@@ -3,7 +3,8 @@
 import http from "node:http";
 import os from "node:os";
 import type { ProxyView } from "../server";
-import { renderJson, renderPrometheus, renderText } from "../stats/render";
+import { renderJson, renderPrometheus, renderText, type RenderOptions } from "../stats/render";
+import { ServerStats } from "../stats/server-stats";
 import { DEFAULT_LIMITS } from "../upstream/resource-manager";
 import { PROXY_CORE_VERSION } from "../version";
 
@@ -15,6 +16,8 @@ export interface AdminOptions {
   commandLine?: string[];
   /** POST /quitquitquit */
   onQuit?: () => void;
+  /** how often the server.* gauges (uptime, memory, state) are refreshed; default 1000 ms */
+  serverStatsIntervalMs?: number;
 }
 
 const TEXT = { "content-type": "text/plain; charset=UTF-8" };
@@ -22,6 +25,7 @@ const JSON_CT = { "content-type": "application/json" };
 
 export class AdminServer {
   readonly server: http.Server;
+  readonly #serverStats: ServerStats;
 
   constructor(
     private readonly proxy: ProxyView,
@@ -35,6 +39,7 @@ export class AdminServer {
       }
     });
     this.server.on("clientError", (_e, socket) => socket.destroy());
+    this.#serverStats = new ServerStats(proxy);
   }
 
   listen(): Promise<string> {
@@ -42,6 +47,7 @@ export class AdminServer {
       this.server.once("error", reject);
       this.server.listen(this.opts.port, this.opts.host ?? "127.0.0.1", () => {
         this.server.off("error", reject);
+        this.#serverStats.start(this.opts.serverStatsIntervalMs ?? 1000);
         const a = this.server.address() as { address: string; port: number };
         resolve(`${a.address}:${a.port}`);
       });
@@ -53,6 +59,7 @@ export class AdminServer {
   }
 
   close(): Promise<void> {
+    this.#serverStats.stop();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -92,20 +99,18 @@ export class AdminServer {
         const live = this.proxy.state === "LIVE";
         return void res.writeHead(live ? 200 : 503, TEXT).end(`${this.proxy.state}\n`);
       }
-      case "/stats": {
-        let filter: RegExp | undefined;
+      case "/stats":
+      case "/stats/prometheus": {
+        let o: RenderOptions;
         try {
-          filter = q.has("filter") ? new RegExp(q.get("filter")!) : undefined;
+          o = { filter: q.has("filter") ? new RegExp(q.get("filter")!) : undefined, usedOnly: q.has("usedonly") };
         } catch (err) {
           return void res.writeHead(400, TEXT).end(`Invalid regex: ${(err as Error).message}\n`);
         }
-        const o = { filter, usedOnly: q.has("usedonly") };
+        if (url.pathname === "/stats/prometheus" || q.get("format") === "prometheus") return void res.writeHead(200, TEXT).end(renderPrometheus(this.proxy.store, o));
         if (q.get("format") === "json") return void res.writeHead(200, JSON_CT).end(JSON.stringify(renderJson(this.proxy.store, o)));
-        if (q.get("format") === "prometheus") return void res.writeHead(200, TEXT).end(renderPrometheus(this.proxy.store, o));
         return void res.writeHead(200, TEXT).end(renderText(this.proxy.store, o));
       }
-      case "/stats/prometheus":
-        return void res.writeHead(200, TEXT).end(renderPrometheus(this.proxy.store));
       case "/memory": {
         // Envoy's /memory shape (tcmalloc names, string values) filled from node's heap and RSS
         const m = process.memoryUsage();

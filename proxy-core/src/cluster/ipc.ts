@@ -1,6 +1,8 @@
 // Messages between the --concurrency N primary and its node:cluster workers (process IPC, JSON).
 import type { ClusterView, ListenerView } from "../server";
 import type { ZipkinSpan } from "../protocol";
+import type { AccessLogEntry } from "../access-log/entry";
+import type { ProcessMemory } from "../stats/server-stats";
 
 export type PrimaryToWorker =
   | { t: "apply"; id: number; resources: unknown; version: string }
@@ -16,6 +18,8 @@ export interface WorkerStatsReport {
   /** samples recorded since the previous report: sparse buckets `[bucket, count, …]`, count, sum and max in µs */
   histograms: Record<string, { b: number[]; n: number; s: number; m: number }>;
   clusters: ClusterView[];
+  /** the worker process's memory, added into the primary's server.memory_* gauges */
+  memory: ProcessMemory;
 }
 
 export type WorkerToPrimary =
@@ -25,7 +29,9 @@ export type WorkerToPrimary =
   | WorkerStatsReport
   | { t: "event"; kind: string; event: unknown }
   /** sampled spans finished since the last report, for the console (sent with the stats report) */
-  | { t: "spans"; spans: ZipkinSpan[] };
+  | { t: "spans"; spans: ZipkinSpan[] }
+  /** the access-log sample since the last report, and how many entries were left out */
+  | { t: "access_log"; entries: AccessLogEntry[]; dropped: number };
 
 /** Environment of a forked worker: the node identity for span tags and the Zipkin service name. */
 export const NODE_ID_ENV = "SIGNALBOX_NODE_ID";

@@ -20,6 +20,8 @@ import { SpanQueue, type NodeInfo } from "../tracing/span-sink";
 import { ApplyQueue, ConfigRejectedError, type ApplyError } from "../apply-queue";
 import { SILENT_LOG, type Log } from "../log/logger";
 import { CHILD_KILL_MARGIN_MS } from "../stop-deadline";
+import { processMemory, type ProcessMemory } from "../stats/server-stats";
+import { AccessLogSampleQueue } from "../access-log/sample-queue";
 
 type Applied = { ok: true; listeners: ListenerView[] } | { ok: false; error: string };
 
@@ -35,12 +37,23 @@ interface Member {
   clusters: ClusterView[];
   listeners: ListenerView[];
   pending: Map<number, (r: Applied | null) => void>;
+  /** from its last stats report */
+  memory: ProcessMemory | null;
 }
 
 /** Stats the primary keeps itself: process-level, not summed over the workers. */
 function primaryOwned(kind: "counter" | "gauge", name: string) {
   if (name.startsWith("control_plane.")) return true;
   return kind === "gauge" && (name.startsWith("server.") || name === "cluster_manager.active_clusters" || name === "listener_manager.total_listeners_active");
+}
+
+/**
+ * Gauges that say what each worker holds in full (its clusters' membership, its certificates' expiry) read the
+ * same in every worker: merged, they are the largest value, not the sum (Envoy marks them NeverImport, so its
+ * hot restart does not add them up either). Every other gauge counts things in flight and is summed.
+ */
+function mergedByMax(name: string) {
+  return /\.membership_(total|healthy|degraded|excluded)$/.test(name) || name.endsWith(".expiration_unix_time_seconds");
 }
 
 const EMPTY = { listeners: [], clusters: [] };
@@ -52,6 +65,8 @@ export class ClusterPrimary implements ProxyView {
   readonly events = new EventEmitter();
   /** the workers' sampled spans, for the xDS client */
   readonly spans = new SpanQueue();
+  /** the workers' access-log samples, for the xDS client (bounded like a worker's own queue) */
+  readonly accessLogSample = new AccessLogSampleQueue();
   readonly startedAt = Date.now();
   state: ServerState = "PRE_INITIALIZING";
   healthCheckFailed = false;
@@ -107,7 +122,7 @@ export class ClusterPrimary implements ProxyView {
 
   #fork(): Promise<void> {
     const worker = cluster.fork(this.#workerEnv);
-    const m: Member = { worker, pid: worker.process.pid ?? 0, ready: false, forkedAt: Date.now(), synced: false, gauges: new Map(), clusters: [], listeners: [], pending: new Map() };
+    const m: Member = { worker, pid: worker.process.pid ?? 0, ready: false, forkedAt: Date.now(), synced: false, gauges: new Map(), clusters: [], listeners: [], pending: new Map(), memory: null };
     this.#members.set(worker.id, m);
     return new Promise<void>((resolve) => {
       worker.on("message", (msg: WorkerToPrimary) => {
@@ -153,6 +168,9 @@ export class ClusterPrimary implements ProxyView {
       case "event":
         this.events.emit(msg.kind, msg.event);
         return;
+      case "access_log":
+        this.accessLogSample.push(msg.entries, msg.dropped);
+        return;
       case "spans":
         this.spans.push(msg.spans);
         return;
@@ -172,12 +190,29 @@ export class ClusterPrimary implements ProxyView {
       hist.interval.addSparse(h.b, h.n, h.s, h.m);
     }
     m.clusters = r.clusters;
+    m.memory = r.memory ?? null;
   }
 
   #mergeGauge(name: string) {
-    let sum = 0;
-    for (const w of this.#members.values()) sum += w.gauges.get(name) ?? 0;
-    this.store.gauge(name).set(sum);
+    const byMax = mergedByMax(name);
+    let merged = byMax ? -Infinity : 0;
+    for (const w of this.#members.values()) {
+      const v = w.gauges.get(name);
+      if (v !== undefined) merged = byMax ? Math.max(merged, v) : merged + v;
+    }
+    this.store.gauge(name).set(merged === -Infinity ? 0 : merged);
+  }
+
+  /** server.memory_*: this process and every worker's last report */
+  processMemory(): ProcessMemory {
+    const total = processMemory();
+    for (const m of this.#members.values()) {
+      if (m.memory === null) continue;
+      total.allocated += m.memory.allocated;
+      total.heapSize += m.memory.heapSize;
+      total.physicalSize += m.memory.physicalSize;
+    }
+    return total;
   }
 
   #send(m: Member, input: unknown, version: string): Promise<Applied | null> {

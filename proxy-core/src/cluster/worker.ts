@@ -7,6 +7,7 @@ import { ProxyServer } from "../server";
 import { LOG_DROPPED_LINES_STAT, type Logger } from "../log/logger";
 import { CHILD_STOP_MARGIN_MS, armStopDeadline } from "../stop-deadline";
 import { UPSTREAM_EVENT_KINDS } from "../upstream/events";
+import { processMemory } from "../stats/server-stats";
 import { NODE_CLUSTER_ENV, NODE_ID_ENV, REPORT_INTERVAL_MS, type PrimaryToWorker, type WorkerStatsReport, type WorkerToPrimary } from "./ipc";
 
 export function runWorker(opts: { drainMs: number; logger: Logger }) {
@@ -16,6 +17,7 @@ export function runWorker(opts: { drainMs: number; logger: Logger }) {
   opts.logger.countDropsIn(proxy.store.counter(LOG_DROPPED_LINES_STAT));
   // the primary owns the console connection: this process's sampled spans travel with its reports
   proxy.spans.enabled = true;
+  proxy.accessLogSample.enabled = true;
   // a gone primary is handled by "disconnect"; `done` runs once the message left (or could not)
   const send = (m: WorkerToPrimary, done: () => void = () => {}) => {
     if (process.connected) process.send!(m, undefined, {}, () => done());
@@ -25,7 +27,7 @@ export function runWorker(opts: { drainMs: number; logger: Logger }) {
 
   const reported = new Set<string>();
   const report = (done?: () => void) => {
-    const r: WorkerStatsReport = { t: "stats", counters: {}, gauges: {}, histograms: {}, clusters: proxy.clustersView() };
+    const r: WorkerStatsReport = { t: "stats", counters: {}, gauges: {}, histograms: {}, clusters: proxy.clustersView(), memory: processMemory() };
     for (const c of proxy.store.counters.values()) {
       if (c.value !== c.flushed || !reported.has(c.name)) {
         r.counters[c.name] = c.value - c.flushed;
@@ -49,6 +51,9 @@ export function runWorker(opts: { drainMs: number; logger: Logger }) {
     }
     const spans = proxy.spans.take();
     if (spans !== null) send({ t: "spans", spans });
+    const entries = proxy.accessLogSample.take();
+    const dropped = proxy.accessLogSample.takeDropped();
+    if (entries !== null || dropped > 0) send({ t: "access_log", entries: entries ?? [], dropped });
     send(r, done);
   };
   const timer = setInterval(() => report(), REPORT_INTERVAL_MS);

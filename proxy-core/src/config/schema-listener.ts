@@ -3,6 +3,7 @@ import { z } from "zod";
 import { Address, DataSource, Duration, HCM_TYPE, ROUTER_TYPE, TYPE_PREFIX, envoyEnum } from "./schema-common";
 import { RouteConfiguration } from "./schema-route";
 import { Tracing, TrafficDirection } from "./schema-tracing";
+import { AccessLog } from "./schema-access-log";
 
 export const RouterFilter = z.strictObject({
   name: z.string().min(1),
@@ -36,6 +37,8 @@ export const HttpConnectionManager = z.strictObject({
   http_filters: z.array(RouterFilter).min(1).optional(),
   /** spec §9: sampling, B3 propagation, spans to Zipkin and/or the console (src/tracing/) */
   tracing: Tracing.optional(),
+  /** file, stdout and stderr loggers with their formats and filters (src/access-log/) */
+  access_log: z.array(AccessLog).optional(),
 });
 
 export const NetworkFilter = z.strictObject({
@@ -99,6 +102,8 @@ export const Listener = z.strictObject({
   default_filter_chain: FilterChain.optional(),
   /** tracing: OUTBOUND makes the HCM's spans egress (CLIENT kind, decorator propagated upstream) */
   traffic_direction: TrafficDirection.optional(),
+  /** the listener's stats are `listener.<stat_prefix>.` instead of `listener.<address>.` (Envoy's Listener.stat_prefix) */
+  stat_prefix: z.string().optional(),
 });
 
 

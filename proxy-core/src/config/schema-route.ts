@@ -30,7 +30,7 @@ const Regex = z.string().superRefine((re, ctx) => {
 
 export const RegexMatcher = z.strictObject({ regex: Regex });
 
-function exactlyOne<T extends Record<string, unknown>>(keys: readonly (keyof T & string)[], what: string, optional = false) {
+export function exactlyOne<T extends Record<string, unknown>>(keys: readonly (keyof T & string)[], what: string, optional = false) {
   return (v: T, ctx: z.RefinementCtx) => {
     const set = keys.filter((k) => v[k] !== undefined);
     if (set.length > 1 || (!optional && set.length === 0))
@@ -201,6 +201,8 @@ export const Route = z
     direct_response: DirectResponseAction.optional(),
     /** tracing: the server span's name (spec §9.5) */
     decorator: Decorator.optional(),
+    /** route stats under `vhost.<virtual host name>.route.<stat_prefix>.` (router/route-stats.ts); "" or unset: none */
+    stat_prefix: z.string().optional(),
     ...HeaderMutations,
   })
   .superRefine((r, ctx) => {

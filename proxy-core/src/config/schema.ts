@@ -2,7 +2,8 @@
 // The worker loads configs with it, the console validates drafts with it and builds forms over it.
 // Every object is strict: a field Envoy has but Signalbox does not implement is refused with its path,
 // never silently ignored. Add a field only together with the runtime code that honours it.
-// The parts live in schema-common.ts, schema-route.ts, schema-listener.ts, schema-cluster.ts and schema-tracing.ts.
+// The parts live in schema-common.ts, schema-route.ts, schema-listener.ts, schema-cluster.ts, schema-tracing.ts and
+// schema-access-log.ts.
 import { z } from "zod";
 import { Address } from "./schema-common";
 import { Listener } from "./schema-listener";
@@ -13,6 +14,7 @@ export * from "./schema-route";
 export * from "./schema-listener";
 export * from "./schema-cluster";
 export * from "./schema-tracing";
+export * from "./schema-access-log";
 
 export const Admin = z.strictObject({ address: Address });
 

@@ -13,10 +13,15 @@ import { sendLocalReply } from "../router/local-reply";
 import type { ClusterManager } from "../upstream/cluster-manager";
 import { durationOr } from "../config/duration";
 import { HcmStats } from "./hcm-stats";
+import { trackConnection } from "../stats/connection-stats";
 import { kStream, Stream, type StreamReq, type StreamRes } from "./stream";
 import { onStreamIdle } from "./stream-idle";
 import { HttpTracer, type TracingContext } from "../tracing/http-tracer";
 import { TracingHub } from "../tracing/span-sink";
+import { HcmAccessLog, type AccessLogContext } from "../access-log/hcm-access-log";
+import { AccessLogOutputs } from "../access-log/outputs";
+import { ResponseFlag } from "./response-flags";
+import { countBodyBytes } from "./counting-request";
 
 // request headers that describe one hop and are never forwarded (RFC 9110 §7.6.1), plus `expect`
 // (node already answered 100-continue) and the headers we rewrite
@@ -61,15 +66,19 @@ export class ConnectionManager {
   readonly websocket: boolean;
   /** null unless the HCM has `tracing` (src/tracing/) */
   readonly tracer: HttpTracer | null;
+  /** null unless the HCM has `access_log` (src/access-log/) */
+  readonly accessLog: HcmAccessLog | null;
+  readonly #logging: AccessLogContext | null;
 
   constructor(
     readonly config: HcmConfig,
     store: StatsStore,
     readonly clusters: ClusterManager,
     tracing: TracingContext | null = null,
+    logging: AccessLogContext | null = null,
   ) {
-    this.stats = new HcmStats(store.scope(`http.${config.stat_prefix}`));
-    this.routes = new RouteTable(config.route_config);
+    this.stats = new HcmStats(store.scope(`http.${config.stat_prefix}`), config.stat_prefix);
+    this.routes = new RouteTable(config.route_config, store);
     this.serverName = config.server_name ?? "envoy";
     this.timeouts = hcmTimeouts(config);
     this.generateRequestId = config.generate_request_id ?? true;
@@ -77,6 +86,10 @@ export class ConnectionManager {
     // built without a server's hub (tests): a hub of its own, so a configured `tracing` still works
     const t = config.tracing === undefined ? null : (tracing ?? { hub: new TracingHub(store, () => clusters), direction: "UNSPECIFIED" });
     this.tracer = t === null ? null : new HttpTracer(config.tracing!, config.stat_prefix, store, t.hub, t.direction);
+    // likewise access logs get destinations of their own without a server's
+    this.#logging = logging;
+    const where = `listener ${logging?.listener ?? "?"}: stat_prefix ${config.stat_prefix}`;
+    this.accessLog = config.access_log?.length ? new HcmAccessLog(config.access_log, logging?.outputs ?? new AccessLogOutputs(store), where) : null;
   }
 
   /** A connection was handed to this HCM's codec (after the TLS handshake on TLS chains). */
@@ -94,6 +107,8 @@ export class ConnectionManager {
       st.g.downstream_cx_active.dec();
       if (tls) st.g.downstream_cx_ssl_active.dec();
     });
+    // bytes, destroy (local/remote) and length, read from the socket when it closes
+    trackConnection(socket, st.connection, performance.now());
   }
 
   handle(req: IncomingMessage, res: ServerResponse) {
@@ -112,6 +127,8 @@ export class ConnectionManager {
     }
     this.#copyRequestHeaders(s);
     if (this.tracer !== null) this.tracer.onRequest(s);
+    // body bytes, only for requests someone logs (%BYTES_RECEIVED%, the console sample)
+    if (s.hasBody && (this.accessLog !== null || this.#logging?.sample?.enabled === true)) countBodyBytes(req);
     if (s.hasBody) req.once("end", onRequestEnd);
     else {
       s.requestCompleteMs = s.startMs;
@@ -138,8 +155,7 @@ export class ConnectionManager {
       c.downstream_rq_total.inc();
       c.downstream_rq_http1_total.inc();
       c.downstream_rq_ws_on_non_ws_route.inc();
-      c.downstream_rq_completed.inc();
-      c.downstream_rq_4xx.inc();
+      this.stats.chargeCompleted(403);
       sendLocalReply(res, this.serverName, 403, "");
       res.once("finish", () => socket.end());
       return;
@@ -208,17 +224,23 @@ export class ConnectionManager {
     const st = this.stats;
     st.g.downstream_rq_active.dec();
     const res = s.res;
-    if (res.headersSent) {
-      st.c.downstream_rq_completed.inc();
-      const cls = (res.statusCode / 100) | 0;
-      st.byClass[cls]?.inc();
-    }
+    if (res.headersSent) st.chargeCompleted(res.statusCode);
     if (!res.writableFinished) {
       st.c.downstream_rq_rx_reset.inc();
       s.upstream?.onDownstreamReset();
+      // not ended by the proxy (a reset, a timeout): the client went away
+      if (s.responseFlags === 0) {
+        s.responseFlags = ResponseFlag.DownstreamConnectionTermination;
+        if (s.details === "") s.details = "downstream_remote_disconnect";
+      }
     }
-    st.downstream_rq_time.recordMs(performance.now() - s.startMs);
+    const now = performance.now();
+    s.endMs = now;
+    st.downstream_rq_time.recordMs(now - s.startMs);
     if (s.trace !== null) s.trace.finish(s);
+    if (this.accessLog !== null) this.accessLog.log(s);
+    const sample = this.#logging?.sample;
+    if (sample != null && sample.enabled) sample.offer(s, this.#logging!.listener, this.config.stat_prefix);
   }
 }
 

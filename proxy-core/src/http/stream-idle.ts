@@ -2,6 +2,7 @@
 // (route idle_timeout), which arm it on the same ServerResponse.
 import { sendLocalReply } from "../router/local-reply";
 import { kStream, type StreamRes } from "./stream";
+import { ResponseFlag } from "./response-flags";
 
 /**
  * Stream idle timeout, from the HCM's stream_idle_timeout or a route's idle_timeout: 408 `stream timeout`
@@ -10,6 +11,8 @@ import { kStream, type StreamRes } from "./stream";
 export function onStreamIdle(this: StreamRes) {
   const s = this[kStream]!;
   s.hcm.stats.c.downstream_rq_idle_timeout.inc();
+  s.responseFlags |= ResponseFlag.StreamIdleTimeout;
+  s.details = "stream_idle_timeout";
   s.upstream?.onDownstreamReset();
   if (this.headersSent) return void this.destroy();
   this.shouldKeepAlive = false;

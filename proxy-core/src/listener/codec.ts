@@ -7,14 +7,7 @@ import https from "node:https";
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import type { ConnectionManager } from "../http/connection-manager";
-import type { Counter } from "../stats/store";
-
-export interface ListenerSslStats {
-  handshake: Counter;
-  connection_error: Counter;
-  fail_verify_no_cert: Counter;
-  fail_verify_error: Counter;
-}
+import type { ListenerSslStats } from "./listener-stats";
 
 // 2^31-1 ms: node's largest timer, used where Envoy has "disabled"
 const NEVER_MS = 2_147_483_647;
@@ -52,10 +45,11 @@ export class HttpCodec {
     this.server.on("upgrade", (req, socket: Socket, head: Buffer) => this.hcm.handleUpgrade(req, socket, head));
     this.server.on("clientError", (err: Error & { code?: string }, socket: Socket) => onClientError(this.hcm, err, socket));
     this.server.on("error", () => {}); // per connection; never crash
+    this.server.on("timeout", (socket: Socket) => onSocketTimeout(this.hcm, socket));
     const cx = tls ? "secureConnection" : "connection";
     this.server.on(cx, (socket: Socket) => this.hcm.onConnection(socket));
     if (tls && ssl) {
-      this.server.on("secureConnection", () => ssl.handshake.inc());
+      this.server.on("secureConnection", (socket: TLSSocket) => ssl.onHandshake(socket));
       this.server.on("tlsClientError", (err: Error & { code?: string }, socket: TLSSocket) => {
         ssl.connection_error.inc();
         const code = err.code ?? "";
@@ -95,6 +89,21 @@ export class HttpCodec {
   }
 }
 
+/**
+ * node's socket inactivity timer fired (the server's "timeout" event). With no response in progress it is the
+ * keep-alive timer, which the codec sets to the HCM's idle_timeout: the connection closes as Envoy's does,
+ * counted in downstream_cx_idle_timeout. A stream in progress has its own timeout handler (stream idle
+ * timeout, http/stream-idle.ts). Listening here stops node's own destroy, so a socket that nobody else
+ * handles is destroyed as node would have.
+ */
+function onSocketTimeout(hcm: ConnectionManager, socket: Socket) {
+  const res = (socket as Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage;
+  if (res == null) {
+    hcm.stats.c.downstream_cx_idle_timeout.inc();
+    socket.destroy();
+  } else if (res.listenerCount("timeout") === 0) socket.destroy();
+}
+
 /** Malformed request (node's parser rejected it), header overflow or request timeout: Envoy's local reply, then close. */
 function onClientError(hcm: ConnectionManager, err: Error & { code?: string }, socket: Socket) {
   const st = hcm.stats.c;
@@ -115,7 +124,7 @@ function onClientError(hcm: ConnectionManager, err: Error & { code?: string }, s
     status = "408 Request Timeout";
     body = "request timeout";
   } else st.downstream_cx_protocol_error.inc();
-  st.downstream_rq_4xx.inc();
+  hcm.stats.chargeCompleted(Number(status.slice(0, 3)));
   socket.end(
     `HTTP/1.1 ${status}\r\ncontent-length: ${body.length}\r\ncontent-type: text/plain\r\ndate: ${new Date().toUTCString()}\r\nserver: ${hcm.serverName}\r\nconnection: close\r\n\r\n${body}`,
   );

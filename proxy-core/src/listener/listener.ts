@@ -5,14 +5,15 @@
 import cluster from "node:cluster";
 import fs from "node:fs";
 import net from "node:net";
+import { performance } from "node:perf_hooks";
 import tls from "node:tls";
 import type https from "node:https";
 import type { FilterChain, Listener as ListenerConfig, DownstreamTlsContext } from "../config/schema";
 import type { HttpConnectionManager as HcmConfig } from "../config/schema";
 import type { ConnectionManager } from "../http/connection-manager";
-import type { Counter, Gauge, StatsStore } from "../stats/store";
-import { sanitizeStatName } from "../stats/store";
-import { HttpCodec, type ListenerSslStats } from "./codec";
+import type { StatsStore } from "../stats/store";
+import { HttpCodec } from "./codec";
+import { ListenerStats, listenerScopeName } from "./listener-stats";
 import { FilterChainMatcher } from "./filter-chain-match";
 import { peekClientHello } from "./tls-inspector";
 
@@ -96,7 +97,8 @@ export class Listener {
   #retired: HttpCodec[] = [];
   #store: StatsStore;
   #closing = false;
-  #st: { cxTotal: Counter; cxActive: Gauge; noMatch: Counter; ssl: ListenerSslStats } | null = null;
+  /** known once bound: a listener on port 0 is named by the port it got */
+  #st: ListenerStats | null = null;
 
   constructor(config: ListenerConfig, chains: ChainSet, store: StatsStore) {
     this.config = config;
@@ -136,18 +138,8 @@ export class Listener {
       this.server.listen({ host: sa.address, port: sa.port_value, exclusive: !cluster.isWorker }, () => {
         this.server.off("error", onError);
         this.server.on("error", () => {}); // runtime socket errors are per connection; never crash
-        const scope = this.#store.scope(`listener.${sanitizeStatName(this.boundAddress)}`);
-        this.#st = {
-          cxTotal: scope.counter("downstream_cx_total"),
-          cxActive: scope.gauge("downstream_cx_active"),
-          noMatch: scope.counter("no_filter_chain_match"),
-          ssl: {
-            handshake: scope.counter("ssl.handshake"),
-            connection_error: scope.counter("ssl.connection_error"),
-            fail_verify_no_cert: scope.counter("ssl.fail_verify_no_cert"),
-            fail_verify_error: scope.counter("ssl.fail_verify_error"),
-          },
-        };
+        this.#st = new ListenerStats(this.#store, listenerScopeName(this.config, this.boundAddress));
+        this.#bindStats(this.#chains);
         resolve();
       });
     });
@@ -163,6 +155,10 @@ export class Listener {
     this.config = config;
     const old = this.#chains;
     this.#chains = chains;
+    // a new stat_prefix moves the listener's stats (connections already open finish on the old ones)
+    const scopeName = listenerScopeName(config, this.boundAddress);
+    if (this.#st !== null && this.#st.scope.prefix !== `${scopeName}.`) this.#st = new ListenerStats(this.#store, scopeName);
+    this.#bindStats(chains);
     const next = [...chains.chains, ...(chains.fallback ? [chains.fallback] : [])];
     const retired: HttpCodec[] = [];
     for (const prev of [...old.chains, ...(old.fallback ? [old.fallback] : [])]) {
@@ -217,11 +213,29 @@ export class Listener {
 
   #inspecting = new Set<net.Socket>();
 
+  /** The chains' HCMs get their per listener HTTP stats; TLS chains' certificates their expiration gauges. */
+  #bindStats(set: ChainSet) {
+    const st = this.#st;
+    if (st === null) return;
+    const all = [...set.chains, ...(set.fallback ? [set.fallback] : [])];
+    for (const c of all) c.hcm.stats.bindListener(st.scope);
+    const pems = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
+    st.setCertificates(
+      all.flatMap((c) => (c.tls === null ? [] : [{ ctx: c.config.transport_socket!.typed_config, certs: pems(c.tls.cert), ca: c.tls.ca === undefined ? null : pems(c.tls.ca)[0] }])),
+    );
+  }
+
   #onConnection(socket: net.Socket) {
     const st = this.#st;
     st?.cxTotal.inc();
     st?.cxActive.inc();
-    socket.once("close", () => st?.cxActive.dec());
+    const openedMs = performance.now();
+    socket.once("close", () => {
+      if (st === null) return;
+      st.cxActive.dec();
+      st.cxDestroy.inc();
+      st.cxLengthMs.recordMs(performance.now() - openedMs);
+    });
     socket.on("error", () => {}); // a reset before the codec owns the socket must not crash
     const set = this.#chains;
     if (!isTls(set)) return this.#dispatch(set, socket, "");

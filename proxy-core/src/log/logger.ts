@@ -47,8 +47,11 @@ interface Sink {
   close(): void;
 }
 
-/** process.stderr / process.stdout. A failed write (sync or async) marks the stream dead for good. */
-class StreamSink implements Sink {
+/**
+ * process.stderr / process.stdout. A failed write (sync or async) marks the stream dead for good. One per stream
+ * (sharedStreamSink), so the access loggers writing to stdout/stderr learn of a dead reader with the process log.
+ */
+export class StreamSink implements Sink {
   #dead = false;
   constructor(private readonly stream: NodeJS.WriteStream) {
     // without a listener, an async EPIPE is re-emitted as an uncaught exception
@@ -75,6 +78,15 @@ class StreamSink implements Sink {
     }
   }
   close() {}
+}
+
+const streamSinks = new WeakMap<NodeJS.WriteStream, StreamSink>();
+
+/** The one StreamSink of `stream`. */
+export function sharedStreamSink(stream: NodeJS.WriteStream): StreamSink {
+  let sink = streamSinks.get(stream);
+  if (sink === undefined) streamSinks.set(stream, (sink = new StreamSink(stream)));
+  return sink;
 }
 
 /** An append-only file (`--log-path`), written synchronously so the last lines before an exit are kept. */
@@ -119,8 +131,8 @@ export class Logger implements Log {
   #counter: Counter | null = null;
 
   constructor(io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = process) {
-    this.#stderr = new StreamSink(io.stderr);
-    this.#stdout = new StreamSink(io.stdout);
+    this.#stderr = sharedStreamSink(io.stderr);
+    this.#stdout = sharedStreamSink(io.stdout);
   }
 
   /**

@@ -11,11 +11,13 @@
 // - a failed connect fails every pending request (purgePendingStreams), which the router may retry.
 // Refusals count `upstream_rq_pending_overflow`, as Envoy's pool does for both limits.
 import type { Socket } from "node:net";
+import { performance } from "node:perf_hooks";
 import type { Dispatcher, buildConnector } from "undici";
 import type { Host } from "../upstream/host";
 import type { ResourceManager } from "../upstream/resource-manager";
 import type { ClusterStats } from "../upstream/cluster-stats";
 import type { UpstreamTls } from "../upstream/tls";
+import { countFailedConnect, trackConnection } from "../stats/connection-stats";
 import { hostConnector, type SocketConnector } from "./connector";
 import { ConnState, PoolConnection, type ConnectionOwner } from "./pool-connection";
 
@@ -50,6 +52,8 @@ export class ConnPool implements ConnectionOwner {
   #finishing: PoolConnection[] = [];
   #closing = false;
   #closed: (() => void) | null = null;
+  /** this pool still counts in the cluster's connection pools (circuit_breakers.default.remaining_cx_pools) */
+  #counted = true;
 
   constructor(
     readonly host: Host,
@@ -59,6 +63,7 @@ export class ConnPool implements ConnectionOwner {
     // TLS is the connector's business: undici only ever sees an established socket, so its origin is
     // plain http (an https origin would make undici reconnect whenever the Host header changes the SNI)
     this.#origin = `http://${host.label}`;
+    opts.resources.connectionPools.inc();
   }
 
   /** streams attached to a connection (including upgraded ones) */
@@ -121,6 +126,7 @@ export class ConnPool implements ConnectionOwner {
       s.onPoolOverflow();
     }
     for (const c of [...this.#all]) c.close();
+    this.#uncount();
   }
 
   // ---- ConnectionOwner
@@ -256,15 +262,21 @@ export class ConnPool implements ConnectionOwner {
     stats.g.upstream_cx_active.inc();
     hs.cx_total++;
     hs.cx_active++;
+    const openedMs = performance.now();
     this.#connector((err, socket) => {
       if (err !== null) {
         this.#socketGone();
+        countFailedConnect(stats.connection, err);
         stats.c.upstream_cx_connect_fail.inc();
         if (err.code === "UND_ERR_CONNECT_TIMEOUT") stats.c.upstream_cx_connect_timeout.inc();
         hs.cx_connect_fail++;
         return cb(err, null);
       }
       socket!.once("close", () => this.#onSocketClose(conn, socket!));
+      // Envoy's upstream_cx_connect_ms ends once connected (TLS handshake included); bytes, destroy and
+      // length are read when the socket closes (stats/connection-stats.ts)
+      stats.upstream_cx_connect_ms.recordMs(performance.now() - openedMs);
+      trackConnection(socket!, stats.connection, openedMs);
       cb(null, socket);
     });
   }
@@ -323,6 +335,13 @@ export class ConnPool implements ConnectionOwner {
     for (const c of this.#ready.splice(0)) this.#retire(c);
     const done = this.#closed;
     this.#closed = () => {};
+    this.#uncount();
     done();
+  }
+
+  #uncount() {
+    if (!this.#counted) return;
+    this.#counted = false;
+    this.opts.resources.connectionPools.dec();
   }
 }

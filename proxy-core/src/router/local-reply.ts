@@ -1,5 +1,7 @@
 // Envoy's local replies (spec §6): exact status and body; content-type text/plain only when there is a body.
 import type { ServerResponse } from "node:http";
+import { kStream, type StreamRes } from "../http/stream";
+import { ResponseFlag } from "../http/response-flags";
 
 export const RESET_PREFIX = "upstream connect error or disconnect/reset before headers. reset reason: ";
 
@@ -28,19 +30,50 @@ export function sendLocalReply(res: ServerResponse, serverName: string, status: 
   if (len > 0) headers.push("content-type", "text/plain");
   if (overloaded) headers.push("x-envoy-overloaded", "true");
   if (extra !== null) for (const h of extra) headers.push(h);
+  const withBody = len > 0 && res.req.method !== "HEAD";
+  const s = (res as StreamRes)[kStream];
+  if (s !== undefined) {
+    // for access logs: %RESP(…)%, %LOCAL_REPLY_BODY%, %BYTES_SENT%
+    s.responseHeaders = headers;
+    s.localReplyBody = body;
+    if (withBody) s.bytesSent += len;
+  }
   res.writeHead(status, headers);
-  res.end(len > 0 && res.req.method !== "HEAD" ? body : undefined);
+  res.end(withBody ? body : undefined);
+}
+
+/** An upstream reset as Envoy's router reports it: the local reply, the response flag, the reset reason. */
+export interface ResetOutcome {
+  status: number;
+  body: string;
+  /** Envoy's streamResetReasonToResponseFlag: UF, UC or UPE */
+  flag: number;
+  /** Http::Utility::resetReasonToString, e.g. "remote connection failure" */
+  reason: string;
+  /** the transport failure reason ("delayed connect error: Connection refused"), "" if none */
+  transportFailure: string;
 }
 
 /** Maps an undici error to Envoy's reset-reason reply. */
-export function resetReply(err: Error & { code?: string }, connected: boolean): { status: number; body: string } {
+export function resetReply(err: Error & { code?: string }, connected: boolean): ResetOutcome {
   const code = err.code ?? "";
-  if (code === "UND_ERR_CONNECT_TIMEOUT") return { status: 503, body: LocalBodies.connectionTimeout };
+  const failure = ResponseFlag.UpstreamConnectionFailure;
+  if (code === "UND_ERR_CONNECT_TIMEOUT") return { status: 503, body: LocalBodies.connectionTimeout, flag: failure, reason: "connection timeout", transportFailure: "" };
   if (!connected) {
-    if (code === "ECONNREFUSED") return { status: 503, body: LocalBodies.connectionRefused };
-    const reason = code ? `${code}` : err.message;
-    return { status: 503, body: `${RESET_PREFIX}remote connection failure, transport failure reason: delayed connect error: ${reason}` };
+    const transportFailure = `delayed connect error: ${code === "ECONNREFUSED" ? "Connection refused" : code || err.message}`;
+    const body = code === "ECONNREFUSED" ? LocalBodies.connectionRefused : `${RESET_PREFIX}remote connection failure, transport failure reason: ${transportFailure}`;
+    return { status: 503, body, flag: failure, reason: "remote connection failure", transportFailure };
   }
-  if (code.startsWith("HPE_") || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" || code === "UND_ERR_HEADERS_OVERFLOW") return { status: 502, body: LocalBodies.protocolError };
-  return { status: 503, body: LocalBodies.connectionTermination };
+  if (code.startsWith("HPE_") || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" || code === "UND_ERR_HEADERS_OVERFLOW")
+    return { status: 502, body: LocalBodies.protocolError, flag: ResponseFlag.UpstreamProtocolError, reason: "protocol error", transportFailure: "" };
+  return { status: 503, body: LocalBodies.connectionTermination, flag: ResponseFlag.UpstreamConnectionTermination, reason: "connection termination", transportFailure: "" };
+}
+
+/**
+ * %RESPONSE_CODE_DETAILS% of a reset (router.cc): `upstream_reset_before_response_started{reason[,transport
+ * failure]}` (or `…_after_response_started…`), spaces turned into underscores as Envoy does.
+ */
+export function resetDetails(r: ResetOutcome, responseStarted: boolean): string {
+  const inner = r.transportFailure === "" ? r.reason : `${r.reason},${r.transportFailure}`;
+  return `upstream_reset_${responseStarted ? "after" : "before"}_response_started{${inner.replace(/ /g, "_")}}`;
 }

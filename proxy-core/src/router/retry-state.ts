@@ -7,6 +7,7 @@ import { PREVIOUS_HOSTS } from "../config/schema";
 import { durationOr, durationToMs } from "../config/duration";
 import type { Cluster } from "../upstream/cluster";
 import type { RouterClusterStats } from "./router-stats";
+import type { RouteStats } from "./route-stats";
 
 export const enum RetryOn {
   X5xx = 1,
@@ -85,6 +86,8 @@ export class RetryState {
     numRetries: number,
     readonly cluster: Cluster,
     readonly stats: RouterClusterStats,
+    /** the route's own retry counters when it has a stat_prefix (Envoy's RetryStateImpl charges both) */
+    readonly routeStats: RouteStats | null = null,
   ) {
     this.#remaining = numRetries;
   }
@@ -114,11 +117,15 @@ export class RetryState {
 
   /** Envoy's shouldRetry: accounting in this exact order (spec §4.4). */
   decide(wouldRetry: boolean): Decision {
-    if (this.#armed && !wouldRetry) this.stats.upstream_rq_retry_success.inc();
+    if (this.#armed && !wouldRetry) {
+      this.stats.upstream_rq_retry_success.inc();
+      this.routeStats?.upstream_rq_retry_success.inc();
+    }
     this.release();
     if (!wouldRetry) return Decision.No;
     if (this.#remaining === 0) {
       this.stats.upstream_rq_retry_limit_exceeded.inc();
+      this.routeStats?.upstream_rq_retry_limit_exceeded.inc();
       return Decision.LimitExceeded;
     }
     this.#remaining--;
@@ -126,12 +133,14 @@ export class RetryState {
     if (!limit.canCreate()) {
       limit.refuse();
       this.stats.upstream_rq_retry_overflow.inc();
+      this.routeStats?.upstream_rq_retry_overflow.inc();
       return Decision.Overflow;
     }
     limit.inc();
     this.#armed = true;
     this.retried++;
     this.stats.upstream_rq_retry.inc();
+    this.routeStats?.upstream_rq_retry.inc();
     return Decision.Retry;
   }
 

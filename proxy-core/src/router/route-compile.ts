@@ -8,6 +8,8 @@ import { durationOr } from "../config/duration";
 import { HeaderMutation } from "./header-mutation";
 import { ExtraMatchers } from "./matchers";
 import { NO_RETRY_POLICY, RetryPolicy } from "./retry-state";
+import { RouteStats } from "./route-stats";
+import type { Scope } from "../stats/store";
 
 export const DEFAULT_ROUTE_TIMEOUT_MS = 15_000;
 
@@ -17,6 +19,8 @@ export interface RouteLevels {
   /** [virtual host, route configuration] */
   readonly request: readonly (HeaderMutation | null)[];
   readonly response: readonly (HeaderMutation | null)[];
+  /** `vhost.<virtual host name>.`: where routes with a `stat_prefix` keep their stats; none without a store */
+  readonly vhostStats?: Scope | null;
 }
 
 export interface WeightedEntry {
@@ -67,6 +71,8 @@ export interface CompiledRoute {
   readonly requestMutations: readonly (HeaderMutation | null)[];
   readonly responseMutations: readonly (HeaderMutation | null)[];
   readonly hasMutations: boolean;
+  /** `vhost.<vh>.route.<stat_prefix>.` stats, resolved here so a request only increments; null without stat_prefix */
+  readonly stats: RouteStats | null;
   readonly config: Route;
 }
 
@@ -135,6 +141,8 @@ export function compileRoute(r: Route, index: number, levels: RouteLevels): Comp
     requestMutations,
     responseMutations,
     hasMutations: requestMutations.some((x) => x !== null) || responseMutations.some((x) => x !== null) || (weighted?.some((w) => w.request || w.response) ?? false),
+    // Envoy keeps route stats only for a route with a (non-empty) stat_prefix
+    stats: r.stat_prefix && levels.vhostStats ? new RouteStats(levels.vhostStats.scope("route").scope(r.stat_prefix)) : null,
     config: r,
   };
 }

@@ -8,6 +8,7 @@ import { HeaderMutation } from "./header-mutation";
 import { headerValue, type MatchRequest } from "./matchers";
 import { toJsRegexSource } from "../config/schema";
 import { RetryPolicy } from "./retry-state";
+import type { StatsStore } from "../stats/store";
 
 export { DEFAULT_ROUTE_TIMEOUT_MS, type CompiledRoute } from "./route-compile";
 
@@ -209,7 +210,11 @@ export class RouteTable {
   readonly #prefix: { prefix: string; vh: CompiledVirtualHost }[] = [];
   #any: CompiledVirtualHost | null = null;
 
-  constructor(readonly config: RouteConfiguration) {
+  /** `store`: for the stats of routes with a `stat_prefix` (route-stats.ts); without it routes keep none */
+  constructor(
+    readonly config: RouteConfiguration,
+    store: StatsStore | null = null,
+  ) {
     const globalReq = HeaderMutation.compile(config.request_headers_to_add, config.request_headers_to_remove);
     const globalResp = HeaderMutation.compile(config.response_headers_to_add, config.response_headers_to_remove);
     for (const vh of config.virtual_hosts ?? []) {
@@ -217,6 +222,7 @@ export class RouteTable {
         vhostRetryPolicy: vh.retry_policy ? new RetryPolicy(vh.retry_policy) : null,
         request: [HeaderMutation.compile(vh.request_headers_to_add, vh.request_headers_to_remove), globalReq],
         response: [HeaderMutation.compile(vh.response_headers_to_add, vh.response_headers_to_remove), globalResp],
+        vhostStats: store === null ? null : store.scope(`vhost.${vh.name}`),
       };
       const routes = (vh.routes ?? []).map((r, i) => compileRoute(r, i, levels));
       const compiled: CompiledVirtualHost = { name: vh.name, routes, index: routes.length >= INDEX_MIN_ROUTES ? new RouteIndex(routes) : null };

@@ -2,6 +2,7 @@
 // unknown cluster (503) | no healthy host (503) | forward: the upstream headers are finalised here (consumed
 // x-envoy-* headers, rewrites, header mutations) and a RouterRequest takes over (retries, timeouts).
 import type { Stream } from "../http/stream";
+import { ResponseFlag } from "../http/response-flags";
 import { combineHash, hash32 } from "../lb/hash";
 import { NO_LB_CONTEXT, type LbContext } from "../lb/load-balancer";
 import { applyMutations, type FormatContext, type HeaderMutation } from "./header-mutation";
@@ -21,16 +22,22 @@ export function routeStream(s: Stream) {
   const route = vh === null ? null : hcm.routes.match(vh, new MatchInput(url, s.headers, s.req.method ?? "GET", s.host));
   if (route === null) {
     c.no_route.inc();
+    s.responseFlags |= ResponseFlag.NoRouteFound;
+    s.details = "route_not_found";
     return sendLocalReply(s.res, hcm.serverName, 404, "");
   }
+  s.route = route;
   if (hcm.tracer !== null) hcm.tracer.onRoute(s, route);
   const format: FormatContext | null = route.hasMutations ? { requestHeaders: s.headers, downstreamRemoteAddress: remoteAddress(s), upstreamHost: "" } : null;
   if (route.direct !== null) {
     c.rq_direct_response.inc();
+    s.details = "direct_response";
     return sendLocalReply(s.res, hcm.serverName, route.direct.status, route.direct.body, false, responseExtra(route.responseMutations, format, null));
   }
   if (route.redirect !== null) {
     c.rq_redirect.inc();
+    // a redirect is one of Envoy's direct responses (DirectResponseEntry)
+    s.details = "direct_response";
     const scheme = (s.req.socket as { encrypted?: boolean }).encrypted ? "https" : "http";
     const location = redirectLocation(route, route.redirect, scheme, s.host, url);
     return sendLocalReply(s.res, hcm.serverName, route.redirect.status, "", false, responseExtra(route.responseMutations, format, ["location", location]));
@@ -46,9 +53,12 @@ export function routeStream(s: Stream) {
   const cluster = hcm.clusters.get(clusterName);
   if (cluster === undefined) {
     c.no_cluster.inc();
+    s.responseFlags |= ResponseFlag.NoClusterFound;
+    s.details = "cluster_not_found";
     return sendLocalReply(s.res, hcm.serverName, 503, "", false, responseExtra(responseMutations, format, null));
   }
   c.rq_total.inc();
+  s.cluster = cluster;
   const headers = s.headers;
   const envoy = consumeEnvoyHeaders(headers);
   const hashKey = route.hashPolicy !== null ? computeHash(route.hashPolicy, headers, s) : null;
@@ -57,9 +67,13 @@ export function routeStream(s: Stream) {
   if (host === null) {
     cluster.stats.c.upstream_cx_none_healthy.inc();
     cluster.stats.chargeResponse(503);
+    route.stats?.chargeResponse(503);
+    s.responseFlags |= ResponseFlag.NoHealthyUpstream;
+    s.details = "no_healthy_upstream";
     return sendLocalReply(s.res, hcm.serverName, 503, LocalBodies.noHealthyUpstream, false, responseExtra(responseMutations, format, null));
   }
   const path = rewritePath(route, url, headers);
+  s.path = path;
   const hostRewrite = wc?.hostRewrite ?? route.hostRewrite;
   if (hostRewrite !== null) setHost(headers, hostRewrite);
   if (format !== null) {

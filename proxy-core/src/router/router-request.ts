@@ -9,11 +9,12 @@ import { performance } from "node:perf_hooks";
 import type { Stream, StreamReq, StreamRes } from "../http/stream";
 import { kStream } from "../http/stream";
 import { onStreamIdle } from "../http/stream-idle";
+import { ResponseFlag } from "../http/response-flags";
 import type { LbContext } from "../lb/load-balancer";
 import type { Cluster } from "../upstream/cluster";
 import type { Host } from "../upstream/host";
 import { applyMutations, type FormatContext, type HeaderMutation } from "./header-mutation";
-import { LocalBodies, RESET_PREFIX, RETRIED_RESET_PREFIX, resetReply, sendLocalReply } from "./local-reply";
+import { LocalBodies, RESET_PREFIX, RETRIED_RESET_PREFIX, resetDetails, resetReply, sendLocalReply } from "./local-reply";
 import type { CompiledRoute } from "./route-compile";
 import { Decision, RetryState, parseRetryOn } from "./retry-state";
 import { routerStatsFor, type RouterClusterStats } from "./router-stats";
@@ -84,7 +85,7 @@ export class RouterRequest {
     this.stats = routerStatsFor(init.cluster);
     const policy = init.route.retryPolicy;
     const retryOn = policy.retryOn | (init.envoy.retryOn !== null ? parseRetryOn(init.envoy.retryOn) : 0);
-    if (retryOn !== 0) this.#retry = new RetryState(policy, retryOn, init.envoy.maxRetries ?? policy.numRetries, init.cluster, this.stats);
+    if (retryOn !== 0) this.#retry = new RetryState(policy, retryOn, init.envoy.maxRetries ?? policy.numRetries, init.cluster, this.stats, init.route.stats);
     this.#timeoutMs = init.envoy.timeoutMs ?? init.route.timeoutMs;
     let perTry = init.envoy.perTryTimeoutMs ?? policy.perTryTimeoutMs;
     // Envoy ignores a per-try timeout that would not fire before the global one
@@ -185,9 +186,13 @@ export class RouterRequest {
         this.#scheduleRetry(a);
         return true;
       }
+      this.#noteRetryDenied(decision);
     }
     this.#responseStarted = true;
     const s = this.stream;
+    const now = performance.now();
+    s.upstreamResponseMs = now;
+    s.details = "via_upstream";
     const out: string[] = [];
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i].toString("latin1");
@@ -196,13 +201,15 @@ export class RouterRequest {
     }
     out.push("server", s.hcm.serverName);
     // Envoy sets it only once the whole downstream request had been received
-    if (!Number.isNaN(s.requestCompleteMs)) out.push("x-envoy-upstream-service-time", String(Math.round(performance.now() - s.requestCompleteMs)));
+    if (!Number.isNaN(s.requestCompleteMs)) out.push("x-envoy-upstream-service-time", String(Math.round(now - s.requestCompleteMs)));
     if (this.route.hasMutations) applyMutations(this.#init.responseMutations, out, this.#init.format);
     this.cluster.stats.chargeResponse(status);
+    this.route.stats?.chargeResponse(status);
     if (status >= 500) a.host.stats.rq_error++;
     else a.host.stats.rq_success++;
     const res = s.res;
     if (res.destroyed) return false;
+    s.responseHeaders = out;
     res.writeHead(status, out);
     return true;
   }
@@ -210,13 +217,16 @@ export class RouterRequest {
   onAttemptData(chunk: Buffer): boolean {
     const res = this.stream.res;
     if (res.destroyed) return true;
+    this.stream.bytesSent += chunk.length;
     if (res.write(chunk)) return true;
     res.once("drain", onDrain);
     return false;
   }
 
   onAttemptComplete(a: UpstreamRequest) {
-    this.cluster.stats.upstream_rq_time.recordMs(performance.now() - a.dispatchMs);
+    const ms = performance.now() - a.dispatchMs;
+    this.cluster.stats.upstream_rq_time.recordMs(ms);
+    this.route.stats?.recordResponseTime(ms);
     if (this.#done) return;
     this.#finish();
     this.stream.res.end();
@@ -226,7 +236,8 @@ export class RouterRequest {
     // overflow is never retried and never reported to outlier detection (spec §3.2)
     if (this.#done) return;
     this.#attempt = null;
-    if (this.stream.trace !== null) this.stream.trace.overflowed = true;
+    this.stream.responseFlags |= ResponseFlag.UpstreamOverflow;
+    this.stream.details = "upstream_reset_before_response_started{overflow}";
     this.#localReply(503, this.#resetBody(LocalBodies.overflow), true);
   }
 
@@ -235,40 +246,57 @@ export class RouterRequest {
     this.#attempt = null;
     if (this.#responseStarted) {
       // the response was already on its way: all Envoy can do is reset the downstream
+      const r = resetReply(err, a.attached);
+      this.stream.responseFlags |= r.flag;
+      this.stream.details = resetDetails(r, true);
       this.#finish();
+      this.stream.hcm.stats.c.downstream_rq_tx_reset.inc();
       this.stream.res.destroy();
       return;
     }
     this.cluster.reportResult(a.host, 0);
     if (a.attached) a.host.stats.rq_error++;
-    const { status, body } = resetReply(err, a.attached);
-    if (status === 503 && body.endsWith("connection termination")) this.cluster.stats.c.upstream_cx_destroy_remote_with_active_rq.inc();
+    const r = resetReply(err, a.attached);
+    if (r.status === 503 && r.body.endsWith("connection termination")) this.cluster.stats.c.upstream_cx_destroy_remote_with_active_rq.inc();
     const retry = this.#retry;
-    if (retry !== null && retry.decide(retry.wouldRetryReset(!a.attached)) === Decision.Retry) return this.#scheduleRetry(a);
-    this.#localReply(status, this.#resetBody(body), false);
+    if (retry !== null) {
+      const d = retry.decide(retry.wouldRetryReset(!a.attached));
+      if (d === Decision.Retry) return this.#scheduleRetry(a);
+      this.#noteRetryDenied(d);
+    }
+    const s = this.stream;
+    s.responseFlags |= r.flag;
+    s.details = resetDetails(r, false);
+    s.transportFailure = r.transportFailure;
+    this.#localReply(r.status, this.#resetBody(r.body), false);
   }
 
   onAttemptPerTryTimeout(a: UpstreamRequest) {
     this.stats.upstream_rq_per_try_timeout.inc();
-    if (this.#abandonOnTimeout(a)) return;
+    if (this.#abandonOnTimeout(a, "upstream_per_try_timeout")) return;
     const retry = this.#retry;
-    if (retry !== null && retry.decide(retry.wouldRetryPerTryTimeout()) === Decision.Retry) return this.#scheduleRetry(a);
-    this.#timeoutReply();
+    if (retry !== null) {
+      const d = retry.decide(retry.wouldRetryPerTryTimeout());
+      if (d === Decision.Retry) return this.#scheduleRetry(a);
+      this.#noteRetryDenied(d);
+    }
+    this.#timeoutReply("upstream_per_try_timeout");
   }
 
   onGlobalTimeout() {
     this.#globalTimer = null;
     if (this.#done) return;
     this.cluster.stats.c.upstream_rq_timeout.inc();
-    if (this.#abandonOnTimeout(this.#attempt)) return;
-    this.#timeoutReply();
+    this.route.stats?.upstream_rq_timeout.inc();
+    if (this.#abandonOnTimeout(this.#attempt, "upstream_response_timeout")) return;
+    this.#timeoutReply("upstream_response_timeout");
   }
 
   /**
    * A timeout fired: the attempt (if any) is a local-origin failure for outlier detection and is cancelled.
    * Returns true when the response had already started downstream, which leaves only a reset (Envoy).
    */
-  #abandonOnTimeout(a: UpstreamRequest | null): boolean {
+  #abandonOnTimeout(a: UpstreamRequest | null, details: string): boolean {
     if (a !== null) {
       a.host.stats.rq_timeout++;
       this.cluster.reportResult(a.host, 0);
@@ -276,7 +304,11 @@ export class RouterRequest {
       this.#attempt = null;
     }
     if (!this.#responseStarted) return false;
+    this.stream.responseFlags |= ResponseFlag.UpstreamRequestTimeout;
+    this.stream.details = details;
     this.#finish();
+    // Envoy's router resets the downstream stream: downstream_rq_tx_reset (ActiveStream::resetStream)
+    this.stream.hcm.stats.c.downstream_rq_tx_reset.inc();
     this.stream.res.destroy();
     return true;
   }
@@ -291,6 +323,8 @@ export class RouterRequest {
     for (let i = 0; host !== null && this.#excluded?.has(host) && i < this.route.retryPolicy.hostSelectionMaxAttempts; i++) host = this.cluster.lb.chooseHost(ctx);
     if (host === null) {
       this.cluster.stats.c.upstream_cx_none_healthy.inc();
+      this.stream.responseFlags |= ResponseFlag.NoHealthyUpstream;
+      this.stream.details = "no_healthy_upstream";
       return this.#localReply(503, LocalBodies.noHealthyUpstream, false);
     }
     this.#newAttempt(host);
@@ -301,6 +335,8 @@ export class RouterRequest {
   #newAttempt(host: Host) {
     const a = new UpstreamRequest(this, host, this.cluster.poolFor(host));
     this.#attempt = a;
+    this.stream.upstreamHost = host;
+    this.stream.attempts++;
     if (this.stream.trace !== null) this.stream.trace.attemptStarted(host, this.cluster, this.#init.headers); // tracing: a CLIENT span per attempt
     a.start();
   }
@@ -318,7 +354,16 @@ export class RouterRequest {
     return RETRIED_RESET_PREFIX + body.slice(RESET_PREFIX.length);
   }
 
-  #timeoutReply() {
+  /** Envoy's router: a retriable failure not retried says why (URX: num_retries spent, UO: retry breaker open). */
+  #noteRetryDenied(d: Decision) {
+    if (d === Decision.LimitExceeded) this.stream.responseFlags |= ResponseFlag.UpstreamRetryLimitExceeded;
+    else if (d === Decision.Overflow) this.stream.responseFlags |= ResponseFlag.UpstreamOverflow;
+  }
+
+  /** UT with either alternative: the 504, or the 204 x-envoy-upstream-rq-timeout-alt-response asks for. */
+  #timeoutReply(details: string) {
+    this.stream.responseFlags |= ResponseFlag.UpstreamRequestTimeout;
+    this.stream.details = details;
     if (this.#init.envoy.altResponse) this.#localReply(204, "", false);
     else this.#localReply(504, LocalBodies.timeout, false);
   }
@@ -326,6 +371,7 @@ export class RouterRequest {
   #localReply(status: number, body: string, overloaded: boolean) {
     this.#finish();
     this.cluster.stats.chargeResponse(status);
+    this.route.stats?.chargeResponse(status);
     let extra: string[] | null = null;
     if (this.route.hasMutations) applyMutations(this.#init.responseMutations, (extra = []), this.#init.format);
     sendLocalReply(this.stream.res, this.stream.hcm.serverName, status, body, overloaded, extra);

@@ -6,6 +6,7 @@
 // backpressure until either side closes, the request slot held all along (`upstream_rq_active`). Any other
 // status is relayed as a normal response, and the downstream connection then closes.
 import type { Socket } from "node:net";
+import { performance } from "node:perf_hooks";
 import type { Dispatcher } from "undici";
 import type { Stream } from "../http/stream";
 import type { PoolStream } from "../pool/conn-pool";
@@ -13,7 +14,8 @@ import type { PoolConnection } from "../pool/pool-connection";
 import type { Cluster } from "../upstream/cluster";
 import type { Host } from "../upstream/host";
 import { applyMutations, type FormatContext, type HeaderMutation } from "./header-mutation";
-import { LocalBodies, resetReply, sendLocalReply } from "./local-reply";
+import { LocalBodies, resetDetails, resetReply, sendLocalReply } from "./local-reply";
+import { ResponseFlag } from "../http/response-flags";
 
 // per-hop response headers node frames itself, and `server`, which Envoy overwrites
 const SKIP_RESPONSE = new Set(["keep-alive", "proxy-connection", "server", "transfer-encoding"]);
@@ -46,6 +48,8 @@ export class UpgradeRequest implements PoolStream, Dispatcher.DispatchHandler {
 
   start() {
     const s = this.stream;
+    s.upstreamHost = this.init.host;
+    s.attempts = 1;
     const down = s.upgrade!.socket;
     down.on("error", () => this.#close());
     down.once("close", () => this.#close());
@@ -65,11 +69,14 @@ export class UpgradeRequest implements PoolStream, Dispatcher.DispatchHandler {
   onPoolReady(conn: PoolConnection) {
     this.#conn = conn;
     const s = this.stream;
+    s.upstreamSocket = conn.socket;
     conn.dispatch({ path: this.init.path, method: s.req.method ?? "GET", headers: this.init.headers, upgrade: s.req.headers.upgrade ?? "websocket" }, this);
   }
 
   onPoolOverflow() {
     if (this.#closed) return;
+    this.stream.responseFlags |= ResponseFlag.UpstreamOverflow;
+    this.stream.details = "upstream_reset_before_response_started{overflow}";
     this.#localReply(503, LocalBodies.overflow, true);
   }
 
@@ -115,7 +122,9 @@ export class UpgradeRequest implements PoolStream, Dispatcher.DispatchHandler {
   }
 
   onData(chunk: Buffer): boolean {
-    if (!this.#closed) this.stream.res.write(chunk);
+    if (this.#closed) return true;
+    this.stream.bytesSent += chunk.length;
+    this.stream.res.write(chunk);
     return true;
   }
 
@@ -148,7 +157,11 @@ export class UpgradeRequest implements PoolStream, Dispatcher.DispatchHandler {
     }
     out.push("server", this.stream.hcm.serverName);
     if (this.init.responseMutations !== null) applyMutations(this.init.responseMutations, out, this.init.format);
-    this.stream.res.writeHead(status, out);
+    const s = this.stream;
+    s.upstreamResponseMs = performance.now();
+    s.details = "via_upstream";
+    s.responseHeaders = out;
+    s.res.writeHead(status, out);
   }
 
   #release() {
@@ -162,8 +175,12 @@ export class UpgradeRequest implements PoolStream, Dispatcher.DispatchHandler {
   #fail(err: Error & { code?: string }) {
     if (this.#closed || this.#responded) return this.#close();
     this.init.host.stats.rq_error++;
-    const { status, body } = resetReply(err, this.#attached);
-    this.#localReply(status, body || LocalBodies.connectionTermination, false);
+    const r = resetReply(err, this.#attached);
+    const s = this.stream;
+    s.responseFlags |= r.flag;
+    s.details = resetDetails(r, false);
+    s.transportFailure = r.transportFailure;
+    this.#localReply(r.status, r.body || LocalBodies.connectionTermination, false);
   }
 
   #localReply(status: number, body: string, overloaded: boolean) {

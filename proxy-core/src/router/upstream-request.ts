@@ -62,6 +62,11 @@ export class UpstreamRequest implements PoolStream, Dispatcher.DispatchHandler {
 
   onPoolReady(conn: PoolConnection) {
     this.#conn = conn;
+    // the connection's addresses, for access logs (%UPSTREAM_LOCAL_ADDRESS%)
+    this.router.stream.upstreamSocket = conn.socket;
+    // Envoy counts the route's upstream_rq_total where the pool counts the cluster's: on attach
+    const routeStats = this.router.route.stats;
+    if (routeStats !== null) routeStats.upstream_rq_total.inc();
     this.dispatchMs = performance.now();
     conn.dispatch(this.router.dispatchOptions(), this);
     this.router.onAttemptDispatched(this);

@@ -108,4 +108,22 @@ export class HistogramData {
   }
 }
 
+/**
+ * Cumulative counts at the given upper bounds (ms) from `sparse()` pairs, in any order: what
+ * `cumulativeAt` gives for the HistogramData they came from, without building one (the console renders a
+ * whole fleet's histograms this way). Like Envoy's (libcircllhist's hist_approx_count_below), a bucket
+ * counts below a bound only when it lies entirely at or below it.
+ */
+export function sparseCumulativeAt(pairs: readonly number[], boundsMs: readonly number[]): number[] {
+  const perBound = new Array<number>(boundsMs.length).fill(0);
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    if (!(pairs[i] >= 0 && pairs[i] < BUCKETS)) continue;
+    const upperUs = bucketRange(pairs[i])[1];
+    const at = boundsMs.findIndex((bound) => upperUs <= bound * 1000);
+    if (at >= 0) perBound[at] += pairs[i + 1];
+  }
+  for (let i = 1; i < perBound.length; i++) perBound[i] += perBound[i - 1];
+  return perBound;
+}
+
 export const _internal = { bucketOf, bucketRange, BUCKETS };

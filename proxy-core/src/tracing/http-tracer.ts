@@ -170,6 +170,7 @@ export class HttpTracer {
     // ---- ids: with shared_span_context the server span continues the caller's span id
     const shared = this.#sharedContext && parentSpan !== null;
     if (traceId === null) traceId = this.#trace128 ? newId128() : newId64();
+    s.traceId = traceId;
     const spanId = shared ? parentSpan! : newId64();
     const parentId = shared ? grandParent : parentSpan;
     this.#inject(h, traceId, spanId, parentId, sampled);

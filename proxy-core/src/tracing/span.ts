@@ -10,6 +10,7 @@ import type { CompiledRoute } from "../router/route-compile";
 import type { Cluster } from "../upstream/cluster";
 import type { Host } from "../upstream/host";
 import type { HttpTracer } from "./http-tracer";
+import { responseFlagsShort } from "../http/response-flags";
 import { newId64 } from "./ids";
 
 /** Envoy's default max_path_tag_length. */
@@ -53,8 +54,6 @@ export class ServerSpan {
   readonly startUs: number;
   /** the matched route (null: no route), set by the router */
   route: CompiledRoute | null = null;
-  /** the circuit breaker refused the request (UO): set by the router, which knows; the outcome alone does not tell */
-  overflowed = false;
   #attempts: Attempt[] = [];
 
   constructor(
@@ -122,7 +121,8 @@ export class ServerSpan {
       "upstream_cluster": clusterName,
       "upstream_cluster.name": clusterName,
       "http.status_code": String(status),
-      "response_flags": this.overflowed ? "UO" : responseFlags(s, this.route, this.#attempts, status),
+      // the same flags as %RESPONSE_FLAGS%, set by the router and the HCM where they happen
+      "response_flags": responseFlagsShort(s.responseFlags),
     };
     if (last !== undefined) tags.upstream_address = last.address;
     if (status === 0 || status >= 500) tags.error = "true";
@@ -167,26 +167,4 @@ function endpoint(serviceName: string, address: string | undefined, port: number
   }
   if (port !== undefined) ep.port = port;
   return ep;
-}
-
-/**
- * The response_flags tag (Envoy's RESPONSE_FLAGS, spec §0), derived from what the stream shows at the end:
- * NR no route, NC unknown cluster, UH no healthy host, DC downstream went away, UT upstream timeout,
- * SI stream idle timeout, URX retries exhausted, UF no response from the last attempt; `-` otherwise.
- * UO (circuit breaker overflow) is flagged by the router through ServerSpan.overflowed.
- */
-function responseFlags(s: Stream, route: CompiledRoute | null, attempts: readonly Attempt[], status: number): string {
-  if (!s.res.writableFinished) return "DC";
-  if (route === null) return status === 404 ? "NR" : "-";
-  if (status === 408) return "SI";
-  if (attempts.length === 0) {
-    if (route.cluster === null || status !== 503) return "-";
-    return s.hcm.clusters.get(route.cluster) === undefined ? "NC" : "UH";
-  }
-  if (status === 504) return "UT";
-  const last = attempts[attempts.length - 1];
-  const failed = last.status === 0 || last.status >= 500;
-  if (failed && attempts.length > 1) return "URX";
-  if (last.status === 0 && status >= 500) return "UF";
-  return "-";
 }

@@ -211,6 +211,8 @@ export class Cluster {
   #updateMembership() {
     this.stats.g.membership_total.set(this.hosts.length);
     this.stats.g.membership_healthy.set(this.hosts.filter((h) => h.healthy).length);
+    this.stats.g.membership_degraded.set(0);
+    this.stats.g.membership_excluded.set(0);
   }
 }
 

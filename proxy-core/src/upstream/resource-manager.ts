@@ -11,6 +11,7 @@
 import type { EventEmitter } from "node:events";
 import type { CircuitBreakerThresholds } from "../config/schema";
 import type { Gauge, Scope } from "../stats/store";
+import { ConnectionPoolCount } from "./connection-pool-count";
 
 export const DEFAULT_LIMITS = { max_connections: 1024, max_pending_requests: 1024, max_requests: 1024, max_retries: 3 } as const;
 export const DEFAULT_BUDGET_PERCENT = 20;
@@ -137,6 +138,8 @@ export class ResourceManager {
   readonly requests: ResourceLimit;
   /** retry admission for the router: `canCreate()` before a retry, `inc()` when it starts, `dec()` when it ends */
   readonly retries: ResourceLimit;
+  /** max_connection_pools: unlimited, counted for its gauges (connection-pool-count.ts) */
+  readonly connectionPools: ConnectionPoolCount;
   readonly trackRemaining: boolean;
 
   constructor(clusterName: string, thresholds: CircuitBreakerThresholds[] | undefined, scope: Scope, events: EventEmitter) {
@@ -172,6 +175,7 @@ export class ResourceManager {
         Math.max(minConcurrency, Math.floor((percent / 100) * (this.requests.count + this.pendingRequests.count))),
       );
     } else this.retries = make("max_retries", "rq_retry_open", "remaining_retries");
+    this.connectionPools = new ConnectionPoolCount(cb, this.trackRemaining);
   }
 
   /** The cluster is gone (removed or replaced): trips in progress end now. */

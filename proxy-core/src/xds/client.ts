@@ -50,6 +50,7 @@ export class XdsClient {
     this.#stopped = false;
     // sampled spans queue up for the console only while a client forwards them
     this.proxy.spans.enabled = true;
+    this.proxy.accessLogSample.enabled = true;
     this.#connect();
     this.#statsTimer = setInterval(() => this.#sendStats(), this.opts.statsIntervalMs ?? 1000);
     this.#statsTimer.unref();
@@ -58,6 +59,7 @@ export class XdsClient {
   async stop() {
     this.#stopped = true;
     this.proxy.spans.enabled = false;
+    this.proxy.accessLogSample.enabled = false;
     this.proxy.events.off("circuit_breaker", this.#onCircuitBreaker);
     for (const k of UPSTREAM_EVENT_KINDS) this.proxy.events.off(k, this.#upstreamEvents[k]);
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
@@ -170,6 +172,10 @@ export class XdsClient {
     // spans finished since the last second, batched (a tracing block without a provider sends them here only)
     const spans = this.proxy.spans.take();
     if (spans !== null) this.#send({ type: "spans", spans });
+    // the access-log sample of the same second
+    const entries = this.proxy.accessLogSample.take();
+    const dropped = this.proxy.accessLogSample.takeDropped();
+    if (entries !== null || dropped > 0) this.#send({ type: "access_log", entries: entries ?? [], dropped });
   }
 
   #onCircuitBreaker = (e: CircuitBreakerEvent) => {

@@ -117,7 +117,9 @@ describe("circuit breakers: every threshold under bursts (one process)", () => {
   });
 
   it("max_pending_requests 5 with one connection: 1 in flight, 5 waiting, the rest refused and counted", async () => {
-    const u = await upstream({ delayMs: 100, keepAliveTimeoutMs: 3000 });
+    // each request holds the one connection for 400 ms: the burst's 50 requests all arrive while the first is
+    // served, even on a loaded machine, so the bound below is exact
+    const u = await upstream({ delayMs: 400, keepAliveTimeoutMs: 3000 });
     const w = await worker([routeTo("c")], [cluster("c", [u.port], { circuit_breakers: { thresholds: [{ max_connections: 1, max_pending_requests: 5 }] } })]);
     let refused = 0;
     for (const gap of [200, 6000]) {

@@ -139,6 +139,10 @@ describe("proxy-core CLI", () => {
     const report = messages.findLast((m) => m.type === "clusters")! as { clusters: { name: string; usage: unknown; hosts: { stats: Record<string, number> }[] }[] };
     expect(report.clusters[0]).toMatchObject({ name: "svc", usage: { connections: expect.any(Number), pending: 0, requests: 0, retries: 0 } });
     expect(report.clusters[0].hosts[0].stats.rq_total).toBe(2);
+    // the access-log sample: one entry per proxied request, as Envoy's default format has it
+    await waitFor(() => messages.some((m) => m.type === "access_log"), "an access_log message");
+    const logged = messages.filter((m) => m.type === "access_log").flatMap((m) => m.entries as { path: string; status: number; upstreamCluster: string | null }[]);
+    expect(logged.filter((e) => e.upstreamCluster === "svc").map((e) => [e.path, e.status])).toEqual([["/", 200], ["/", 200]]);
     // every message the worker sent is in the protocol
     for (const m of messages) expect(WorkerToConsole.safeParse(m).success, JSON.stringify(m).slice(0, 200)).toBe(true);
     p.child.kill("SIGTERM");

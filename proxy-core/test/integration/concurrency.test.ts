@@ -221,6 +221,10 @@ describe("proxy-core --concurrency 2", () => {
     const serverSpans = () => messages.filter((m) => m.type === "spans").flatMap((m) => m.spans as { kind: string; tags: Record<string, string> }[]).filter((sp) => sp.kind === "SERVER");
     await waitFor(() => serverSpans().length >= 20, "a SERVER span per request through the primary", 10_000);
     expect(new Set(serverSpans().map((sp) => sp.tags.node_id))).toEqual(new Set(["n1"]));
+    // and their access-log samples: every /slow request of the burst, served or refused
+    const slow = () => messages.filter((m) => m.type === "access_log").flatMap((m) => m.entries as { path: string; status: number; responseFlags: string }[]).filter((e) => e.path === "/slow");
+    await waitFor(() => slow().length === 10, "10 access-log entries through the primary", 10_000);
+    expect(slow().filter((e) => e.status === 503).every((e) => e.responseFlags === "UO")).toBe(true);
 
     // valid, but the second listener's port is taken: every worker fails to bind → one NACK, v1 everywhere
     const blocker = net.createServer();

@@ -1,0 +1,118 @@
+// Stats of one listener, rooted at `listener.<address>.` (`:` as `_`, e.g. `listener.127.0.0.1_8080.`) or at
+// `listener.<stat_prefix>.` when the listener sets one: Envoy's docs/root/configuration/listeners/stats.rst,
+// the TLS ones from docs/root/_include/ssl_stats.rst and the certificate gauges from cert_stats.rst.
+import crypto from "node:crypto";
+import type { TLSSocket } from "node:tls";
+import type { DownstreamTlsContext, Listener as ListenerConfig } from "../config/schema";
+import type { Counter, Gauge, Histogram, Scope, StatsStore } from "../stats/store";
+import { sanitizeStatName } from "../stats/store";
+
+export const LISTENER_COUNTERS = ["downstream_cx_total", "downstream_cx_destroy", "no_filter_chain_match"] as const;
+export const LISTENER_GAUGES = ["downstream_cx_active"] as const;
+export const LISTENER_HISTOGRAMS = ["downstream_cx_length_ms"] as const;
+/** created with the listener; `ssl.versions.<v>` and `ssl.ciphers.<c>` appear with the first handshake using them */
+export const LISTENER_SSL_COUNTERS = ["handshake", "connection_error", "fail_verify_no_cert", "fail_verify_error", "no_certificate", "session_reused"] as const;
+
+/**
+ * `listener.<stat_prefix>` or `listener.<address>` with `:` as `_` (Envoy's ListenerImpl listener scope); an
+ * IPv6 address keeps Envoy's brackets (`[::1]:8080` → `[__1]_8080`), which its tag extractor expects.
+ */
+export function listenerScopeName(config: ListenerConfig, boundAddress: string): string {
+  if (config.stat_prefix) return `listener.${config.stat_prefix}`;
+  const colon = boundAddress.lastIndexOf(":");
+  const host = boundAddress.slice(0, colon);
+  const address = host.includes(":") && !host.startsWith("[") ? `[${host}]${boundAddress.slice(colon)}` : boundAddress;
+  return `listener.${sanitizeStatName(address)}`;
+}
+
+export class ListenerSslStats {
+  readonly handshake: Counter;
+  readonly connection_error: Counter;
+  readonly fail_verify_no_cert: Counter;
+  readonly fail_verify_error: Counter;
+  readonly no_certificate: Counter;
+  readonly session_reused: Counter;
+  readonly #dynamic = new Map<string, Counter>();
+
+  /** `ssl`: `listener.<address>.ssl.` */
+  constructor(private readonly ssl: Scope) {
+    this.handshake = ssl.counter("handshake");
+    this.connection_error = ssl.counter("connection_error");
+    this.fail_verify_no_cert = ssl.counter("fail_verify_no_cert");
+    this.fail_verify_error = ssl.counter("fail_verify_error");
+    this.no_certificate = ssl.counter("no_certificate");
+    this.session_reused = ssl.counter("session_reused");
+  }
+
+  /** A completed handshake (once per connection): handshake, session reuse, client certificate, version, cipher. */
+  onHandshake(socket: TLSSocket) {
+    this.handshake.inc();
+    if (socket.isSessionReused()) this.session_reused.inc();
+    if ((socket.getPeerCertificate() as { raw?: Buffer } | null)?.raw === undefined) this.no_certificate.inc();
+    const version = socket.getProtocol();
+    if (version) this.#counter(`versions.${version}`).inc();
+    const cipher = socket.getCipher()?.name;
+    if (cipher) this.#counter(`ciphers.${cipher}`).inc();
+  }
+
+  #counter(name: string): Counter {
+    let c = this.#dynamic.get(name);
+    if (c === undefined) this.#dynamic.set(name, (c = this.ssl.counter(name)));
+    return c;
+  }
+}
+
+export class ListenerStats {
+  readonly scope: Scope;
+  readonly cxTotal: Counter;
+  readonly cxDestroy: Counter;
+  readonly cxActive: Gauge;
+  readonly cxLengthMs: Histogram;
+  readonly noMatch: Counter;
+  readonly ssl: ListenerSslStats;
+
+  constructor(store: StatsStore, scopeName: string) {
+    this.scope = store.scope(scopeName);
+    const s = this.scope;
+    this.cxTotal = s.counter("downstream_cx_total");
+    this.cxDestroy = s.counter("downstream_cx_destroy");
+    this.cxActive = s.gauge("downstream_cx_active");
+    this.cxLengthMs = s.histogram("downstream_cx_length_ms");
+    this.noMatch = s.counter("no_filter_chain_match");
+    this.ssl = new ListenerSslStats(s.scope("ssl"));
+  }
+
+  /**
+   * `ssl.certificate.<name>.expiration_unix_time_seconds` of every certificate a TLS filter chain serves, and of
+   * its validation context's CA. Envoy names a certificate `unnamed_cert_<hash>` (a CA `unnamed_ca_cert_<hash>`),
+   * the hash being the first 8 hex digits of the SHA-256 of its inline data: empty for a file, so every file
+   * certificate is `unnamed_cert_e3b0c442`, as in Envoy (SDS names, which would replace these, are not supported).
+   */
+  setCertificates(contexts: readonly { ctx: DownstreamTlsContext; certs: readonly string[]; ca: string | null }[]) {
+    for (const { ctx, certs, ca } of contexts) {
+      const common = ctx.common_tls_context;
+      common.tls_certificates.forEach((t, i) => this.#expiry(`unnamed_cert_${shortHash(t.certificate_chain.inline_string)}`, certs[i]));
+      if (common.validation_context && ca !== null) this.#expiry(`unnamed_ca_cert_${shortHash(common.validation_context.trusted_ca.inline_string)}`, ca);
+    }
+  }
+
+  #expiry(name: string, pem: string | undefined) {
+    if (pem === undefined) return;
+    let expires: number;
+    try {
+      // the first certificate of a chain or bundle: the leaf, or the CA Envoy keeps as its ca_cert
+      expires = Math.floor(Date.parse(new crypto.X509Certificate(pem).validTo) / 1000);
+    } catch {
+      return; // the TLS context already refused anything unreadable
+    }
+    this.scope.gauge(`ssl.certificate.${name}.expiration_unix_time_seconds`).set(expires);
+  }
+}
+
+function shortHash(inline: string | undefined): string {
+  return crypto
+    .createHash("sha256")
+    .update(inline ?? "")
+    .digest("hex")
+    .slice(0, 8);
+}
