@@ -19,12 +19,8 @@ import type { CompiledRoute } from "./route-compile";
 import { Decision, RetryState, parseRetryOn } from "./retry-state";
 import { routerStatsFor, type RouterClusterStats } from "./router-stats";
 import { UpstreamRequest } from "./upstream-request";
+import { forwardedResponseHeaders, hasHeader } from "./response-head";
 
-// response headers that are per hop, and `server`, which Envoy overwrites
-const SKIP_RESPONSE = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "server"]);
-// lengths of those names: any other header skips the lower-casing and the set lookup
-const SKIP_LENGTH = new Uint8Array(32);
-for (const n of SKIP_RESPONSE) SKIP_LENGTH[n.length] = 1;
 
 /** Envoy's default per_connection_buffer_limit_bytes: the most a retry may buffer of a request body. */
 export const DEFAULT_BUFFER_LIMIT = 1024 * 1024;
@@ -193,15 +189,7 @@ export class RouterRequest {
     const now = performance.now();
     s.upstreamResponseMs = now;
     s.details = "via_upstream";
-    const out: string[] = [];
-    for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i].toString("latin1");
-      if (SKIP_LENGTH[name.length] === 1 && SKIP_RESPONSE.has(name.toLowerCase())) continue;
-      out.push(name, raw[i + 1].toString("latin1"));
-    }
-    out.push("server", s.hcm.serverName);
-    // Envoy sets it only once the whole downstream request had been received
-    if (!Number.isNaN(s.requestCompleteMs)) out.push("x-envoy-upstream-service-time", String(Math.round(now - s.requestCompleteMs)));
+    const out = forwardedResponseHeaders(raw, s.hcm.serverName, s.requestCompleteMs, now);
     if (this.route.hasMutations) applyMutations(this.#init.responseMutations, out, this.#init.format);
     this.cluster.stats.chargeResponse(status);
     this.route.stats?.chargeResponse(status);
@@ -392,11 +380,6 @@ export class RouterRequest {
   }
 }
 
-
-function hasHeader(raw: Buffer[], lowerName: string): boolean {
-  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === lowerName.length && raw[i].toString("latin1").toLowerCase() === lowerName) return true;
-  return false;
-}
 
 function onGlobalTimeout(r: RouterRequest) {
   r.onGlobalTimeout();
