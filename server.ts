@@ -10,11 +10,15 @@ import { ensureAdminToken } from "./lib/auth";
 import { ensureStarterVersion, getLiveVersion } from "./lib/config/config-service";
 import { Hub, WORKER_WS_PATH } from "./lib/control-plane/hub";
 import { setControlPlane } from "./lib/control-plane/registry";
+import { getSettings } from "./lib/settings/settings-service";
+import { Telemetry } from "./lib/telemetry/telemetry";
+import { setTelemetry } from "./lib/telemetry/registry";
 import { runningRecordedWorker } from "./lib/worker/locate";
 import { pidFilePath } from "./lib/worker/pid-file";
 import { setBundledWorker } from "./lib/worker/registry";
 import { WorkerSupervisor } from "./lib/worker/supervisor";
 import { closeDb } from "./lib/db";
+import { haltDemo } from "./lib/demo/demo-service";
 
 const dev = process.env.NODE_ENV !== "production";
 const port = consolePort();
@@ -27,11 +31,16 @@ console.log(`[db] ${databaseUrl()}`);
 const starter = await ensureStarterVersion();
 if (starter) console.log(`[config] published the starter version v${starter.number}`);
 
-const hub = new Hub({
+// telemetry first: the hub hands it every worker report from the first connection on
+const telemetry: Telemetry = new Telemetry({ liveResources: () => hub.liveResources(), settings: await getSettings() });
+await telemetry.start();
+setTelemetry(telemetry);
+const hub: Hub = new Hub({
   loadLive: async () => {
     const v = await getLiveVersion();
     return v ? { id: v.id, number: v.number, snapshot: v.snapshot } : null;
   },
+  sink: telemetry.ingest,
 });
 await hub.start();
 setControlPlane(hub);
@@ -70,9 +79,14 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(0), 10_000);
   force.unref();
   try {
+    // demo traffic first: its requests would keep the worker's connections busy through its whole drain
+    await haltDemo();
     await worker?.stop();
     setControlPlane(null);
     await hub.close();
+    // after the hub: its disconnects are events too; then the open rollup buckets and pending events are written
+    setTelemetry(null);
+    await telemetry.stop();
     server.closeAllConnections?.();
     await new Promise<void>((r) => server.close(() => r()));
     await app.close?.();

@@ -6,10 +6,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { migrate } from "../migrate";
 import { closeDb } from "../db";
 import { setControlPlane, type ControlPlane } from "../control-plane/registry";
-import {
-  createDraftRoute, deleteDraftCluster, diffVersions, draftStatus, ensureStarterVersion, getDraftDocument, listDraftRoutes,
-  moveDraftRoute, publish, putDraftCluster, replaceDraft, rollback, updateDraftRoute,
-} from "./config-service";
+import { diffVersions, draftStatus, ensureStarterVersion, getDraftDocument, publish, replaceDraft, rollback } from "./config-service";
+import { createDraftRoute, listDraftRoutes, moveDraftRoute, updateDraftRoute } from "./draft-routes";
+import { deleteDraftCluster, putDraftCluster } from "./draft-clusters";
 import { listVersions, getVersion } from "../repos/version-repo";
 import { listAudit } from "../repos/audit-repo";
 import { InvalidConfigError } from "../errors";
@@ -27,10 +26,7 @@ beforeAll(async () => {
   await migrate("deploy", undefined, { log: () => {} });
   const fake: ControlPlane = {
     pushLive: (v) => pushed.push({ id: v.id, number: v.number }),
-    liveStats: () => [],
-    recentEvents: () => [],
     connectedNodes: () => [],
-    traces: () => [],
   };
   setControlPlane(fake);
 });
@@ -46,6 +42,8 @@ beforeEach(() => {
 });
 
 const docA = bootstrap([listener("main", 18001, [prefixRoute("/first", "backend")])], [cluster("backend", [18010, 18011])]);
+/** docA as the console stores it: every route gets a name and stat_prefix (route-names.ts) */
+const docANamed = bootstrap([listener("main", 18001, [{ name: "first", ...prefixRoute("/first", "backend"), stat_prefix: "first" }])], [cluster("backend", [18010, 18011])]);
 const docB = bootstrap([listener("main", 18001, [prefixRoute("/first", "backend"), prefixRoute("/second", "other")])], [cluster("backend", [18010, 18011]), cluster("other", [18012])]);
 
 async function expectInvalid(p: Promise<unknown>) {
@@ -66,8 +64,8 @@ describe("config-service", () => {
 
   it("replaces the draft with a valid document and stores exactly what was written", async () => {
     const out = await replaceDraft({ ...docA, admin: { address: { socket_address: { address: "127.0.0.1", port_value: 9901 } } } }, "alice");
-    expect(out).toStrictEqual(docA);
-    expect(await getDraftDocument()).toStrictEqual(docA);
+    expect(out).toStrictEqual(docANamed);
+    expect(await getDraftDocument()).toStrictEqual(docANamed);
   });
 
   it("refuses an invalid document, names every problem, and leaves the draft unchanged", async () => {
@@ -133,7 +131,7 @@ describe("config-service", () => {
     const v4 = await rollback(v2.id, "carol");
     expect(v4).toMatchObject({ number: 4, hash: v2.hash, rollbackOfId: v2.id, parentId: v3.id, message: "Rollback to v2", author: "carol" });
     expect((await getVersion(v4.id))!.snapshot).toStrictEqual((await getVersion(v2.id))!.snapshot);
-    expect(await getDraftDocument()).toStrictEqual(docA);
+    expect(await getDraftDocument()).toStrictEqual(docANamed);
     expect(pushed).toEqual([{ id: v4.id, number: 4 }]);
     const audit = await listAudit();
     expect(audit[0]).toMatchObject({ actor: "carol", action: "version.rollback", target: v4.id });
@@ -154,6 +152,22 @@ describe("config-service", () => {
     expect((await listDraftRoutes()).map((r) => r.route.match.prefix)).toEqual(["/new", "/first"]);
     const updated = await updateDraftRoute(created.id, { match: { prefix: "/new2" }, route: { cluster: "backend" } }, "dave");
     expect(updated.id).toBe(created.id);
+  });
+
+  it("names every route it stores: a slug of the match, unique per virtual host, kept across edits and moves", async () => {
+    const routes = () => listDraftRoutes().then((rs) => rs.map((r) => [r.route.name, r.route.stat_prefix]));
+    // created as /new, then edited to /new2 without a name: the name it got first stays
+    expect(await routes()).toEqual([["new", "new"], ["first", "first"]]);
+    const second = await createDraftRoute({ route: { match: { prefix: "/new" }, route: { cluster: "backend" } } }, "dave");
+    expect(second.route).toMatchObject({ name: "new_2", stat_prefix: "new_2" });
+    await moveDraftRoute(second.id, "up", "dave");
+    await moveDraftRoute(second.id, "up", "dave");
+    expect(await routes()).toEqual([["new_2", "new_2"], ["new", "new"], ["first", "first"]]);
+    // what the user writes is kept, even over a generated value
+    const mine = await updateDraftRoute(second.id, { name: "Checkout API", match: { prefix: "/new" }, route: { cluster: "backend" } }, "dave");
+    expect(mine.route).toMatchObject({ name: "Checkout API", stat_prefix: "new_2" });
+    const own = await createDraftRoute({ route: { stat_prefix: "mine", match: { path: "/" }, direct_response: { status: 200 } } }, "dave");
+    expect(own.route).toMatchObject({ name: "mine", stat_prefix: "mine" });
   });
 
   it("edits clusters: rename follows routes; deleting a referenced cluster is refused", async () => {

@@ -1,4 +1,5 @@
-// The hub against a real WebSocket client speaking the worker protocol, on a temporary SQLite file.
+// The hub against a real WebSocket client speaking the worker protocol, on a temporary SQLite file, feeding the
+// real telemetry (lib/telemetry) as server.ts wires them.
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -12,11 +13,14 @@ import { ensureStarterVersion, getLiveVersion, publish } from "../config/config-
 import { setControlPlane } from "./registry";
 import { listNodeViews } from "./nodes";
 import { Hub, WORKER_WS_PATH } from "./hub";
+import { Telemetry } from "../telemetry/telemetry";
+import { DEFAULT_SETTINGS } from "../contract/settings";
 import { PROTOCOL_VERSION } from "../../proxy-core/src/config/index";
 
 const TOKEN = "hub-test-token";
 let dir: string;
 let hub: Hub;
+let telemetry: Telemetry;
 let server: http.Server;
 let url: string;
 
@@ -28,7 +32,10 @@ beforeAll(async () => {
   process.env.SIGNALBOX_STARTER_LISTENER = "127.0.0.1:18998";
   await migrate("deploy", undefined, { log: () => {} });
   await ensureStarterVersion();
+  telemetry = new Telemetry({ liveResources: () => hub.liveResources(), settings: DEFAULT_SETTINGS, log: () => {} });
+  await telemetry.start();
   hub = new Hub({
+    sink: telemetry.ingest,
     loadLive: async () => {
       const v = await getLiveVersion();
       return v ? { id: v.id, number: v.number, snapshot: v.snapshot } : null;
@@ -46,6 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   setControlPlane(null);
   await hub.close();
+  await telemetry.stop();
   await new Promise<void>((r) => server.close(() => r()));
   await closeDb();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -112,7 +120,7 @@ describe("control-plane hub", () => {
     expect(pushed).toMatchObject({ type: "snapshot", version: v2.id, number: 2 });
     ws.send(JSON.stringify({ type: "nack", version: v2.id, nonce: pushed.nonce, error: "bind failed", appliedVersion: live.id }));
     await until(async () => (await listNodeViews()).some((n) => n.id === "n1" && n.lastError === "bind failed" && n.appliedVersion === live.id));
-    expect(hub.recentEvents().map((e) => e.kind)).toContain("nack");
+    expect(telemetry.events.recent().map((e) => e.kind)).toEqual(expect.arrayContaining(["nack", "publish", "connected"]));
     ws.close();
     await until(async () => (await listNodeViews()).some((n) => n.id === "n1" && !n.connected));
   });
@@ -134,10 +142,11 @@ describe("control-plane hub", () => {
     stats({ "http.a.downstream_rq_total": 100, "http.a.downstream_rq_2xx": 100 }); // baseline: traffic before this session
     stats({ "http.a.downstream_rq_total": 107, "http.a.downstream_rq_2xx": 104, "http.a.downstream_rq_5xx": 3, "http.b.downstream_rq_total": 2 });
     await new Promise((r) => setTimeout(r, 1100));
-    const points = hub.liveStats("n3", 5);
+    const points = telemetry.queries.liveStats("n3", 5);
     expect(points).toHaveLength(5);
     const sum = points.reduce((a, p) => ({ rps: a.rps + p.rps, rq2xx: a.rq2xx + p.rq2xx, rq5xx: a.rq5xx + p.rq5xx }), { rps: 0, rq2xx: 0, rq5xx: 0 });
-    expect(sum).toEqual({ rps: 9, rq2xx: 4, rq5xx: 3 });
+    // requests/s counts responses: http.b's 2 requests have not been answered yet
+    expect(sum).toEqual({ rps: 7, rq2xx: 4, rq5xx: 3 });
     expect(points[4].t - points[3].t).toBe(1000);
     ws.close();
   });
@@ -152,12 +161,12 @@ describe("control-plane hub", () => {
     ws.send(JSON.stringify({ type: "spans", spans: [span("t9", "z", 1000), { nonsense: true }] }));
     await until(async () => hub.refused.unknown === unknownBefore + 1);
     ws.send(JSON.stringify({ type: "spans", spans: [span("t1", "a", 1000), span("t2", "c", 3000), span("t1", "b", 2000)] }));
-    await until(async () => hub.traces().length === 2);
-    const traces = hub.traces();
+    await until(async () => telemetry.queries.searchTraces({ limit: 100 }).length === 2);
+    const traces = telemetry.queries.searchTraces({ limit: 100 });
     expect(traces.map((t) => t.traceId)).toEqual(["t2", "t1"]);
     expect(traces[1].spans.map((s) => s.id)).toEqual(["a", "b"]);
     expect(traces[1].spans[0].node).toBe("n5");
-    expect(hub.traces(1)).toHaveLength(1);
+    expect(telemetry.queries.searchTraces({ limit: 1 })).toHaveLength(1);
     ws.close();
   });
 

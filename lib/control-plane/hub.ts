@@ -1,59 +1,51 @@
-// WebSocket hub at /ws/worker (protocol: docs/ARCHITECTURE.md, proxy-core/src/protocol.ts).
-// One session per node id. The live snapshot goes to a worker on hello when it runs something else, and to
-// every worker on each publish/rollback; ACK/NACK land in the Node table. Stats messages feed a per-node ring
-// buffer (last 5 minutes, one point per second) for /api/stats/live; events are kept in a short list; spans go to
-// the trace store (last 5,000 spans) for /api/traces.
+// The control plane's transport: the WebSocket at /ws/worker (protocol: proxy-core/src/protocol.ts,
+// docs/ARCHITECTURE.md). It authenticates workers, binds each session to its node id on hello, sends the live
+// snapshot (on hello when the worker runs something else, and to everyone on each publish/rollback), records
+// ACK/NACK in the Node table (checking the nonce, as xDS does), and refuses what is not in the protocol. It
+// knows nothing of telemetry: stats, events, spans and cluster reports go to the TelemetrySink as they are,
+// like go-control-plane keeps its cache apart from its transport.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { randomUUID } from "node:crypto";
 import { WebSocketServer, type WebSocket, type RawData } from "ws";
-import { PROTOCOL_VERSION, WORKER_WS_PATH, WorkerToConsole, type HelloMessage, type SnapshotMessage, type StatsMessage } from "../../proxy-core/src/config/index";
+import { PROTOCOL_VERSION, WORKER_WS_PATH, WorkerToConsole, type HelloMessage } from "../../proxy-core/src/config/index";
 import { bearerToken, checkToken } from "../auth";
 import { markAllDisconnected, nodeApplied, nodeConnected, nodeDisconnected, nodeRejected, nodeSeen } from "../repos/node-repo";
-import type { Resources } from "../config/draft-mapper";
-import type { ControlPlane, HubEvent, LivePoint } from "./registry";
-import { TraceStore, type TraceView } from "./trace-store";
+import type { ControlPlane, PublishedVersion } from "./registry";
+import { Session, SessionTable, type LiveVersion } from "./sessions";
 
 export { WORKER_WS_PATH };
+
+/** The worker messages that are telemetry, not control. */
+export type TelemetryMessage = Exclude<WorkerToConsole, { type: "hello" | "ack" | "nack" }>;
+
+/** Who consumes what workers report (lib/telemetry/ingest.ts), and the control events it records. */
+export interface TelemetrySink {
+  connected(node: string, appliedVersion: string | null): void;
+  disconnected(node: string): void;
+  rejected(node: string, version: string, error: string): void;
+  published(v: PublishedVersion): void;
+  message(node: string, msg: TelemetryMessage): void;
+}
 
 const HELLO_TIMEOUT_MS = 10_000;
 const PING_INTERVAL_MS = 15_000;
 const SEEN_WRITE_INTERVAL_MS = 5_000;
-const STATS_WINDOW_S = 300;
-const MAX_EVENTS = 200;
 
-type LiveVersion = { id: string; number: number; snapshot: Resources };
-type Bucket = Omit<LivePoint, "t">;
-
-interface Session {
-  ws: WebSocket;
-  nodeId: string | null;
-  remote: string;
-  queue: Promise<void>;
-  alive: boolean;
-  lastSeenWrite: number;
-  /** last value of every counter seen in this session (stats carry cumulative counters, changed ones only) */
-  counters: Map<string, number> | null;
-  /** nonce of the last snapshot sent: an ACK/NACK with another one answers a superseded snapshot */
-  nonce: string | null;
-}
-
-const RQ_RE = /^http\.(.+)\.downstream_rq_(total|2xx|4xx|5xx)$/;
+const noSink: TelemetrySink = { connected() {}, disconnected() {}, rejected() {}, published() {}, message() {} };
 
 export class Hub implements ControlPlane {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 32 * 1024 * 1024 });
-  private readonly sessions = new Map<string, Session>();
-  private readonly all = new Set<Session>();
-  private readonly stats = new Map<string, Map<number, Bucket>>();
-  private readonly events: HubEvent[] = [];
-  private readonly traceStore = new TraceStore();
+  private readonly sessions = new SessionTable();
   private live: LiveVersion | null = null;
   private pinger: NodeJS.Timeout | null = null;
+  private readonly sink: TelemetrySink;
   /** worker messages refused: not JSON, not in the protocol, or answering a superseded snapshot */
   readonly refused = { malformed: 0, unknown: 0, staleNonce: 0 };
   #lastRefusalLog = 0;
 
-  constructor(private readonly opts: { loadLive: () => Promise<LiveVersion | null>; log?: (m: string) => void }) {}
+  constructor(private readonly opts: { loadLive: () => Promise<LiveVersion | null>; sink?: TelemetrySink; log?: (m: string) => void }) {
+    this.sink = opts.sink ?? noSink;
+  }
 
   private log(m: string) {
     (this.opts.log ?? ((s: string) => console.log(s)))(`[hub] ${m}`);
@@ -63,7 +55,7 @@ export class Hub implements ControlPlane {
     await markAllDisconnected();
     this.live = await this.opts.loadLive();
     this.pinger = setInterval(() => {
-      for (const s of this.all) {
+      for (const s of this.sessions.all()) {
         if (!s.alive) {
           s.ws.terminate();
           continue;
@@ -73,6 +65,11 @@ export class Hub implements ControlPlane {
       }
     }, PING_INTERVAL_MS);
     this.pinger.unref();
+  }
+
+  /** The live version's resources (what connected workers should run). */
+  liveResources() {
+    return this.live?.snapshot ?? null;
   }
 
   /** For server.ts's 'upgrade' listener, only for WORKER_WS_PATH. Refuses a missing/wrong token with 401. */
@@ -87,28 +84,26 @@ export class Hub implements ControlPlane {
   }
 
   private onConnection(ws: WebSocket, req: IncomingMessage) {
-    const s: Session = { ws, nodeId: null, remote: req.socket.remoteAddress ?? "?", queue: Promise.resolve(), alive: true, lastSeenWrite: 0, counters: null, nonce: null };
-    this.all.add(s);
+    const s = new Session(ws, req.socket.remoteAddress ?? "?");
+    this.sessions.add(s);
     const helloTimer = setTimeout(() => {
       if (!s.nodeId) ws.close(4001, "hello expected");
     }, HELLO_TIMEOUT_MS);
     ws.on("pong", () => (s.alive = true));
     ws.on("message", (data: RawData) => {
       s.alive = true;
-      s.queue = s.queue.then(() => this.onMessage(s, data)).catch((e) => this.log(`message from ${s.nodeId ?? s.remote} failed: ${(e as Error).message}`));
+      s.queue = s.queue.then(() => this.onMessage(s, data)).catch((e) => this.log(`message from ${s.name} failed: ${(e as Error).message}`));
     });
     ws.on("close", () => {
       clearTimeout(helloTimer);
-      this.all.delete(s);
       const id = s.nodeId;
-      if (id && this.sessions.get(id) === s) {
-        this.sessions.delete(id);
-        this.event({ ts: Date.now(), node: id, kind: "disconnected", details: {} });
+      if (this.sessions.remove(s) && id) {
+        this.sink.disconnected(id);
         s.queue = s.queue.then(() => nodeDisconnected(id)).catch(() => {});
         this.log(`node ${id} disconnected`);
       }
     });
-    ws.on("error", (e) => this.log(`socket error (${s.nodeId ?? s.remote}): ${e.message}`));
+    ws.on("error", (e) => this.log(`socket error (${s.name}): ${e.message}`));
   }
 
   /** Counts a refused message and logs it, at most once a second so a misbehaving worker cannot flood the log. */
@@ -117,7 +112,7 @@ export class Hub implements ControlPlane {
     const now = Date.now();
     if (now - this.#lastRefusalLog < 1000) return;
     this.#lastRefusalLog = now;
-    this.log(`ignoring a message from ${s.nodeId ?? s.remote}: ${why} (refused so far: ${JSON.stringify(this.refused)})`);
+    this.log(`ignoring a message from ${s.name}: ${why} (refused so far: ${JSON.stringify(this.refused)})`);
   }
 
   private async onMessage(s: Session, data: RawData) {
@@ -135,39 +130,23 @@ export class Hub implements ControlPlane {
     }
     const msg = parsed.data;
     if (msg.type === "hello") return this.onHello(s, msg);
-    if (!s.nodeId) {
+    const nodeId = s.nodeId;
+    if (!nodeId) {
       s.ws.close(4001, "hello expected");
       return;
     }
-    const nodeId = s.nodeId;
-    switch (msg.type) {
-      case "ack":
-        if (msg.nonce !== s.nonce) return this.refuse("staleNonce", s, `ack of version ${msg.version} with nonce ${msg.nonce}, superseded`);
-        await nodeApplied(nodeId, msg.version);
-        s.lastSeenWrite = Date.now();
-        return;
-      case "nack": {
-        if (msg.nonce !== s.nonce) return this.refuse("staleNonce", s, `nack of version ${msg.version} with nonce ${msg.nonce}, superseded`);
-        const error = msg.error;
-        const applied = msg.appliedVersion;
-        await nodeRejected(nodeId, error, applied);
-        s.lastSeenWrite = Date.now();
-        this.event({ ts: Date.now(), node: nodeId, kind: "nack", details: { version: msg.version, error } });
-        this.log(`node ${nodeId} rejected version ${String(msg.version)}: ${error}`);
-        return;
+    if (msg.type === "ack" || msg.type === "nack") {
+      if (msg.nonce !== s.nonce) return this.refuse("staleNonce", s, `${msg.type} of version ${msg.version} with nonce ${msg.nonce}, superseded`);
+      if (msg.type === "ack") await nodeApplied(nodeId, msg.version);
+      else {
+        await nodeRejected(nodeId, msg.error, msg.appliedVersion);
+        this.sink.rejected(nodeId, msg.version, msg.error);
+        this.log(`node ${nodeId} rejected version ${msg.version}: ${msg.error}`);
       }
-      case "stats":
-        this.onStats(s, nodeId, msg);
-        break;
-      case "spans":
-        this.traceStore.add(nodeId, msg.spans);
-        break;
-      case "event":
-        this.event({ ts: msg.ts, node: nodeId, kind: msg.kind, cluster: msg.cluster, details: msg.details });
-        break;
-      default:
-        break;
+      s.lastSeenWrite = Date.now();
+      return;
     }
+    this.sink.message(nodeId, msg);
     if (Date.now() - s.lastSeenWrite > SEEN_WRITE_INTERVAL_MS) {
       s.lastSeenWrite = Date.now();
       await nodeSeen(nodeId);
@@ -184,101 +163,28 @@ export class Hub implements ControlPlane {
       s.ws.close(4003, "hello needs a nodeId");
       return;
     }
-    const previous = this.sessions.get(nodeId);
-    if (previous && previous !== s) previous.ws.close(4000, "replaced by a new connection");
-    s.nodeId = nodeId;
-    s.counters = null;
-    this.sessions.set(nodeId, s);
+    this.sessions.bind(s, nodeId)?.ws.close(4000, "replaced by a new connection");
     const applied = msg.appliedVersion;
     await nodeConnected(nodeId, msg.admin ?? null, applied);
     s.lastSeenWrite = Date.now();
-    this.event({ ts: Date.now(), node: nodeId, kind: "connected", details: { appliedVersion: applied } });
+    this.sink.connected(nodeId, applied);
     this.log(`node ${nodeId} connected (applied ${applied ?? "nothing"})`);
-    if (this.live && this.live.id !== applied) this.send(s, this.live);
+    if (this.live && this.live.id !== applied) s.sendSnapshot(this.live);
   }
 
-  private send(s: Session, v: LiveVersion) {
-    const msg: SnapshotMessage = { type: "snapshot", version: v.id, number: v.number, nonce: randomUUID(), resources: v.snapshot as SnapshotMessage["resources"] };
-    if (s.ws.readyState !== s.ws.OPEN) return;
-    s.nonce = msg.nonce;
-    s.ws.send(JSON.stringify(msg));
-  }
-
-  pushLive(v: LiveVersion): void {
-    this.live = v;
-    for (const s of this.sessions.values()) this.send(s, v);
+  pushLive(v: PublishedVersion): void {
+    this.live = { id: v.id, number: v.number, snapshot: v.snapshot };
+    this.sink.published(v);
+    for (const s of this.sessions.bound()) s.sendSnapshot(this.live);
   }
 
   connectedNodes(): string[] {
-    return [...this.sessions.keys()];
+    return this.sessions.nodes();
   }
-
-  // ---------------------------------------------------------------- stats
-
-  private onStats(s: Session, nodeId: string, msg: StatsMessage) {
-    const counters = msg.counters;
-    const first = s.counters === null;
-    const last = (s.counters ??= new Map());
-    const delta: Bucket = { rps: 0, rq2xx: 0, rq4xx: 0, rq5xx: 0 };
-    for (const [name, raw] of Object.entries(counters)) {
-      if (typeof raw !== "number" || !Number.isFinite(raw)) continue;
-      const prev = last.get(name);
-      last.set(name, raw);
-      const m = RQ_RE.exec(name);
-      if (!m) continue;
-      // the first report of a session is the baseline; counters first seen later started from 0;
-      // a counter that went down means the worker restarted
-      const d = prev === undefined ? (first ? 0 : raw) : raw >= prev ? raw - prev : raw;
-      if (m[2] === "total") delta.rps += d;
-      else if (m[2] === "2xx") delta.rq2xx += d;
-      else if (m[2] === "4xx") delta.rq4xx += d;
-      else delta.rq5xx += d;
-    }
-    const sec = Math.floor(Date.now() / 1000);
-    let ring = this.stats.get(nodeId);
-    if (!ring) this.stats.set(nodeId, (ring = new Map()));
-    const b = ring.get(sec) ?? { rps: 0, rq2xx: 0, rq4xx: 0, rq5xx: 0 };
-    b.rps += delta.rps;
-    b.rq2xx += delta.rq2xx;
-    b.rq4xx += delta.rq4xx;
-    b.rq5xx += delta.rq5xx;
-    ring.set(sec, b);
-    for (const k of ring.keys()) if (k <= sec - STATS_WINDOW_S) ring.delete(k);
-  }
-
-  liveStats(nodeId: string, seconds = 60): LivePoint[] {
-    const ring = this.stats.get(nodeId);
-    const now = Math.floor(Date.now() / 1000);
-    const out: LivePoint[] = [];
-    const n = Math.min(Math.max(1, seconds), STATS_WINDOW_S);
-    // the current second is still filling: end at the last complete one
-    for (let t = now - n; t < now; t++) {
-      const b = ring?.get(t);
-      out.push({ t: t * 1000, rps: b?.rps ?? 0, rq2xx: b?.rq2xx ?? 0, rq4xx: b?.rq4xx ?? 0, rq5xx: b?.rq5xx ?? 0 });
-    }
-    return out;
-  }
-
-  // ---------------------------------------------------------------- events
-
-  private event(e: HubEvent) {
-    this.events.push(e);
-    if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
-  }
-
-  recentEvents(limit = 50): HubEvent[] {
-    return this.events.slice(-limit).reverse();
-  }
-
-  traces(limit = 100): TraceView[] {
-    return this.traceStore.traces(limit);
-  }
-
-  // ---------------------------------------------------------------- shutdown
 
   async close(): Promise<void> {
     if (this.pinger) clearInterval(this.pinger);
-    for (const s of this.all) s.ws.terminate();
+    for (const s of this.sessions.all()) s.ws.terminate();
     await new Promise<void>((r) => this.wss.close(() => r()));
     await markAllDisconnected().catch(() => {});
   }

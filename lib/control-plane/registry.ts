@@ -1,19 +1,21 @@
 // The control-plane hub lives in server.ts's module graph; route handlers run inside Next's bundle, which
 // has its own copies of every module. Both sides meet through this globalThis slot.
 import type { Resources } from "../config/draft-mapper";
-import type { TraceView } from "./trace-store";
 
-export interface LivePoint { t: number; rps: number; rq2xx: number; rq4xx: number; rq5xx: number }
-export interface HubEvent { ts: number; node: string; kind: string; cluster?: string; details: Record<string, unknown> }
+/** A version made live: what workers get, plus who made it and why (the event feed's publish/rollback). */
+export interface PublishedVersion {
+  id: string;
+  number: number;
+  snapshot: Resources;
+  author?: string;
+  message?: string;
+  /** set for a rollback: the version it restores */
+  rollbackOfId?: string | null;
+}
 
 export interface ControlPlane {
-  /** Push the live version to every connected worker. */
-  pushLive(v: { id: string; number: number; snapshot: Resources }): void;
-  /** One point per second for the last `seconds` seconds (zeros where the worker sent nothing). */
-  liveStats(nodeId: string, seconds?: number): LivePoint[];
-  recentEvents(limit?: number): HubEvent[];
-  /** The workers' recent traces (last 5,000 spans), newest first. */
-  traces(limit?: number): TraceView[];
+  /** Push the live version to every connected worker (and record the publish or rollback). */
+  pushLive(v: PublishedVersion): void;
   connectedNodes(): string[];
 }
 

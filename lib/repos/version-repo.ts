@@ -57,3 +57,9 @@ export async function versionNumbers(ids: string[], tx: Tx = db()): Promise<Map<
   const rows = await tx.configVersion.findMany({ where: { id: { in: ids } }, select: { id: true, number: true } });
   return new Map(rows.map((r) => [r.id, r.number]));
 }
+
+/** Versions created in [from, to), oldest first (the publish and rollback markers of time charts). */
+export async function versionsCreatedBetween(from: Date, to: Date, tx: Tx = db()): Promise<VersionSummary[]> {
+  const rows = await tx.configVersion.findMany({ where: { createdAt: { gte: from, lt: to } }, select: summarySelect, orderBy: { number: "asc" } });
+  return rows.map(summary);
+}

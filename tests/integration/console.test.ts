@@ -35,6 +35,12 @@ async function timeToApply(versionId: string, since: number, timeoutMs = 15_000)
 // On an idle 2-core machine the apply takes well under 1 s; allow more when the machine is loaded.
 const applyBudgetMs = () => (os.loadavg()[0] > os.cpus().length ? 3000 : 1000);
 
+/** A route as the console stores it: named, with its stat prefix, after its match (lib/config/route-names.ts). */
+const stored = (prefix: string, clusterName: string) => ({ name: prefix.slice(1), ...prefixRoute(prefix, clusterName), stat_prefix: prefix.slice(1) });
+const storedFirst = () => bootstrap([listener("main", listenerPort, [stored("/first", "backend")])], [cluster("backend", [up1.port, up2.port])]);
+const storedSecond = () =>
+  bootstrap([listener("main", listenerPort, [stored("/first", "backend"), stored("/second", "other")])], [cluster("backend", [up1.port, up2.port]), cluster("other", [up3.port])]);
+
 const firstConfig = () =>
   bootstrap([listener("main", listenerPort, [prefixRoute("/first", "backend")])], [cluster("backend", [up1.port, up2.port])]);
 const secondConfig = () =>
@@ -99,7 +105,7 @@ describe("console + bundled worker", () => {
   it("publishes /first on a two-endpoint round-robin cluster: applied within ~1 s, traffic flows", async () => {
     const put = await call("PUT", "/api/config", firstConfig());
     expect(put.status).toBe(200);
-    expect(put.json).toStrictEqual(firstConfig());
+    expect(put.json).toStrictEqual(storedFirst());
     const t0 = Date.now();
     const pub = await call("POST", "/api/versions", { message: "first route" });
     expect(pub.status).toBe(201);
@@ -151,7 +157,7 @@ describe("console + bundled worker", () => {
     expect(yaml).toMatch(/^static_resources:/);
     const put = await call("PUT", "/api/config", yaml, { "content-type": "application/yaml" });
     expect(put.status).toBe(200);
-    expect(put.json).toStrictEqual(firstConfig());
+    expect(put.json).toStrictEqual(storedFirst());
   });
 
   let v2: { id: string; number: number; hash: string };
@@ -169,7 +175,7 @@ describe("console + bundled worker", () => {
     const list = (await call("GET", "/api/versions")).json;
     expect(list.map((v: { number: number }) => v.number)).toEqual([3, 2, 1]);
     const one = await call("GET", `/api/versions/${v2.id}`);
-    expect(one.json.snapshot).toStrictEqual({ listeners: secondConfig().static_resources.listeners, clusters: secondConfig().static_resources.clusters });
+    expect(one.json.snapshot).toStrictEqual(storedSecond().static_resources);
 
     const d = await call("GET", `/api/versions/${v1.id}/diff?to=${v2.id}`);
     expect(d.status).toBe(200);
@@ -189,7 +195,7 @@ describe("console + bundled worker", () => {
     await timeToApply(rb.json.id, t0);
     expect((await get(listenerPort, "/second")).status).toBe(404);
     expect((await get(listenerPort, "/first")).body).toMatch(/^up[12] \/first$/);
-    expect((await call("GET", "/api/config")).json).toStrictEqual(firstConfig());
+    expect((await call("GET", "/api/config")).json).toStrictEqual(storedFirst());
 
     const audit = (await call("GET", "/api/audit")).json as { at: string; actor: string; action: string; target: string; details: unknown }[];
     expect(Object.keys(audit[0]).sort()).toEqual(["action", "actor", "at", "details", "target"]);

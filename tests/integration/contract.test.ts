@@ -7,8 +7,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import * as C from "../../lib/contract";
+import { DemoStatus } from "../../lib/demo/contract";
 import { bootstrap, cluster, listener, prefixRoute } from "../../lib/config/test-fixtures";
 import { api, assertBuilt, ConsoleProcess, freePort, get, ROOT, startUpstream, tmpDir, waitFor } from "./harness";
+import { openSse } from "../support/sse";
 
 const TOKEN = "contract-token-" + Math.random().toString(36).slice(2);
 
@@ -18,8 +20,11 @@ let call: ReturnType<typeof api>;
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
 const ids = { first: "", second: "" };
 
-/** Every GET endpoint: how to call it and what its body must match (a text check for non-JSON bodies). */
-const GETS: Record<string, { path: () => string; schema?: z.ZodType; text?: (body: string) => void }> = {
+/**
+ * Every GET endpoint: how to call it and what its body must match (a text check for non-JSON bodies; for an
+ * event stream, what its first message's data must match).
+ */
+const GETS: Record<string, { path: () => string; schema?: z.ZodType; text?: (body: string) => void; sse?: boolean }> = {
   "/api/audit": { path: () => "/api/audit?limit=50", schema: C.AuditList },
   "/api/config": { path: () => "/api/config", schema: C.BootstrapDocument },
   "/api/nodes": { path: () => "/api/nodes", schema: C.NodeList },
@@ -33,6 +38,16 @@ const GETS: Record<string, { path: () => string; schema?: z.ZodType; text?: (bod
   "/api/draft/routes": { path: () => "/api/draft/routes", schema: C.DraftRouteList },
   "/api/draft/status": { path: () => "/api/draft/status", schema: C.DraftStatus },
   "/api/stats/live": { path: () => "/api/stats/live?node=local&seconds=30", schema: C.LiveStats },
+  "/api/demo": { path: () => "/api/demo", schema: DemoStatus },
+  "/api/telemetry/series": { path: () => "/api/telemetry/series?window=5m&cluster=up", schema: C.Series },
+  "/api/telemetry/summary": { path: () => "/api/telemetry/summary?window=1h", schema: C.TrafficSummary },
+  "/api/telemetry/clusters/[name]": { path: () => "/api/telemetry/clusters/up", schema: C.ClusterLive },
+  "/api/telemetry/trips": { path: () => "/api/telemetry/trips?window=24h", schema: C.TripList },
+  "/api/events": { path: () => "/api/events?limit=20", schema: C.EventList },
+  "/api/settings": { path: () => "/api/settings", schema: C.Settings },
+  "/api/live": { path: () => "/api/live", schema: C.LiveTick, sse: true },
+  "/api/access-log": { path: () => "/api/access-log?limit=50", schema: C.AccessLogList },
+  "/api/metrics": { path: () => "/api/metrics", text: (body) => expect(body).toMatch(/^# TYPE envoy_\w+ counter$/m) },
 };
 
 /** app/api/**\/route.ts files that export GET, as URL templates ("/api/versions/[id]/diff"). */
@@ -83,6 +98,15 @@ describe("API contract", () => {
   });
 
   it.each(Object.entries(GETS))("GET %s matches its schema", async (_template, e) => {
+    if (e.sse) {
+      const stream = await openSse(consoleProc.base + e.path(), { authorization: `Bearer ${TOKEN}` });
+      const first = await stream.waitFor(1, 5000);
+      stream.close();
+      expect(stream.status).toBe(200);
+      const parsed = e.schema!.safeParse(JSON.parse(first?.[0].data ?? "null"));
+      expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+      return;
+    }
     const r = await call("GET", e.path());
     expect(r.status, r.text).toBe(200);
     if (e.text) return e.text(r.text);

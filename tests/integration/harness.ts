@@ -8,10 +8,12 @@ import path from "node:path";
 
 export { ConsoleProcess, ROOT, assertBuilt, freePort, isAlive, killLeftoverWorker, sleep, waitFor, workerPidOf, type ConsoleOpts } from "../support/console-process";
 
-export async function startUpstream(name: string): Promise<{ port: number; server: http.Server; hits: string[] }> {
+/** A real upstream on 127.0.0.1: answers `<name> <url>`, or whatever `handler` does. */
+export async function startUpstream(name: string, handler?: http.RequestListener): Promise<{ port: number; server: http.Server; hits: string[] }> {
   const hits: string[] = [];
   const server = http.createServer((req, res) => {
     hits.push(req.url ?? "");
+    if (handler) return handler(req, res);
     res.setHeader("content-type", "text/plain");
     res.end(`${name} ${req.url}`);
   });

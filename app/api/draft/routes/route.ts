@@ -1,6 +1,6 @@
 import { withHandler, reply } from "@/lib/http";
 import { CreateRouteBody, DraftRouteItem, DraftRouteList } from "@/lib/contract";
-import { createDraftRoute, listDraftRoutes } from "@/lib/config/config-service";
+import { createDraftRoute, listDraftRoutes } from "@/lib/config/draft-routes";
 
 /** Draft routes in match order: [{id, listener, virtualHost, domains, position, route}]. */
 export const GET = withHandler({ response: DraftRouteList }, async () => listDraftRoutes());

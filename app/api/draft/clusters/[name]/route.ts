@@ -1,6 +1,6 @@
 import { withHandler, reply, noContent } from "@/lib/http";
 import { DraftClusterItem, PutClusterBody } from "@/lib/contract";
-import { deleteDraftCluster, putDraftCluster } from "@/lib/config/config-service";
+import { deleteDraftCluster, putDraftCluster } from "@/lib/config/draft-clusters";
 
 /** Create (201) or replace (200) a cluster; a different `name` in the body renames it (routes follow). */
 export const PUT = withHandler({ body: PutClusterBody, response: DraftClusterItem }, async ({ params, body, actor }) => {

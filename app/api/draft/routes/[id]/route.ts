@@ -1,6 +1,6 @@
 import { withHandler, noContent } from "@/lib/http";
 import { DraftRouteItem, UpdateRouteBody } from "@/lib/contract";
-import { deleteDraftRoute, updateDraftRoute } from "@/lib/config/config-service";
+import { deleteDraftRoute, updateDraftRoute } from "@/lib/config/draft-routes";
 
 export const PUT = withHandler({ body: UpdateRouteBody, response: DraftRouteItem }, async ({ params, body, actor }) => updateDraftRoute(params.id, body.route, actor));
 
