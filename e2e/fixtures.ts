@@ -58,6 +58,8 @@ export interface Console {
   pid: number;
   log: () => string;
   api<T>(p: string): Promise<T>;
+  /** any method, JSON in and out; throws on a non-2xx with the server's answer */
+  send<T>(method: string, p: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -75,6 +77,14 @@ export async function startConsole(opts: { workerAdminPort?: number; waitForWork
     const res = await fetch(url + p, { headers: { authorization: `Bearer ${token}` } });
     if (!res.ok) throw new Error(`${p}: HTTP ${res.status}`);
     return (await res.json()) as T;
+  };
+  const send = async <T>(method: string, p: string, body?: unknown): Promise<T> => {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const res = await fetch(url + p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${p}: HTTP ${res.status} ${text.slice(0, 300)}`);
+    return (text ? JSON.parse(text) : null) as T;
   };
   const stop = async () => {
     await proc.stop(5000);
@@ -94,7 +104,7 @@ export async function startConsole(opts: { workerAdminPort?: number; waitForWork
     await stop();
     throw new Error(`${(e as Error).message}\n--- console output ---\n${proc.log}`);
   }
-  return { url, token, listener: `127.0.0.1:${listenerPort}`, dataDir, pid: proc.proc!.pid!, log: () => proc.log, api, stop };
+  return { url, token, listener: `127.0.0.1:${listenerPort}`, dataDir, pid: proc.proc!.pid!, log: () => proc.log, api, send, stop };
 }
 
 // ---------------------------------------------------------------- browser

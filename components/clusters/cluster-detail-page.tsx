@@ -1,21 +1,39 @@
 "use client";
+// One cluster, in tabs that each have their URL (?tab=): its endpoints live, its settings (the draft form), its
+// circuit breakers with the trip timeline, and its traffic.
 import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { useDraftClustersQuery } from "@/components/queries/use-draft-clusters-query";
+import { TrafficPanel } from "@/components/telemetry/traffic-panel";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { Skeleton } from "@/components/ui/skeleton";
+import { Tabs } from "@/components/ui/tabs";
+import { BreakersTab } from "./breakers-tab";
 import { ClusterForm } from "./cluster-form";
 import { useClusterUsage } from "./clusters-page";
 import { DeleteClusterDialog } from "./delete-cluster-dialog";
+import { EndpointsTab } from "./endpoints-tab";
+
+const TABS = [
+  { id: "endpoints", label: "Endpoints" },
+  { id: "settings", label: "Settings" },
+  { id: "breakers", label: "Circuit breakers" },
+  { id: "traffic", label: "Traffic" },
+] as const;
+type TabId = (typeof TABS)[number]["id"];
 
 export function ClusterDetailPage({ name }: { name: string }) {
   const clusters = useDraftClustersQuery();
   const usage = useClusterUsage();
   const router = useRouter();
+  const params = useSearchParams();
   const [deleting, setDeleting] = useState(false);
   const row = clusters.data?.find((c) => c.name === name);
+  const asked = params.get("tab");
+  const tab: TabId = TABS.some((t) => t.id === asked) ? (asked as TabId) : "endpoints";
+  const base = `/clusters/${encodeURIComponent(name)}`;
 
   return (
     <>
@@ -28,7 +46,7 @@ export function ClusterDetailPage({ name }: { name: string }) {
             Cluster <code style={{ fontSize: 18 }}>{name}</code>
           </h1>
           <p>
-            {usage.get(name) ?? 0} {usage.get(name) === 1 ? "route sends" : "routes send"} traffic here. Saving changes the draft; publish to make it live.
+            {usage.get(name) ?? 0} {usage.get(name) === 1 ? "route sends" : "routes send"} traffic here. Settings change the draft; publish to make them live.
           </p>
         </div>
         <span className="spacer" />
@@ -51,17 +69,24 @@ export function ClusterDetailPage({ name }: { name: string }) {
           There is no cluster named “{name}” in the draft. It may have been renamed or deleted.
         </EmptyState>
       ) : (
-        <div className="card">
-          <ClusterForm
-            key={row.name}
-            id="cluster-form"
-            original={row.cluster}
-            taken={(clusters.data ?? []).map((c) => c.name)}
-            onSaved={(newName) => {
-              if (newName !== name) router.replace(`/clusters/${encodeURIComponent(newName)}`);
-            }}
-          />
-        </div>
+        <Tabs label={`Cluster ${name}`} current={tab} tabs={TABS.map((t) => ({ id: t.id, label: t.label, href: t.id === "endpoints" ? base : `${base}?tab=${t.id}` }))}>
+          {tab === "endpoints" && <EndpointsTab name={name} row={row} />}
+          {tab === "settings" && (
+            <div className="card">
+              <ClusterForm
+                key={row.name}
+                id="cluster-form"
+                original={row.cluster}
+                taken={(clusters.data ?? []).map((c) => c.name)}
+                onSaved={(newName) => {
+                  if (newName !== name) router.replace(`/clusters/${encodeURIComponent(newName)}?tab=settings`);
+                }}
+              />
+            </div>
+          )}
+          {tab === "breakers" && <BreakersTab name={name} row={row} />}
+          {tab === "traffic" && <TrafficPanel scope={{ cluster: name }} title={`Traffic of ${name}`} />}
+        </Tabs>
       )}
       {deleting && <DeleteClusterDialog name={name} routes={usage.get(name) ?? 0} onClose={() => setDeleting(false)} onDeleted={() => router.push("/clusters")} />}
     </>

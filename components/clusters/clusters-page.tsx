@@ -2,6 +2,9 @@
 import { useMemo, useState } from "react";
 import { useDraftClustersQuery } from "@/components/queries/use-draft-clusters-query";
 import { useDraftRoutesQuery } from "@/components/queries/use-draft-routes-query";
+import { useClusterLiveQueries } from "@/components/queries/use-cluster-live-query";
+import { useLiveTicks } from "@/components/queries/use-live-ticks";
+import { LiveIndicator } from "@/components/telemetry/live-indicator";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { Panel } from "@/components/ui/panel";
@@ -32,6 +35,11 @@ export function ClustersPage() {
   const rows = clusters.data ?? [];
   const q = filter.trim().toLowerCase();
   const visible = q ? rows.filter((r) => JSON.stringify(r.cluster).toLowerCase().includes(q)) : rows;
+  const live = useLiveTicks();
+  // breaker usage comes one cluster per request: only for the first page of what is shown
+  const names = visible.slice(0, 50).map((r) => r.name);
+  const liveQueries = useClusterLiveQueries(names);
+  const liveByName = new Map(names.map((n, i) => [n, liveQueries[i]]));
   const addButton = (
     <button type="button" className="btn primary" onClick={() => setCreating(true)}>
       Add cluster
@@ -46,6 +54,7 @@ export function ClustersPage() {
           <p>Groups of upstream hosts that routes send traffic to. Changes go live when you publish.</p>
         </div>
         <span className="spacer" />
+        <LiveIndicator state={live} />
         {addButton}
       </div>
       {clusters.isPending ? (
@@ -61,7 +70,7 @@ export function ClustersPage() {
           <div className="row" style={{ marginBottom: 12, maxWidth: 360 }}>
             <input type="search" aria-label="Filter clusters" placeholder="Filter clusters…" value={filter} onChange={(e) => setFilter(e.target.value)} />
           </div>
-          {visible.length ? <ClusterTable rows={visible} usage={usage} onDelete={setDeleting} /> : <p className="muted">No cluster matches “{filter}”.</p>}
+          {visible.length ? <ClusterTable rows={visible} usage={usage} live={live} liveByName={liveByName} onDelete={setDeleting} /> : <p className="muted">No cluster matches “{filter}”.</p>}
         </>
       )}
       {creating && (

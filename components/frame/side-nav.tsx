@@ -6,9 +6,12 @@ const ITEMS = [
   { href: "/", label: "Overview" },
   { href: "/routes", label: "Routes" },
   { href: "/clusters", label: "Clusters" },
-  { href: "/versions", label: "Versions" },
+  { href: "/traces", label: "Traces" },
+  { href: "/access-log", label: "Access log" },
   { href: "/nodes", label: "Nodes" },
+  { href: "/versions", label: "Versions" },
   { href: "/audit", label: "Audit" },
+  { href: "/settings", label: "Settings" },
 ] as const;
 
 function isCurrent(pathname: string, href: string) {

@@ -1,33 +1,34 @@
 "use client";
-import { useDraftStatusQuery } from "@/components/queries/use-draft-status-query";
-import { useLiveStatsQuery } from "@/components/queries/use-live-stats-query";
-import { ErrorState } from "@/components/ui/error-state";
+// The Overview. The page itself renders once: each section subscribes to its own query, and the live channel
+// (one tick a second) only writes into the cache, so a tick redraws the tiles and the 5-minute chart and nothing else.
+import { useLiveTicks } from "@/components/queries/use-live-ticks";
+import { LiveIndicator } from "@/components/telemetry/live-indicator";
+import { TrafficPanel } from "@/components/telemetry/traffic-panel";
+import { DemoCallout } from "./demo-callout";
+import { EventFeed } from "./event-feed";
 import { KpiTiles } from "./kpi-tiles";
-import { LiveRpsPanel } from "./live-rps-panel";
+import { TopRoutes } from "./top-routes";
 
 export function OverviewPage() {
-  const stats = useLiveStatsQuery("local");
-  const status = useDraftStatusQuery();
-  const live = status.data?.live;
-  const nodes = status.data?.nodes;
+  const state = useLiveTicks();
+  const live = state === "open";
   return (
     <>
       <div className="page-head">
         <div>
           <h1>Overview</h1>
-          <p>Traffic through the bundled worker, live.</p>
+          <p>Traffic through every worker: the last second in the tiles, the window in the chart.</p>
         </div>
+        <span className="spacer" />
+        <LiveIndicator state={state} />
       </div>
-      <KpiTiles
-        points={stats.data?.points ?? []}
-        liveLabel={live ? `v${live.number}` : "—"}
-        nodesLabel={nodes ? `${nodes.applied}/${nodes.connected}` : "—"}
-      />
-      {stats.isError && !stats.data ? (
-        <ErrorState what="live stats" error={stats.error} onRetry={() => stats.refetch()} />
-      ) : (
-        <LiveRpsPanel points={stats.data?.points} loading={stats.isPending} />
-      )}
+      <DemoCallout live={live} />
+      <KpiTiles live={live} />
+      <TrafficPanel live={live} title="Traffic" />
+      <div className="grid-2" style={{ marginTop: 16 }}>
+        <TopRoutes />
+        <EventFeed live={live} />
+      </div>
     </>
   );
 }

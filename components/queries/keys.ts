@@ -1,5 +1,27 @@
 // The typed query-key factory: every cache key in the console comes from here, never inline strings.
-// Mutations invalidate these exact tuples.
+// Mutations invalidate these exact tuples; the live channel merges its ticks into them.
+import type { Window } from "@/lib/contract/telemetry";
+
+/** What a series or summary covers (GET /api/telemetry/series|summary query): absent fields mean "all". */
+export interface TelemetryScope {
+  window: Window;
+  node?: string;
+  vhost?: string;
+  route?: string;
+  cluster?: string;
+}
+
+/** The filters of an event list (GET /api/events). */
+export interface EventFilter {
+  cluster?: string;
+  kind?: string;
+  node?: string;
+  since?: number;
+  limit: number;
+}
+
+/** Every part of a scope in a fixed order, so equal scopes give equal keys. */
+const scopeParts = (s: TelemetryScope) => [s.window, s.node ?? null, s.vhost ?? null, s.route ?? null, s.cluster ?? null] as const;
 
 export const queryKeys = {
   draftStatus: () => ["draft", "status"] as const,
@@ -11,8 +33,24 @@ export const queryKeys = {
   versionDiff: (from: string, to: string) => ["versions", from, "diff", to] as const,
   nodes: () => ["nodes"] as const,
   bundledWorker: () => ["worker"] as const,
-  liveStats: (node: string) => ["stats", "live", node] as const,
   audit: (limit: number) => ["audit", limit] as const,
+  /** every telemetry query (a publish moves the version markers of all of them) */
+  telemetry: () => ["telemetry"] as const,
+  allSeries: () => ["telemetry", "series"] as const,
+  series: (s: TelemetryScope) => ["telemetry", "series", ...scopeParts(s)] as const,
+  summary: (s: TelemetryScope) => ["telemetry", "summary", ...scopeParts(s)] as const,
+  clusterLive: (name: string) => ["telemetry", "cluster", name] as const,
+  allTrips: () => ["telemetry", "trips"] as const,
+  trips: (window: Window, cluster: string | null) => ["telemetry", "trips", window, cluster] as const,
+  allEvents: () => ["events"] as const,
+  events: (f: EventFilter) => ["events", f] as const,
+  /** the live channel's latest tick, written by the channel and never fetched */
+  liveTick: () => ["live", "tick"] as const,
+  traces: (params: string) => ["traces", params] as const,
+  trace: (traceId: string) => ["traces", "one", traceId] as const,
+  accessLog: (params: string) => ["access-log", params] as const,
+  settings: () => ["settings"] as const,
+  demo: () => ["demo"] as const,
 };
 
 /** Everything a publish or rollback can change: the draft, the version list and node rollout. */

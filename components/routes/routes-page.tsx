@@ -1,14 +1,18 @@
 "use client";
+import { useSearchParams } from "next/navigation";
 import { useMemo, useState } from "react";
 import { errorMessage } from "@/components/queries/api-client";
 import type { DraftRouteRow } from "@/components/queries/types";
 import { useDraftClustersQuery } from "@/components/queries/use-draft-clusters-query";
 import { useDraftRoutesQuery } from "@/components/queries/use-draft-routes-query";
+import { useLiveTicks } from "@/components/queries/use-live-ticks";
 import { useDeleteRouteMutation, useMoveRouteMutation } from "@/components/queries/use-route-mutations";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { TableSkeleton } from "@/components/ui/skeleton";
+import { writeParams } from "@/components/ui/url-state";
+import { LiveIndicator } from "@/components/telemetry/live-indicator";
 import { matchLabel } from "./route-form-model";
 import { RouteForm, type VhostOption } from "./route-form";
 import { RouteTable } from "./route-table";
@@ -35,7 +39,14 @@ export function RoutesPage() {
   const move = useMoveRouteMutation();
   const [editor, setEditor] = useState<{ row?: DraftRouteRow } | null>(null);
   const [deleting, setDeleting] = useState<DraftRouteRow | null>(null);
-  const [filter, setFilter] = useState("");
+  const params = useSearchParams();
+  // ?q= is the filter, so other pages (top routes, traces) can link to a route
+  const [filter, setFilterState] = useState(() => params.get("q") ?? "");
+  const setFilter = (q: string) => {
+    setFilterState(q);
+    writeParams({ q });
+  };
+  const live = useLiveTicks();
 
   const groups = useMemo(() => groupRows(routes.data ?? []), [routes.data]);
   const clusterNames = (clusters.data ?? []).map((c) => c.name);
@@ -55,6 +66,7 @@ export function RoutesPage() {
           <p>Draft routes in match order: for each request the first matching route wins. Changes go live when you publish.</p>
         </div>
         <span className="spacer" />
+        <LiveIndicator state={live} />
         <button type="button" className="btn primary" onClick={() => setEditor({})}>
           Add route
         </button>
@@ -90,6 +102,7 @@ export function RoutesPage() {
                 <RouteTable
                   rows={g.rows}
                   moving={move.isPending}
+                  live={live}
                   onEdit={(row) => setEditor({ row })}
                   onDelete={setDeleting}
                   onMove={(row, direction) => move.mutate({ id: row.id, direction })}

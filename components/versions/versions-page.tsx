@@ -1,5 +1,8 @@
 "use client";
-import { useState } from "react";
+// Versions, newest first; the two being compared are in the URL (?compare=a,b, or ?diff=v for a version
+// against the one it replaced), so a chart's version marker can link straight to a diff.
+import { useSearchParams } from "next/navigation";
+import { useMemo, useState } from "react";
 import type { Version } from "@/components/queries/types";
 import { useVersionsQuery } from "@/components/queries/use-versions-query";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -11,13 +14,20 @@ import { VersionTimeline } from "./version-timeline";
 
 export function VersionsPage() {
   const versions = useVersionsQuery();
-  const [selected, setSelected] = useState<string[]>([]);
+  const params = useSearchParams();
   const [rollingBack, setRollingBack] = useState<Version | null>(null);
-  const list = versions.data ?? [];
+  // null until the user picks: then the picks, written back to the URL without a navigation
+  const [picked, setPicked] = useState<string[] | null>(null);
+  const list = useMemo(() => versions.data ?? [], [versions.data]);
   const live = list.find((v) => v.live) ?? null;
+  const fromUrl = useMemo(() => selectionFromUrl(params, list), [params, list]);
+  const selected = picked ?? fromUrl;
 
-  const toggle = (id: string) =>
-    setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id].slice(-2)));
+  const select = (ids: string[]) => {
+    setPicked(ids);
+    window.history.replaceState(null, "", ids.length ? `?compare=${ids.map(encodeURIComponent).join(",")}` : window.location.pathname);
+  };
+  const toggle = (id: string) => select(selected.includes(id) ? selected.filter((x) => x !== id) : [...selected, id].slice(-2));
   const pair = selected
     .map((id) => list.find((v) => v.id === id))
     .filter((v): v is Version => Boolean(v))
@@ -41,7 +51,6 @@ export function VersionsPage() {
         </EmptyState>
       ) : (
         <div className="stack" style={{ gap: 16 }}>
-          <VersionTimeline versions={list} selected={selected} onToggle={toggle} onRollback={setRollingBack} />
           <section className="card" aria-label="Compare versions">
             {pair.length === 2 ? (
               <>
@@ -50,7 +59,7 @@ export function VersionsPage() {
                     v{pair[0].number} → v{pair[1].number}
                   </h2>
                   <span className="spacer" />
-                  <button type="button" className="btn small" onClick={() => setSelected([])}>
+                  <button type="button" className="btn small" onClick={() => select([])}>
                     Clear selection
                   </button>
                 </div>
@@ -62,9 +71,22 @@ export function VersionsPage() {
               </p>
             )}
           </section>
+          <VersionTimeline versions={list} selected={selected} onToggle={toggle} onRollback={setRollingBack} />
         </div>
       )}
       {rollingBack && <RollbackDialog target={rollingBack} live={live} onClose={() => setRollingBack(null)} />}
     </>
   );
+}
+
+/** `?compare=a,b` as it is; `?diff=v`: v against its parent (the version live before it was published). */
+function selectionFromUrl(params: { get(name: string): string | null }, list: Version[]): string[] {
+  const compare = params.get("compare");
+  if (compare) return compare.split(",").filter(Boolean).slice(0, 2);
+  const diff = params.get("diff");
+  if (!diff) return [];
+  const v = list.find((x) => x.id === diff);
+  if (!v) return [diff];
+  const parent = v.parentId ?? list.find((x) => x.number === v.number - 1)?.id;
+  return parent ? [parent, v.id] : [v.id];
 }

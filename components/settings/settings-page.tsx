@@ -1,0 +1,31 @@
+"use client";
+// Console settings: how long telemetry is kept, and the Zipkin collector every span is forwarded to.
+import { useSettingsQuery } from "@/components/queries/use-settings-query";
+import { ErrorState } from "@/components/ui/error-state";
+import { Skeleton } from "@/components/ui/skeleton";
+import { SettingsFormView } from "./settings-form";
+
+export function SettingsPage() {
+  const settings = useSettingsQuery();
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Settings</h1>
+          <p>Telemetry retention and trace export. Changes apply when you save; they are not part of the proxy config and need no publish.</p>
+        </div>
+      </div>
+      {settings.isPending ? (
+        <div className="card stack" role="status" aria-label="Loading settings">
+          <Skeleton width="30%" />
+          <Skeleton />
+          <Skeleton width="60%" />
+        </div>
+      ) : settings.isError ? (
+        <ErrorState what="settings" error={settings.error} onRetry={() => settings.refetch()} />
+      ) : (
+        <SettingsFormView saved={settings.data} />
+      )}
+    </>
+  );
+}
