@@ -16,7 +16,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["proxy-core/test/unit/**/*.test.ts", "lib/**/*.test.ts", "components/**/*.test.ts"],
+          include: ["proxy-core/test/unit/**/*.test.ts", "lib/**/*.test.ts", "components/**/*.test.ts", "tests/deploy/**/*.test.ts"],
           testTimeout: 10_000,
         },
       },
