@@ -3,7 +3,8 @@
 // variant). All variants run at once, pinned to the proxy core; wrk (with the upstream nginx) is on core 0 and
 // loads one variant at a time, in an order that alternates every round.
 //   AB_VARIANTS=node-minimal,signalbox,signalbox,semi4 AB_ROUNDS=3 AB_SECONDS=3 AB_CONNECTIONS=50
-// Variants: node-minimal; signalbox (the bench config); no-tracing; semi4 (--max-semi-space-size=4); other (the
+// Variants: node-minimal; signalbox (the bench config); no-tracing; access-log (the bench config plus an HCM file
+// access log with Envoy's default format); semi4 (--max-semi-space-size=4); other (the
 // bench config on the worker bundle named by AB_OTHER_BUNDLE, e.g. another checkout's proxy-core/dist build).
 import fs from "node:fs";
 import os from "node:os";
@@ -18,8 +19,10 @@ const PROXY_CORE = 1;
 const LOAD_CORE = 0;
 const root = path.resolve(import.meta.dirname, "..");
 
-function signalbox(dir: string, name: string, port: number, opts: { tracing?: boolean; nodeArgs?: string[]; entry?: string } = {}): Proc {
-  const b = signalboxBootstrap({ routes: 10, tracingPercent: opts.tracing === false ? null : 1 }, port) as { admin?: unknown };
+function signalbox(dir: string, name: string, port: number, opts: { tracing?: boolean; accessLog?: boolean; nodeArgs?: string[]; entry?: string } = {}): Proc {
+  // AB_ACCESS_LOG_PATH=/dev/null separates the formatting from the file system's share of the cost
+  const accessLogPath = opts.accessLog ? (process.env.AB_ACCESS_LOG_PATH ?? path.join(dir, `${name}.access.log`)) : undefined;
+  const b = signalboxBootstrap({ routes: 10, tracingPercent: opts.tracing === false ? null : 1, accessLogPath }, port) as { admin?: unknown };
   delete b.admin; // several workers at once: no admin listener to collide on
   const file = path.join(dir, `${name}.yaml`);
   fs.writeFileSync(file, YAML.stringify(b));
@@ -31,6 +34,7 @@ const VARIANTS: Record<string, (dir: string, name: string, port: number) => Proc
   "node-minimal": (_dir, name, port) => startPinned(name, PROXY_CORE, process.execPath, [path.join(root, "bench/targets/minimal-proxy-server.mjs"), String(port), `http://127.0.0.1:${PORTS.upstreamA}`]),
   signalbox: (dir, name, port) => signalbox(dir, name, port),
   "no-tracing": (dir, name, port) => signalbox(dir, name, port, { tracing: false }),
+  "access-log": (dir, name, port) => signalbox(dir, name, port, { accessLog: true }),
   semi4: (dir, name, port) => signalbox(dir, name, port, { nodeArgs: ["--max-semi-space-size=4"] }),
   other: (dir, name, port) => {
     const entry = process.env.AB_OTHER_BUNDLE;

@@ -1,4 +1,4 @@
-// `npx tsx bench/profile.ts [routes] [seconds]`: CPU profile of Signalbox's worker under wrk (50 connections),
+// `npx tsx bench/profile.ts [routes] [seconds]` (PROFILE_ACCESS_LOG=1 adds an HCM file access log): CPU profile of Signalbox's worker under wrk (50 connections),
 // same pinning as the benchmark. Writes bench/results/profile/*.cpuprofile (open in Chrome DevTools or speedscope)
 // and prints the top self-time functions.
 import fs from "node:fs";
@@ -21,7 +21,7 @@ async function main() {
   const up = startPinned("upstream-nginx", 0, "nginx", ["-p", dir, "-c", upstreamNginxConf(dir)]);
   try {
     await waitForPort(PORTS.upstreamA, 10_000, up);
-    const [cmd, ...args] = workerCommand(writeSignalboxConfig(dir, "prof", { routes }), ["--cpu-prof", "--cpu-prof-dir", out]);
+    const [cmd, ...args] = workerCommand(writeSignalboxConfig(dir, "prof", { routes, accessLogPath: process.env.PROFILE_ACCESS_LOG === "1" ? path.join(dir, "access.log") : undefined }), ["--cpu-prof", "--cpu-prof-dir", out]);
     const sb = startPinned("signalbox", 1, cmd, args, { NODE_ENV: "production" });
     await waitForPort(PORTS.signalbox, 20_000, sb);
     const url = `http://127.0.0.1:${PORTS.signalbox}/bench`;

@@ -82,6 +82,10 @@ export function renderReport(results: RunResult[], sc: ScenarioReport | null, me
     const hello200 = sc.nodeHello.find((h) => h.connections === 200);
     if (hello200) lines.push(`| (context) node:http answering by itself, 200 connections | – | ${fmt(hello200.rps)} requests/s, p50 ${ms(hello200.p50)} ms, p99 ${ms(hello200.p99)} ms: Node's own latency tail, with no proxying | |`);
     lines.push(`| failed requests during 100 config swaps under load | 0 | ${sc.swap.failed} of ${fmt(sc.swap.requests)} (${sc.swap.acked}/${sc.swap.versions} acked in ${fmt(sc.swap.seconds, 1)} s) | ${mark(sc.swap.failed === 0 && sc.swap.acked === sc.swap.versions)} |`);
+    const obs = median(sc.observability.ratios);
+    lines.push(`| requests/s with stats + tracing at 1 % + access log to a file vs all off (50 connections) | < 5% cost | ${fmt((1 - obs) * 100, 1)}% cost: ${fmt(sc.observability.onRps)} vs ${fmt(sc.observability.offRps)} (per round: ${sc.observability.ratios.map((x) => `${fmt(x, 2)}×`).join(", ")}) | ${mark(obs >= 0.95)} |`);
+    const co = sc.console;
+    lines.push(`| console CPU with ${co.workers} simulated workers streaming stats, events and spans (${co.seconds} s) | < 25% of one core | ${fmt(co.cpuPct, 1)}% (RSS ${fmt(co.rssMb)} MB, 1h fleet series in ${fmt(co.seriesMs)} ms) | ${mark(co.cpuPct < 25)} |`);
     lines.push("");
     lines.push("## Scenarios", "", `Route scale and breaker open: medians over ${sc.rounds} round${sc.rounds > 1 ? "s" : ""}; the others run once.`, "");
     lines.push("| scenario | result |", "|---|---|");

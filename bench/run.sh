@@ -16,4 +16,6 @@ fi
 # the worker as production runs it: one esbuild bundle, no tsx loader thread (BENCH_TSX=1 runs the sources instead)
 npx esbuild proxy-core/src/cli.ts --bundle --platform=node --format=esm --target=node20 --packages=external \
   --outfile=proxy-core/dist/proxy-core.mjs --log-level=warning
+# the console-load scenario runs the production console
+npx tsx scripts/ensure-build.ts
 exec npx tsx bench/run.ts "$@"

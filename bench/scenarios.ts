@@ -6,6 +6,7 @@ import { PORTS, nginxProxyConf, signalboxBootstrap, writeSignalboxConfig, type S
 import { cpuSeconds, peakRssMb, rssMb, sampleRss, sleep, startPinned, stop, treePids, waitForPort, type Proc } from "./lib/procs";
 import { runWrk, type WrkResult } from "./lib/wrk";
 import { workerCommand } from "./lib/worker";
+import { runConsoleLoad, type ConsoleLoadResult } from "./lib/console-load";
 
 const LOAD_CORE = 0;
 const PROXY_CORE = 1;
@@ -28,6 +29,10 @@ export interface ScenarioReport {
   /** RSS: after a warm-up; peak during the first `mib` MiB upload; peak over all three transfers */
   streaming: { uploadMBps: number; downloadMBps: number; baselineRssMb: number; peakFirstMb: number; peakRssMb: number; mib: number };
   swap: { versions: number; acked: number; requests: number; failed: number; seconds: number };
+  /** requests/s at 50 connections with stats, tracing at 1 % and an access log to a file vs tracing and access log off */
+  observability: { onRps: number; offRps: number; ratios: number[] };
+  /** the console under 20 simulated workers' telemetry */
+  console: ConsoleLoadResult;
 }
 
 function startSignalbox(dir: string, name: string, opts: SignalboxOptions, nodeArgs: string[] = []): Proc {
@@ -263,13 +268,34 @@ const median = (xs: number[]) => {
  * The scenarios whose figure is a ratio (route scale, breaker open) run once per round, like the main table,
  * and report the median of the per-round ratios: single runs of them moved by 5× on this VM.
  */
+/**
+ * What observing costs: the realistic config with tracing at 1 % and an access log to a file against the same
+ * config with both off (stats are always on), one after the other in alternating order, 50 connections.
+ */
+async function observabilityCost(dir: string, seconds: number, round: number) {
+  const variants: [string, SignalboxOptions][] = [
+    ["observed", { tracingPercent: 1, accessLogPath: path.join(dir, `access-${round}.log`) }],
+    ["unobserved", { tracingPercent: null }],
+  ];
+  const rps: Record<string, number> = {};
+  for (const [name, opts] of round % 2 ? variants : [...variants].reverse()) {
+    const proc = startSignalbox(dir, `${name}-${round}`, opts);
+    rps[name] = (await run(proc, PORTS.signalbox, 50, seconds)).rps;
+    await stop(proc);
+  }
+  console.log(`observability, round ${round}: ${Math.round(rps.observed)} rps with tracing 1 % + access log, ${Math.round(rps.unobserved)} rps without`);
+  return { on: rps.observed, off: rps.unobserved };
+}
+
 export async function runScenarios(dir: string, seconds: number, rounds: number): Promise<ScenarioReport> {
   const scaleRows: ScenarioReport["routeScale"][] = [];
   const overflows: Awaited<ReturnType<typeof overflow>>[] = [];
+  const observed: Awaited<ReturnType<typeof observabilityCost>>[] = [];
   for (let round = 1; round <= rounds; round++) {
     console.log(`scenarios, round ${round} of ${rounds}`);
     scaleRows.push(await routeScale(dir, seconds));
     overflows.push(await overflow(dir, seconds));
+    observed.push(await observabilityCost(dir, seconds, round));
   }
   const routeScaleMedians = scaleRows[0].map((row, i) => {
     const same = scaleRows.map((rows) => rows[i]);
@@ -291,5 +317,7 @@ export async function runScenarios(dir: string, seconds: number, rounds: number)
     upstreamDown: await upstreamDown(dir, seconds),
     streaming: await streaming(dir),
     swap: await swap(seconds),
+    observability: { onRps: median(observed.map((o) => o.on)), offRps: median(observed.map((o) => o.off)), ratios: observed.map((o) => o.on / o.off) },
+    console: await runConsoleLoad(20, Math.max(20, seconds * 4)),
   };
 }

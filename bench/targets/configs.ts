@@ -94,8 +94,10 @@ export interface SignalboxOptions {
    * without a connection being opened; Envoy checks max_pending_requests when no connection is ready */
   maxRequests?: number;
   endpoints?: number[]; // upstream ports
-  /** random_sampling percent of the Zipkin tracing (default 1, the "tracing at 1% sampling"); null: no tracing */
+  /** random_sampling percent of the Zipkin tracing (default 1: tracing at 1 % sampling); null: no tracing */
   tracingPercent?: number | null;
+  /** an HCM access_log file logger with Envoy's default format, written to this path; absent: none */
+  accessLogPath?: string;
 }
 
 /** HCM tracing: Zipkin spans (B3 headers upstream) POSTed every 5 s to the upstream nginx, which answers 200. */
@@ -143,6 +145,9 @@ export function signalboxBootstrap(opts: SignalboxOptions = {}, listenPort = POR
               "@type": HCM_TYPE,
               stat_prefix: "ingress_http",
               ...(tracingPercent !== null ? { tracing: tracing(tracingPercent) } : {}),
+              ...(opts.accessLogPath
+                ? { access_log: [{ name: "envoy.access_loggers.file", typed_config: { "@type": "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog", path: opts.accessLogPath } }] }
+                : {}),
               route_config: { name: "local_route", virtual_hosts: [{ name: "all", domains: ["*"], routes: signalboxRoutes(opts.routes ?? 10) }] },
               http_filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": ROUTER_TYPE } }],
             },

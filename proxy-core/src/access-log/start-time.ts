@@ -12,7 +12,20 @@ const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
 /** Epoch milliseconds (with a sub-millisecond fraction) → the formatted start time. */
 export type TimeFormatter = (epochMs: number) => string;
 
-const isoTime: TimeFormatter = (ms) => new Date(ms).toISOString();
+// Envoy's default format, built from a per-second prefix ("2026-11-30T07:11:30.") so that most requests only
+// append their milliseconds: formatting a Date per request was the access log's largest cost (Envoy caches the
+// seconds part of its formatted times the same way, CachedTimeFormatter in common/common/utility.cc)
+let isoSecond = NaN;
+let isoPrefix = "";
+const isoTime: TimeFormatter = (epochMs) => {
+  const ms = Math.floor(epochMs);
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  return `${isoPrefix}${pad3(ms - second * 1000)}Z`;
+};
 
 /** Compiles a START_TIME format validated by the schema; null or "" is Envoy's default. */
 export function compileTimeFormat(format: string | null): TimeFormatter {

@@ -195,3 +195,15 @@ describe("filters", () => {
     expect(pass({ not_health_check_filter: {} }, uo)).toBe(true);
   });
 });
+
+describe("the default START_TIME (cached per second)", () => {
+  it("equals Date#toISOString for any millisecond, across seconds and back", async () => {
+    const { compileTimeFormat } = await import("../../src/access-log/start-time");
+    const f = compileTimeFormat(null);
+    const base = Date.UTC(2026, 10, 30, 23, 59, 58, 0);
+    for (const ms of [0, 1, 9, 10, 99, 100, 999.9, 1000, 1001, 1999, 2000, 2500, 1234, -1]) {
+      const t = base + ms;
+      expect(f(t)).toBe(new Date(Math.floor(t)).toISOString());
+    }
+  });
+});
