@@ -18,6 +18,8 @@ export class Counter {
   value = 0;
   /** value at the last `flushChanged()`, to send only what changed */
   flushed = 0;
+  /** included in a `flushChanged()` at least once */
+  sent = false;
   constructor(readonly name: string) {}
   inc() {
     this.value++;
@@ -32,6 +34,8 @@ export class Gauge {
   flushed = 0;
   /** Envoy hides gauges that were never set from `?usedonly`; also lets text output skip untouched dynamic ones */
   used = false;
+  /** included in a `flushChanged()` at least once */
+  sent = false;
   constructor(readonly name: string) {}
   inc() {
     this.value++;
@@ -121,13 +125,17 @@ export class StatsStore {
   flushChanged(): StatsSnapshot {
     const out: StatsSnapshot = { counters: {}, gauges: {}, histograms: {} };
     for (const c of this.counters.values()) {
-      if (c.value !== c.flushed) {
+      // a stat created since the last flush is sent once even at 0 (a cluster added by a config swap): the
+      // console must know every stat, not only the ones that moved
+      if (c.value !== c.flushed || !c.sent) {
+        c.sent = true;
         out.counters[c.name] = c.value;
         c.flushed = c.value;
       }
     }
     for (const g of this.gauges.values()) {
-      if (g.value !== g.flushed) {
+      if (g.value !== g.flushed || !g.sent) {
+        g.sent = true;
         out.gauges[g.name] = g.value;
         g.flushed = g.value;
       }

@@ -50,6 +50,11 @@ describe("stats store", () => {
     expect(s.flushChanged()).toEqual({ counters: {}, gauges: {}, histograms: {} });
     c.inc();
     expect(s.flushChanged().counters).toEqual({ a: 2 });
+    // a stat created after the first flush is sent once at 0 (the console learns every stat)
+    s.counter("late");
+    s.gauge("late_gauge");
+    expect(s.flushChanged()).toMatchObject({ counters: { late: 0 }, gauges: { late_gauge: 0 } });
+    expect(s.flushChanged()).toEqual({ counters: {}, gauges: {}, histograms: {} });
   });
 
   it("histogram percentiles are within a bucket of the truth", () => {
