@@ -1,7 +1,7 @@
 // The console's reading of the workers' histogram buckets agrees with proxy-core's own (the wire format).
 import { describe, expect, it } from "vitest";
-import { HistogramData, _internal } from "../../proxy-core/src/stats/histogram";
-import { HistogramAccumulator, bucketRange, BUCKETS, mergeSparse } from "./histogram";
+import { HistogramData } from "../../proxy-core/src/stats/histogram";
+import { HistogramAccumulator, mergeSparse } from "./histogram";
 
 const sample = (values: number[]) => {
   const h = new HistogramData();
@@ -10,11 +10,6 @@ const sample = (values: number[]) => {
 };
 
 describe("histogram buckets", () => {
-  it("has proxy-core's bucket layout", () => {
-    expect(BUCKETS).toBe(_internal.BUCKETS);
-    for (let b = 0; b < BUCKETS; b += 7) expect(bucketRange(b)).toEqual(_internal.bucketRange(b));
-  });
-
   it("merged buckets give the percentiles of all samples together, as proxy-core computes them", () => {
     const a = sample(Array.from({ length: 900 }, (_, i) => 1000 + i * 10)); // 1–10 ms
     const b = sample(Array.from({ length: 100 }, (_, i) => 200_000 + i * 1000)); // 200–300 ms

@@ -1,8 +1,12 @@
 // Latency histograms as the workers report them: log-linear buckets (16 per power of two, values in µs) sent as
 // flat `[bucket, count, …]` pairs with the sample count, sum and maximum (protocol.ts `HistogramBuckets`).
 // Buckets add up across nodes and seconds, so percentiles of any set are computed from merged buckets, never by
-// averaging percentiles. The bucket layout is part of the wire format; it mirrors proxy-core's HistogramData
-// (histogram.test.ts checks both agree), which the console may not import.
+// averaging percentiles. The bucket layout is the wire format's: it comes from proxy-core's histogram module (pure,
+// like the Prometheus renderer that imports it). This accumulator allocates its buckets only once a sample
+// arrives, since the console holds one per route, cluster and step.
+import { BUCKETS, bucketRange } from "../../proxy-core/src/stats/histogram";
+
+export { BUCKETS, bucketRange };
 
 /** `{b:[bucket,count,…], n, s, m}`: what a stats message and a rollup row carry. */
 export interface SparseHistogram {
@@ -14,19 +18,6 @@ export interface SparseHistogram {
   m: number;
 }
 
-const SUB_BITS = 4;
-const SUB = 1 << SUB_BITS;
-const MAX_EXP = 40;
-export const BUCKETS = (MAX_EXP - SUB_BITS + 1) * SUB;
-
-/** Lowest (inclusive) and highest (exclusive) value in µs of bucket `b`. */
-export function bucketRange(b: number): [number, number] {
-  if (b < SUB) return [b, b + 1];
-  const shift = Math.floor(b / SUB) - 1;
-  const width = 2 ** shift;
-  const lo = (SUB + (b % SUB)) * width;
-  return [lo, lo + width];
-}
 
 /** Merges histograms into one dense array: cheap to add to, and to read percentiles from. */
 export class HistogramAccumulator {

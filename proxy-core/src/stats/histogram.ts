@@ -3,7 +3,8 @@
 const SUB_BITS = 4;
 const SUB = 1 << SUB_BITS;
 const MAX_EXP = 40; // 2^40 µs ≈ 12.7 days: enough for any latency
-const BUCKETS = (MAX_EXP - SUB_BITS + 1) * SUB;
+/** How many buckets a histogram has: part of the console protocol's HistogramBuckets wire format. */
+export const BUCKETS = (MAX_EXP - SUB_BITS + 1) * SUB;
 
 function log2Floor(v: number): number {
   return v < 4294967296 ? 31 - Math.clz32(v) : Math.floor(Math.log2(v));
@@ -19,7 +20,7 @@ function bucketOf(us: number): number {
 }
 
 /** Lowest (inclusive) and highest (exclusive) value in µs that fall into bucket `b`. */
-function bucketRange(b: number): [number, number] {
+export function bucketRange(b: number): [number, number] {
   if (b < SUB) return [b, b + 1];
   const shift = Math.floor(b / SUB) - 1;
   const width = 2 ** shift;
