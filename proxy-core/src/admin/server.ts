@@ -2,18 +2,25 @@
 // Binds 127.0.0.1 by default. Mutating endpoints answer 400 to GET, as Envoy's do.
 import http from "node:http";
 import os from "node:os";
-import type { ProxyView } from "../server";
+import type { ProxyView, ServerState } from "../server";
 import { renderJson, renderPrometheus, renderText, type RenderOptions } from "../stats/render";
 import { ServerStats } from "../stats/server-stats";
 import { DEFAULT_LIMITS } from "../upstream/resource-manager";
 import { PROXY_CORE_VERSION } from "../version";
+import { handleRuntime, handleRuntimeModify } from "./runtime-handler";
 
 export interface AdminOptions {
   host?: string;
   port: number;
+  /** the bootstrap's node (or --node-id): /server_info, /config_dump */
   nodeId?: string;
-  /** for /server_info */
+  nodeCluster?: string;
+  /** /clusters `added_via_api`: true when the clusters come from a control plane (default false) */
+  addedViaApi?: boolean;
+  /** for /server_info: the raw flags (`argv`, a Signalbox addition the console reads to recognise its workers) */
   commandLine?: string[];
+  /** for /server_info: Envoy's CommandLineOptions fields that apply (config_path, mode, log_level, drain_time …) */
+  commandLineOptions?: Record<string, unknown>;
   /** POST /quitquitquit */
   onQuit?: () => void;
   /** how often the server.* gauges (uptime, memory, state) are refreshed; default 1000 ms */
@@ -39,7 +46,14 @@ export class AdminServer {
       }
     });
     this.server.on("clientError", (_e, socket) => socket.destroy());
-    this.#serverStats = new ServerStats(proxy);
+    this.#serverStats = new ServerStats({
+      store: proxy.store,
+      startedAt: proxy.startedAt,
+      get state() {
+        return serverState(proxy);
+      },
+      processMemory: () => proxy.processMemory(),
+    });
   }
 
   listen(): Promise<string> {
@@ -76,10 +90,13 @@ export class AdminServer {
       },
       "/healthcheck/fail": () => {
         this.proxy.healthCheckFailed = true;
+        // Envoy sets server.live at once (InstanceImpl::failHealthcheck), not at the next stats flush
+        this.#serverStats.refresh();
         res.writeHead(200, TEXT).end("OK\n");
       },
       "/healthcheck/ok": () => {
         this.proxy.healthCheckFailed = false;
+        this.#serverStats.refresh();
         res.writeHead(200, TEXT).end("OK\n");
       },
       "/reset_counters": () => {
@@ -89,6 +106,7 @@ export class AdminServer {
         }
         res.writeHead(200, TEXT).end("OK\n");
       },
+      "/runtime_modify": () => handleRuntimeModify(this.proxy, req, res, q),
     };
     if (url.pathname in mutations) {
       if (req.method !== "POST") return void res.writeHead(400, TEXT).end("This endpoint requires POST\n");
@@ -96,8 +114,8 @@ export class AdminServer {
     }
     switch (url.pathname) {
       case "/ready": {
-        const live = this.proxy.state === "LIVE";
-        return void res.writeHead(live ? 200 : 503, TEXT).end(`${this.proxy.state}\n`);
+        const state = serverState(this.proxy);
+        return void res.writeHead(state === "LIVE" ? 200 : 503, TEXT).end(`${state}\n`);
       }
       case "/stats":
       case "/stats/prometheus": {
@@ -130,6 +148,8 @@ export class AdminServer {
         return void res.writeHead(200, TEXT).end(this.#clustersText());
       case "/server_info":
         return void res.writeHead(200, JSON_CT).end(JSON.stringify(this.#serverInfo(), null, 2));
+      case "/runtime":
+        return handleRuntime(this.proxy, res);
       case "/listeners":
         return void res.writeHead(200, TEXT).end(this.proxy.listenersView().map((l) => `${l.name}::${l.address}\n`).join(""));
       case "/help":
@@ -137,7 +157,7 @@ export class AdminServer {
         return void res
           .writeHead(200, TEXT)
           .end(
-            "admin commands are:\n  /clusters\n  /config_dump\n  /healthcheck/fail (POST)\n  /healthcheck/ok (POST)\n  /help\n  /listeners\n  /memory\n  /quitquitquit (POST)\n  /ready\n  /reset_counters (POST)\n  /server_info\n  /stats\n  /stats/prometheus\n",
+            "admin commands are:\n  /clusters\n  /config_dump\n  /healthcheck/fail (POST)\n  /healthcheck/ok (POST)\n  /help\n  /listeners\n  /memory\n  /quitquitquit (POST)\n  /ready\n  /reset_counters (POST)\n  /runtime\n  /runtime_modify (POST)\n  /server_info\n  /stats\n  /stats/prometheus\n",
           );
       default:
         return void res.writeHead(404, TEXT).end("invalid path. admin commands are listed at /help\n");
@@ -156,7 +176,7 @@ export class AdminServer {
       configs: [
         {
           "@type": "type.googleapis.com/envoy.admin.v3.BootstrapConfigDump",
-          bootstrap: { node: { id: this.opts.nodeId ?? "", user_agent_name: "signalbox-proxy-core", user_agent_version: PROXY_CORE_VERSION } },
+          bootstrap: { node: this.#node() },
         },
         {
           "@type": "type.googleapis.com/envoy.admin.v3.ClustersConfigDump",
@@ -181,7 +201,7 @@ export class AdminServer {
       out.push(`${n}::observability_name::${n}`);
       for (const k of ["max_connections", "max_pending_requests", "max_requests", "max_retries"] as const) out.push(`${n}::default_priority::${k}::${c.limits[k]}`);
       for (const k of Object.keys(DEFAULT_LIMITS)) out.push(`${n}::high_priority::${k}::${DEFAULT_LIMITS[k as keyof typeof DEFAULT_LIMITS]}`);
-      out.push(`${n}::added_via_api::${this.opts.nodeId !== undefined ? "true" : "false"}`);
+      out.push(`${n}::added_via_api::${this.opts.addedViaApi === true ? "true" : "false"}`);
       for (const h of c.hosts) {
         const p = `${n}::${h.label}`;
         const s = h.stats;
@@ -210,22 +230,42 @@ export class AdminServer {
     return out.join("\n") + (out.length ? "\n" : "");
   }
 
+  /** envoy.config.core.v3.Node as Envoy fills it: user_agent_build_version.version is a SemanticVersion. */
+  #node() {
+    const [major_number, minor_number, patch] = PROXY_CORE_VERSION.split(/[.-]/).map((n) => Number(n) || 0);
+    return {
+      id: this.opts.nodeId ?? "",
+      cluster: this.opts.nodeCluster ?? "",
+      user_agent_name: "signalbox-proxy-core",
+      user_agent_build_version: { version: { major_number, minor_number, patch } },
+    };
+  }
+
+  /** admin.v3.ServerInfo; config_version, health_check_failed and hostname are Signalbox's additions. */
   #serverInfo() {
     const up = Math.floor((Date.now() - this.proxy.startedAt) / 1000);
     return {
       version: `signalbox-proxy-core/${PROXY_CORE_VERSION}`,
-      state: this.proxy.state,
+      state: serverState(this.proxy),
       hot_restart_version: "disabled",
-      command_line_options: { argv: this.opts.commandLine ?? [], concurrency: this.proxy.concurrency },
-      node: { id: this.opts.nodeId ?? "", user_agent_name: "signalbox-proxy-core", user_agent_build_version: { version: PROXY_CORE_VERSION } },
+      command_line_options: { ...this.opts.commandLineOptions, concurrency: this.proxy.concurrency, argv: this.opts.commandLine ?? [] },
+      node: this.#node(),
       uptime_current_epoch: `${up}s`,
       uptime_all_epochs: `${up}s`,
       config_version: this.proxy.version,
-      /** Signalbox extension: POST /healthcheck/fail state (no health_check filter, so it changes nothing else) */
+      /** Signalbox extension: POST /healthcheck/fail is in effect (the state then reads DRAINING, as Envoy's) */
       health_check_failed: this.proxy.healthCheckFailed,
       hostname: os.hostname(),
     };
   }
+}
+
+/**
+ * The state /ready, /server_info and the server.state gauge report: a started server whose health check was
+ * failed through the admin is DRAINING (Envoy's admin Utility::serverState(init state, healthCheckFailed())).
+ */
+function serverState(proxy: ProxyView): ServerState {
+  return proxy.state === "LIVE" && proxy.healthCheckFailed ? "DRAINING" : proxy.state;
 }
 
 /** Envoy redacts private keys in /config_dump. */

@@ -7,8 +7,7 @@ import type { Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { HttpConnectionManager as HcmConfig } from "../config/schema";
 import type { StatsStore } from "../stats/store";
-import { RouteTable } from "../router/route-table";
-import { routeStream } from "../router/router-filter";
+import { MatchInput, RouteTable } from "../router/route-table";
 import { sendLocalReply } from "../router/local-reply";
 import type { ClusterManager } from "../upstream/cluster-manager";
 import { durationOr } from "../config/duration";
@@ -22,12 +21,14 @@ import { HcmAccessLog, type AccessLogContext } from "../access-log/hcm-access-lo
 import { AccessLogOutputs } from "../access-log/outputs";
 import { ResponseFlag } from "./response-flags";
 import { countBodyBytes } from "./counting-request";
+import { HttpFilterChain } from "./filter-chain";
+import { isInternalForwardedFor, removeHeaders } from "./internal-request";
 
 // request headers that describe one hop and are never forwarded (RFC 9110 §7.6.1), plus `expect`
 // (node already answered 100-continue) and the headers we rewrite
 const HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "expect", "http2-settings"]);
 
-/** The HCM's limits and timeouts in ms (0 = disabled), with Envoy's defaults (spec §4.6). */
+/** The HCM's limits and timeouts in ms (0 = disabled), with Envoy's defaults (http_connection_manager.proto). */
 export interface HcmTimeouts {
   maxHeaderBytes: number;
   /** request_headers_timeout; unset → the stream idle timeout bounds header receipt (see below) */
@@ -68,6 +69,8 @@ export class ConnectionManager {
   readonly tracer: HttpTracer | null;
   /** null unless the HCM has `access_log` (src/access-log/) */
   readonly accessLog: HcmAccessLog | null;
+  /** `http_filters` before the router (the tracer first when tracing is on) */
+  readonly filters: HttpFilterChain;
   readonly #logging: AccessLogContext | null;
 
   constructor(
@@ -78,7 +81,7 @@ export class ConnectionManager {
     logging: AccessLogContext | null = null,
   ) {
     this.stats = new HcmStats(store.scope(`http.${config.stat_prefix}`), config.stat_prefix);
-    this.routes = new RouteTable(config.route_config, store);
+    this.routes = new RouteTable(config.route_config, store, clusters.runtime);
     this.serverName = config.server_name ?? "envoy";
     this.timeouts = hcmTimeouts(config);
     this.generateRequestId = config.generate_request_id ?? true;
@@ -86,6 +89,8 @@ export class ConnectionManager {
     // built without a server's hub (tests): a hub of its own, so a configured `tracing` still works
     const t = config.tracing === undefined ? null : (tracing ?? { hub: new TracingHub(store, () => clusters), direction: "UNSPECIFIED" });
     this.tracer = t === null ? null : new HttpTracer(config.tracing!, config.stat_prefix, store, t.hub, t.direction);
+    // the tracer decides and starts the span before any configured filter runs, as Envoy's HCM does
+    this.filters = new HttpFilterChain(config.http_filters ?? [], { statPrefix: config.stat_prefix, store, clusters, runtime: clusters.runtime, log: () => {} }, this.tracer === null ? [] : [this.tracer]);
     // likewise access logs get destinations of their own without a server's
     this.#logging = logging;
     const where = `listener ${logging?.listener ?? "?"}: stat_prefix ${config.stat_prefix}`;
@@ -126,7 +131,7 @@ export class ConnectionManager {
       req.socket.setTimeout(this.timeouts.streamIdleMs);
     }
     this.#copyRequestHeaders(s);
-    if (this.tracer !== null) this.tracer.onRequest(s);
+    this.selectRoute(s);
     // body bytes, only for requests someone logs (%BYTES_RECEIVED%, the console sample)
     if (s.hasBody && (this.accessLog !== null || this.#logging?.sample?.enabled === true)) countBodyBytes(req);
     if (s.hasBody) req.once("end", onRequestEnd);
@@ -135,12 +140,24 @@ export class ConnectionManager {
       // nothing to read, but the stream must still be consumed for the connection to be reused
       req.resume();
     }
-    routeStream(s);
+    this.filters.decode(s);
+  }
+
+  /**
+   * Envoy picks the route before the filters run, so they (and per-route filter configs) see it. A filter that
+   * changes what routing looks at calls this again (Envoy's clearRouteCache).
+   */
+  selectRoute(s: Stream) {
+    const vh = this.routes.findVirtualHost(s.host);
+    if (vh === null) return void (s.route = null);
+    // require_tls comes first in a virtual host, before any of its routes (VirtualHostImpl::getRouteFromEntries)
+    const tls = vh.tlsRedirect !== null ? this.routes.tlsRedirectFor(vh, s.headers, s.internal) : null;
+    s.route = tls ?? this.routes.match(vh, new MatchInput(s.req.url ?? "/", s.headers, s.req.method ?? "GET", s.host));
   }
 
   /**
    * An HTTP/1.1 Upgrade request (node hands us the raw socket). Without `upgrade_configs` for its type Envoy
-   * answers 403 (`downstream_rq_ws_on_non_ws_route`) [kb: conn_manager_impl.cc]; otherwise the router
+   * answers 403 (`downstream_rq_ws_on_non_ws_route`) (Envoy's conn_manager_impl.cc); otherwise the router
    * forwards it through router/upgrade-request.ts. A ServerResponse bound to the socket lets every local
    * reply (404, 403, 503 …) and the relayed 101 head go through the usual code.
    */
@@ -170,7 +187,8 @@ export class ConnectionManager {
     res.on("close", onResponseClose); // emitted once; `once` would allocate a wrapper per request
     this.#copyRequestHeaders(s);
     s.requestCompleteMs = s.startMs;
-    routeStream(s);
+    this.selectRoute(s);
+    this.filters.decode(s);
     if (!s.upgrade.socket.destroyed && res.writableFinished && res.statusCode !== 101) socket.end();
   }
 
@@ -208,12 +226,21 @@ export class ConnectionManager {
           rid = value.length > 0;
           if (!rid) continue;
           break;
+        case "x-envoy-internal":
+          // only this proxy says a request is internal (Envoy removes it before deciding)
+          continue;
       }
       out.push(name, value);
     }
     if (connectionTokens !== null) stripConnectionTokens(out, connectionTokens);
     const remote = s.req.socket.remoteAddress ?? "";
     out.push("x-forwarded-for", xff === null ? remote : `${xff}, ${remote}`);
+    if (xff !== null && isInternalForwardedFor(xff)) {
+      s.internal = true;
+      out.push("x-envoy-internal", "true");
+    }
+    const internalOnly = this.routes.internalOnlyHeaders;
+    if (internalOnly !== null && !s.internal) removeHeaders(out, internalOnly);
     if (!xfp) out.push("x-forwarded-proto", (s.req.socket as Socket & { encrypted?: boolean }).encrypted ? "https" : "http");
     if (!rid && this.generateRequestId) out.push("x-request-id", randomUUID());
     s.headers = out;
@@ -237,7 +264,7 @@ export class ConnectionManager {
     const now = performance.now();
     s.endMs = now;
     st.downstream_rq_time.recordMs(now - s.startMs);
-    if (s.trace !== null) s.trace.finish(s);
+    this.filters.complete(s);
     if (this.accessLog !== null) this.accessLog.log(s);
     const sample = this.#logging?.sample;
     if (sample != null && sample.enabled) sample.offer(s, this.#logging!.listener, this.config.stat_prefix);

@@ -31,6 +31,8 @@ export const HCM_COUNTERS = [
   "downstream_rq_timeout",
   "downstream_rq_idle_timeout",
   "downstream_rq_ws_on_non_ws_route",
+  // a request body over the buffer limit of a filter that buffers it (413, conn_manager_impl.cc)
+  "downstream_rq_too_large",
   "no_route",
   "no_cluster",
   "rq_direct_response",

@@ -7,8 +7,11 @@ import type { Socket } from "node:net";
 import type { ConnectionManager } from "./connection-manager";
 import type { ServerSpan } from "../tracing/span";
 import type { CompiledRoute } from "../router/route-compile";
+import type { VirtualCluster } from "../router/virtual-clusters";
 import type { Cluster } from "../upstream/cluster";
 import type { Host } from "../upstream/host";
+import type { Writable } from "node:stream";
+import { FilterStatus, type ResponseHead } from "./filter";
 
 export const kStream = Symbol("signalbox.stream");
 
@@ -52,6 +55,10 @@ export class Stream {
   path: string | null = null;
   route: CompiledRoute | null = null;
   cluster: Cluster | null = null;
+  /** the virtual cluster the router counted the request in (%VIRTUAL_CLUSTER_NAME%), null when none */
+  virtualCluster: VirtualCluster | null = null;
+  /** Envoy's internal request: x-forwarded-for held one internal address (http/internal-request.ts) */
+  internal = false;
   /** the host of the last upstream attempt, its connection, and how many attempts there were */
   upstreamHost: Host | null = null;
   upstreamSocket: Socket | null = null;
@@ -64,6 +71,16 @@ export class Stream {
   upstreamResponseMs = NaN;
   endMs = NaN;
 
+  // ---- the HTTP filter chain (http/filter-chain.ts)
+  /** the next filter to decode (filters before it continued) */
+  filterIndex = 0;
+  /** per-filter state, by filter index; null until a filter keeps something */
+  filterState: unknown[] | null = null;
+  /** the request body a filter read in full (buffer, ext_authz with_request_body): the router sends it as is */
+  bufferedBody: Buffer | null = null;
+  /** where the response body goes: the client, or an encoder's transform in front of it (compressor) */
+  bodySink: Writable;
+
   constructor(
     readonly hcm: ConnectionManager,
     readonly req: StreamReq,
@@ -71,5 +88,61 @@ export class Stream {
   ) {
     req[kStream] = this;
     res[kStream] = this;
+    this.bodySink = res;
+  }
+
+  /** A filter that stopped decoding goes on with the next filter (then the router). */
+  continueDecoding() {
+    if (this.res.headersSent || this.res.destroyed) return;
+    this.hcm.filters.decode(this);
+  }
+
+  /**
+   * Writes the response head downstream, through the encoder filters. Every response goes through here: the
+   * router's forwarded ones and every local reply.
+   */
+  writeHead(status: number, headers: string[]) {
+    const chain = this.hcm.filters;
+    if (chain.encoders === 0) {
+      this.responseHeaders = headers;
+      this.res.writeHead(status, headers);
+      return;
+    }
+    const head: ResponseHead = { status, headers, transform: null };
+    chain.encodeHeaders(this, head);
+    this.responseHeaders = head.headers;
+    this.res.writeHead(head.status, head.headers);
+    if (head.transform !== null) {
+      const t = head.transform as Writable & { [kStream]?: Stream };
+      t[kStream] = this;
+      // %BYTES_SENT% is what reaches the client: count after the transform
+      t.on("data", (c: Buffer) => (this.bytesSent += c.length));
+      t.pipe(this.res);
+      this.bodySink = t;
+    }
+  }
+
+  /** A response body chunk; false when the client (or the transform) asks to wait for "drain" on `bodySink`. */
+  writeBody(chunk: Buffer): boolean {
+    const sink = this.bodySink;
+    if (sink === this.res) this.bytesSent += chunk.length;
+    return sink.write(chunk);
+  }
+
+  endBody(chunk?: string | Buffer) {
+    const sink = this.bodySink;
+    if (chunk !== undefined && sink === this.res) this.bytesSent += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+    sink.end(chunk);
+  }
+
+  /** A filter's per-request state (`filterState[index]`). */
+  state<T>(index: number): T | undefined {
+    return this.filterState?.[index] as T | undefined;
+  }
+
+  setState(index: number, value: unknown) {
+    (this.filterState ??= [])[index] = value;
   }
 }
+
+export { FilterStatus };

@@ -1,7 +1,14 @@
-// Envoy's local replies (spec §6): exact status and body; content-type text/plain only when there is a body.
+// Envoy's local replies (http/utility.cc): exact status and body; content-type text/plain only when there is a body.
 import type { ServerResponse } from "node:http";
 import { kStream, type StreamRes } from "../http/stream";
 import { ResponseFlag } from "../http/response-flags";
+import { applyMutations, type FormatContext, type HeaderMutation } from "./header-mutation";
+
+/** A route's response header mutations (response_headers_to_add/remove at every level) and their format context. */
+export interface ReplyMutations {
+  levels: readonly (HeaderMutation | null)[];
+  format: FormatContext;
+}
 
 export const RESET_PREFIX = "upstream connect error or disconnect/reset before headers. reset reason: ";
 
@@ -18,8 +25,12 @@ export const LocalBodies = {
 /** After ≥1 retry Envoy says so in the reset body (router.cc `is_retry_`). */
 export const RETRIED_RESET_PREFIX = "upstream connect error or disconnect/reset before headers. retried and the latest reset reason: ";
 
-/** `extra`: more response headers (redirect `location`, the route's response_headers_to_add). */
-export function sendLocalReply(res: ServerResponse, serverName: string, status: number, body: string | Buffer, overloaded = false, extra: readonly string[] | null = null) {
+/**
+ * `extra`: more response headers (a redirect's `location`). `mutations`: the route's response header mutations,
+ * applied to the whole head as Envoy applies them to its local replies, so OVERWRITE_IF_EXISTS_OR_ADD replaces
+ * the reply's own content-type instead of adding a second one.
+ */
+export function sendLocalReply(res: ServerResponse, serverName: string, status: number, body: string | Buffer, overloaded = false, extra: readonly string[] | null = null, mutations: ReplyMutations | null = null) {
   if (res.headersSent) {
     // the response already started: all Envoy can do is reset the stream
     res.destroy();
@@ -30,16 +41,18 @@ export function sendLocalReply(res: ServerResponse, serverName: string, status: 
   if (len > 0) headers.push("content-type", "text/plain");
   if (overloaded) headers.push("x-envoy-overloaded", "true");
   if (extra !== null) for (const h of extra) headers.push(h);
+  if (mutations !== null) applyMutations(mutations.levels, headers, mutations.format);
   const withBody = len > 0 && res.req.method !== "HEAD";
   const s = (res as StreamRes)[kStream];
-  if (s !== undefined) {
-    // for access logs: %RESP(…)%, %LOCAL_REPLY_BODY%, %BYTES_SENT%
-    s.responseHeaders = headers;
-    s.localReplyBody = body;
-    if (withBody) s.bytesSent += len;
+  if (s === undefined) {
+    res.writeHead(status, headers);
+    res.end(withBody ? body : undefined);
+    return;
   }
-  res.writeHead(status, headers);
-  res.end(withBody ? body : undefined);
+  // through the encoder filters, like any response; access logs read %LOCAL_REPLY_BODY% from here
+  s.localReplyBody = body;
+  s.writeHead(status, headers);
+  s.endBody(withBody ? body : undefined);
 }
 
 /** An upstream reset as Envoy's router reports it: the local reply, the response flag, the reset reason. */

@@ -1,49 +1,53 @@
-// The router (Envoy's router filter, spec §1.4): route match → no route (404) | direct_response | redirect |
+// The router (Envoy's router filter, router.cc): route match → no route (404) | direct_response | redirect |
 // unknown cluster (503) | no healthy host (503) | forward: the upstream headers are finalised here (consumed
-// x-envoy-* headers, rewrites, header mutations) and a RouterRequest takes over (retries, timeouts).
+// x-envoy-* headers, rewrites, header mutations) and a RouterRequest takes over (retries, timeouts). Shadows
+// (request_mirror_policies) are chosen here from the finalised headers and sent by the RouterRequest.
 import type { Stream } from "../http/stream";
 import { ResponseFlag } from "../http/response-flags";
-import { combineHash, hash32 } from "../lb/hash";
 import { NO_LB_CONTEXT, type LbContext } from "../lb/load-balancer";
 import { applyMutations, type FormatContext, type HeaderMutation } from "./header-mutation";
-import { LocalBodies, sendLocalReply } from "./local-reply";
-import { headerValue } from "./matchers";
+import { LocalBodies, sendLocalReply, type ReplyMutations } from "./local-reply";
 import { redirectLocation } from "./redirect";
-import type { CompiledHashPolicy, CompiledRoute, WeightedEntry } from "./route-compile";
-import { MatchInput } from "./route-table";
-import { RouterRequest, type RouterHeaders } from "./router-request";
+import type { CompiledRoute, WeightedEntry } from "./route-compile";
+import { MatchInput, isTlsRedirect } from "./route-table";
+import { selectShadows } from "./request-mirror";
+import { RouterRequest } from "./router-request";
+import type { RouterHeaders } from "./router-request-init";
 import { UpgradeRequest } from "./upgrade-request";
 
+/** The terminal filter: the route the connection manager selected (`s.route`) decides what happens. */
 export function routeStream(s: Stream) {
   const hcm = s.hcm;
   const c = hcm.stats.c;
   const url = s.req.url ?? "/";
-  const vh = hcm.routes.findVirtualHost(s.host);
-  const route = vh === null ? null : hcm.routes.match(vh, new MatchInput(url, s.headers, s.req.method ?? "GET", s.host));
+  const route = s.route;
   if (route === null) {
     c.no_route.inc();
     s.responseFlags |= ResponseFlag.NoRouteFound;
     s.details = "route_not_found";
     return sendLocalReply(s.res, hcm.serverName, 404, "");
   }
-  s.route = route;
-  if (hcm.tracer !== null) hcm.tracer.onRoute(s, route);
   const format: FormatContext | null = route.hasMutations ? { requestHeaders: s.headers, downstreamRemoteAddress: remoteAddress(s), upstreamHost: "" } : null;
   if (route.direct !== null) {
     c.rq_direct_response.inc();
     s.details = "direct_response";
-    return sendLocalReply(s.res, hcm.serverName, route.direct.status, route.direct.body, false, responseExtra(route.responseMutations, format, null));
+    return sendLocalReply(s.res, hcm.serverName, route.direct.status, route.direct.body, false, null, replyMutations(route.responseMutations, format));
   }
   if (route.redirect !== null) {
-    c.rq_redirect.inc();
+    // require_tls: Envoy's SslRedirectRoute, a direct response entry like any (router.cc counts rq_direct_response),
+    // to `https://` + the Host header as sent + :path (Http::Utility::createSslRedirectPath)
+    const tls = isTlsRedirect(route);
+    if (tls) c.rq_direct_response.inc();
+    else c.rq_redirect.inc();
     // a redirect is one of Envoy's direct responses (DirectResponseEntry)
     s.details = "direct_response";
     const scheme = (s.req.socket as { encrypted?: boolean }).encrypted ? "https" : "http";
-    const location = redirectLocation(route, route.redirect, scheme, s.host, url);
-    return sendLocalReply(s.res, hcm.serverName, route.redirect.status, "", false, responseExtra(route.responseMutations, format, ["location", location]));
+    const location = tls ? `https://${s.host}${url}` : redirectLocation(route, route.redirect, scheme, s.host, url);
+    return sendLocalReply(s.res, hcm.serverName, route.redirect.status, "", false, ["location", location], replyMutations(route.responseMutations, format));
   }
 
-  let clusterName = route.cluster!;
+  // cluster_header: its first value names the cluster; absent, it names none (Envoy's DynamicRouteEntry with "")
+  let clusterName = route.clusterHeader !== null ? (firstValue(s.headers, route.clusterHeader) ?? "") : route.cluster!;
   let wc: WeightedEntry | null = null;
   if (route.weighted !== null) {
     wc = pickWeighted(route.weighted.entries, route.weighted.total);
@@ -55,22 +59,35 @@ export function routeStream(s: Stream) {
     c.no_cluster.inc();
     s.responseFlags |= ResponseFlag.NoClusterFound;
     s.details = "cluster_not_found";
-    return sendLocalReply(s.res, hcm.serverName, 503, "", false, responseExtra(responseMutations, format, null));
+    return sendLocalReply(s.res, hcm.serverName, 503, "", false, null, replyMutations(responseMutations, format));
   }
   c.rq_total.inc();
   s.cluster = cluster;
   const headers = s.headers;
+  // Envoy picks the virtual cluster once the route's cluster is known, on the headers as they arrived
+  const vcluster = route.virtualClusters !== null ? route.virtualClusters.select(new MatchInput(url, headers, s.req.method ?? "GET", s.host)) : null;
+  s.virtualCluster = vcluster;
   const envoy = consumeEnvoyHeaders(headers);
-  const hashKey = route.hashPolicy !== null ? computeHash(route.hashPolicy, headers, s) : null;
-  const lb: LbContext = hashKey !== null ? { hashKey, excluded: null } : NO_LB_CONTEXT;
+  let lb: LbContext = NO_LB_CONTEXT;
+  let setCookies: string[] | null = null;
+  // only a hashing balancer asks for the key (LoadBalancerContext::computeHashKey), so only it gets cookies
+  if (route.hashPolicy !== null && cluster.lb.hashing) {
+    const cookies: string[] = [];
+    const sock = s.req.socket;
+    const connectionAddresses = hostPort(sock.remoteAddress, sock.remotePort) + hostPort(sock.localAddress, sock.localPort);
+    const hashKey = route.hashPolicy.compute({ headers, path: url, sourceIp: sock.remoteAddress ?? null, connectionAddresses }, cookies);
+    if (hashKey !== null) lb = { hashKey, excluded: null };
+    if (cookies.length > 0) setCookies = cookies;
+  }
   const host = cluster.lb.chooseHost(lb);
   if (host === null) {
     cluster.stats.c.upstream_cx_none_healthy.inc();
     cluster.stats.chargeResponse(503);
     route.stats?.chargeResponse(503);
+    vcluster?.stats.chargeResponse(503);
     s.responseFlags |= ResponseFlag.NoHealthyUpstream;
     s.details = "no_healthy_upstream";
-    return sendLocalReply(s.res, hcm.serverName, 503, LocalBodies.noHealthyUpstream, false, responseExtra(responseMutations, format, null));
+    return sendLocalReply(s.res, hcm.serverName, 503, LocalBodies.noHealthyUpstream, false, null, replyMutations(responseMutations, format));
   }
   const path = rewritePath(route, url, headers);
   s.path = path;
@@ -83,7 +100,8 @@ export function routeStream(s: Stream) {
   }
   // an upgrade takes the same route processing and the cluster's pool, then leaves HTTP on a 101
   if (s.upgrade !== null) return void new UpgradeRequest(s, { cluster, host, headers, path, responseMutations: route.hasMutations ? responseMutations : null, format: format ?? NO_FORMAT }).start();
-  new RouterRequest(s, { route, cluster, host, lb, headers, path, envoy, responseMutations, format: format ?? NO_FORMAT }).start();
+  const shadows = route.mirrorPolicies !== null ? selectShadows(route.mirrorPolicies, hcm.clusters, headers, hcm.tracer !== null) : null;
+  new RouterRequest(s, { route, cluster, host, lb, headers, path, envoy, responseMutations, format: format ?? NO_FORMAT, vcluster, setCookies, shadows }).start();
 }
 
 const NO_FORMAT: FormatContext = Object.freeze({ requestHeaders: [], downstreamRemoteAddress: "", upstreamHost: "" });
@@ -94,15 +112,23 @@ function remoteAddress(s: Stream): string {
   return a.includes(":") ? `[${a}]:${sock.remotePort}` : `${a}:${sock.remotePort}`;
 }
 
-/** Response headers of a router local reply: `base` plus the route's response mutations (Envoy applies them). */
-function responseExtra(levels: readonly (HeaderMutation | null)[], format: FormatContext | null, base: string[] | null): string[] | null {
-  if (format === null) return base;
-  const out = base ?? [];
-  applyMutations(levels, out, format);
-  return out;
+/** Network::Address::asString: `ip:port`, `[ip6]:port`. */
+function hostPort(a: string | undefined, port: number | undefined): string {
+  return a === undefined ? "" : a.includes(":") ? `[${a}]:${port}` : `${a}:${port}`;
 }
 
-/** Envoy draws a random number in [0, sum of weights) and walks the list cumulatively (spec §1.8). */
+/** The first value of a request header (Envoy reads only that one where a header names something). */
+function firstValue(headers: readonly string[], lowerName: string): string | null {
+  for (let i = 0; i < headers.length; i += 2) if (headers[i].length === lowerName.length && headers[i].toLowerCase() === lowerName) return headers[i + 1];
+  return null;
+}
+
+function replyMutations(levels: readonly (HeaderMutation | null)[], format: FormatContext | null): ReplyMutations | null {
+  return format === null ? null : { levels, format };
+}
+
+
+/** Envoy draws a random number in [0, sum of weights) and walks the list cumulatively (pickWeightedCluster). */
 function pickWeighted(entries: readonly WeightedEntry[], total: number): WeightedEntry {
   const r = Math.floor(Math.random() * total);
   let acc = 0;
@@ -113,20 +139,7 @@ function pickWeighted(entries: readonly WeightedEntry[], total: number): Weighte
   return entries[entries.length - 1];
 }
 
-/** hash_policy → LbContext.hashKey: policies without a value are skipped; `terminal` stops after a value. */
-function computeHash(policies: readonly CompiledHashPolicy[], headers: readonly string[], s: Stream): number | null {
-  let key: number | null = null;
-  for (const p of policies) {
-    const v = p.header !== null ? headerValue(headers, p.header) : (s.req.socket.remoteAddress ?? null);
-    if (v === null) continue;
-    const h = hash32(v);
-    key = key === null ? h : combineHash(key, h);
-    if (p.terminal) break;
-  }
-  return key;
-}
-
-/** prefix_rewrite / regex_rewrite; the original goes to x-envoy-original-path (spec §1.6). */
+/** prefix_rewrite / regex_rewrite; the original goes to x-envoy-original-path (Envoy's router_filter.rst). */
 function rewritePath(route: CompiledRoute, url: string, headers: string[]): string {
   let path: string;
   if (route.prefixRewrite !== null && route.kind !== "regex") path = route.prefixRewrite + url.slice(route.value.length);
@@ -167,7 +180,7 @@ function uint(v: string): number | null {
   return /^\d+$/.test(v) ? Number(v) : null;
 }
 
-/** Reads and removes the router's request headers (spec §4.5); invalid numbers are ignored, as in Envoy. */
+/** Reads and removes the router's request headers (Envoy docs: Router); invalid numbers are ignored, as in Envoy. */
 function consumeEnvoyHeaders(headers: string[]): RouterHeaders {
   let out: RouterHeaders | null = null;
   for (let i = headers.length - 2; i >= 0; i -= 2) {

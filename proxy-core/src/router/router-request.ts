@@ -1,60 +1,36 @@
 // A routed request on its way upstream (the per-request half of Envoy's router filter, router.cc): it
 // finalises the upstream headers, owns the global route timeout, the retry state with its back-off timer
 // and the replayable request body, and creates one UpstreamRequest per attempt. Only the attempt's
-// outcome reaches the downstream: the forwarded response, or one of the local replies of spec §6.
+// outcome reaches the downstream: the forwarded response, or one of Envoy's local replies (router.cc).
 // Timers use module-level callbacks with `this` passed as an argument: no closures per request.
 import type { Dispatcher } from "undici";
 import { PassThrough } from "node:stream";
 import { performance } from "node:perf_hooks";
-import type { Stream, StreamReq, StreamRes } from "../http/stream";
+import type { Stream, StreamReq } from "../http/stream";
 import { kStream } from "../http/stream";
 import { onStreamIdle } from "../http/stream-idle";
 import { ResponseFlag } from "../http/response-flags";
 import type { LbContext } from "../lb/load-balancer";
 import type { Cluster } from "../upstream/cluster";
 import type { Host } from "../upstream/host";
-import { applyMutations, type FormatContext, type HeaderMutation } from "./header-mutation";
+import { applyMutations } from "./header-mutation";
 import { LocalBodies, RESET_PREFIX, RETRIED_RESET_PREFIX, resetDetails, resetReply, sendLocalReply } from "./local-reply";
 import type { CompiledRoute } from "./route-compile";
 import { Decision, RetryState, parseRetryOn } from "./retry-state";
 import { routerStatsFor, type RouterClusterStats } from "./router-stats";
 import { UpstreamRequest } from "./upstream-request";
 import { forwardedResponseHeaders, hasHeader } from "./response-head";
-
-
-/** Envoy's default per_connection_buffer_limit_bytes: the most a retry may buffer of a request body. */
-export const DEFAULT_BUFFER_LIMIT = 1024 * 1024;
-
-const kRouter = Symbol("signalbox.router");
-
-/** Request headers the router consumes (spec §4.5); never forwarded upstream. */
-export interface RouterHeaders {
-  retryOn: string | null;
-  maxRetries: number | null;
-  timeoutMs: number | null;
-  perTryTimeoutMs: number | null;
-  altResponse: boolean;
-}
-
-export interface RouterRequestInit {
-  route: CompiledRoute;
-  cluster: Cluster;
-  host: Host;
-  lb: LbContext;
-  /** upstream request headers, finalised (rewrites, mutations, consumed x-envoy-* removed) */
-  headers: string[];
-  path: string;
-  envoy: RouterHeaders;
-  /** response mutations, innermost first (weighted cluster, route, virtual host, route configuration) */
-  responseMutations: readonly (HeaderMutation | null)[];
-  format: FormatContext;
-}
+import { sendShadows, type Shadow } from "./request-mirror";
+import type { VirtualCluster } from "./virtual-clusters";
+import { DEFAULT_BUFFER_LIMIT, type RouterRequestInit } from "./router-request-init";
 
 export class RouterRequest {
   readonly route: CompiledRoute;
   readonly cluster: Cluster;
   readonly stats: RouterClusterStats;
+  readonly vcluster: VirtualCluster | null;
   readonly #init: RouterRequestInit;
+  #shadows: Shadow[] | null;
   #attempt: UpstreamRequest | null = null;
   #retry: RetryState | null = null;
   #excluded: Set<Host> | null = null;
@@ -79,9 +55,11 @@ export class RouterRequest {
     this.route = init.route;
     this.cluster = init.cluster;
     this.stats = routerStatsFor(init.cluster);
+    this.vcluster = init.vcluster ?? null;
+    this.#shadows = init.shadows ?? null;
     const policy = init.route.retryPolicy;
     const retryOn = policy.retryOn | (init.envoy.retryOn !== null ? parseRetryOn(init.envoy.retryOn) : 0);
-    if (retryOn !== 0) this.#retry = new RetryState(policy, retryOn, init.envoy.maxRetries ?? policy.numRetries, init.cluster, this.stats, init.route.stats);
+    if (retryOn !== 0) this.#retry = new RetryState(policy, retryOn, init.envoy.maxRetries ?? policy.numRetries, init.cluster, this.stats, init.route.stats, this.vcluster?.stats ?? null);
     this.#timeoutMs = init.envoy.timeoutMs ?? init.route.timeoutMs;
     let perTry = init.envoy.perTryTimeoutMs ?? policy.perTryTimeoutMs;
     // Envoy ignores a per-try timeout that would not fire before the global one
@@ -92,7 +70,6 @@ export class RouterRequest {
   start() {
     const s = this.stream;
     s.upstream = this;
-    (s.res as StreamRes & { [kRouter]?: RouterRequest })[kRouter] = this;
     const idle = this.route.idleTimeoutMs;
     if (idle !== null) {
       // the route's idle_timeout replaces the HCM stream_idle_timeout for this stream; with HTTP/1.1 the
@@ -100,16 +77,20 @@ export class RouterRequest {
       if (idle > 0 && s.res.listenerCount("timeout") === 0) s.res.on("timeout", onStreamIdle); // route idle_timeout with the HCM idle timer off
       s.req.socket.setTimeout(idle);
     }
-    if (s.hasBody) {
-      if (this.#retry !== null && Number.isNaN(s.requestCompleteMs)) {
-        // retries need the body again: buffer it (up to the cluster's limit) before the first attempt
+    if (s.bufferedBody !== null) {
+      // a filter read the whole body already (buffer, ext_authz with_request_body): replayable as it is
+      this.#body = s.bufferedBody;
+    } else if (s.hasBody) {
+      if ((this.#retry !== null || this.#shadows !== null) && Number.isNaN(s.requestCompleteMs)) {
+        // retries and shadows need the body again: buffer it (up to the cluster's limit) before the first attempt
         this.#bufferLimit = this.cluster.config.per_connection_buffer_limit_bytes ?? DEFAULT_BUFFER_LIMIT;
         this.#chunks = [];
         s.req.on("data", onBodyData);
         return;
       }
-      // no retries (or the body was already consumed): stream it as it comes
+      // no retries (or the body was already consumed): stream it as it comes; a shadow would have no body to send
       this.#body = s.req;
+      this.#shadows = null;
     }
     if (!Number.isNaN(s.requestCompleteMs)) this.onRequestComplete();
     this.#newAttempt(this.#init.host);
@@ -131,6 +112,11 @@ export class RouterRequest {
       this.#chunks = null;
       this.#newAttempt(this.#init.host);
     }
+    if (this.#shadows !== null) {
+      const shadows = this.#shadows;
+      this.#shadows = null;
+      sendShadows(shadows, this.stream.req.method ?? "GET", this.#init.path, Buffer.isBuffer(this.#body) ? this.#body : null, this.#timeoutMs);
+    }
     if (this.#timeoutMs > 0 && this.#globalTimer === null) this.#globalTimer = setTimeout(onGlobalTimeout, this.#timeoutMs, this);
     this.#attempt?.startPerTryTimer(this.#perTryMs);
   }
@@ -139,9 +125,10 @@ export class RouterRequest {
     this.#chunks!.push(chunk);
     this.#buffered += chunk.length;
     if (this.#buffered <= this.#bufferLimit) return;
-    // too big to replay: Envoy gives up retrying and streams the request
+    // too big to replay: Envoy gives up retrying and shadowing, and streams the request
     this.stats.retry_or_shadow_abandoned.inc();
     this.#retry = null;
+    this.#shadows = null;
     const req = this.stream.req;
     req.off("data", onBodyData);
     req.pause();
@@ -190,24 +177,24 @@ export class RouterRequest {
     s.upstreamResponseMs = now;
     s.details = "via_upstream";
     const out = forwardedResponseHeaders(raw, s.hcm.serverName, s.requestCompleteMs, now);
+    const cookies = this.#init.setCookies;
+    if (cookies != null) for (const c of cookies) out.push("set-cookie", c);
     if (this.route.hasMutations) applyMutations(this.#init.responseMutations, out, this.#init.format);
     this.cluster.stats.chargeResponse(status);
     this.route.stats?.chargeResponse(status);
+    this.vcluster?.stats.chargeResponse(status);
     if (status >= 500) a.host.stats.rq_error++;
     else a.host.stats.rq_success++;
-    const res = s.res;
-    if (res.destroyed) return false;
-    s.responseHeaders = out;
-    res.writeHead(status, out);
+    if (s.res.destroyed) return false;
+    s.writeHead(status, out);
     return true;
   }
 
   onAttemptData(chunk: Buffer): boolean {
-    const res = this.stream.res;
-    if (res.destroyed) return true;
-    this.stream.bytesSent += chunk.length;
-    if (res.write(chunk)) return true;
-    res.once("drain", onDrain);
+    const s = this.stream;
+    if (s.res.destroyed) return true;
+    if (s.writeBody(chunk)) return true;
+    s.bodySink.once("drain", onDrain);
     return false;
   }
 
@@ -215,13 +202,14 @@ export class RouterRequest {
     const ms = performance.now() - a.dispatchMs;
     this.cluster.stats.upstream_rq_time.recordMs(ms);
     this.route.stats?.recordResponseTime(ms);
+    this.vcluster?.stats.recordResponseTime(ms);
     if (this.#done) return;
     this.#finish();
-    this.stream.res.end();
+    this.stream.endBody();
   }
 
   onAttemptOverflow(_a: UpstreamRequest) {
-    // overflow is never retried and never reported to outlier detection (spec §3.2)
+    // overflow is never retried and never reported to outlier detection (Envoy's router.cc, retry_state_impl.cc)
     if (this.#done) return;
     this.#attempt = null;
     this.stream.responseFlags |= ResponseFlag.UpstreamOverflow;
@@ -276,6 +264,7 @@ export class RouterRequest {
     if (this.#done) return;
     this.cluster.stats.c.upstream_rq_timeout.inc();
     this.route.stats?.upstream_rq_timeout.inc();
+    this.vcluster?.stats.upstream_rq_timeout.inc();
     if (this.#abandonOnTimeout(this.#attempt, "upstream_response_timeout")) return;
     this.#timeoutReply("upstream_response_timeout");
   }
@@ -360,9 +349,9 @@ export class RouterRequest {
     this.#finish();
     this.cluster.stats.chargeResponse(status);
     this.route.stats?.chargeResponse(status);
-    let extra: string[] | null = null;
-    if (this.route.hasMutations) applyMutations(this.#init.responseMutations, (extra = []), this.#init.format);
-    sendLocalReply(this.stream.res, this.stream.hcm.serverName, status, body, overloaded, extra);
+    this.vcluster?.stats.chargeResponse(status);
+    const mutations = this.route.hasMutations ? { levels: this.#init.responseMutations, format: this.#init.format } : null;
+    sendLocalReply(this.stream.res, this.stream.hcm.serverName, status, body, overloaded, null, mutations);
   }
 
   #finish() {
@@ -393,6 +382,6 @@ function onBodyData(this: StreamReq, chunk: Buffer) {
   (this[kStream]!.upstream as RouterRequest).onBodyChunk(chunk);
 }
 
-function onDrain(this: StreamRes & { [kRouter]?: RouterRequest }) {
-  this[kRouter]?.resumeUpstream();
+function onDrain(this: { [kStream]?: Stream }) {
+  (this[kStream]?.upstream as RouterRequest | null | undefined)?.resumeUpstream();
 }

@@ -123,16 +123,14 @@ export class UpgradeRequest implements PoolStream, Dispatcher.DispatchHandler {
 
   onData(chunk: Buffer): boolean {
     if (this.#closed) return true;
-    this.stream.bytesSent += chunk.length;
-    this.stream.res.write(chunk);
+    this.stream.writeBody(chunk);
     return true;
   }
 
   onComplete() {
     this.#release();
-    const res = this.stream.res;
-    res.end();
-    res.once("finish", () => this.stream.upgrade!.socket.end());
+    this.stream.endBody();
+    this.stream.res.once("finish", () => this.stream.upgrade!.socket.end());
   }
 
   onError(err: Error & { code?: string }) {
@@ -160,8 +158,7 @@ export class UpgradeRequest implements PoolStream, Dispatcher.DispatchHandler {
     const s = this.stream;
     s.upstreamResponseMs = performance.now();
     s.details = "via_upstream";
-    s.responseHeaders = out;
-    s.res.writeHead(status, out);
+    s.writeHead(status, out);
   }
 
   #release() {
@@ -188,9 +185,8 @@ export class UpgradeRequest implements PoolStream, Dispatcher.DispatchHandler {
     this.init.cluster.stats.chargeResponse(status);
     const s = this.stream;
     s.res.shouldKeepAlive = false;
-    let extra: string[] | null = null;
-    if (this.init.responseMutations !== null) applyMutations(this.init.responseMutations, (extra = []), this.init.format);
-    sendLocalReply(s.res, s.hcm.serverName, status, body, overloaded, extra);
+    const mutations = this.init.responseMutations !== null ? { levels: this.init.responseMutations, format: this.init.format } : null;
+    sendLocalReply(s.res, s.hcm.serverName, status, body, overloaded, null, mutations);
     s.res.once("finish", () => s.upgrade!.socket.end());
   }
 

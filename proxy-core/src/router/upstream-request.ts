@@ -67,6 +67,9 @@ export class UpstreamRequest implements PoolStream, Dispatcher.DispatchHandler {
     // Envoy counts the route's upstream_rq_total where the pool counts the cluster's: on attach
     const routeStats = this.router.route.stats;
     if (routeStats !== null) routeStats.upstream_rq_total.inc();
+    // and the virtual cluster's (UpstreamRequest::onPoolReady charges requestVcluster() alike)
+    const vcluster = this.router.vcluster;
+    if (vcluster !== null) vcluster.stats.upstream_rq_total.inc();
     this.dispatchMs = performance.now();
     conn.dispatch(this.router.dispatchOptions(), this);
     this.router.onAttemptDispatched(this);

@@ -1,10 +1,11 @@
-// One HCM's tracing (spec §9.3/§9.4): the trace decision right after the request headers were copied, B3
+// One HCM's tracing (Envoy's http_tracer_impl.cc): the trace decision right after the request headers were copied, B3
 // propagation upstream, and a ServerSpan for sampled requests only. An unsampled request costs one pass over
 // its header list, an integer hash of its x-request-id, one or two pooled ids and the injected header strings:
 // no span object, no closure, no timer, no Date. Per-request scan results live in this object's fields
 // (requests are handled synchronously, one at a time per process).
 import type { Tracing } from "../config/schema";
 import type { Stream } from "../http/stream";
+import { FilterStatus, type HttpFilter } from "../http/filter";
 import type { CompiledRoute } from "../router/route-compile";
 import type { StatsStore } from "../stats/store";
 import { isHexId, newId128, newId64 } from "./ids";
@@ -38,7 +39,13 @@ function sampledFlag(v: string): number {
   return -1;
 }
 
-export class HttpTracer {
+/**
+ * The HCM's tracing, as the first filter of its chain: it decides and starts the server span when a request's
+ * headers are in (before any configured filter, as Envoy's HCM does), names it after the route, and reports it
+ * when the stream completes. The router reports the upstream attempts of a sampled request (`s.trace`).
+ */
+export class HttpTracer implements HttpFilter {
+  readonly name = "tracing";
   readonly counters: HcmTracingCounters;
   readonly reporter: ZipkinReporter | null;
   readonly egress: boolean;
@@ -80,7 +87,17 @@ export class HttpTracer {
     this.egress = direction === "OUTBOUND";
   }
 
-  /** Called once the upstream header list exists (connection-manager.ts), before routing. */
+  decodeHeaders(s: Stream): FilterStatus {
+    this.onRequest(s);
+    if (s.route !== null) this.onRoute(s, s.route);
+    return FilterStatus.Continue;
+  }
+
+  onStreamComplete(s: Stream) {
+    if (s.trace !== null) s.trace.finish(s);
+  }
+
+  /** Once the upstream header list exists, before routing. */
   onRequest(s: Stream) {
     const h = s.headers;
     this.#scan(h);
@@ -183,7 +200,7 @@ export class HttpTracer {
   onRoute(s: Stream, route: CompiledRoute) {
     if (s.trace !== null) s.trace.route = route;
     if (!this.egress) return;
-    // egress: the receiving service may name its server span after our decorator (spec §9.5)
+    // egress: the receiving service may name its server span after our decorator (Envoy's router_filter.rst)
     const d = route.config.decorator;
     if (d !== undefined && d.propagate !== false) setHeader(s.headers, "x-envoy-decorator-operation", d.operation);
   }

@@ -1,4 +1,4 @@
-// The trace decision packed into x-request-id (Envoy's UUID request-id extension, spec §9.2/§9.3): char 14 of
+// The trace decision packed into x-request-id (Envoy's UUID request-id extension, uuid/config.cc): char 14 of
 // a 36-char UUID is `a` forced, `b` sampled, `c` client, anything else not traced (`9` when Envoy itself says
 // so). The random sampling is stable per request id: the first 8 hex chars as an integer, mod 10000, against
 // the percentage × 100. Pure functions on strings; nothing here allocates except withTraceStatus.

@@ -1,7 +1,7 @@
 // Where finished spans go (one TracingHub per ProxyServer): the Zipkin reporter of the HCM's provider, if
 // any, and the console queue, which the xDS client (or, with --concurrency N, the worker's IPC report to the
 // primary) drains once a second. The console queue only fills while someone drains it, and is bounded.
-import type { Listener, ZipkinConfig } from "../config/schema";
+import { isTcpProxyFilter, type Listener, type ZipkinConfig } from "../config/schema";
 import type { ZipkinSpan } from "../protocol";
 import type { StatsStore } from "../stats/store";
 import type { ClusterManager } from "../upstream/cluster-manager";
@@ -103,7 +103,8 @@ export function zipkinProviders(listeners: readonly Listener[]): ZipkinConfig[] 
   const out: ZipkinConfig[] = [];
   for (const l of listeners) {
     for (const fc of [...l.filter_chains, ...(l.default_filter_chain ? [l.default_filter_chain] : [])]) {
-      const provider = fc.filters[0]?.typed_config.tracing?.provider;
+      const f = fc.filters[0];
+      const provider = f === undefined || isTcpProxyFilter(f) ? undefined : f.typed_config.tracing?.provider;
       if (provider !== undefined) out.push(provider.typed_config);
     }
   }

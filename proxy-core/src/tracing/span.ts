@@ -1,6 +1,6 @@
-// A sampled request's spans (spec §9.5): the SERVER span (the downstream request; CLIENT on egress listeners)
-// and one CLIENT child span per upstream attempt, so retries show as separate children. Only sampled requests
-// get a ServerSpan; it is the Stream's `trace`. The router reports attempts through three calls (start,
+// A sampled request's spans (Envoy's tracer_impl.cc): the SERVER span (the downstream request; CLIENT on egress
+// listeners) and one CLIENT child span per upstream attempt, so retries show as separate children. Only sampled
+// requests get a ServerSpan; it is the Stream's `trace`. The router reports attempts through three calls (start,
 // response headers, given up for a retry); the connection manager calls finish() when the response is done.
 // Timestamps are µs since the epoch from performance.timeOrigin + performance.now(): integers, no Date.
 import { performance } from "node:perf_hooks";

@@ -1,6 +1,6 @@
 // Tracing stats, resolved once like the HCM's (http/hcm-stats.ts). Names are Envoy's:
-// `http.<stat_prefix>.tracing.*` (one per trace decision, spec §0/§9.3) and the Zipkin driver's
-// process-wide `tracing.zipkin.*`.
+// `http.<stat_prefix>.tracing.*` (one per trace decision, Envoy's http_conn_man/stats.rst) and the Zipkin
+// driver's process-wide `tracing.zipkin.*`.
 import type { Counter, Scope, StatsStore } from "../stats/store";
 
 export const HCM_TRACING_COUNTERS = ["random_sampling", "service_forced", "client_enabled", "not_traceable", "health_check"] as const;

@@ -1,5 +1,5 @@
-// The Zipkin driver's reporter (spec §9.5): finished spans are buffered and POSTed as one JSON v2 array to
-// `collector_endpoint` on `collector_cluster` when `min_flush_spans` (5) are waiting or every
+// The Zipkin driver's reporter (Envoy's zipkin_tracer_impl.cc): finished spans are buffered and POSTed as one
+// JSON v2 array to `collector_endpoint` on `collector_cluster` when `min_flush_spans` (5) are waiting or every
 // `flush_interval_ms` (5 s), whichever comes first (Envoy's runtime defaults). Reports travel through the
 // collector cluster's own host selection, connection pool and circuit breakers, as Envoy's async client does.
 // One reporter per distinct provider config per process, shared by every HCM that uses that config.

@@ -1,6 +1,9 @@
 // Builds the clusters of one config. A cluster whose config is unchanged from the previous manager is
 // reused as is (same hosts, same warm keep-alive pools), so a snapshot that only touches routes costs nothing.
+// It also carries the worker's runtime (src/runtime/), which outlives every config: the router and the HTTP filters
+// reach it as `clusters.runtime` (Envoy's server factory context gives them runtime() the same way).
 import { EventEmitter } from "node:events";
+import { Runtime } from "../runtime/runtime";
 import type { Cluster as ClusterConfig } from "../config/schema";
 import type { StatsStore } from "../stats/store";
 import { sanitizeStatName } from "../stats/store";
@@ -16,6 +19,8 @@ export class ClusterManager {
     readonly events: EventEmitter,
     previous: ClusterManager | null,
     log?: (msg: string) => void,
+    /** the process's runtime; a private one without layers (every default applies) when not given */
+    readonly runtime: Runtime = previous?.runtime ?? new Runtime(),
   ) {
     for (const cfg of configs) {
       const key = JSON.stringify(cfg);

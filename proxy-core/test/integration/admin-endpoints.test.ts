@@ -22,17 +22,23 @@ async function setup() {
 }
 
 describe("admin endpoints", () => {
-  it("AD1: GET on /healthcheck/fail → 400 and no effect; POST toggles it, /ready stays LIVE and traffic flows", async () => {
+  it("AD1: GET on /healthcheck/fail → 400 and no effect; POST makes /ready DRAINING (traffic still flows), /healthcheck/ok LIVE again", async () => {
     const { h, admin } = await setup();
     expect((await request(admin, "/healthcheck/fail")).status).toBe(400);
     expect(JSON.parse((await request(admin, "/server_info")).body).health_check_failed).toBe(false);
     expect((await request(admin, "/healthcheck/fail", { method: "POST" })).status).toBe(200);
-    expect(JSON.parse((await request(admin, "/server_info")).body).health_check_failed).toBe(true);
+    const info = JSON.parse((await request(admin, "/server_info")).body);
+    expect([info.health_check_failed, info.state]).toEqual([true, "DRAINING"]);
+    // Envoy's admin: Utility::serverState(Initialized, healthCheckFailed) is DRAINING, and /ready answers 503 with it
     const ready = await request(admin, "/ready");
-    expect([ready.status, ready.body]).toEqual([200, "LIVE\n"]); // AD2; Envoy's /ready ignores the HC state
+    expect([ready.status, ready.body]).toEqual([503, "DRAINING\n"]);
+    expect((await request(admin, `/stats?filter=${encodeURIComponent("^server\\.live$")}`)).body).toBe("server.live: 0\n");
+    // without a health_check filter the data path is unaffected
     expect((await request(h.port, "/ok")).status).toBe(200);
     expect((await request(admin, "/healthcheck/ok", { method: "POST" })).status).toBe(200);
     expect(JSON.parse((await request(admin, "/server_info")).body).health_check_failed).toBe(false);
+    const live = await request(admin, "/ready");
+    expect([live.status, live.body]).toEqual([200, "LIVE\n"]); // AD2
   });
 
   it("AD3: /stats?filter gives exactly one line; histograms print Envoy's P0(..) .. P100(..) line", async () => {

@@ -3,7 +3,8 @@
 import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
-import { HCM_TYPE, type Cluster, type Listener, type Route } from "../../src/config/schema";
+import tls from "node:tls";
+import { HCM_TYPE, TCP_PROXY_TYPE, type Cluster, type FilterChain, type HcmNetworkFilter, type Listener, type Route, type TcpProxy } from "../../src/config/schema";
 import { ProxyServer } from "../../src/server";
 import { AdminServer } from "../../src/admin/server";
 
@@ -55,7 +56,10 @@ export function cluster(name: string, ports: number[], extra: Partial<Cluster> =
   };
 }
 
-export function listener(name: string, routes: Route[], opts: { port?: number; domains?: string[]; statPrefix?: string } = {}): Listener {
+/** A listener whose filter chains hold the HTTP connection manager (what `listener()` builds). */
+export type HttpListener = Omit<Listener, "filter_chains"> & { filter_chains: (Omit<FilterChain, "filters"> & { filters: HcmNetworkFilter[] })[] };
+
+export function listener(name: string, routes: Route[], opts: { port?: number; domains?: string[]; statPrefix?: string } = {}): HttpListener {
   return {
     name,
     address: { socket_address: { address: "127.0.0.1", port_value: opts.port ?? 0 } },
@@ -224,3 +228,116 @@ export function burst(port: number, n: number, path: string | ((i: number) => st
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The listener with `http_filters` on its (first) connection manager, the router appended last. */
+export function withHttpFilters<L extends HttpListener>(l: L, filters: Record<string, unknown>[]): L {
+  const hcm = l.filter_chains[0].filters[0].typed_config as { http_filters?: unknown[] };
+  hcm.http_filters = [...filters, { name: "envoy.filters.http.router", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } }];
+  return l;
+}
+
+// ---- raw TCP (tcp_proxy tests)
+
+export interface TcpEcho {
+  port: number;
+  server: net.Server;
+  /** connections accepted so far */
+  connections: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP (or, with `tls`, TLS) echo server: it writes `greeting` on connect, then echoes bytes as they arrive with
+ * backpressure; after the client's FIN it writes `trailer(bytes echoed)` and ends its side (a half-close peer).
+ */
+export async function startTcpEcho(opts: { greeting?: string; trailer?: (echoed: number) => string; tls?: tls.TlsOptions; onSocket?: (s: net.Socket) => void } = {}): Promise<TcpEcho> {
+  const sockets = new Set<net.Socket>();
+  const onConnection = (s: net.Socket) => {
+    e.connections++;
+    sockets.add(s);
+    s.once("close", () => sockets.delete(s));
+    s.on("error", () => {});
+    opts.onSocket?.(s);
+    if (opts.greeting !== undefined) s.write(opts.greeting);
+    let echoed = 0;
+    s.on("data", (d: Buffer) => {
+      echoed += d.length;
+      if (!s.write(d)) {
+        s.pause();
+        s.once("drain", () => s.resume());
+      }
+    });
+    s.on("end", () => (opts.trailer ? s.end(opts.trailer(echoed)) : s.end()));
+  };
+  const server = opts.tls ? tls.createServer({ ...opts.tls, allowHalfOpen: true }, onConnection) : net.createServer({ allowHalfOpen: true }, onConnection);
+  server.on("tlsClientError", () => {});
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const e: TcpEcho = {
+    port: (server.address() as AddressInfo).port,
+    server,
+    connections: 0,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+  return e;
+}
+
+export interface TcpExchange {
+  /** everything received until the connection closed */
+  data: Buffer;
+  /** the peer's FIN arrived (a clean end, not a reset) */
+  ended: boolean;
+  /** ms from connect to close */
+  lifetimeMs: number;
+}
+
+/**
+ * Connects (TCP, or TLS with `tls`), writes `send`, then half-closes unless `keepOpen`, and resolves with what
+ * came back once the connection closed. `readAfterMs` leaves the client not reading for that long, so the
+ * proxy's buffers fill up (backpressure).
+ */
+export function tcpExchange(port: number, send: Buffer | string, opts: { tls?: tls.ConnectionOptions; keepOpen?: boolean; readAfterMs?: number; timeoutMs?: number } = {}): Promise<TcpExchange> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const socket = opts.tls ? tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false, ...opts.tls }) : net.connect({ host: "127.0.0.1", port });
+    socket.allowHalfOpen = true;
+    const chunks: Buffer[] = [];
+    let ended = false;
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no close within ${opts.timeoutMs ?? 15_000} ms (${Buffer.concat(chunks).length} bytes received)`));
+    }, opts.timeoutMs ?? 15_000);
+    if (opts.readAfterMs !== undefined) {
+      socket.pause();
+      setTimeout(() => socket.resume(), opts.readAfterMs);
+    }
+    socket.on("data", (d: Buffer) => chunks.push(d));
+    socket.on("end", () => {
+      ended = true;
+      // the peer is done: a client holding its side open finishes too, so the connection can close
+      if (opts.keepOpen) socket.end();
+    });
+    socket.on("error", () => {});
+    socket.once("close", () => {
+      clearTimeout(timer);
+      resolve({ data: Buffer.concat(chunks), ended, lifetimeMs: Date.now() - started });
+    });
+    socket.once(opts.tls ? "secureConnect" : "connect", () => {
+      if (send.length > 0) socket.write(send);
+      if (!opts.keepOpen) socket.end();
+    });
+  });
+}
+
+/** A filter chain holding a tcp_proxy (`tcp` without its @type). */
+export function tcpProxyChain(tcp: Omit<TcpProxy, "@type">, extra: Partial<FilterChain> = {}): FilterChain {
+  return { filters: [{ name: "envoy.filters.network.tcp_proxy", typed_config: { "@type": TCP_PROXY_TYPE, ...tcp } }], ...extra };
+}
+
+/** A plaintext listener on 127.0.0.1 whose one filter chain is a tcp_proxy. */
+export function tcpProxyListener(name: string, tcp: Omit<TcpProxy, "@type">): Listener {
+  return { name, address: { socket_address: { address: "127.0.0.1", port_value: 0 } }, filter_chains: [tcpProxyChain(tcp)] };
+}
