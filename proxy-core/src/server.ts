@@ -4,6 +4,7 @@
 import { EventEmitter } from "node:events";
 import type { SnapshotResources } from "./config/schema";
 import { ConnectionManager } from "./http/connection-manager";
+import { TcpProxy } from "./tcp/tcp-proxy";
 import { ListenerManager } from "./listener/listener-manager";
 import { StatsStore } from "./stats/store";
 import { ClusterManager } from "./upstream/cluster-manager";
@@ -15,6 +16,8 @@ import { SILENT_LOG, type Log } from "./log/logger";
 import { AccessLogOutputs, type AccessLogOutputsOptions } from "./access-log/outputs";
 import { AccessLogSampleQueue } from "./access-log/sample-queue";
 import { processMemory, type ProcessMemory } from "./stats/server-stats";
+import { serverContextOf } from "./server-context";
+import { Runtime as RuntimeLoader, type RuntimeLayerConfig } from "./runtime/runtime";
 
 export type ServerState = "PRE_INITIALIZING" | "LIVE" | "DRAINING";
 
@@ -31,6 +34,8 @@ export interface ProxyServerOptions {
   accessLog?: AccessLogOutputsOptions;
   /** the console's access log sample: entries kept per second (100) and held between drains (1000) */
   accessLogSample?: { perSecond?: number; max?: number };
+  /** the process's layered runtime (src/runtime/); one without layers by default */
+  runtime?: RuntimeLoader;
 }
 
 interface Runtime {
@@ -72,6 +77,12 @@ export interface ProxyView {
   listenersView(): ListenerView[];
   /** the `server.memory_*` gauges: this process, or a primary with its workers */
   processMemory(): ProcessMemory;
+  /** the layered runtime (GET /runtime); a primary's is the one its workers copy */
+  readonly runtime: RuntimeLoader;
+  /** the runtime's layers from a bootstrap (throws RuntimeLoadError); /runtime_modify values are kept */
+  loadRuntime(layers: RuntimeLayerConfig[]): void;
+  /** POST /runtime_modify: Envoy's error text, or null once applied (everywhere) */
+  modifyRuntime(values: [string, string][]): string | null;
 }
 
 export { ConfigRejectedError };
@@ -89,15 +100,25 @@ export class ProxyServer implements ProxyView {
   readonly accessLogSample: AccessLogSampleQueue;
   readonly startedAt = Date.now();
   state: ServerState = "PRE_INITIALIZING";
-  /** POST /healthcheck/fail. Envoy's only effect is on the health_check HTTP filter, which Signalbox does not
-   *  have: the data path and /ready are unaffected; /server_info reports it. */
-  healthCheckFailed = false;
+  /**
+   * POST /healthcheck/fail (Envoy's InstanceImpl::failHealthcheck): the health_check HTTP filter answers 503 and
+   * marks responses with x-envoy-immediate-health-check-fail; the admin's /ready and /server_info say DRAINING.
+   * Kept in the server context, where the filters read it.
+   */
+  get healthCheckFailed(): boolean {
+    return serverContextOf(this.store).healthCheckFailed;
+  }
+  set healthCheckFailed(failed: boolean) {
+    serverContextOf(this.store).healthCheckFailed = failed;
+  }
   readonly #applies: ApplyQueue;
   /** the last refused apply (NACK / reload refused), for /config_dump `error_state`; cleared by a good apply */
   get lastError(): ApplyError | null {
     return this.#applies.lastError;
   }
   #runtime: Runtime | null = null;
+  /** outlives every config: routes and filters read it through their ClusterManager */
+  readonly runtime: RuntimeLoader;
   #drainMs: number;
   #log: Log;
   /** cuts the cluster warming of the apply in progress short (shutdown) */
@@ -105,6 +126,7 @@ export class ProxyServer implements ProxyView {
 
   constructor(opts: ProxyServerOptions = {}) {
     this.store = opts.store ?? new StatsStore();
+    this.runtime = opts.runtime ?? new RuntimeLoader({ store: this.store });
     this.#drainMs = opts.drainMs ?? 5000;
     this.#log = opts.log ?? SILENT_LOG;
     this.listeners = new ListenerManager(this.store, this.#drainMs);
@@ -117,6 +139,7 @@ export class ProxyServer implements ProxyView {
     s.gauge("server.concurrency").set(1);
     this.#applies = new ApplyQueue(s);
     this.events.on("error", () => {}); // an event listener's failure must never take the worker down
+    serverContextOf(s).localClusterName = opts.node?.cluster ?? "";
   }
 
   get version(): string | null {
@@ -164,6 +187,14 @@ export class ProxyServer implements ProxyView {
     return processMemory();
   }
 
+  loadRuntime(layers: RuntimeLayerConfig[]) {
+    this.runtime.load(layers);
+  }
+
+  modifyRuntime(values: [string, string][]): string | null {
+    return this.runtime.mergeValues(values);
+  }
+
   /** Applies a snapshot atomically; rejects with ConfigRejectedError (message: one `path: problem` per line). */
   apply(resources: unknown, version: string): Promise<void> {
     return this.#applies.apply(version, resources, (v) => this.#commit(v, version));
@@ -172,13 +203,17 @@ export class ProxyServer implements ProxyView {
   async #commit(v: SnapshotResources, version: string) {
     const prev = this.#runtime;
     // the clusters' only log line is a failed DNS lookup: the cluster keeps its previous hosts, so a warning
-    const clusters = new ClusterManager(v.clusters, this.store, this.events, prev?.clusters ?? null, (m) => this.#log.warn(m));
+    const clusters = new ClusterManager(v.clusters, this.store, this.events, prev?.clusters ?? null, (m) => this.#log.warn(m), this.runtime);
     const created = prev ? [...clusters.clusters.values()].filter((c) => prev.clusters.get(c.name) !== c) : [...clusters.clusters.values()];
     let plan;
     try {
       await this.#warm(clusters);
       const logging = (name: string) => ({ outputs: this.accessLogs, sample: this.accessLogSample, listener: name });
-      plan = await this.listeners.prepare(v.listeners, (hcm, l) => new ConnectionManager(hcm, this.store, clusters, { hub: this.tracing, direction: l.traffic_direction ?? "UNSPECIFIED" }, logging(l.name)));
+      plan = await this.listeners.prepare(
+        v.listeners,
+        (hcm, l) => new ConnectionManager(hcm, this.store, clusters, { hub: this.tracing, direction: l.traffic_direction ?? "UNSPECIFIED" }, logging(l.name)),
+        (tcp, l) => new TcpProxy(tcp, this.store, clusters, { outputs: this.accessLogs, listener: l.name }),
+      );
     } catch (err) {
       this.accessLogs.abort();
       await Promise.all(created.map((c) => c.close()));

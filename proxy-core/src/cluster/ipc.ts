@@ -3,11 +3,16 @@ import type { ClusterView, ListenerView } from "../server";
 import type { ZipkinSpan } from "../protocol";
 import type { AccessLogEntry } from "../access-log/entry";
 import type { ProcessMemory } from "../stats/server-stats";
+import type { RuntimeState } from "../runtime/runtime";
 
 export type PrimaryToWorker =
   | { t: "apply"; id: number; resources: unknown; version: string }
   /** drain in-flight requests for up to drainMs, send a last stats report, exit 0 */
-  | { t: "stop"; drainMs: number };
+  | { t: "stop"; drainMs: number }
+  /** the admin's POST /healthcheck/fail (true) or /healthcheck/ok (false), for the health_check HTTP filter */
+  | { t: "healthcheck"; failed: boolean }
+  /** the primary's layered runtime (bootstrap layers and /runtime_modify values), which every worker holds a copy of */
+  | { t: "runtime"; state: RuntimeState };
 
 export interface WorkerStatsReport {
   t: "stats";

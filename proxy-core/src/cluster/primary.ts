@@ -22,6 +22,7 @@ import { SILENT_LOG, type Log } from "../log/logger";
 import { CHILD_KILL_MARGIN_MS } from "../stop-deadline";
 import { processMemory, type ProcessMemory } from "../stats/server-stats";
 import { AccessLogSampleQueue } from "../access-log/sample-queue";
+import { Runtime as RuntimeLoader, type RuntimeLayerConfig } from "../runtime/runtime";
 
 type Applied = { ok: true; listeners: ListenerView[] } | { ok: false; error: string };
 
@@ -43,7 +44,8 @@ interface Member {
 
 /** Stats the primary keeps itself: process-level, not summed over the workers. */
 function primaryOwned(kind: "counter" | "gauge", name: string) {
-  if (name.startsWith("control_plane.")) return true;
+  // the runtime is the primary's; workers hold copies, whose runtime.* stats would only add up duplicates
+  if (name.startsWith("control_plane.") || name.startsWith("runtime.")) return true;
   return kind === "gauge" && (name.startsWith("server.") || name === "cluster_manager.active_clusters" || name === "listener_manager.total_listeners_active");
 }
 
@@ -67,9 +69,19 @@ export class ClusterPrimary implements ProxyView {
   readonly spans = new SpanQueue();
   /** the workers' access-log samples, for the xDS client (bounded like a worker's own queue) */
   readonly accessLogSample = new AccessLogSampleQueue();
+  /** the runtime /runtime shows and /runtime_modify changes; every worker is sent a copy of it */
+  readonly runtime = new RuntimeLoader({ store: this.store });
   readonly startedAt = Date.now();
   state: ServerState = "PRE_INITIALIZING";
-  healthCheckFailed = false;
+  #healthCheckFailed = false;
+  /** POST /healthcheck/fail: every worker's health_check filters read it, so it goes to each of them */
+  get healthCheckFailed(): boolean {
+    return this.#healthCheckFailed;
+  }
+  set healthCheckFailed(failed: boolean) {
+    this.#healthCheckFailed = failed;
+    for (const m of this.#members.values()) this.#sendHealthCheck(m);
+  }
   readonly #applies: ApplyQueue;
   get lastError(): ApplyError | null {
     return this.#applies.lastError;
@@ -226,9 +238,32 @@ export class ClusterPrimary implements ProxyView {
     });
   }
 
+  #sendRuntime(m: Member) {
+    if (m.ready && m.worker.isConnected()) m.worker.send({ t: "runtime", state: this.runtime.state() } satisfies PrimaryToWorker, undefined, () => {});
+  }
+
+  loadRuntime(layers: RuntimeLayerConfig[]) {
+    this.runtime.load(layers);
+    for (const m of this.#members.values()) this.#sendRuntime(m);
+  }
+
+  modifyRuntime(values: [string, string][]): string | null {
+    const err = this.runtime.mergeValues(values);
+    if (err === null) for (const m of this.#members.values()) this.#sendRuntime(m);
+    return err;
+  }
+
   /** A new worker: apply the current config (if any) before it counts as one of ours. Runs in the apply queue. */
+  #sendHealthCheck(m: Member) {
+    if (m.ready && m.worker.isConnected()) m.worker.send({ t: "healthcheck", failed: this.#healthCheckFailed } satisfies PrimaryToWorker, undefined, () => {});
+  }
+
   async #sync(m: Member) {
     if (!this.#members.has(m.worker.id) || this.#stopping) return;
+    // a (re)started worker gets the runtime before its first config, as a worker process starts with Envoy's
+    this.#sendRuntime(m);
+    // a worker (re)started while the health check is failed learns it before it takes traffic
+    if (this.#healthCheckFailed) this.#sendHealthCheck(m);
     const rt = this.#runtime;
     if (rt) {
       const r = await this.#send(m, rt.input, rt.version);

@@ -89,6 +89,15 @@ export function runWorker(opts: { drainMs: number; logger: Logger }) {
         },
       );
     } else if (m?.t === "stop") void stop(m.drainMs);
+    else if (m?.t === "healthcheck") proxy.healthCheckFailed = m.failed;
+    else if (m?.t === "runtime") {
+      try {
+        proxy.runtime.restore(m.state);
+      } catch (err) {
+        // the primary loaded the same layers first, so this cannot refuse them; keep the previous runtime if it does
+        log.error(`runtime not applied: ${(err as Error).message}`);
+      }
+    }
   });
   // the primary went away (killed): nothing will ever reconfigure or report this process, drain and go
   process.on("disconnect", () => void stop(opts.drainMs));

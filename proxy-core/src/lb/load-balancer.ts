@@ -1,6 +1,6 @@
 // The load-balancer contract: pick a host from the cluster's current host set. `createLoadBalancer` builds the
-// policy named by the cluster's `lb_policy` (one file per policy) and wraps it in the health/panic layer:
-// policies only ever see the hosts they may pick (healthy ones, or all of them in panic mode, spec §5.3).
+// policy named by the cluster's `lb_policy` (one file per policy) and wraps it in the health/panic layer: policies
+// only ever see the hosts they may pick (healthy ones, or all of them in panic mode, Envoy docs: Panic threshold).
 import type { Cluster as ClusterConfig } from "../config/schema";
 import type { Counter, Scope } from "../stats/store";
 import type { Host } from "../upstream/host";
@@ -35,6 +35,11 @@ export const DEFAULT_PANIC_THRESHOLD_PERCENT = 50;
 export class HealthAwareLoadBalancer implements LoadBalancer {
   #panic = false;
   readonly #panicCounter: Counter;
+  /**
+   * the policy places requests by LbContext.hashKey (RING_HASH): only then does the router compute a route's
+   * hash_policy, as Envoy's hashing balancers are the only ones calling LoadBalancerContext::computeHashKey
+   */
+  readonly hashing: boolean;
 
   constructor(
     readonly policy: LoadBalancer,
@@ -42,6 +47,7 @@ export class HealthAwareLoadBalancer implements LoadBalancer {
     scope: Scope,
     hosts: readonly Host[],
   ) {
+    this.hashing = policy instanceof RingHashLoadBalancer;
     this.#panicCounter = scope.counter("lb_healthy_panic");
     this.setHosts(hosts);
   }

@@ -1,4 +1,5 @@
-// RANDOM: uniform over the available hosts (spec §2.3), avoiding excluded hosts while any other is left.
+// RANDOM: uniform over the available hosts (Envoy docs: Supported load balancers), avoiding excluded hosts while
+// any other is left.
 import type { Host } from "../upstream/host";
 import { candidates, type LbContext, type LoadBalancer } from "./load-balancer";
 

@@ -2,8 +2,8 @@
 // `min(ceil(min_normalized_weight × minimum_ring_size) / min_normalized_weight, maximum_ring_size)` entries,
 // each host getting a share proportional to its weight, entry i of a host at hash32("<address>_<i>").
 // A request's hash (LbContext.hashKey, from the route's hash_policy) picks the first entry at or after it,
-// wrapping around; without a key the hash is random (a random host, spec §2.3 [kb]). Excluded hosts are skipped
-// by walking on along the ring. Stats: ring_hash_lb.{size,min_hashes_per_host,max_hashes_per_host}.
+// wrapping around; without a key the hash is random (a random host, Envoy's thread_aware_lb_impl.cc). Excluded
+// hosts are skipped by walking on along the ring. Stats: ring_hash_lb.{size,min_hashes_per_host,max_hashes_per_host}.
 import type { Gauge, Scope } from "../stats/store";
 import type { Host } from "../upstream/host";
 import { hash32 } from "./hash";

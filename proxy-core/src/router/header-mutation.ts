@@ -1,4 +1,4 @@
-// Envoy's HeaderParser (spec §1.7): `*_headers_to_remove` then `*_headers_to_add` of one level (weighted
+// Envoy's HeaderParser (header_parser.cc): `*_headers_to_remove` then `*_headers_to_add` of one level (weighted
 // cluster, route, virtual host or route configuration), applied to a flat [name, value, …] header list.
 // Values are compiled once into literal parts and formatter operators.
 import type { RouteHeaderValueOption } from "../config/schema";

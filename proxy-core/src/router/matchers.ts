@@ -1,8 +1,9 @@
-// Compiled header and query-parameter matchers of a RouteMatch (spec §1.3). Each matcher is built once
-// from config; matching a request reads the header list in place and allocates only when a header is
-// repeated (Envoy joins repeated values with ",").
+// Compiled header and query-parameter matchers of a RouteMatch (Envoy's route_components.proto), and its `grpc` and
+// `runtime_fraction` conditions. Each matcher is built once from config; matching a request reads the header list
+// in place and allocates only when a header is repeated (Envoy joins repeated values with ",").
 import type { HeaderMatcher, RouteMatch, StringMatcher as StringMatcherConfig } from "../config/schema";
 import { toJsRegexSource } from "../config/schema";
+import { Runtime, fraction, type Fraction } from "../runtime/runtime";
 
 /** envoy.type.matcher.v3.StringMatcher */
 export class StringMatcher {
@@ -49,6 +50,12 @@ export interface MatchRequest {
   readonly method: string;
   readonly path: string;
   readonly authority: string;
+  /**
+   * The request's random value for runtime_fraction, drawn with `draw` on first use and the same for every route
+   * (Envoy passes one random_value to every route's match), so a route's match stays a function of the request.
+   * Callers that match headers only (filters) may leave it out: a draw per use then.
+   */
+  randomValue?(draw: () => number): number;
 }
 
 /** Value of a header in a flat [name, value, …] list, repeated values joined with ","; null if absent. */
@@ -130,19 +137,59 @@ class CompiledQueryMatcher {
   }
 }
 
-/** The non-path part of a RouteMatch: all header and query matchers must match (AND). */
+/** Header matchers that must all match (a virtual cluster's `headers`, `:method` and `:path` included). */
+export class HeaderMatchList {
+  readonly #headers: CompiledHeaderMatcher[];
+
+  constructor(list: readonly HeaderMatcher[]) {
+    this.#headers = list.map((h) => new CompiledHeaderMatcher(h));
+  }
+
+  match(req: MatchRequest): boolean {
+    for (const h of this.#headers) if (!h.match(req)) return false;
+    return true;
+  }
+}
+
+/**
+ * Grpc::Common::hasGrpcContentType: `application/grpc` exactly or followed by `+` (application/grpc-web is not
+ * gRPC), case-sensitive.
+ */
+export function isGrpcRequest(req: MatchRequest): boolean {
+  const ct = headerValue(req.headers, "content-type");
+  return ct !== null && ct.startsWith("application/grpc") && (ct.length === 16 || ct.charCodeAt(16) === 43 /* + */);
+}
+
+/** Without a runtime (unit tests, filters matching headers only) a runtime_fraction reads its default value. */
+const NO_RUNTIME = new Runtime();
+
+/**
+ * The non-path part of a RouteMatch: runtime_fraction, grpc, header and query matchers must all match (AND), in
+ * Envoy's order (RouteEntryImplBase::matchRoute). Every condition is a function of the request (the runtime
+ * fraction reads the request's one random value), which the route index relies on.
+ */
 export class ExtraMatchers {
   readonly #headers: CompiledHeaderMatcher[];
   readonly #query: CompiledQueryMatcher[];
+  readonly #grpc: boolean;
+  readonly #runtime: Runtime;
+  readonly #runtimeKey: string;
+  readonly #fraction: Fraction | null;
+  readonly #draw: () => number;
 
-  private constructor(m: RouteMatch) {
+  private constructor(m: RouteMatch, runtime: Runtime) {
     this.#headers = (m.headers ?? []).map((h) => new CompiledHeaderMatcher(h));
     this.#query = (m.query_parameters ?? []).map((q) => new CompiledQueryMatcher(q));
+    this.#grpc = m.grpc !== undefined;
+    this.#runtime = runtime;
+    this.#runtimeKey = m.runtime_fraction?.runtime_key ?? "";
+    this.#fraction = m.runtime_fraction ? fraction(m.runtime_fraction.default_value) : null;
+    this.#draw = runtime.random;
   }
 
-  /** null when the route has neither, so the common case costs one null check */
-  static compile(m: RouteMatch): ExtraMatchers | null {
-    return m.headers?.length || m.query_parameters?.length ? new ExtraMatchers(m) : null;
+  /** null when the route has none of them, so the common case costs one null check */
+  static compile(m: RouteMatch, runtime: Runtime | null = null): ExtraMatchers | null {
+    return m.headers?.length || m.query_parameters?.length || m.grpc !== undefined || m.runtime_fraction !== undefined ? new ExtraMatchers(m, runtime ?? NO_RUNTIME) : null;
   }
 
   /**
@@ -159,6 +206,8 @@ export class ExtraMatchers {
   }
 
   match(req: MatchRequest): boolean {
+    if (this.#fraction !== null && !this.#runtime.featureEnabled(this.#runtimeKey, this.#fraction, req.randomValue?.(this.#draw) ?? this.#draw())) return false;
+    if (this.#grpc && !isGrpcRequest(req)) return false;
     for (const h of this.#headers) if (!h.match(req)) return false;
     if (this.#query.length > 0) {
       const q = req.path.indexOf("?");

@@ -1,4 +1,4 @@
-// The `location` of a redirect route (spec §1.5), after Envoy's RouteEntryImplBase::newUri: fields not
+// The `location` of a redirect route, after Envoy's RouteEntryImplBase::newUri: fields not
 // given keep the request's scheme, host and path; a default port of the old scheme is dropped when the
 // scheme changes, and any port is replaced by port_redirect.
 import type { CompiledRedirect, CompiledRoute } from "./route-compile";

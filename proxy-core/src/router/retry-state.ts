@@ -1,4 +1,4 @@
-// Retries (spec §4.1–4.5), after Envoy's retry_state_impl.cc: a RetryPolicy compiled from the route (or
+// Retries, after Envoy's retry_state_impl.cc: a RetryPolicy compiled from the route (or
 // virtual host) config, and the RetryState of one request created only when some retry_on is active
 // (from the policy or the x-envoy-retry-on header). The RetryState decides, in Envoy's order, whether a
 // response or reset is retried, keeps the retry circuit-breaker slot and computes the back-off.
@@ -88,6 +88,8 @@ export class RetryState {
     readonly stats: RouterClusterStats,
     /** the route's own retry counters when it has a stat_prefix (Envoy's RetryStateImpl charges both) */
     readonly routeStats: RouteStats | null = null,
+    /** the request's virtual cluster's counters (RetryStateImpl charges `vcluster_` too) */
+    readonly vclusterStats: RouteStats | null = null,
   ) {
     this.#remaining = numRetries;
   }
@@ -115,17 +117,19 @@ export class RetryState {
     return (this.retryOn & (RetryOn.X5xx | RetryOn.GatewayError | RetryOn.Reset)) !== 0;
   }
 
-  /** Envoy's shouldRetry: accounting in this exact order (spec §4.4). */
+  /** Envoy's shouldRetry: accounting in this exact order (retry_state_impl.cc). */
   decide(wouldRetry: boolean): Decision {
     if (this.#armed && !wouldRetry) {
       this.stats.upstream_rq_retry_success.inc();
       this.routeStats?.upstream_rq_retry_success.inc();
+      this.vclusterStats?.upstream_rq_retry_success.inc();
     }
     this.release();
     if (!wouldRetry) return Decision.No;
     if (this.#remaining === 0) {
       this.stats.upstream_rq_retry_limit_exceeded.inc();
       this.routeStats?.upstream_rq_retry_limit_exceeded.inc();
+      this.vclusterStats?.upstream_rq_retry_limit_exceeded.inc();
       return Decision.LimitExceeded;
     }
     this.#remaining--;
@@ -134,6 +138,7 @@ export class RetryState {
       limit.refuse();
       this.stats.upstream_rq_retry_overflow.inc();
       this.routeStats?.upstream_rq_retry_overflow.inc();
+      this.vclusterStats?.upstream_rq_retry_overflow.inc();
       return Decision.Overflow;
     }
     limit.inc();
@@ -141,6 +146,7 @@ export class RetryState {
     this.retried++;
     this.stats.upstream_rq_retry.inc();
     this.routeStats?.upstream_rq_retry.inc();
+    this.vclusterStats?.upstream_rq_retry.inc();
     return Decision.Retry;
   }
 

@@ -1,8 +1,9 @@
 // Compiles one Route config into the object the router uses per request: the path matcher, header/query
 // matchers, the action (cluster or weighted clusters, redirect, direct response), rewrites, header
-// mutations of every level in Envoy's order, timeouts, retry and hash policies.
+// mutations of every level in Envoy's order, timeouts, retry and hash policies, mirror policies, and what the
+// route's requests share with the rest of its virtual host (virtual clusters).
 import { readFileSync } from "node:fs";
-import type { HashPolicy, Route } from "../config/schema";
+import type { Route } from "../config/schema";
 import { toJsRegexSource } from "../config/schema";
 import { durationOr } from "../config/duration";
 import { HeaderMutation } from "./header-mutation";
@@ -10,6 +11,10 @@ import { ExtraMatchers } from "./matchers";
 import { NO_RETRY_POLICY, RetryPolicy } from "./retry-state";
 import { RouteStats } from "./route-stats";
 import type { Scope } from "../stats/store";
+import type { Runtime } from "../runtime/runtime";
+import { HashPolicies } from "./hash-policy";
+import { compileMirrorPolicies, type MirrorPolicy } from "./request-mirror";
+import type { VirtualClusters } from "./virtual-clusters";
 
 export const DEFAULT_ROUTE_TIMEOUT_MS = 15_000;
 
@@ -21,6 +26,14 @@ export interface RouteLevels {
   readonly response: readonly (HeaderMutation | null)[];
   /** `vhost.<virtual host name>.`: where routes with a `stat_prefix` keep their stats; none without a store */
   readonly vhostStats?: Scope | null;
+  /** typed_per_filter_config of the virtual host and of the route configuration, by filter name */
+  readonly perFilter?: readonly (Readonly<Record<string, unknown>> | undefined)[];
+  /** the virtual host's virtual clusters, null when it has none */
+  readonly virtualClusters?: VirtualClusters | null;
+  /** the virtual host's mirror policies, else the route configuration's (for routes without their own) */
+  readonly mirrorPolicies?: readonly MirrorPolicy[] | null;
+  /** what runtime_fraction matches read; their default values without one */
+  readonly runtime?: Runtime | null;
 }
 
 export interface WeightedEntry {
@@ -29,12 +42,6 @@ export interface WeightedEntry {
   readonly hostRewrite: string | null;
   readonly request: HeaderMutation | null;
   readonly response: HeaderMutation | null;
-}
-
-export interface CompiledHashPolicy {
-  /** lower-cased header name, or null for source_ip */
-  readonly header: string | null;
-  readonly terminal: boolean;
 }
 
 export interface CompiledRedirect {
@@ -56,6 +63,8 @@ export interface CompiledRoute {
   readonly regex: RegExp | null;
   readonly extra: ExtraMatchers | null;
   readonly cluster: string | null;
+  /** route.cluster_header, lower-cased: the cluster is this request header's first value */
+  readonly clusterHeader: string | null;
   readonly weighted: { readonly entries: readonly WeightedEntry[]; readonly total: number } | null;
   readonly direct: { status: number; body: Buffer } | null;
   readonly redirect: CompiledRedirect | null;
@@ -66,13 +75,22 @@ export interface CompiledRoute {
   /** route idle_timeout in ms, or null to inherit the connection manager's */
   readonly idleTimeoutMs: number | null;
   readonly retryPolicy: RetryPolicy;
-  readonly hashPolicy: readonly CompiledHashPolicy[] | null;
+  readonly hashPolicy: HashPolicies | null;
+  /** request_mirror_policies of the most specific level that has some (route, virtual host, route configuration) */
+  readonly mirrorPolicies: readonly MirrorPolicy[] | null;
+  /** the virtual host's virtual clusters, null when it has none */
+  readonly virtualClusters: VirtualClusters | null;
   /** innermost first: route, virtual host, route configuration (a weighted cluster's goes before) */
   readonly requestMutations: readonly (HeaderMutation | null)[];
   readonly responseMutations: readonly (HeaderMutation | null)[];
   readonly hasMutations: boolean;
   /** `vhost.<vh>.route.<stat_prefix>.` stats, resolved here so a request only increments; null without stat_prefix */
   readonly stats: RouteStats | null;
+  /**
+   * typed_per_filter_config by filter name, the most specific level winning (route, then virtual host, then route
+   * configuration), as Envoy resolves a filter's per-route config; a FilterConfig wrapper stays as configured
+   */
+  readonly perFilter: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   readonly config: Route;
 }
 
@@ -81,10 +99,6 @@ const REDIRECT_CODES: Record<string, number> = { MOVED_PERMANENTLY: 301, FOUND: 
 /** RE2 substitution (`\1`, `\\`) → JS replacement string (`$1`, literal `$` escaped). */
 function toJsSubstitution(s: string): string {
   return s.replace(/\$/g, "$$$$").replace(/\\(\d|\\)/g, (_, d: string) => (d === "\\" ? "\\" : `$${d}`));
-}
-
-function compileHash(p: HashPolicy): CompiledHashPolicy {
-  return { header: p.header ? p.header.header_name.toLowerCase() : null, terminal: p.terminal ?? false };
 }
 
 export function compileRoute(r: Route, index: number, levels: RouteLevels): CompiledRoute {
@@ -113,8 +127,9 @@ export function compileRoute(r: Route, index: number, levels: RouteLevels): Comp
     // safe_regex ignores case_sensitive and must match the whole path (query removed)
     value: caseSensitive ? raw : raw.toLowerCase(),
     regex: m.safe_regex ? new RegExp(`^(?:${toJsRegexSource(m.safe_regex.regex)})$`) : null,
-    extra: ExtraMatchers.compile(m),
+    extra: ExtraMatchers.compile(m, levels.runtime ?? null),
     cluster: a?.cluster ?? null,
+    clusterHeader: a?.cluster_header?.toLowerCase() ?? null,
     weighted: weighted ? { entries: weighted, total: weighted.reduce((s, w) => s + w.weight, 0) } : null,
     direct: r.direct_response
       ? { status: r.direct_response.status, body: body?.filename !== undefined ? readFileSync(body.filename) : Buffer.from(body?.inline_string ?? "") }
@@ -137,12 +152,26 @@ export function compileRoute(r: Route, index: number, levels: RouteLevels): Comp
     idleTimeoutMs: a?.idle_timeout !== undefined ? durationOr(a.idle_timeout, 0) : null,
     // Envoy: the route's policy replaces the virtual host's as a whole
     retryPolicy: a?.retry_policy ? new RetryPolicy(a.retry_policy) : (levels.vhostRetryPolicy ?? NO_RETRY_POLICY),
-    hashPolicy: a?.hash_policy?.length ? a.hash_policy.map(compileHash) : null,
+    hashPolicy: HashPolicies.compile(a?.hash_policy),
+    // Envoy: the most specific non-empty list wins whole (route_components.proto request_mirror_policies)
+    mirrorPolicies: compileMirrorPolicies(a?.request_mirror_policies) ?? (a !== undefined ? (levels.mirrorPolicies ?? null) : null),
+    virtualClusters: levels.virtualClusters ?? null,
     requestMutations,
     responseMutations,
     hasMutations: requestMutations.some((x) => x !== null) || responseMutations.some((x) => x !== null) || (weighted?.some((w) => w.request || w.response) ?? false),
     // Envoy keeps route stats only for a route with a (non-empty) stat_prefix
     stats: r.stat_prefix && levels.vhostStats ? new RouteStats(levels.vhostStats.scope("route").scope(r.stat_prefix)) : null,
+    perFilter: perFilterConfigs([r.typed_per_filter_config, ...(levels.perFilter ?? [])]),
     config: r,
   };
+}
+
+const NO_PER_FILTER: ReadonlyMap<string, Readonly<Record<string, unknown>>> = new Map();
+
+/** Levels innermost first: a filter's config at a more specific level replaces the others. */
+function perFilterConfigs(levels: readonly (Readonly<Record<string, unknown>> | undefined)[]): ReadonlyMap<string, Readonly<Record<string, unknown>>> {
+  if (levels.every((l) => l === undefined)) return NO_PER_FILTER;
+  const out = new Map<string, Readonly<Record<string, unknown>>>();
+  for (const level of levels) if (level !== undefined) for (const [name, c] of Object.entries(level)) if (!out.has(name)) out.set(name, c as Record<string, unknown>);
+  return out;
 }

@@ -3,7 +3,9 @@
 // configuration/http/http_filters/router_filter.rst "Route statistics"). The eager counters are Envoy's
 // ALL_ROUTE_STATS (envoy/router/router.h); the response codes, upstream_rq_completed and upstream_rq_time are
 // dynamic, created when first charged (CodeStatsImpl::chargeResponseStat / chargeResponseTiming).
-// Built once per route when the route table is compiled, so a request only increments fields.
+// Built once per route when the route table is compiled, so a request only increments fields. Virtual clusters
+// (`vhost.<virtual host name>.vcluster.<name>.`, virtual-clusters.ts) keep the same set: Envoy's
+// ALL_VIRTUAL_CLUSTER_STATS names the same counters and its code stats the same dynamic ones.
 import type { Counter, Histogram, Scope } from "../stats/store";
 
 export const ROUTE_COUNTERS = [

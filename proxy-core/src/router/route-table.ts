@@ -1,8 +1,12 @@
 // A RouteConfiguration compiled for matching: virtual hosts indexed by Envoy's domain search order and
 // routes compiled once into CompiledRoute objects (route-compile.ts). Small vhosts are scanned in order;
 // large ones get an index that keeps "first match wins" (see RouteIndex), so 10,000 routes cost about
-// as much as 10.
+// as much as 10. A virtual host's require_tls is checked before its routes, as Envoy's
+// VirtualHostImpl::getRouteFromEntries does (its 301 is a route of its own, tlsRedirectFor).
 import type { RouteConfiguration } from "../config/schema";
+import type { Runtime } from "../runtime/runtime";
+import { VirtualClusters } from "./virtual-clusters";
+import { compileMirrorPolicies } from "./request-mirror";
 import { compileRoute, type CompiledRoute, type RouteLevels } from "./route-compile";
 import { HeaderMutation } from "./header-mutation";
 import { headerValue, type MatchRequest } from "./matchers";
@@ -12,11 +16,15 @@ import type { StatsStore } from "../stats/store";
 
 export { DEFAULT_ROUTE_TIMEOUT_MS, type CompiledRoute } from "./route-compile";
 
-/** Per-request match input; the lower-cased path is computed only if a case-insensitive route asks. */
+/**
+ * Per-request match input; the lower-cased path is computed only if a case-insensitive route asks, and the random
+ * value only if a runtime_fraction route is looked at (then every such route reads the same one).
+ */
 export class MatchInput implements MatchRequest {
   readonly pathNoQuery: string;
   #lower: string | null = null;
   #lowerNoQuery: string | null = null;
+  #random = -1;
 
   constructor(
     readonly path: string,
@@ -33,6 +41,11 @@ export class MatchInput implements MatchRequest {
   }
   get lowerPathNoQuery(): string {
     return (this.#lowerNoQuery ??= this.pathNoQuery.toLowerCase());
+  }
+
+  randomValue(draw: () => number): number {
+    if (this.#random < 0) this.#random = draw();
+    return this.#random;
   }
 }
 
@@ -130,7 +143,9 @@ class TrieNode {
  * the end of their prefix, regex routes at the end of their literal prefix, exact paths in a Map; the rest
  * (case-insensitive routes, regexes without a literal start) is one more bucket. Each bucket also indexes
  * exact header values. A lookup returns the lowest-index full match among all candidates, which is exactly
- * the first match of an in-order scan.
+ * the first match of an in-order scan. That holds because whether a route matches depends on the request alone,
+ * never on which routes were looked at before it: runtime_fraction reads the request's single random value
+ * (MatchInput.randomValue) and the runtime, which nothing changes while a lookup runs.
  */
 class RouteIndex {
   readonly #root = new TrieNode();
@@ -200,6 +215,17 @@ export interface CompiledVirtualHost {
   readonly name: string;
   readonly routes: readonly CompiledRoute[];
   readonly index: RouteIndex | null;
+  readonly requireTls: "NONE" | "EXTERNAL_ONLY" | "ALL";
+  /** the 301 to https that require_tls answers with (Envoy's SslRedirectRoute); null for NONE */
+  readonly tlsRedirect: CompiledRoute | null;
+}
+
+/** The routes standing for require_tls redirects: their `location` is `https://<host><path>` exactly. */
+const TLS_REDIRECTS = new WeakSet<CompiledRoute>();
+
+/** A require_tls redirect (Http::Utility::createSslRedirectPath keeps the Host header as it is, port included). */
+export function isTlsRedirect(route: CompiledRoute): boolean {
+  return TLS_REDIRECTS.has(route);
 }
 
 export class RouteTable {
@@ -209,23 +235,43 @@ export class RouteTable {
   /** `foo.*` stored as "foo." prefix, longest first */
   readonly #prefix: { prefix: string; vh: CompiledVirtualHost }[] = [];
   #any: CompiledVirtualHost | null = null;
+  /** internal_only_headers, lower-cased; null when none (the connection manager then skips the check) */
+  readonly internalOnlyHeaders: readonly string[] | null;
 
-  /** `store`: for the stats of routes with a `stat_prefix` (route-stats.ts); without it routes keep none */
+  /**
+   * `store`: for the stats of routes with a `stat_prefix` (route-stats.ts) and of virtual clusters; without it
+   * routes keep none. `runtime`: what runtime_fraction matches read (their defaults without one).
+   */
   constructor(
     readonly config: RouteConfiguration,
     store: StatsStore | null = null,
+    runtime: Runtime | null = null,
   ) {
     const globalReq = HeaderMutation.compile(config.request_headers_to_add, config.request_headers_to_remove);
     const globalResp = HeaderMutation.compile(config.response_headers_to_add, config.response_headers_to_remove);
+    const globalMirrors = compileMirrorPolicies(config.request_mirror_policies);
+    this.internalOnlyHeaders = config.internal_only_headers?.length ? config.internal_only_headers.map((h) => h.toLowerCase()) : null;
     for (const vh of config.virtual_hosts ?? []) {
+      const vhostStats = store === null ? null : store.scope(`vhost.${vh.name}`);
       const levels: RouteLevels = {
         vhostRetryPolicy: vh.retry_policy ? new RetryPolicy(vh.retry_policy) : null,
         request: [HeaderMutation.compile(vh.request_headers_to_add, vh.request_headers_to_remove), globalReq],
         response: [HeaderMutation.compile(vh.response_headers_to_add, vh.response_headers_to_remove), globalResp],
-        vhostStats: store === null ? null : store.scope(`vhost.${vh.name}`),
+        vhostStats,
+        perFilter: [vh.typed_per_filter_config, config.typed_per_filter_config],
+        virtualClusters: VirtualClusters.compile(vh.virtual_clusters, vhostStats),
+        mirrorPolicies: compileMirrorPolicies(vh.request_mirror_policies) ?? globalMirrors,
+        runtime,
       };
       const routes = (vh.routes ?? []).map((r, i) => compileRoute(r, i, levels));
-      const compiled: CompiledVirtualHost = { name: vh.name, routes, index: routes.length >= INDEX_MIN_ROUTES ? new RouteIndex(routes) : null };
+      const requireTls = vh.require_tls ?? "NONE";
+      let tlsRedirect: CompiledRoute | null = null;
+      if (requireTls !== "NONE") {
+        // Envoy's SslRedirectRoute has no header mutations and no per-filter configs of its own
+        tlsRedirect = compileRoute({ match: { prefix: "/" }, redirect: { https_redirect: true } }, -1, { ...levels, request: [], response: [], perFilter: [], virtualClusters: null, mirrorPolicies: null });
+        TLS_REDIRECTS.add(tlsRedirect);
+      }
+      const compiled: CompiledVirtualHost = { name: vh.name, routes, index: routes.length >= INDEX_MIN_ROUTES ? new RouteIndex(routes) : null, requireTls, tlsRedirect };
       for (const d of vh.domains) {
         const dl = d.toLowerCase();
         if (dl === "*") this.#any = compiled;
@@ -246,6 +292,15 @@ export class RouteTable {
     for (const s of this.#suffix) if (h.length > s.suffix.length && h.endsWith(s.suffix)) return s.vh;
     for (const p of this.#prefix) if (h.length > p.prefix.length && h.startsWith(p.prefix)) return p.vh;
     return this.#any;
+  }
+
+  /**
+   * require_tls: the virtual host's 301 to https for a request whose x-forwarded-proto (set by the connection
+   * manager when the client sent none) is not `https`; EXTERNAL_ONLY spares internal requests (x-envoy-internal).
+   */
+  tlsRedirectFor(vh: CompiledVirtualHost, headers: readonly string[], internal: boolean): CompiledRoute | null {
+    if (vh.tlsRedirect === null || headerValue(headers, "x-forwarded-proto") === "https") return null;
+    return vh.requireTls === "ALL" || !internal ? vh.tlsRedirect : null;
   }
 
   /** First matching route (in config order) of the virtual host, or null (→ 404). */

@@ -1,5 +1,5 @@
 // The router's per-cluster stats (`cluster.<name>.`): retries, per-try timeouts, retry buffering, and the
-// `retry.upstream_rq_<code>` tree for responses that caused a retry (newer Envoy, spec §0). Resolved once
+// `retry.upstream_rq_<code>` tree for responses that caused a retry (newer Envoy, cluster_stats.rst). Resolved once
 // per Cluster object and cached, so the request path only increments fields.
 import type { Counter } from "../stats/store";
 import type { Cluster } from "../upstream/cluster";
