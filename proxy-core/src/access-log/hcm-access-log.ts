@@ -2,7 +2,7 @@
 // compiled formatter and destination. The connection manager calls log() once per finished stream (Envoy logs
 // at stream end, conn_manager_impl.cc); a logger whose filter says no costs one predicate call.
 import fs from "node:fs";
-import type { AccessLog } from "../config/schema";
+import type { AccessLog, AccessLoggerConfig } from "../config/schema";
 import { FILE_ACCESS_LOG_TYPE, STDOUT_ACCESS_LOG_TYPE } from "../config/schema";
 import type { Stream } from "../http/stream";
 import { compileFilter, type LogFilter } from "./filter";
@@ -17,6 +17,11 @@ export interface AccessLogContext {
   sample: AccessLogSampleQueue | null;
   /** the listener this HCM serves (sample entries name it) */
   listener: string;
+}
+
+/** The destination of a logger: its file (opened now, shared by path), stdout or stderr. */
+export function loggerWriter(t: AccessLoggerConfig, outputs: AccessLogOutputs): LogWriter {
+  return t["@type"] === FILE_ACCESS_LOG_TYPE ? outputs.file(t.path) : t["@type"] === STDOUT_ACCESS_LOG_TYPE ? outputs.stdout() : outputs.stderr();
 }
 
 interface Logger {
@@ -37,8 +42,7 @@ export class HcmAccessLog {
       const t = c.typed_config;
       try {
         const readFile = (path: string) => fs.readFileSync(path, "utf8");
-        const writer = t["@type"] === FILE_ACCESS_LOG_TYPE ? outputs.file(t.path) : t["@type"] === STDOUT_ACCESS_LOG_TYPE ? outputs.stdout() : outputs.stderr();
-        return { filter: c.filter === undefined ? null : compileFilter(c.filter), formatter: buildFormatter(t, readFile), writer };
+        return { filter: c.filter === undefined ? null : compileFilter(c.filter), formatter: buildFormatter(t, readFile), writer: loggerWriter(t, outputs) };
       } catch (err) {
         throw new Error(`${at}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? `cannot read ${(err as NodeJS.ErrnoException).path}` : (err as Error).message}`);
       }

@@ -4,7 +4,7 @@
 // unknown command operator is refused with its path, as Envoy refuses it at load. The runtime is src/access-log/.
 import { z } from "zod";
 import { RESPONSE_FLAG_NAMES } from "../http/response-flags";
-import { TYPE_PREFIX, UInt32, envoyEnum } from "./schema-common";
+import { TYPE_PREFIX, UInt32, envoyEnum, envoyName } from "./schema-common";
 import { exactlyOne } from "./schema-route";
 import { parseSubstitutionFormat } from "./substitution-format";
 
@@ -138,10 +138,10 @@ export const AccessLogFilter: z.ZodType<AccessLogFilter> = z.lazy(() =>
       status_code_filter: z.strictObject({ comparison: ComparisonFilter }).optional(),
       /** the stream's duration in ms */
       duration_filter: z.strictObject({ comparison: ComparisonFilter }).optional(),
-      /** always true: only Envoy's health_check HTTP filter, which Signalbox does not have, marks health checks */
+      /** leaves out the requests the health_check HTTP filter marked as health checks */
       not_health_check_filter: z.strictObject({}).optional(),
       /** no flags: any flag matches */
-      response_flag_filter: z.strictObject({ flags: z.array(envoyEnum(RESPONSE_FLAG_NAMES as [string, ...string[]])).optional() }).optional(),
+      response_flag_filter: z.strictObject({ flags: z.array(envoyName(RESPONSE_FLAG_NAMES as [string, ...string[]])).optional() }).optional(),
       and_filter: z.strictObject({ filters: z.array(AccessLogFilter).min(2, "at least 2 filters are required") }).optional(),
       or_filter: z.strictObject({ filters: z.array(AccessLogFilter).min(2, "at least 2 filters are required") }).optional(),
     })

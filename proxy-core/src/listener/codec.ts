@@ -51,10 +51,7 @@ export class HttpCodec {
     if (tls && ssl) {
       this.server.on("secureConnection", (socket: TLSSocket) => ssl.onHandshake(socket));
       this.server.on("tlsClientError", (err: Error & { code?: string }, socket: TLSSocket) => {
-        ssl.connection_error.inc();
-        const code = err.code ?? "";
-        if (code === "ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE") ssl.fail_verify_no_cert.inc();
-        else if (/CERTIFICATE_VERIFY_FAILED|UNKNOWN_CA|ERR_SSL_TLSV1_ALERT_UNKNOWN_CA/.test(code)) ssl.fail_verify_error.inc();
+        ssl.onHandshakeError(err);
         socket.destroy();
       });
     }
@@ -119,7 +116,7 @@ function onClientError(hcm: ConnectionManager, err: Error & { code?: string }, s
     status = "431 Request Header Fields Too Large";
     body = "Request Header Fields Too Large";
   } else if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") {
-    // [kb] Envoy: request_timeout → 408 "request timeout", downstream_rq_timeout
+    // Envoy (conn_manager_impl.cc): request_timeout → 408 "request timeout", downstream_rq_timeout
     st.downstream_rq_timeout.inc();
     status = "408 Request Timeout";
     body = "request timeout";

@@ -1,4 +1,4 @@
-// Filter-chain selection by SNI (Envoy's filter_chain_manager, spec §11): exact server name, then the most
+// Filter-chain selection by SNI (Envoy's filter_chain_manager_impl.cc): exact server name, then the most
 // specific wildcard (`www.example.com` → `*.example.com` → `*.com`), then the chain without server_names,
 // then `default_filter_chain`; none → null (the connection is closed, `no_filter_chain_match`).
 

@@ -1,10 +1,9 @@
 // Applies a new set of listeners in two phases, like Envoy's listener manager:
 // prepare() binds every *new* address (keeping sockets of addresses that stay), and fails as a whole
 // on EADDRINUSE; commit() then swaps the connection managers and drains removed listeners.
-import type { HttpConnectionManager as HcmConfig, Listener as ListenerConfig } from "../config/schema";
-import type { ConnectionManager } from "../http/connection-manager";
+import type { Listener as ListenerConfig } from "../config/schema";
 import type { StatsStore } from "../stats/store";
-import { buildChains, Listener, type ChainSet } from "./listener";
+import { buildChains, Listener, type ChainSet, type MakeHcm, type MakeTcpProxy } from "./listener";
 
 export interface ListenerPlan {
   commit(): void;
@@ -20,9 +19,9 @@ export class ListenerManager {
     private readonly drainMs: number,
   ) {}
 
-  /** Builds every listener's filter chains (HCMs, TLS contexts: may throw) and binds new addresses. */
-  async prepare(configs: readonly ListenerConfig[], makeHcm: (hcm: HcmConfig, listener: ListenerConfig) => ConnectionManager): Promise<ListenerPlan> {
-    const chainSets = configs.map((cfg) => buildChains(cfg, makeHcm));
+  /** Builds every listener's filter chains (HCMs, tcp_proxies, TLS contexts: may throw) and binds new addresses. */
+  async prepare(configs: readonly ListenerConfig[], makeHcm: MakeHcm, makeTcpProxy?: MakeTcpProxy): Promise<ListenerPlan> {
+    const chainSets = configs.map((cfg) => buildChains(cfg, makeHcm, makeTcpProxy));
     // an address that stays keeps its socket. A listener configured with port 0 is identified by its
     // name (the port is not unique) or by the port it actually got
     const sameAddress = (l: Listener, address: string, port: number) =>

@@ -55,6 +55,14 @@ export class ListenerSslStats {
     if (cipher) this.#counter(`ciphers.${cipher}`).inc();
   }
 
+  /** A failed handshake: connection_error, and why when the client's certificate was the reason. */
+  onHandshakeError(err: Error & { code?: string }) {
+    this.connection_error.inc();
+    const code = err.code ?? "";
+    if (code === "ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE") this.fail_verify_no_cert.inc();
+    else if (/CERTIFICATE_VERIFY_FAILED|UNKNOWN_CA|ERR_SSL_TLSV1_ALERT_UNKNOWN_CA/.test(code)) this.fail_verify_error.inc();
+  }
+
   #counter(name: string): Counter {
     let c = this.#dynamic.get(name);
     if (c === undefined) this.#dynamic.set(name, (c = this.ssl.counter(name)));

@@ -1,31 +1,39 @@
 // One bound listener: a TCP server that, per connection, picks a filter chain (by SNI on TLS listeners,
-// Envoy's tls_inspector) and hands the socket to that chain's HTTP codec (codec.ts). A config swap replaces
-// the chain set in one assignment: new connections use the new chains (routes, clusters, certificates) while
-// open ones finish on the codec they started on, which drains them.
+// Envoy's tls_inspector) and hands the socket to that chain's network filter: the HTTP connection manager
+// through the chain's HTTP codec (codec.ts), or the tcp_proxy (src/tcp/), behind a TlsTerminator on TLS chains.
+// A config swap replaces the chain set in one assignment: new connections use the new chains (routes, clusters,
+// certificates) while open ones finish on the codec or tcp_proxy they started on, which drains them.
 import cluster from "node:cluster";
 import fs from "node:fs";
 import net from "node:net";
 import { performance } from "node:perf_hooks";
 import tls from "node:tls";
 import type https from "node:https";
-import type { FilterChain, Listener as ListenerConfig, DownstreamTlsContext } from "../config/schema";
-import type { HttpConnectionManager as HcmConfig } from "../config/schema";
+import { isTcpProxyFilter, type FilterChain, type Listener as ListenerConfig, type DownstreamTlsContext } from "../config/schema";
+import type { HttpConnectionManager as HcmConfig, TcpProxy as TcpProxyConfig } from "../config/schema";
 import type { ConnectionManager } from "../http/connection-manager";
+import type { TcpProxy } from "../tcp/tcp-proxy";
 import type { StatsStore } from "../stats/store";
 import { HttpCodec } from "./codec";
 import { ListenerStats, listenerScopeName } from "./listener-stats";
 import { FilterChainMatcher } from "./filter-chain-match";
 import { peekClientHello } from "./tls-inspector";
+import { TlsTerminator } from "./tls-terminator";
 
 /** Envoy's listener_filters_timeout default: a client must send its ClientHello within 15 s. */
 const INSPECT_TIMEOUT_MS = 15_000;
 
 export class Chain {
   readonly serverNames: readonly string[];
+  /** HTTP chains: the codec, created with the first connection */
   codec: HttpCodec | null = null;
+  /** tcp_proxy chains with TLS: terminates it, created with the first connection */
+  tlsTerminator: TlsTerminator | null = null;
   constructor(
     readonly config: FilterChain,
-    readonly hcm: ConnectionManager,
+    /** the chain's network filter: exactly one of the two */
+    readonly hcm: ConnectionManager | null,
+    readonly tcpProxy: TcpProxy | null,
     /** node TLS server options, null for plaintext */
     readonly tls: https.ServerOptions | null,
     readonly requireSni: boolean,
@@ -36,11 +44,21 @@ export class Chain {
 
 export type ChainSet = FilterChainMatcher<Chain>;
 
+export type MakeHcm = (hcm: HcmConfig, listener: ListenerConfig) => ConnectionManager;
+export type MakeTcpProxy = (tcp: TcpProxyConfig, listener: ListenerConfig) => TcpProxy;
+
+function noTcpProxy(): never {
+  throw new Error("tcp_proxy filter chains need a TcpProxy factory");
+}
+
 /** Builds the chains of a listener config; reads certificate files (throws with the field path on failure). */
-export function buildChains(cfg: ListenerConfig, makeHcm: (hcm: HcmConfig, listener: ListenerConfig) => ConnectionManager): ChainSet {
+export function buildChains(cfg: ListenerConfig, makeHcm: MakeHcm, makeTcpProxy: MakeTcpProxy = noTcpProxy): ChainSet {
   const build = (fc: FilterChain, path: string) => {
     const ts = fc.transport_socket?.typed_config;
-    return new Chain(fc, makeHcm(fc.filters[0].typed_config, cfg), ts ? tlsOptions(ts, `listener ${cfg.name}: ${path}.transport_socket`) : null, ts?.require_sni === true);
+    const f = fc.filters[0];
+    const tls = ts ? tlsOptions(ts, `listener ${cfg.name}: ${path}.transport_socket`) : null;
+    if (isTcpProxyFilter(f)) return new Chain(fc, null, makeTcpProxy(f.typed_config, cfg), tls, ts?.require_sni === true);
+    return new Chain(fc, makeHcm(f.typed_config, cfg), null, tls, ts?.require_sni === true);
   };
   const chains = cfg.filter_chains.map((fc, i) => build(fc, `filter_chains[${i}]`));
   const fallback = cfg.default_filter_chain ? build(cfg.default_filter_chain, "default_filter_chain") : null;
@@ -95,6 +113,8 @@ export class Listener {
   #chains: ChainSet;
   /** codecs of replaced chain sets, still serving the connections they already had */
   #retired: HttpCodec[] = [];
+  /** tcp_proxy chains, current or replaced, that took connections; a replaced one leaves once they are gone */
+  #tcpChains = new Set<Chain>();
   #store: StatsStore;
   #closing = false;
   /** known once bound: a listener on port 0 is named by the port it got */
@@ -107,9 +127,9 @@ export class Listener {
     this.server = net.createServer({ noDelay: true }, (socket) => this.#onConnection(socket));
   }
 
-  /** The connection manager of the first filter chain (tests, admin). */
-  get hcm(): ConnectionManager {
-    return (this.#chains.chains[0] ?? this.#chains.fallback!).hcm;
+  /** The connection manager of the first HTTP filter chain (tests, admin); null on a tcp_proxy-only listener. */
+  get hcm(): ConnectionManager | null {
+    return allChains(this.#chains).find((c) => c.hcm !== null)?.hcm ?? null;
   }
 
   get key(): string {
@@ -149,7 +169,9 @@ export class Listener {
    * Config swap: new connections use `chains`. Open connections move to the successor chain's HCM (same
    * server names, else whatever their chain's first name now selects), so keep-alive clients never see a
    * reset. A codec whose TLS settings changed, or whose chain is gone, drains: each response closes its
-   * connection, and what is left is closed after `drainMs`.
+   * connection, and what is left is closed after `drainMs`. A tcp_proxy chain whose config is unchanged keeps
+   * its connections open; any other drains: its connections are closed after `drainMs` (tcp_proxy has no
+   * graceful way to end a byte stream, so Envoy closes them when the drain time is over).
    */
   update(config: ListenerConfig, chains: ChainSet, drainMs: number) {
     this.config = config;
@@ -159,14 +181,17 @@ export class Listener {
     const scopeName = listenerScopeName(config, this.boundAddress);
     if (this.#st !== null && this.#st.scope.prefix !== `${scopeName}.`) this.#st = new ListenerStats(this.#store, scopeName);
     this.#bindStats(chains);
-    const next = [...chains.chains, ...(chains.fallback ? [chains.fallback] : [])];
+    const next = allChains(chains);
     const retired: HttpCodec[] = [];
-    for (const prev of [...old.chains, ...(old.fallback ? [old.fallback] : [])]) {
+    const retiredTcp = this.#retireTcpChains(next);
+    for (const prev of allChains(old)) {
       const codec = prev.codec;
       if (codec === null) continue;
       const key = prev.serverNames.join(",");
-      const successor = next.find((c) => c.serverNames.join(",") === key) ?? chains.select(prev.serverNames[0] ?? "");
-      if (successor !== null) codec.setHcm(successor.hcm);
+      let successor = next.find((c) => c.serverNames.join(",") === key) ?? chains.select(prev.serverNames[0] ?? "");
+      // an HTTP connection cannot move to a tcp_proxy chain
+      if (successor?.hcm == null) successor = null;
+      if (successor !== null) codec.setHcm(successor.hcm!);
       if (successor !== null && successor.codec === null && sameTls(prev.tls, successor.tls)) {
         successor.codec = codec;
         continue;
@@ -176,13 +201,34 @@ export class Listener {
       retired.push(codec);
       this.#retired.push(codec);
     }
-    if (retired.length) {
+    if (retired.length || retiredTcp.length) {
       const t = setTimeout(() => {
         for (const codec of retired) codec.closeAll();
         this.#retired = this.#retired.filter((c) => !retired.includes(c));
+        for (const c of retiredTcp) closeTcpChain(c);
       }, drainMs);
       t.unref();
     }
+  }
+
+  /**
+   * The tcp_proxy chains that took connections and are not in `next`: one with an identical successor (same
+   * names, filter, TLS) stays and its connections run on; the others are returned, to be closed after the drain.
+   */
+  #retireTcpChains(next: readonly Chain[]): Chain[] {
+    const retired: Chain[] = [];
+    for (const prev of this.#tcpChains) {
+      if (next.includes(prev)) continue;
+      if (prev.tcpProxy!.sessions.size === 0) {
+        this.#tcpChains.delete(prev);
+        continue;
+      }
+      const same = JSON.stringify(prev.config);
+      if (next.some((c) => c.tcpProxy !== null && JSON.stringify(c.config) === same)) continue;
+      this.#tcpChains.delete(prev);
+      retired.push(prev);
+    }
+    return retired;
   }
 
   /** Stop accepting; close idle keep-alive connections now and force the rest after `drainMs`. */
@@ -195,6 +241,7 @@ export class Listener {
         for (const c of codecs()) c.closeAll();
         // sockets still waiting for a ClientHello
         for (const s of this.#inspecting) s.destroy();
+        for (const c of this.#tcpChains) closeTcpChain(c);
       }, drainMs);
       force.unref();
       this.server.close(() => {
@@ -207,8 +254,9 @@ export class Listener {
   }
 
   #codecs(): HttpCodec[] {
-    const set = this.#chains;
-    return [...set.chains, ...(set.fallback ? [set.fallback] : [])].map((c) => c.codec).filter((c): c is HttpCodec => c !== null);
+    return allChains(this.#chains)
+      .map((c) => c.codec)
+      .filter((c): c is HttpCodec => c !== null);
   }
 
   #inspecting = new Set<net.Socket>();
@@ -217,8 +265,8 @@ export class Listener {
   #bindStats(set: ChainSet) {
     const st = this.#st;
     if (st === null) return;
-    const all = [...set.chains, ...(set.fallback ? [set.fallback] : [])];
-    for (const c of all) c.hcm.stats.bindListener(st.scope);
+    const all = allChains(set);
+    for (const c of all) c.hcm?.stats.bindListener(st.scope);
     const pems = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
     st.setCertificates(
       all.flatMap((c) => (c.tls === null ? [] : [{ ctx: c.config.transport_socket!.typed_config, certs: pems(c.tls.cert), ca: c.tls.ca === undefined ? null : pems(c.tls.ca)[0] }])),
@@ -238,7 +286,7 @@ export class Listener {
     });
     socket.on("error", () => {}); // a reset before the codec owns the socket must not crash
     const set = this.#chains;
-    if (!isTls(set)) return this.#dispatch(set, socket, "");
+    if (!inspectsClientHello(set)) return this.#dispatch(set, socket, "");
     // TLS listener: read the ClientHello (without consuming it) to choose the chain by SNI
     let buf: Buffer = Buffer.alloc(0);
     this.#inspecting.add(socket);
@@ -270,15 +318,36 @@ export class Listener {
       socket.destroy();
       return;
     }
-    chain.codec ??= new HttpCodec(chain.hcm, chain.tls, this.#st?.ssl ?? null);
+    const tcp = chain.tcpProxy;
+    if (tcp !== null) {
+      this.#tcpChains.add(chain);
+      if (chain.tls === null) return tcp.onConnection(socket);
+      chain.tlsTerminator ??= new TlsTerminator(chain.tls, this.#st?.ssl ?? null, (tlsSocket) => tcp.onConnection(tlsSocket));
+      return chain.tlsTerminator.accept(socket);
+    }
+    chain.codec ??= new HttpCodec(chain.hcm!, chain.tls, this.#st?.ssl ?? null);
     chain.codec.accept(socket);
   }
+}
+
+function allChains(set: ChainSet): Chain[] {
+  return set.fallback ? [...set.chains, set.fallback] : [...set.chains];
+}
+
+/** A tcp_proxy chain's drain ran out of time: its connections (and TLS handshakes) close now. */
+function closeTcpChain(c: Chain) {
+  c.tlsTerminator?.destroyAll();
+  c.tcpProxy!.closeAll();
 }
 
 function sameTls(a: https.ServerOptions | null, b: https.ServerOptions | null): boolean {
   return a === b || (a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b));
 }
 
-function isTls(set: ChainSet): boolean {
-  return (set.chains[0] ?? set.fallback)?.tls != null;
+/**
+ * The ClientHello is read when a chain terminates TLS or is chosen by server name: a TLS passthrough tcp_proxy
+ * chain has no transport_socket, yet SNI picks it, as Envoy's tls_inspector lets it.
+ */
+function inspectsClientHello(set: ChainSet): boolean {
+  return allChains(set).some((c) => c.tls !== null || c.serverNames.length > 0);
 }
