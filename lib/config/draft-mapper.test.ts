@@ -91,6 +91,15 @@ describe("draft-mapper", () => {
     expect(compose(rows)).toStrictEqual(rich);
   });
 
+  it("a listener without a name is known by the name workers give it, and its JSON stays as written", () => {
+    const unnamed = listener("x", 18080, [prefixRoute("/", "alpha")]);
+    delete (unnamed as { name?: string }).name;
+    const doc = bootstrap([unnamed, { ...listener("y", 18081, [prefixRoute("/", "alpha")]), name: "" }], [cluster("alpha", [1])]);
+    const rows = decompose(doc);
+    expect(rows.listeners.map((l) => l.name)).toEqual(["127.0.0.1_18080", "127.0.0.1_18081"]);
+    expect(compose(rows)).toEqual(doc);
+  });
+
   it("an empty document gives empty arrays", () => {
     expect(compose(decompose({ static_resources: {} }))).toEqual({ static_resources: { listeners: [], clusters: [] } });
   });

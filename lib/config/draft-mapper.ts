@@ -7,6 +7,7 @@
 //   cluster.circuit_breakers.thresholds → DraftCircuitBreaker rows
 // compose(decompose(doc)) deep-equals doc for any valid doc with both `listeners` and `clusters` present.
 import { randomUUID } from "node:crypto";
+import { listenerNameFor } from "../../proxy-core/src/config/index";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- documents are validated before they get here
 
@@ -158,7 +159,9 @@ export function decompose(doc: { static_resources?: { listeners?: Json[]; cluste
       });
       rc.virtual_hosts = [];
     });
-    rows.listeners.push({ id, name: String(json?.name ?? ""), position: li, address: String(sa.address ?? ""), port: Number(sa.port_value ?? 0), json });
+    // a listener without a name is known by the name workers give it (its address): the JSON stays as written
+    const name = typeof json?.name === "string" && json.name !== "" ? json.name : listenerNameFor({ socket_address: { address: String(sa.address ?? ""), port_value: Number(sa.port_value ?? 0) } });
+    rows.listeners.push({ id, name, position: li, address: String(sa.address ?? ""), port: Number(sa.port_value ?? 0), json });
   });
 
   (sr.clusters ?? []).forEach((cluster: Json, ci: number) => {

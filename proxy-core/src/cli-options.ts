@@ -1,6 +1,6 @@
 // The command line of `npx proxy-core`: --help text and parsing (node:util parseArgs, with the error texts
 // the CLI has always printed). Flag names follow Envoy's where Envoy has one (docs/root/operations/cli.rst):
-// -c/--config-path, --admin-address (Envoy's is in the bootstrap), --concurrency, --drain-time-s,
+// -c/--config-path, --mode, --admin-address (Envoy's is in the bootstrap), --concurrency, --drain-time-s,
 // -l/--log-level, --log-path.
 import { parseArgs } from "node:util";
 import { LOG_LEVELS, parseLogLevel, type LogLevel } from "./log/logger";
@@ -12,11 +12,16 @@ export const HELP = `proxy-core ${PROXY_CORE_VERSION}: Signalbox's Envoy-v3-comp
 Usage:
   proxy-core -c FILE [--admin-address HOST:PORT]
       Run alone from an Envoy v3 bootstrap file (YAML or JSON). SIGHUP reloads the file.
+  proxy-core --mode validate -c FILE
+      Check the file as \`envoy --mode validate\` does, binding and contacting nothing: prints
+      "configuration 'FILE' OK" and exits 0, or prints one line per problem and exits 1.
   proxy-core --control-plane ws://HOST:PORT/ws/worker [--node-id ID] [--token T] [--admin-address HOST:PORT]
       Follow a Signalbox console: receive config snapshots, answer ACK/NACK, stream stats.
 
 Options:
-  -c, --config-path FILE     Envoy v3 bootstrap (static_resources, admin)
+  -c, --config-path FILE     Envoy v3 bootstrap (static_resources, admin, node, layered_runtime)
+  --mode serve|validate      serve (default) runs the worker; validate only checks the -c file. Deprecated
+                             fields are accepted with a warning line each (see docs/ENVOY-SUPPORT.md, Parsing)
   --control-plane URL        console WebSocket URL
   --node-id ID               node id shown by the console (default: the hostname)
   --token T                  bearer token for the console (default: $PROXY_CORE_TOKEN)
@@ -34,8 +39,12 @@ Options:
   --version                  print the version
 `;
 
+/** Envoy's --mode values Signalbox implements (init_only is refused). */
+export type CliMode = "serve" | "validate";
+
 export interface CliOptions {
   config?: string;
+  mode: CliMode;
   controlPlane?: string;
   nodeId?: string;
   token?: string;
@@ -53,6 +62,7 @@ export class CliUsageError extends Error {}
 
 const SPEC = {
   "config-path": { type: "string", short: "c" },
+  mode: { type: "string" },
   "control-plane": { type: "string" },
   "node-id": { type: "string" },
   token: { type: "string" },
@@ -75,7 +85,7 @@ type Name = keyof typeof SPEC;
 export function parseCliOptions(argv: string[]): CliOptions {
   // strict: false so that unknown flags come back as tokens and get this CLI's wording, not parseArgs'
   const { tokens } = parseArgs({ args: argv, options: SPEC, strict: false, allowPositionals: true, tokens: true });
-  const o: CliOptions = { logLevel: "info" };
+  const o: CliOptions = { logLevel: "info", mode: "serve" };
   for (const t of tokens) {
     if (t.kind !== "option") throw new CliUsageError(`unknown option ${argv[t.index]} (see --help)`);
     const isShort = !t.rawName.startsWith("--");
@@ -93,6 +103,10 @@ export function parseCliOptions(argv: string[]): CliOptions {
     switch (name) {
       case "config-path":
         o.config = v;
+        break;
+      case "mode":
+        if (v !== "serve" && v !== "validate") throw new CliUsageError(`--mode must be serve or validate, got "${v}"${v === "init_only" ? " (init_only is not supported)" : ""}`);
+        o.mode = v;
         break;
       case "control-plane":
         o.controlPlane = v;

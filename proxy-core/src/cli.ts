@@ -14,6 +14,7 @@ import { PROXY_CORE_VERSION } from "./version";
 import { HELP, CliUsageError, parseCliOptions, type CliOptions } from "./cli-options";
 import { LOG_DROPPED_LINES_STAT, Logger, type Log } from "./log/logger";
 import { STOP_MARGIN_MS, armStopDeadline } from "./stop-deadline";
+import { CONSOLE_RUNTIME_LAYERS, effectiveLayers } from "./runtime/runtime";
 
 const logger = new Logger();
 const log: Log = logger;
@@ -38,7 +39,10 @@ function parseConcurrency(v: string | undefined): number {
   return n;
 }
 
-/** Reads and validates a bootstrap file; returns the problems as `path: message` lines. */
+/**
+ * Reads and validates a bootstrap file; returns the problems as `path: message` lines, or the bootstrap with the
+ * deprecated fields it used (as `path: message` lines too, for the warning log).
+ */
 async function loadBootstrap(file: string) {
   let text: string;
   try {
@@ -55,7 +59,35 @@ async function loadBootstrap(file: string) {
   const v = validateBootstrap(doc);
   if (!v.ok) return { ok: false as const, lines: formatIssues(v.errors).split("\n") };
   const version = "file:" + crypto.createHash("sha256").update(text).digest("hex").slice(0, 12);
-  return { ok: true as const, bootstrap: v.value, version };
+  return { ok: true as const, bootstrap: v.value, version, warnings: v.warnings.map((w) => `${w.path}: ${w.message}`) };
+}
+
+/**
+ * `--mode validate` (Envoy's validateConfig, source/server/config_validation/server.cc): load and check the file,
+ * bind and contact nothing. Envoy prints `configuration '<path>' OK` on stdout; a refusal is one line per problem
+ * on stderr and exit code 1.
+ */
+async function validateOnly(file: string): Promise<void> {
+  const loaded = await loadBootstrap(file);
+  if (!loaded.ok) {
+    for (const line of loaded.lines) logger.writeStderr(line + "\n");
+    process.exitCode = 1;
+    return;
+  }
+  for (const line of loaded.warnings) log.warn(line);
+  logger.writeStdout(`configuration '${file}' OK\n`);
+}
+
+/** Envoy's CommandLineOptions (admin/v3/server_info.proto) for the flags proxy-core has. */
+function commandLineOptions(args: CliOptions, drainMs: number): Record<string, unknown> {
+  return {
+    config_path: args.config ?? "",
+    mode: "Serve",
+    log_level: args.logLevel === "warn" ? "warning" : args.logLevel,
+    log_path: args.logPath ?? "",
+    service_node: args.nodeId ?? "",
+    drain_time: `${drainMs / 1000}s`,
+  };
 }
 
 function readOptions(): CliOptions {
@@ -72,6 +104,7 @@ async function main() {
   if (args.help) return void logger.writeStdout(HELP);
   if (args.version) return void logger.writeStdout(`${PROXY_CORE_VERSION}\n`);
   if (!args.config === !args.controlPlane) fail("give exactly one of -c FILE or --control-plane URL (see --help)");
+  if (args.mode === "validate" && !args.config) fail("--mode validate checks a bootstrap file: give -c FILE");
   const drainMs = (args.drainS ?? 5) * 1000;
   if (!Number.isFinite(drainMs) || drainMs < 0) fail("--drain-time-s must be a number of seconds");
   const concurrency = parseConcurrency(args.concurrency);
@@ -83,6 +116,7 @@ async function main() {
       fail(`cannot open --log-path ${args.logPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
+  if (args.mode === "validate") return validateOnly(args.config!);
   // a --concurrency N worker process (forked by the primary below with the same command line)
   if (cluster.isWorker) return runWorker({ drainMs, logger });
 
@@ -140,7 +174,11 @@ async function main() {
     nodeId = args.nodeId ?? b.node?.id ?? nodeId;
     if (!adminAddr && b.admin) adminAddr = `${b.admin.address.socket_address.address}:${b.admin.address.socket_address.port_value}`;
     log.debug(`loaded ${file} (${loaded.version})`);
+    // once per load, as Envoy logs each deprecated option it reads
+    for (const line of loaded.warnings) log.warn(line);
     try {
+      // the runtime first, as Envoy loads it before the main configuration
+      running.loadRuntime(effectiveLayers(b.layered_runtime));
       await running.apply({ listeners: b.static_resources.listeners ?? [], clusters: b.static_resources.clusters ?? [] }, loaded.version);
     } catch (err) {
       // a stop while the clusters were warming cut the apply short: that is not a failure to start
@@ -152,19 +190,40 @@ async function main() {
       log.debug(`SIGHUP: reloading ${file}`);
       const next = await loadBootstrap(file);
       if (!next.ok) return log.warn(`reload refused, keeping ${running.version}:\n${next.lines.join("\n")}`);
+      for (const line of next.warnings) log.warn(line);
       const sr = next.bootstrap.static_resources;
       running.apply({ listeners: sr.listeners ?? [], clusters: sr.clusters ?? [] }, next.version).then(
-        () => log.info(`reloaded ${file} (${next.version})`),
+        () => {
+          // the file's static layers replace the old ones; what /runtime_modify set stays (the runtime is the process's)
+          try {
+            running.loadRuntime(effectiveLayers(next.bootstrap.layered_runtime));
+          } catch (err) {
+            log.warn(`runtime not reloaded, keeping the previous layers: ${(err as Error).message}`);
+          }
+          log.info(`reloaded ${file} (${next.version})`);
+        },
         (err: Error) => log.warn(`reload refused, keeping ${running.version}: ${err.message}`),
       );
     });
   } else {
     adminAddr ??= "127.0.0.1:9901";
+    // no bootstrap: an admin layer, so /runtime_modify works; console snapshots never carry runtime values
+    running.loadRuntime(CONSOLE_RUNTIME_LAYERS);
   }
 
   if (adminAddr) {
     const { host, port } = parseHostPort(adminAddr, "--admin-address");
-    admin = new AdminServer(running, { host, port, nodeId: args.controlPlane ? nodeId : undefined, commandLine: process.argv.slice(2), onQuit: () => void stop("quitquitquit") });
+    admin = new AdminServer(running, {
+      host,
+      port,
+      // -c: the bootstrap's node (as /server_info shows Envoy's); --control-plane: the --node-id the console knows
+      nodeId: args.controlPlane ? nodeId : node.id,
+      nodeCluster: node.cluster,
+      addedViaApi: args.controlPlane !== undefined,
+      commandLine: process.argv.slice(2),
+      commandLineOptions: commandLineOptions(args, drainMs),
+      onQuit: () => void stop("quitquitquit"),
+    });
     try {
       adminAddr = await admin.listen();
     } catch (err) {

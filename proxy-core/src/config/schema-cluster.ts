@@ -1,7 +1,9 @@
 // Clusters, endpoints, circuit breakers, health checks, outlier detection and upstream TLS
-// (envoy.config.cluster.v3, endpoint.v3, core.v3.HealthCheck, transport_sockets.tls.v3). Spec §2, §3, §5, §11.
+// (envoy.config.cluster.v3, endpoint.v3, core.v3.HealthCheck, transport_sockets.tls.v3).
 import { z } from "zod";
-import { Address, DataSource, Duration, TYPE_PREFIX, UInt32, envoyEnum } from "./schema-common";
+import { Address, DataSource, Duration, TYPE_PREFIX, UInt32Value, envoyEnum, repeated, wrapped } from "./schema-common";
+import { HTTP_PROTOCOL_OPTIONS, TypedExtensionProtocolOptions, http2Options } from "./schema-upstream-http";
+import { noteDeprecated, withDeprecations } from "./warnings";
 
 export const UPSTREAM_TLS_TYPE = TYPE_PREFIX + "envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext";
 
@@ -10,36 +12,37 @@ export const Percent = z.strictObject({ value: z.number().min(0).max(100) });
 
 export const LbEndpoint = z.strictObject({
   endpoint: z.strictObject({ address: Address }),
-  load_balancing_weight: z.number().int().min(1).optional(),
+  load_balancing_weight: wrapped(z.number().int().min(1)).optional(),
 });
 
 export const LocalityLbEndpoints = z.strictObject({
-  lb_endpoints: z.array(LbEndpoint),
+  lb_endpoints: repeated(z.array(LbEndpoint)),
 });
 
 export const ClusterLoadAssignment = z.strictObject({
   cluster_name: z.string().min(1),
-  endpoints: z.array(LocalityLbEndpoints).optional(),
+  endpoints: repeated(z.array(LocalityLbEndpoints)).optional(),
 });
 
 export const RetryBudget = z.strictObject({
   budget_percent: Percent.optional(),
-  min_retry_concurrency: UInt32.optional(),
+  min_retry_concurrency: UInt32Value.optional(),
 });
 
 export const CircuitBreakerThresholds = z.strictObject({
   // HIGH needs route priority, which the router does not implement
   priority: envoyEnum(["DEFAULT"], ["HIGH"]).optional(),
-  max_connections: UInt32.optional(),
-  max_pending_requests: UInt32.optional(),
-  max_requests: UInt32.optional(),
-  max_retries: UInt32.optional(),
+  max_connections: UInt32Value.optional(),
+  max_pending_requests: UInt32Value.optional(),
+  max_requests: UInt32Value.optional(),
+  max_retries: UInt32Value.optional(),
   retry_budget: RetryBudget.optional(),
   track_remaining: z.boolean().optional(),
 });
 
 export const CircuitBreakers = z.strictObject({
-  thresholds: z.array(CircuitBreakerThresholds).optional(),
+  // the seed 000-fourth writes `thresholds:` as a single map; protobuf's parser reads it as a list of one
+  thresholds: repeated(z.array(CircuitBreakerThresholds)).optional(),
 });
 
 /** envoy.type.v3.Int64Range, half-open [start, end) */
@@ -54,15 +57,15 @@ export const HeaderValueOption = z.strictObject({
 export const HttpHealthCheck = z.strictObject({
   path: z.string().min(1),
   host: z.string().optional(),
-  expected_statuses: z.array(StatusRange).min(1).optional(),
-  request_headers_to_add: z.array(HeaderValueOption).optional(),
+  expected_statuses: repeated(z.array(StatusRange).min(1)).optional(),
+  request_headers_to_add: repeated(z.array(HeaderValueOption)).optional(),
 });
 
 export const HealthCheck = z.strictObject({
   timeout: Duration,
   interval: Duration,
-  unhealthy_threshold: z.number().int().min(1),
-  healthy_threshold: z.number().int().min(1),
+  unhealthy_threshold: wrapped(z.number().int().min(1)),
+  healthy_threshold: wrapped(z.number().int().min(1)),
   initial_jitter: Duration.optional(),
   no_traffic_interval: Duration.optional(),
   // tcp_health_check / grpc_health_check are not supported, so the HTTP checker is required
@@ -70,14 +73,14 @@ export const HealthCheck = z.strictObject({
 });
 
 export const OutlierDetection = z.strictObject({
-  consecutive_5xx: UInt32.optional(),
-  consecutive_gateway_failure: UInt32.optional(),
-  enforcing_consecutive_5xx: z.number().int().min(0).max(100).optional(),
-  enforcing_consecutive_gateway_failure: z.number().int().min(0).max(100).optional(),
+  consecutive_5xx: UInt32Value.optional(),
+  consecutive_gateway_failure: UInt32Value.optional(),
+  enforcing_consecutive_5xx: wrapped(z.number().int().min(0).max(100)).optional(),
+  enforcing_consecutive_gateway_failure: wrapped(z.number().int().min(0).max(100)).optional(),
   interval: Duration.optional(),
   base_ejection_time: Duration.optional(),
   max_ejection_time: Duration.optional(),
-  max_ejection_percent: z.number().int().min(0).max(100).optional(),
+  max_ejection_percent: wrapped(z.number().int().min(0).max(100)).optional(),
   successful_active_health_check_uneject_host: z.boolean().optional(),
 });
 
@@ -101,7 +104,7 @@ export const UpstreamTlsContext = z.strictObject({
   common_tls_context: z
     .strictObject({
       tls_params: TlsParameters.optional(),
-      tls_certificates: z.array(TlsCertificate).max(1, "only one client certificate is supported").optional(),
+      tls_certificates: repeated(z.array(TlsCertificate).max(1, "only one client certificate is supported")).optional(),
       validation_context: z.strictObject({ trusted_ca: DataSource }).optional(),
     })
     .optional(),
@@ -112,30 +115,73 @@ export const UpstreamTransportSocket = z.strictObject({
   typed_config: UpstreamTlsContext,
 });
 
-export const Cluster = z.strictObject({
+const TYPED_HTTP_OPTIONS = `typed_extension_protocol_options["${HTTP_PROTOCOL_OPTIONS}"].explicit_http_config`;
+
+/** Notes the cluster fields Envoy v3 has deprecated but still honours. */
+function noteClusterDeprecations(raw: Record<string, unknown>) {
+  const typed = raw.typed_extension_protocol_options !== undefined;
+  for (const field of ["http2_protocol_options", "http_protocol_options"] as const)
+    if (raw[field] !== undefined)
+      noteDeprecated(
+        raw,
+        field,
+        typed
+          ? `${field} is deprecated and ignored: typed_extension_protocol_options is set, and Envoy uses that`
+          : `${field} is deprecated: read as ${TYPED_HTTP_OPTIONS}.${field} (write it that way)`,
+      );
+  if (raw.dns_refresh_rate !== undefined)
+    noteDeprecated(raw, "dns_refresh_rate", "dns_refresh_rate is deprecated in Envoy's v3 API in favour of cluster_type envoy.clusters.dns, which Signalbox does not support; it is still honoured");
+}
+
+/**
+ * The deprecated cluster-level protocol options, as Envoy's createOptions (source/common/upstream/upstream_impl.cc)
+ * reads them: typed_extension_protocol_options wins when set; otherwise http2_protocol_options makes the cluster
+ * HTTP/2 and http_protocol_options (HTTP/1.1, the default) changes nothing, and both together are refused.
+ */
+function legacyProtocolOptions<T extends { http2_protocol_options?: object; http_protocol_options?: object; typed_extension_protocol_options?: TypedExtensionProtocolOptions }>(c: T) {
+  const { http2_protocol_options, http_protocol_options: _, ...rest } = c;
+  if (rest.typed_extension_protocol_options !== undefined || http2_protocol_options === undefined) return rest;
+  return { ...rest, typed_extension_protocol_options: http2Options() };
+}
+
+const ClusterFields = z.strictObject({
   name: z.string().min(1),
   type: envoyEnum(["STATIC", "STRICT_DNS", "LOGICAL_DNS"], ["EDS", "ORIGINAL_DST"]).optional(),
   connect_timeout: Duration.optional(),
   // honoured by the router: the most of a request body it buffers to replay on retry (router/router-request.ts)
-  per_connection_buffer_limit_bytes: UInt32.optional(),
-  lb_policy: envoyEnum(["ROUND_ROBIN", "LEAST_REQUEST", "RING_HASH", "RANDOM"], ["MAGLEV", "CLUSTER_PROVIDED", "LOAD_BALANCING_POLICY_CONFIG"]).optional(),
+  per_connection_buffer_limit_bytes: UInt32Value.optional(),
+  // 4 was ORIGINAL_DST_LB, removed from the v3 API
+  lb_policy: envoyEnum(["ROUND_ROBIN", "LEAST_REQUEST", "RING_HASH", "RANDOM"], ["MAGLEV", "CLUSTER_PROVIDED", "LOAD_BALANCING_POLICY_CONFIG"], { MAGLEV: 5, CLUSTER_PROVIDED: 6, LOAD_BALANCING_POLICY_CONFIG: 7 }).optional(),
   dns_lookup_family: envoyEnum(["AUTO", "V4_ONLY", "V6_ONLY", "V4_PREFERRED", "ALL"]).optional(),
   dns_refresh_rate: Duration.optional(),
   load_assignment: ClusterLoadAssignment.optional(),
   circuit_breakers: CircuitBreakers.optional(),
-  least_request_lb_config: z.strictObject({ choice_count: z.number().int().min(2).optional() }).optional(),
+  least_request_lb_config: z.strictObject({ choice_count: wrapped(z.number().int().min(2)).optional() }).optional(),
   ring_hash_lb_config: z
     .strictObject({
-      minimum_ring_size: z.number().int().min(1).max(8388608).optional(),
-      maximum_ring_size: z.number().int().min(1).max(8388608).optional(),
+      minimum_ring_size: wrapped(z.number().int().min(1).max(8388608)).optional(),
+      maximum_ring_size: wrapped(z.number().int().min(1).max(8388608)).optional(),
     })
     .refine((r) => (r.minimum_ring_size ?? 1024) <= (r.maximum_ring_size ?? 8388608), { message: "minimum_ring_size must not exceed maximum_ring_size" })
     .optional(),
   common_lb_config: CommonLbConfig.optional(),
-  health_checks: z.array(HealthCheck).max(1, "only one health check per cluster is supported").optional(),
+  health_checks: repeated(z.array(HealthCheck).max(1, "only one health check per cluster is supported")).optional(),
   outlier_detection: OutlierDetection.optional(),
   transport_socket: UpstreamTransportSocket.optional(),
+  /** HTTP/1.1 or HTTP/2 (then the cluster is HTTP/2-only: gRPC services such as ext_authz's), schema-upstream-http.ts */
+  typed_extension_protocol_options: TypedExtensionProtocolOptions.optional(),
+  /** deprecated: the typed options above replace both */
+  http2_protocol_options: z.strictObject({}).optional(),
+  http_protocol_options: z.strictObject({}).optional(),
 });
+
+export const Cluster = withDeprecations(
+  noteClusterDeprecations,
+  ClusterFields.superRefine((c, ctx) => {
+    if (c.http_protocol_options !== undefined && c.http2_protocol_options !== undefined && c.typed_extension_protocol_options === undefined)
+      ctx.addIssue({ code: "custom", path: ["http2_protocol_options"], message: "Both HTTP1 and HTTP2 options may only be configured with non-default 'protocol_selection' values (Envoy's words): keep one" });
+  }).transform(legacyProtocolOptions),
+);
 
 
 export type LbEndpoint = z.infer<typeof LbEndpoint>;

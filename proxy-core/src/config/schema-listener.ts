@@ -1,14 +1,12 @@
 // Listeners and the HTTP connection manager (envoy.config.listener.v3, http_connection_manager.v3).
 import { z } from "zod";
-import { Address, DataSource, Duration, HCM_TYPE, ROUTER_TYPE, TYPE_PREFIX, envoyEnum } from "./schema-common";
+import { Address, BoolValue, DataSource, Duration, HCM_TYPE, TYPE_PREFIX, envoyEnum, listenerNameFor, wrapped } from "./schema-common";
+import { HttpFilter } from "./schema-http-filters";
 import { RouteConfiguration } from "./schema-route";
 import { Tracing, TrafficDirection } from "./schema-tracing";
 import { AccessLog } from "./schema-access-log";
-
-export const RouterFilter = z.strictObject({
-  name: z.string().min(1),
-  typed_config: z.strictObject({ "@type": z.literal(ROUTER_TYPE) }).optional(),
-});
+import { TCP_PROXY_TYPE, TcpProxy } from "./schema-tcp-proxy";
+import { networkFilter, oneTerminalFilter } from "./schema-network-filter";
 
 export const HttpConnectionManager = z.strictObject({
   "@type": z.literal(HCM_TYPE),
@@ -16,9 +14,9 @@ export const HttpConnectionManager = z.strictObject({
   codec_type: envoyEnum(["AUTO", "HTTP1"], ["HTTP2", "HTTP3"]).optional(),
   server_name: z.string().optional(),
   /** default true: a UUIDv4 x-request-id is added when the request has none */
-  generate_request_id: z.boolean().optional(),
+  generate_request_id: BoolValue.optional(),
   /** default 60; larger request headers get 431 and the connection is closed */
-  max_request_headers_kb: z.number().int().min(1).max(8192).optional(),
+  max_request_headers_kb: wrapped(z.number().int().min(1).max(8192)).optional(),
   /** default disabled; Node's headersTimeout (408 + close) */
   request_headers_timeout: Duration.optional(),
   /** default disabled; the whole request must arrive in time (408) */
@@ -32,21 +30,38 @@ export const HttpConnectionManager = z.strictObject({
     })
     .optional(),
   /** `[{upgrade_type: websocket}]` lets WebSocket upgrades through; without it Envoy answers 403 */
-  upgrade_configs: z.array(z.strictObject({ upgrade_type: z.string().min(1), enabled: z.boolean().optional() })).optional(),
+  upgrade_configs: z.array(z.strictObject({ upgrade_type: z.string().min(1), enabled: BoolValue.optional() })).optional(),
   route_config: RouteConfiguration,
-  http_filters: z.array(RouterFilter).min(1).optional(),
-  /** spec §9: sampling, B3 propagation, spans to Zipkin and/or the console (src/tracing/) */
+  /** the filter chain, in order, the router last (schema-http-filters.ts lists the supported filters) */
+  http_filters: z.array(HttpFilter).min(1).optional(),
+  /** HCM tracing (Envoy docs: Tracing): sampling, B3 propagation, spans to Zipkin and/or the console (src/tracing/) */
   tracing: Tracing.optional(),
   /** file, stdout and stderr loggers with their formats and filters (src/access-log/) */
   access_log: z.array(AccessLog).optional(),
 });
 
-export const NetworkFilter = z.strictObject({
+export const HcmNetworkFilter = z.strictObject({
   name: z.string().min(1),
   typed_config: HttpConnectionManager,
 });
 
-// ---- downstream TLS (envoy.extensions.transport_sockets.tls.v3). Spec §11.
+export const TcpProxyNetworkFilter = z.strictObject({
+  name: z.string().min(1),
+  typed_config: TcpProxy,
+});
+
+export type HcmNetworkFilter = z.infer<typeof HcmNetworkFilter>;
+export type TcpProxyNetworkFilter = z.infer<typeof TcpProxyNetworkFilter>;
+export type NetworkFilter = HcmNetworkFilter | TcpProxyNetworkFilter;
+
+/** The HCM or tcp_proxy, chosen by typed_config's type URL (schema-network-filter.ts); others are refused. */
+export const NetworkFilter = networkFilter<NetworkFilter>({ [HCM_TYPE]: HcmNetworkFilter, [TCP_PROXY_TYPE]: TcpProxyNetworkFilter });
+
+export function isTcpProxyFilter(f: NetworkFilter): f is TcpProxyNetworkFilter {
+  return f.typed_config["@type"] === TCP_PROXY_TYPE;
+}
+
+// ---- downstream TLS (envoy.extensions.transport_sockets.tls.v3).
 export const DOWNSTREAM_TLS_TYPE = TYPE_PREFIX + "envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext";
 export const TLS_INSPECTOR_TYPE = TYPE_PREFIX + "envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector";
 
@@ -65,8 +80,8 @@ export const CommonTlsContext = z.strictObject({
 export const DownstreamTlsContext = z.strictObject({
   "@type": z.literal(DOWNSTREAM_TLS_TYPE),
   common_tls_context: CommonTlsContext,
-  require_client_certificate: z.boolean().optional(),
-  require_sni: z.boolean().optional(),
+  require_client_certificate: BoolValue.optional(),
+  require_sni: BoolValue.optional(),
 });
 
 export const TransportSocket = z.strictObject({
@@ -83,7 +98,8 @@ export const FilterChainMatch = z.strictObject({
 export const FilterChain = z.strictObject({
   name: z.string().optional(),
   filter_chain_match: FilterChainMatch.optional(),
-  filters: z.array(NetworkFilter).length(1, "exactly one network filter (envoy.filters.network.http_connection_manager) is supported"),
+  /** exactly one: envoy.filters.network.http_connection_manager or envoy.filters.network.tcp_proxy */
+  filters: z.array(NetworkFilter).min(1, "a network filter is required (envoy.filters.network.http_connection_manager or envoy.filters.network.tcp_proxy)").superRefine(oneTerminalFilter),
   transport_socket: TransportSocket.optional(),
 });
 
@@ -92,8 +108,10 @@ export const ListenerFilter = z.strictObject({
   typed_config: z.strictObject({ "@type": z.literal(TLS_INSPECTOR_TYPE) }).optional(),
 });
 
+/** A listener; one written without `name` (Envoy's proto has no rule for it) is named after its address. */
 export const Listener = z.strictObject({
-  name: z.string().min(1),
+  /** unset or "": `127.0.0.1_8080` (listenerNameFor in schema-common.ts) */
+  name: z.string().optional(),
   address: Address,
   // SNI (server_names) always works on TLS listeners: the TLS inspector is built in
   listener_filters: z.array(ListenerFilter).optional(),
@@ -104,7 +122,7 @@ export const Listener = z.strictObject({
   traffic_direction: TrafficDirection.optional(),
   /** the listener's stats are `listener.<stat_prefix>.` instead of `listener.<address>.` (Envoy's Listener.stat_prefix) */
   stat_prefix: z.string().optional(),
-});
+}).transform((l) => ({ ...l, name: l.name || listenerNameFor(l.address) }));
 
 
 export type HttpConnectionManager = z.infer<typeof HttpConnectionManager>;

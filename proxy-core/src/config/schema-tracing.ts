@@ -1,9 +1,9 @@
 // HCM tracing (http_connection_manager.v3.HttpConnectionManager.Tracing), the Zipkin provider
-// (envoy.config.trace.v3.ZipkinConfig), route decorators and listener traffic_direction. Spec §9.
+// (envoy.config.trace.v3.ZipkinConfig), route decorators and listener traffic_direction.
 // The runtime lives in src/tracing/. Fields Envoy has but Signalbox does not implement (custom_tags, verbose,
 // max_path_tag_length, spawn_upstream_span, other tracers …) are refused with their path by the strict objects.
 import { z } from "zod";
-import { TYPE_PREFIX, envoyEnum } from "./schema-common";
+import { BoolValue, TYPE_PREFIX, envoyEnum, envoyName } from "./schema-common";
 import { Percent } from "./schema-cluster";
 
 export const ZIPKIN_TYPE = TYPE_PREFIX + "envoy.config.trace.v3.ZipkinConfig";
@@ -16,11 +16,11 @@ export const ZipkinConfig = z.strictObject({
   collector_cluster: z.string().min(1),
   collector_endpoint: z.string().startsWith("/", { message: 'must be a path such as "/api/v2/spans"' }),
   // Envoy refuses the unset value (DEPRECATED_AND_UNAVAILABLE_DO_NOT_USE: the removed JSON v1), so it is required
-  collector_endpoint_version: envoyEnum(["HTTP_JSON"], ["HTTP_PROTO", "GRPC", "DEPRECATED_AND_UNAVAILABLE_DO_NOT_USE"]),
+  collector_endpoint_version: envoyEnum(["HTTP_JSON"], ["HTTP_PROTO", "GRPC", "DEPRECATED_AND_UNAVAILABLE_DO_NOT_USE"], { DEPRECATED_AND_UNAVAILABLE_DO_NOT_USE: 0, HTTP_JSON: 1, HTTP_PROTO: 2, GRPC: 3 }),
   /** default false: new traces get 64-bit ids */
   trace_id_128bit: z.boolean().optional(),
   /** default true: the server span reuses the span id of an incoming B3 context */
-  shared_span_context: z.boolean().optional(),
+  shared_span_context: BoolValue.optional(),
   /** Host header of the span reports; default the collector_cluster name */
   collector_hostname: z.string().min(1).optional(),
   /** default USE_B3; USE_B3_WITH_W3C_PROPAGATION also reads (when B3 is absent) and writes `traceparent` */
@@ -28,7 +28,7 @@ export const ZipkinConfig = z.strictObject({
 });
 
 export const TracingProvider = z.strictObject({
-  name: envoyEnum([ZIPKIN_TRACER], ["envoy.tracers.opentelemetry", "envoy.tracers.datadog", "envoy.tracers.skywalking", "envoy.tracers.xray", "envoy.tracers.dynamic_ot", "envoy.tracers.opencensus", "envoy.tracers.lightstep"]),
+  name: envoyName([ZIPKIN_TRACER], ["envoy.tracers.opentelemetry", "envoy.tracers.datadog", "envoy.tracers.skywalking", "envoy.tracers.xray", "envoy.tracers.dynamic_ot", "envoy.tracers.opencensus", "envoy.tracers.lightstep"]),
   typed_config: ZipkinConfig,
 });
 
@@ -48,7 +48,7 @@ export const Decorator = z.strictObject({
   /** the server span's name */
   operation: z.string().min(1),
   /** default true: on egress (OUTBOUND) listeners the operation is sent upstream as x-envoy-decorator-operation */
-  propagate: z.boolean().optional(),
+  propagate: BoolValue.optional(),
 });
 
 export const TrafficDirection = envoyEnum(["UNSPECIFIED", "INBOUND", "OUTBOUND"]);

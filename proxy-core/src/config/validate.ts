@@ -2,45 +2,28 @@
 // (go-control-plane's Snapshot.Consistent(): every referenced cluster exists, names are unique).
 // Every problem is reported with a field path such as `static_resources.clusters[1].lb_policy`.
 import { z } from "zod";
-import { Bootstrap, SnapshotResources, type Cluster, type Listener } from "./schema";
+import { Bootstrap, SnapshotResources, http2OnlyMessage, isHttp2Only, listenerNameFor, type Cluster, type Listener } from "./schema";
 import net from "node:net";
+import { zodIssues, type ConfigIssue } from "./issues";
+import { joinPath } from "./paths";
+import { withWarnings, type ConfigWarning } from "./warnings";
+import { httpFilterChainIssues, httpFilterClusterIssues } from "./validate-http-filters";
+import { tcpProxyClusterRefs, tcpProxyIssues } from "./validate-tcp-proxy";
+import { mirrorClusterRefs } from "./validate-mirror";
+import { runtimeLayerIssues } from "./validate-runtime";
+import { TCP_PROXY_TYPE, isTcpProxyFilter } from "./schema";
 
-export interface ConfigIssue {
-  path: string;
-  message: string;
-}
+export type { ConfigIssue } from "./issues";
+export type { ConfigWarning } from "./warnings";
+export { formatPath } from "./paths";
 
-export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ConfigIssue[] };
+/**
+ * A valid config comes with the deprecated fields it used (each mapped onto its replacement, one warning each);
+ * a refused one with every problem, one per line.
+ */
+export type ValidationResult<T> = { ok: true; value: T; warnings: ConfigWarning[] } | { ok: false; errors: ConfigIssue[] };
 
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const p of path) {
-    if (typeof p === "number") out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
-  }
-  return out;
-}
-
-function join(prefix: string, path: string) {
-  if (!prefix) return path;
-  if (!path) return prefix;
-  return path.startsWith("[") ? prefix + path : `${prefix}.${path}`;
-}
-
-function zodIssues(error: z.ZodError, prefix = ""): ConfigIssue[] {
-  const out: ConfigIssue[] = [];
-  for (const issue of error.issues) {
-    const base = join(prefix, formatPath(issue.path));
-    if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) out.push({ path: join(base, key), message: `${key} is not supported by Signalbox` });
-    } else if (issue.code === "invalid_type" && issue.input === undefined) {
-      out.push({ path: base, message: "is required" });
-    } else {
-      out.push({ path: base, message: issue.message });
-    }
-  }
-  return out;
-}
+const join = joinPath;
 
 /** Cross-resource checks on parsed listeners and clusters; `prefix` is prepended to every path. */
 export function checkConsistency(listeners: Listener[], clusters: Cluster[], prefix = ""): ConfigIssue[] {
@@ -48,6 +31,8 @@ export function checkConsistency(listeners: Listener[], clusters: Cluster[], pre
   const at = (p: string) => join(prefix, p);
 
   const clusterNames = new Map<string, number>();
+  // HTTP/2-only clusters serve gRPC clients (ext_authz), never the HTTP/1.1 router or a Zipkin collector
+  const http2Only = new Set(clusters.filter(isHttp2Only).map((c) => c.name));
   clusters.forEach((c, i) => {
     if (clusterNames.has(c.name)) errors.push({ path: at(`clusters[${i}].name`), message: `duplicate cluster name "${c.name}" (also clusters[${clusterNames.get(c.name)}])` });
     else clusterNames.set(c.name, i);
@@ -66,7 +51,8 @@ export function checkConsistency(listeners: Listener[], clusters: Cluster[], pre
   const listenerNames = new Map<string, number>();
   const bound = new Map<string, number>();
   listeners.forEach((l, i) => {
-    if (listenerNames.has(l.name)) errors.push({ path: at(`listeners[${i}].name`), message: `duplicate listener name "${l.name}" (also listeners[${listenerNames.get(l.name)}])` });
+    if (listenerNames.has(l.name))
+      errors.push({ path: at(`listeners[${i}].name`), message: `duplicate listener name "${l.name}" (also listeners[${listenerNames.get(l.name)}])${l.name === listenerNameFor(l.address) ? "; a listener without a name is named after its address, so name one of them" : ""}` });
     else listenerNames.set(l.name, i);
     const sa = l.address.socket_address;
     const key = `${sa.address}:${sa.port_value}`;
@@ -79,13 +65,20 @@ export function checkConsistency(listeners: Listener[], clusters: Cluster[], pre
       fc.filters.forEach((f, ni) => {
         const chainPath = fi < l.filter_chains.length ? `filter_chains[${fi}]` : "default_filter_chain";
         const base = `listeners[${i}].${chainPath}.filters[${ni}].typed_config`;
+        if (isTcpProxyFilter(f)) return void errors.push(...tcpProxyIssues(f.typed_config, at(base), clusterNames));
         const hcm = f.typed_config;
-        const filters = hcm.http_filters ?? [];
-        if (filters.length > 0 && filters[filters.length - 1].typed_config === undefined && !/router/.test(filters[filters.length - 1].name))
-          errors.push({ path: at(`${base}.http_filters[${filters.length - 1}]`), message: "the last HTTP filter must be the router (envoy.filters.http.router)" });
+        errors.push(...httpFilterChainIssues(hcm, base).map((e) => ({ path: at(e.path), message: e.message })));
+        errors.push(...httpFilterClusterIssues(hcm, base, clusterNames, http2Only).map((e) => ({ path: at(e.path), message: e.message })));
         const zipkin = hcm.tracing?.provider?.typed_config;
         if (zipkin !== undefined && !clusterNames.has(zipkin.collector_cluster))
           errors.push({ path: at(`${base}.tracing.provider.typed_config.collector_cluster`), message: `unknown cluster "${zipkin.collector_cluster}"` });
+        else if (zipkin !== undefined && http2Only.has(zipkin.collector_cluster))
+          errors.push({ path: at(`${base}.tracing.provider.typed_config.collector_cluster`), message: http2OnlyMessage(zipkin.collector_cluster) });
+        for (const [name, path] of mirrorClusterRefs(hcm.route_config)) {
+          const mirrorPath = at(`${base}.route_config.${path}`);
+          if (typeof name === "string" && !clusterNames.has(name)) errors.push({ path: mirrorPath, message: `unknown cluster "${name}"` });
+          else if (typeof name === "string" && http2Only.has(name)) errors.push({ path: mirrorPath, message: http2OnlyMessage(name) });
+        }
         const domains = new Map<string, number>();
         const vhostNames = new Map<string, number>();
         let wildcard = -1;
@@ -106,9 +99,12 @@ export function checkConsistency(listeners: Listener[], clusters: Cluster[], pre
             const name = r.route?.cluster;
             if (name !== undefined && !clusterNames.has(name))
               errors.push({ path: at(`${base}.route_config.virtual_hosts[${vi}].routes[${ri}].route.cluster`), message: `unknown cluster "${name}"` });
+            else if (name !== undefined && http2Only.has(name))
+              errors.push({ path: at(`${base}.route_config.virtual_hosts[${vi}].routes[${ri}].route.cluster`), message: http2OnlyMessage(name) });
             r.route?.weighted_clusters?.clusters.forEach((wc, wi) => {
-              if (!clusterNames.has(wc.name))
-                errors.push({ path: at(`${base}.route_config.virtual_hosts[${vi}].routes[${ri}].route.weighted_clusters.clusters[${wi}].name`), message: `unknown cluster "${wc.name}"` });
+              const wcPath = at(`${base}.route_config.virtual_hosts[${vi}].routes[${ri}].route.weighted_clusters.clusters[${wi}].name`);
+              if (!clusterNames.has(wc.name)) errors.push({ path: wcPath, message: `unknown cluster "${wc.name}"` });
+              else if (http2Only.has(wc.name)) errors.push({ path: wcPath, message: http2OnlyMessage(wc.name) });
             });
           });
         });
@@ -140,9 +136,10 @@ function checkFilterChains(l: Listener, base: string): ConfigIssue[] {
     });
   });
   const chains = l.default_filter_chain ? [...l.filter_chains, l.default_filter_chain] : l.filter_chains;
-  const tls = chains.map((fc) => fc.transport_socket !== undefined);
-  if (tls.some(Boolean) && !tls.every(Boolean))
-    errors.push({ path: `${base}.filter_chains`, message: "either every filter chain of a listener has a TLS transport_socket or none does (mixed TLS/plaintext listeners are not supported)" });
+  // a tcp_proxy chain without a transport_socket on a TLS listener passes the TLS stream through (picked by SNI)
+  const plainHttp = chains.some((fc) => fc.transport_socket === undefined && !fc.filters.some(isTcpProxyFilter));
+  if (chains.some((fc) => fc.transport_socket !== undefined) && plainHttp)
+    errors.push({ path: `${base}.filter_chains`, message: "either every filter chain of a listener has a TLS transport_socket or none does (mixed TLS/plaintext listeners are not supported; only a tcp_proxy chain may go without one, passing TLS through)" });
   chains.forEach((fc, fi) => {
     const t = fc.transport_socket?.typed_config;
     const p = fi < l.filter_chains.length ? `${base}.filter_chains[${fi}]` : `${base}.default_filter_chain`;
@@ -171,6 +168,8 @@ function rawReferenceIssues(listeners: unknown, clusters: unknown, prefix: strin
     for (const [fc, fcPath] of chains)
       arr(fc?.filters).forEach((f, ni) => {
         check(f?.typed_config?.tracing?.provider?.typed_config?.collector_cluster, `${fcPath}.filters[${ni}].typed_config.tracing.provider.typed_config.collector_cluster`);
+        if (f?.typed_config?.["@type"] === TCP_PROXY_TYPE) for (const [name, path] of tcpProxyClusterRefs(f.typed_config)) check(name, `${fcPath}.filters[${ni}].typed_config.${path}`);
+        for (const [name, path] of mirrorClusterRefs(f?.typed_config?.route_config)) check(name, `${fcPath}.filters[${ni}].typed_config.route_config.${path}`);
         arr(f?.typed_config?.route_config?.virtual_hosts).forEach((vh, vi) =>
           arr(vh?.routes).forEach((r, ri) => {
             const base = `${fcPath}.filters[${ni}].typed_config.route_config.virtual_hosts[${vi}].routes[${ri}].route`;
@@ -183,8 +182,8 @@ function rawReferenceIssues(listeners: unknown, clusters: unknown, prefix: strin
   return out;
 }
 
-function schemaFailure(error: z.ZodError, listeners: unknown, clusters: unknown, prefix: string): { ok: false; errors: ConfigIssue[] } {
-  const errors = zodIssues(error);
+function schemaFailure(error: z.ZodError, input: unknown, listeners: unknown, clusters: unknown, prefix: string): { ok: false; errors: ConfigIssue[] } {
+  const errors = zodIssues(error, input);
   const seen = new Set(errors.map((e) => e.path));
   for (const e of rawReferenceIssues(listeners, clusters, prefix)) if (!seen.has(e.path)) errors.push(e);
   return { ok: false, errors };
@@ -192,22 +191,23 @@ function schemaFailure(error: z.ZodError, listeners: unknown, clusters: unknown,
 
 /** Validates an Envoy v3 bootstrap document (parsed YAML/JSON). */
 export function validateBootstrap(input: unknown): ValidationResult<Bootstrap> {
-  const parsed = Bootstrap.safeParse(input);
+  const { result: parsed, warnings } = withWarnings(input, () => Bootstrap.safeParse(input));
   if (!parsed.success) {
     const sr = (input as Json)?.static_resources;
-    return schemaFailure(parsed.error, sr?.listeners, sr?.clusters, "static_resources");
+    return schemaFailure(parsed.error, input, sr?.listeners, sr?.clusters, "static_resources");
   }
   const sr = parsed.data.static_resources;
   const errors = checkConsistency(sr.listeners ?? [], sr.clusters ?? [], "static_resources");
-  return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data };
+  errors.push(...runtimeLayerIssues(parsed.data.layered_runtime?.layers));
+  return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data, warnings };
 }
 
 /** Validates the resources of a snapshot pushed by the console: `{listeners, clusters}`. */
 export function validateResources(input: unknown): ValidationResult<SnapshotResources> {
-  const parsed = SnapshotResources.safeParse(input);
-  if (!parsed.success) return schemaFailure(parsed.error, (input as Json)?.listeners, (input as Json)?.clusters, "");
+  const { result: parsed, warnings } = withWarnings(input, () => SnapshotResources.safeParse(input));
+  if (!parsed.success) return schemaFailure(parsed.error, input, (input as Json)?.listeners, (input as Json)?.clusters, "");
   const errors = checkConsistency(parsed.data.listeners, parsed.data.clusters);
-  return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data };
+  return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data, warnings };
 }
 
 export function formatIssues(errors: ConfigIssue[]): string {

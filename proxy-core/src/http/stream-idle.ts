@@ -6,7 +6,7 @@ import { ResponseFlag } from "./response-flags";
 
 /**
  * Stream idle timeout, from the HCM's stream_idle_timeout or a route's idle_timeout: 408 `stream timeout`
- * before the response started, else reset (spec §4.6, §6).
+ * before the response started, else reset (Envoy's conn_manager_impl.cc).
  */
 export function onStreamIdle(this: StreamRes) {
   const s = this[kStream]!;

@@ -1,4 +1,5 @@
-// Active HTTP health checking (spec §5.2), one loop per host, built by the cluster from `health_checks[0]`.
+// Active HTTP health checking (Envoy docs: Health checking), one loop per host, built by the cluster from
+// `health_checks[0]`.
 // - GET <path> with `host: <host or cluster name>` and `user-agent: Envoy/HC` on a keep-alive connection;
 // - a status outside expected_statuses (half-open ranges, default [200, 201)) fails the host at once;
 //   a network error or timeout counts toward unhealthy_threshold (and closes the connection);

@@ -1,10 +1,10 @@
-// Outlier detection (spec §5.1), fed by the router through `Cluster.reportResult(host, status)` after each
+// Outlier detection (Envoy's outlier.rst), fed by the router through `Cluster.reportResult(host, status)` after each
 // attempt (status 0 = a local-origin failure: connect failure, timeout, reset — counted as 503 in Envoy's
 // default non-split mode). Consecutive 5xx and consecutive gateway failures (502/503/504) are detected inline
 // on the Nth error; `enforcing_*` (percent) decides whether a detection ejects. An ejection lasts
 // base_ejection_time × the host's ejection count, capped at max(max_ejection_time, base_ejection_time);
 // the `interval` sweep returns hosts whose time is up and decays the count of hosts that stayed healthy.
-// max_ejection_percent caps ejected hosts, but one host may always be ejected ([kb], brief).
+// max_ejection_percent caps ejected hosts, but one host may always be ejected (Envoy docs: Outlier detection, "Ejection algorithm").
 import type { EventEmitter } from "node:events";
 import type { OutlierDetection } from "../config/schema";
 import { durationOr } from "../config/duration";

@@ -1,7 +1,8 @@
 // Circuit breakers as Envoy models them: a ResourceManager of four ResourceLimits per cluster (DEFAULT priority).
 // A limit is "open" while at capacity: its `circuit_breakers.default.*_open` gauge is 1 exactly as in Envoy.
-// `track_remaining: true` adds the `remaining_*` gauges (spec §3.3). A `retry_budget` replaces max_retries by
-// max(min_retry_concurrency, budget_percent% × (active + pending requests)), re-evaluated on every check.
+// `track_remaining: true` adds the `remaining_*` gauges (Envoy's cluster_stats.rst). A `retry_budget` replaces
+// max_retries by max(min_retry_concurrency, budget_percent% × (active + pending requests)), re-evaluated on
+// every check.
 //
 // Trips, for the console's timeline: a limit that merely reaches capacity refuses nothing (max_requests 1 is at
 // capacity with every request in flight), so a trip starts at the first refusal (`refuse()`) and is reported
@@ -170,7 +171,7 @@ export class ResourceManager {
     if (budget) {
       const percent = budget.budget_percent?.value ?? DEFAULT_BUDGET_PERCENT;
       const minConcurrency = budget.min_retry_concurrency ?? DEFAULT_MIN_RETRY_CONCURRENCY;
-      // Envoy does not track remaining_retries with a budget (spec §3.3)
+      // Envoy does not track remaining_retries with a budget (cluster_stats.rst)
       this.retries = make("max_retries", "rq_retry_open", null, () =>
         Math.max(minConcurrency, Math.floor((percent / 100) * (this.requests.count + this.pendingRequests.count))),
       );

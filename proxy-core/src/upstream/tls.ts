@@ -1,4 +1,4 @@
-// UpstreamTlsContext → node:tls client options (spec §11). Envoy's upstream defaults: TLS 1.2 minimum and
+// UpstreamTlsContext → node:tls client options (Envoy's tls.proto). Envoy's upstream defaults: TLS 1.2 minimum and
 // maximum; SNI only when `sni` is set; no server certificate verification unless a validation_context is
 // given, and then only the chain is checked against trusted_ca (no hostname check: that needs SAN matchers).
 import fs from "node:fs";

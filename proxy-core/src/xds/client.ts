@@ -42,7 +42,7 @@ export class XdsClient {
     this.#connectedGauge = proxy.store.gauge("control_plane.connected_state");
     this.#connectedGauge.set(0);
     proxy.events.on("circuit_breaker", this.#onCircuitBreaker);
-    // upstream engineer (issue #3): health flips and outlier ejections travel the same way
+    // health flips and outlier ejections travel the same way
     for (const k of UPSTREAM_EVENT_KINDS) proxy.events.on(k, this.#upstreamEvents[k]);
   }
 

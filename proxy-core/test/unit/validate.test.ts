@@ -52,6 +52,16 @@ describe("config validation names every problem with its field path", () => {
     if (!r.ok) expect(r.errors).toEqual([{ path: "listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[1].name", message: 'duplicate virtual host name "dup" (also virtual_hosts[0])' }]);
   });
 
+  it('says "is required" only for a missing field; a field of the wrong type gets the type problem', () => {
+    const r = validateResources({ listeners: [], clusters: [{ name: 5, load_assignment: { endpoints: [] } }] });
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.errors).toEqual([
+        { path: "clusters[0].name", message: "Invalid input: expected string, received number" },
+        { path: "clusters[0].load_assignment.cluster_name", message: "is required" },
+      ]);
+  });
+
   it("uses snapshot-relative paths for resources pushed by the console", () => {
     const r = validateResources({ listeners: [listener(8080, [{ match: { prefix: "/" }, route: { cluster: "missing" } }])], clusters: [{ name: "c", type: "BOGUS" }] });
     expect(r.ok).toBe(false);
