@@ -84,6 +84,8 @@ export function renderReport(results: RunResult[], sc: ScenarioReport | null, me
     lines.push(`| failed requests during 100 config swaps under load | 0 | ${sc.swap.failed} of ${fmt(sc.swap.requests)} (${sc.swap.acked}/${sc.swap.versions} acked in ${fmt(sc.swap.seconds, 1)} s) | ${mark(sc.swap.failed === 0 && sc.swap.acked === sc.swap.versions)} |`);
     const obs = median(sc.observability.ratios);
     lines.push(`| requests/s with stats + tracing at 1 % + access log to a file vs all off (50 connections) | < 5% cost | ${fmt((1 - obs) * 100, 1)}% cost: ${fmt(sc.observability.onRps)} vs ${fmt(sc.observability.offRps)} (per round: ${sc.observability.ratios.map((x) => `${fmt(x, 2)}×`).join(", ")}) | ${mark(obs >= 0.95)} |`);
+    const fc = median(sc.filterChain.ratios);
+    lines.push(`| requests/s with cors + local_ratelimit (never limiting) ahead of the router vs the router alone (50 connections) | < 10% cost | ${fmt((1 - fc) * 100, 1)}% cost: ${fmt(sc.filterChain.withRps)} vs ${fmt(sc.filterChain.withoutRps)} (per round: ${sc.filterChain.ratios.map((x) => `${fmt(x, 2)}×`).join(", ")}) | ${mark(fc >= 0.9)} |`);
     const co = sc.console;
     lines.push(`| console CPU with ${co.workers} simulated workers streaming stats, events and spans (${co.seconds} s) | < 25% of one core | ${fmt(co.cpuPct, 1)}% (RSS ${fmt(co.rssMb)} MB, 1h fleet series in ${fmt(co.seriesMs)} ms) | ${mark(co.cpuPct < 25)} |`);
     lines.push("");

@@ -2,7 +2,7 @@
 import http from "node:http";
 import path from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
-import { PORTS, nginxProxyConf, signalboxBootstrap, writeSignalboxConfig, type SignalboxOptions } from "./targets/configs";
+import { BENCH_ORIGIN, PORTS, nginxProxyConf, signalboxBootstrap, writeSignalboxConfig, type SignalboxOptions } from "./targets/configs";
 import { cpuSeconds, peakRssMb, rssMb, sampleRss, sleep, startPinned, stop, treePids, waitForPort, type Proc } from "./lib/procs";
 import { runWrk, type WrkResult } from "./lib/wrk";
 import { workerCommand } from "./lib/worker";
@@ -31,6 +31,8 @@ export interface ScenarioReport {
   swap: { versions: number; acked: number; requests: number; failed: number; seconds: number };
   /** requests/s at 50 connections with stats, tracing at 1 % and an access log to a file vs tracing and access log off */
   observability: { onRps: number; offRps: number; ratios: number[] };
+  /** requests/s at 50 connections with cors + local_ratelimit (never limiting) + router vs the router alone */
+  filterChain: { withRps: number; withoutRps: number; ratios: number[] };
   /** the console under 20 simulated workers' telemetry */
   console: ConsoleLoadResult;
 }
@@ -40,11 +42,11 @@ function startSignalbox(dir: string, name: string, opts: SignalboxOptions, nodeA
   return startPinned(name, PROXY_CORE, cmd, args, { NODE_ENV: "production" });
 }
 
-async function run(proc: Proc, port: number, connections: number, seconds: number, pathname = "/bench"): Promise<WrkResult> {
+async function run(proc: Proc, port: number, connections: number, seconds: number, pathname = "/bench", headers?: Record<string, string>): Promise<WrkResult> {
   await waitForPort(port, 20_000, proc);
   const url = `http://127.0.0.1:${port}${pathname}`;
-  await runWrk({ url, connections, seconds: 1, core: LOAD_CORE });
-  return runWrk({ url, connections, seconds, core: LOAD_CORE });
+  await runWrk({ url, connections, seconds: 1, core: LOAD_CORE, headers });
+  return runWrk({ url, connections, seconds, core: LOAD_CORE, headers });
 }
 
 function get(port: number, pathname: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
@@ -287,15 +289,39 @@ async function observabilityCost(dir: string, seconds: number, round: number) {
   return { on: rps.observed, off: rps.unobserved };
 }
 
+/**
+ * What HTTP filters cost on the request path: the bench config with cors and local_ratelimit ahead of the router
+ * (every request carries an allowed Origin, so the CORS filter matches it and marks the response; the bucket
+ * never runs out) against the router alone, with the same requests, in alternating order, 50 connections.
+ */
+export async function filterChainCost(dir: string, seconds: number, round: number) {
+  const variants: [string, SignalboxOptions][] = [
+    ["filters", { filterChain: true }],
+    ["router", {}],
+  ];
+  const rps: Record<string, number> = {};
+  for (const [name, opts] of round % 2 ? variants : [...variants].reverse()) {
+    const proc = startSignalbox(dir, `${name}-${round}`, opts);
+    const r = await run(proc, PORTS.signalbox, 50, seconds, "/bench", { origin: BENCH_ORIGIN });
+    if (r.non2xx > 0 || r.errors > 0) console.error(`filter chain (${name}): ${r.non2xx} non-2xx, ${r.errors} errors`);
+    rps[name] = r.rps;
+    await stop(proc);
+  }
+  console.log(`filter chain, round ${round}: ${Math.round(rps.filters)} rps with cors + local_ratelimit, ${Math.round(rps.router)} rps router alone`);
+  return { with: rps.filters, without: rps.router };
+}
+
 export async function runScenarios(dir: string, seconds: number, rounds: number): Promise<ScenarioReport> {
   const scaleRows: ScenarioReport["routeScale"][] = [];
   const overflows: Awaited<ReturnType<typeof overflow>>[] = [];
   const observed: Awaited<ReturnType<typeof observabilityCost>>[] = [];
+  const chains: Awaited<ReturnType<typeof filterChainCost>>[] = [];
   for (let round = 1; round <= rounds; round++) {
     console.log(`scenarios, round ${round} of ${rounds}`);
     scaleRows.push(await routeScale(dir, seconds));
     overflows.push(await overflow(dir, seconds));
     observed.push(await observabilityCost(dir, seconds, round));
+    chains.push(await filterChainCost(dir, seconds, round));
   }
   const routeScaleMedians = scaleRows[0].map((row, i) => {
     const same = scaleRows.map((rows) => rows[i]);
@@ -318,6 +344,7 @@ export async function runScenarios(dir: string, seconds: number, rounds: number)
     streaming: await streaming(dir),
     swap: await swap(seconds),
     observability: { onRps: median(observed.map((o) => o.on)), offRps: median(observed.map((o) => o.off)), ratios: observed.map((o) => o.on / o.off) },
+    filterChain: { withRps: median(chains.map((c) => c.with)), withoutRps: median(chains.map((c) => c.without)), ratios: chains.map((c) => c.with / c.without) },
     console: await runConsoleLoad(20, Math.max(20, seconds * 4)),
   };
 }

@@ -98,7 +98,40 @@ export interface SignalboxOptions {
   tracingPercent?: number | null;
   /** an HCM access_log file logger with Envoy's default format, written to this path; absent: none */
   accessLogPath?: string;
+  /** HTTP filters before the router: cors (the virtual host's policy allows BENCH_ORIGIN) and local_ratelimit
+   *  with a bucket too big to limit anything; absent: the router alone */
+  filterChain?: boolean;
 }
+
+/** The Origin the bench requests carry, so the CORS filter matches it and marks every response. */
+export const BENCH_ORIGIN = "https://app.bench.example";
+
+/** cors + local_ratelimit (enabled and enforced, never out of tokens) ahead of the router. */
+function benchFilterChain() {
+  return [
+    { name: "envoy.filters.http.cors", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors" } },
+    {
+      name: "envoy.filters.http.local_ratelimit",
+      typed_config: {
+        "@type": "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
+        stat_prefix: "bench_rate_limiter",
+        token_bucket: { max_tokens: 1_000_000_000, tokens_per_fill: 1_000_000_000, fill_interval: "1s" },
+        filter_enabled: { default_value: { numerator: 100, denominator: "HUNDRED" }, runtime_key: "local_rate_limit_enabled" },
+        filter_enforced: { default_value: { numerator: 100, denominator: "HUNDRED" }, runtime_key: "local_rate_limit_enforced" },
+      },
+    },
+  ];
+}
+
+const BENCH_CORS_POLICY = {
+  "envoy.filters.http.cors": {
+    "@type": "type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy",
+    allow_origin_string_match: [{ exact: BENCH_ORIGIN }],
+    allow_methods: "GET, POST",
+    expose_headers: "x-request-id",
+    max_age: "600",
+  },
+};
 
 /** HCM tracing: Zipkin spans (B3 headers upstream) POSTed every 5 s to the upstream nginx, which answers 200. */
 function tracing(percent: number) {
@@ -148,8 +181,11 @@ export function signalboxBootstrap(opts: SignalboxOptions = {}, listenPort = POR
               ...(opts.accessLogPath
                 ? { access_log: [{ name: "envoy.access_loggers.file", typed_config: { "@type": "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog", path: opts.accessLogPath } }] }
                 : {}),
-              route_config: { name: "local_route", virtual_hosts: [{ name: "all", domains: ["*"], routes: signalboxRoutes(opts.routes ?? 10) }] },
-              http_filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": ROUTER_TYPE } }],
+              route_config: {
+                name: "local_route",
+                virtual_hosts: [{ name: "all", domains: ["*"], routes: signalboxRoutes(opts.routes ?? 10), ...(opts.filterChain ? { typed_per_filter_config: BENCH_CORS_POLICY } : {}) }],
+              },
+              http_filters: [...(opts.filterChain ? benchFilterChain() : []), { name: "envoy.filters.http.router", typed_config: { "@type": ROUTER_TYPE } }],
             },
           }],
         }],
