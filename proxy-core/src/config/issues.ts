@@ -76,7 +76,11 @@ export function zodIssues(error: z.ZodError, input: unknown, prefix = ""): Confi
     }
     const base = joinPath(prefix, formatPath(issue.path));
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) out.push({ path: joinPath(base, formatPath([key])), message: REMOVED_V2_FIELDS[key] ?? `${key} is not supported by Signalbox` });
+      for (const key of issue.keys) {
+        // an extension under an unknown field (cluster_type) is named by what it is, not by the field
+        const label = extensionLabel(at(input, [...issue.path, key]));
+        out.push({ path: joinPath(base, formatPath([key])), message: REMOVED_V2_FIELDS[key] ?? `${label ?? key} is not supported by Signalbox` });
+      }
     } else if ((issue.code === "invalid_type" || issue.code === "invalid_value") && at(input, issue.path) === undefined) {
       // zod leaves the input out of its issues: the document tells a missing field from a wrong one
       out.push({ path: base, message: "is required" });
@@ -86,5 +90,24 @@ export function zodIssues(error: z.ZodError, input: unknown, prefix = ""): Confi
       out.push({ path: base, message: issue.message });
     }
   }
-  return out;
+  return collapseClusterKinds(out);
+}
+
+const CLUSTER_KIND = /^(.*clusters\[\d+\])\.(type|cluster_type)$/;
+
+/**
+ * A cluster of a kind Signalbox does not build is one problem: its kind. What Envoy requires with that kind
+ * (`lb_policy: CLUSTER_PROVIDED` with ORIGINAL_DST and dynamic_forward_proxy, `eds_cluster_config` with EDS) would
+ * each add a line about a config that was never going to fit.
+ */
+function collapseClusterKinds(issues: ConfigIssue[]): ConfigIssue[] {
+  const kinds = new Set<string>();
+  for (const i of issues) {
+    const m = CLUSTER_KIND.exec(i.path);
+    if (m !== null) kinds.add(m[1]);
+  }
+  if (kinds.size === 0) return issues;
+  const follows = (i: ConfigIssue, cluster: string) =>
+    i.path === `${cluster}.eds_cluster_config` || (i.path === `${cluster}.lb_policy` && i.message.startsWith("CLUSTER_PROVIDED "));
+  return issues.filter((i) => ![...kinds].some((c) => follows(i, c)));
 }

@@ -104,7 +104,9 @@ export const FilterChain = z.strictObject({
 });
 
 export const ListenerFilter = z.strictObject({
-  name: z.string().refine((n) => n === "envoy.filters.listener.tls_inspector", { message: "only envoy.filters.listener.tls_inspector is supported" }),
+  name: z.string().refine((n) => n === "envoy.filters.listener.tls_inspector", {
+    error: (i) => `${String(i.input)} is not supported by Signalbox (supported: envoy.filters.listener.tls_inspector)`,
+  }),
   typed_config: z.strictObject({ "@type": z.literal(TLS_INSPECTOR_TYPE) }).optional(),
 });
 
