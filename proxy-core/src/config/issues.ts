@@ -77,8 +77,9 @@ export function zodIssues(error: z.ZodError, input: unknown, prefix = ""): Confi
     const base = joinPath(prefix, formatPath(issue.path));
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
-        // an extension under an unknown field (cluster_type) is named by what it is, not by the field
-        const label = extensionLabel(at(input, [...issue.path, key]));
+        // a named extension under an unknown field (cluster_type: {name, typed_config}) is named by what it is
+        const v = at(input, [...issue.path, key]);
+        const label = isPlainObject(v) && typeof v.name === "string" ? extensionLabel(v) : null;
         out.push({ path: joinPath(base, formatPath([key])), message: REMOVED_V2_FIELDS[key] ?? `${label ?? key} is not supported by Signalbox` });
       }
     } else if ((issue.code === "invalid_type" || issue.code === "invalid_value") && at(input, issue.path) === undefined) {

@@ -1,4 +1,4 @@
-// ext_authz through the seed 002 front proxy (shared/seed-configs/002-front-envoy.yaml), run by the real CLI as
+// ext_authz through the seed 002 front proxy (test/fixtures/seed-configs/002-front-envoy.yaml), run by the real CLI as
 // printed: @CERTS@ pointing at a certificate made here, and every port moved to a free one. Two unnamed
 // listeners (HTTP and HTTPS) share stat_prefix ingress_http; each checks requests with the OPA-like policy
 // "GET from anywhere, POST only over HTTPS, everything else 403", once over gRPC as the seed has it
@@ -13,7 +13,7 @@ import { freePort, runCli, type CliProc } from "../fixtures/cli";
 import { makeCertDir, selfSigned, type CertSet } from "../fixtures/certs";
 import { seedPolicyGrpc, seedPolicyHttp, startGrpcAuthz, startHttpAuthz, type GrpcAuthz, type HttpAuthz } from "./ext-authz-servers";
 
-const SEED = path.resolve(__dirname, "../../../../shared/seed-configs/002-front-envoy.yaml");
+const SEED = path.resolve(__dirname, "../fixtures/seed-configs/002-front-envoy.yaml");
 const SEED_PORTS = { listener: 8080, tls: 8443, service1: 8010, service2: 8020, authz: 9002, admin: 8001 } as const;
 
 let certs: CertSet;

@@ -10,7 +10,7 @@ import YAML from "yaml";
 import { freePort, runCli } from "../fixtures/cli";
 import { request, waitFor } from "./harness";
 
-const SEED = path.resolve(__dirname, "../../../../shared/seed-configs/002-front-envoy.yaml");
+const SEED = path.resolve(__dirname, "../fixtures/seed-configs/002-front-envoy.yaml");
 const SEED_KEY = "envoy.resource_limits.listener.example_listener_name.connection_limit";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "proxy-core-runtime-"));
 const cleanups: (() => Promise<void> | void)[] = [];

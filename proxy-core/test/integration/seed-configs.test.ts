@@ -1,4 +1,4 @@
-// The seed tutorials' Envoy bootstraps (../shared/seed-configs/, see its README) through the real CLI:
+// The seed tutorials' Envoy bootstraps (test/fixtures/seed-configs/, see its README) through the real CLI:
 // 000-first … 000-fourth validate and run as Envoy ran them, with real upstreams on the seed ports when those
 // are free (else on free ports, in a temp copy); 000-fifth's v2 tls_context is refused in one line; 002's only
 // remaining refusal, if any, is its ext_authz HTTP filter (another change brings that filter).
@@ -11,7 +11,7 @@ import path from "node:path";
 import { freePort, runCli, settled } from "../fixtures/cli";
 import { request, waitFor, type Reply } from "./harness";
 
-const SEEDS = path.resolve(__dirname, "../../../../shared/seed-configs");
+const SEEDS = path.resolve(__dirname, "../fixtures/seed-configs");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "proxy-core-seeds-"));
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -64,7 +64,7 @@ async function run(name: string, upstreams: Record<number, string>, delayMs = 0)
   return { listener: port(8080) };
 }
 
-describe.skipIf(!fs.existsSync(SEEDS))("seed configs", () => {
+describe("seed configs", () => {
   it.concurrent.each(["000-first.yaml", "000-second.yaml", "000-third.yaml", "000-fourth.yaml"])("%s validates as Envoy ran it", async (name) => {
     const r = await validate(name);
     expect(r.problems).toEqual([]);

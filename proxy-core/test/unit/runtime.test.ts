@@ -24,7 +24,7 @@ describe("static layers", () => {
   });
 
   it("the seed 002 front-envoy static layer loads its connection_limit key", () => {
-    const seed = path.resolve(__dirname, "../../../../shared/seed-configs/002-front-envoy.yaml");
+    const seed = path.resolve(__dirname, "../fixtures/seed-configs/002-front-envoy.yaml");
     const layers = fs.existsSync(seed)
       ? (YAML.parse(fs.readFileSync(seed, "utf8").replaceAll("@CERTS@", "/tmp")).layered_runtime.layers as RuntimeLayerConfig[])
       : [staticLayer("static_layer_0", { envoy: { resource_limits: { listener: { example_listener_name: { connection_limit: 10000 } } } } })];
