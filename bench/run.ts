@@ -77,6 +77,7 @@ async function main() {
   const upstream = startPinned("upstream-nginx", LOAD_CORE, "nginx", ["-p", dir, "-c", upstreamNginxConf(dir)]);
   const results: RunResult[] = [];
   let scenarios: ScenarioReport | null = null;
+  let scenarioError: unknown = null;
   try {
     await waitForPort(PORTS.upstreamA, 10_000, upstream);
     const only = process.env.BENCH_TARGETS?.split(",");
@@ -89,7 +90,15 @@ async function main() {
         console.log(r.levels.map((l) => `${l.connections}c ${Math.round(l.rps)} rps p99 ${(l.p99 / 1000).toFixed(2)}ms`).join(", "));
       }
     }
-    if (process.env.BENCH_SCENARIOS !== "0") scenarios = await runScenarios(dir, SECONDS, ROUNDS);
+    // a scenario that fails must not throw away the rounds measured before it: report them and fail afterwards
+    if (process.env.BENCH_SCENARIOS !== "0") {
+      try {
+        scenarios = await runScenarios(dir, SECONDS, ROUNDS);
+      } catch (e) {
+        scenarioError = e;
+        console.error("scenarios failed (the targets' rounds are still reported):", e);
+      }
+    }
   } finally {
     await stopAll();
   }
@@ -99,6 +108,7 @@ async function main() {
   console.log("\n" + md);
   console.log("written to bench/results/latest.md");
   fs.rmSync(dir, { recursive: true, force: true });
+  if (scenarioError !== null) process.exitCode = 1;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
