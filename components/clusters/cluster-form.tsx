@@ -1,10 +1,18 @@
 "use client";
 // Create or edit a cluster: settings, endpoints, circuit breakers. Validated as you type (after the
-// first submit) with the contract's schema; the server's 422 paths land next to the same fields.
+// first submit) with the contract's schema; the server's 422 paths land next to the same fields. Saved on
+// the draft revision the form stands on; when someone changed the draft since, the server refuses (409) and
+// the form offers to reapply the change on top of the latest draft.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
-import { ApiError, errorMessage, type FieldError } from "@/components/queries/api-client";
+import { ApiError, draftConflictOf, errorMessage, type FieldError } from "@/components/queries/api-client";
+import { useEditorRevision } from "@/components/queries/draft-revision";
+import { rebaseForm } from "@/components/queries/rebase-form";
 import type { Cluster } from "@/components/queries/types";
 import { useSaveClusterMutation } from "@/components/queries/use-cluster-mutations";
+import { draftClustersQuery } from "@/components/queries/use-draft-clusters-query";
+import type { DraftConflict } from "@/lib/contract/draft";
+import { ConflictNotice } from "@/components/ui/conflict-notice";
 import { ErrorSummary } from "@/components/ui/error-summary";
 import { Field } from "@/components/ui/field";
 import { ErrorClaims, toErrorMap } from "@/components/ui/field-errors";
@@ -24,9 +32,32 @@ interface Props {
   inlineSubmit?: boolean;
 }
 
-export function ClusterForm({ id, original, taken, onSaved, inlineSubmit = true }: Props) {
+/** Endpoint rows carry a key for React only: equal forms may differ in keys. */
+const sameIgnoringKeys = (a: unknown, b: unknown) => JSON.stringify(a, (k, v) => (k === "key" ? undefined : v)) === JSON.stringify(b, (k, v) => (k === "key" ? undefined : v));
+
+export function ClusterForm({ id, original: openedWith, taken, onSaved, inlineSubmit = true }: Props) {
+  const qc = useQueryClient();
   const save = useSaveClusterMutation();
-  const [f, setF] = useState<ClusterFormState>(() => (original ? clusterToForm(original) : emptyCluster()));
+  // the cluster and draft revision the form stands on: what it opened with, then what it saved or reloaded
+  const [original, setOriginal] = useState<Cluster | undefined>(openedWith);
+  const [opened, setOpened] = useState<ClusterFormState>(() => (openedWith ? clusterToForm(openedWith) : emptyCluster()));
+  const [f, setF] = useState<ClusterFormState>(opened);
+  const [conflict, setConflict] = useState<DraftConflict | null>(null);
+  const [reapplying, setReapplying] = useState(false);
+  const shown = useQuery(draftClustersQuery()).data;
+  const [revision, setRevision] = useEditorRevision({
+    shown,
+    latest: original ? shown?.data.find((c) => c.name === original.name)?.cluster : undefined,
+    base: original,
+    untouched: sameIgnoringKeys(f, opened),
+    busy: save.isPending || reapplying || conflict !== null,
+    rebase: (cluster) => {
+      const form = clusterToForm(cluster);
+      setOriginal(cluster);
+      setOpened(form);
+      setF(form);
+    },
+  });
   const [touched, setTouched] = useState(false);
   const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
   const [failure, setFailure] = useState<string>();
@@ -52,26 +83,65 @@ export function ClusterForm({ id, original, taken, onSaved, inlineSubmit = true 
     timeout: claims.get("connect_timeout"),
   };
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    setTouched(true);
-    setFailure(undefined);
-    const errs = validateCluster(f);
-    if (errs.length || (taken.includes(f.name.trim()) && f.name.trim() !== original?.name)) return;
-    const cluster = formToCluster(f, original);
+  const store = (form: ClusterFormState, base: Cluster | undefined, ifMatch: number | undefined) => {
+    const cluster = formToCluster(form, base);
     save.mutate(
-      { originalName: original?.name, cluster },
+      { originalName: base?.name, cluster, ifMatch },
       {
-        onSuccess: () => {
+        onSuccess: ({ data, revision: next }) => {
+          // the form now stands on what it saved
+          setOriginal(data.cluster);
+          setOpened(form);
+          setRevision(next ?? undefined);
           setSaved(true);
           onSaved(cluster.name);
         },
         onError: (e) => {
-          if (e instanceof ApiError && e.fieldErrors.length) setServerErrors(e.fieldErrors);
+          const c = draftConflictOf(e);
+          if (c) setConflict(c);
+          else if (e instanceof ApiError && e.fieldErrors.length) setServerErrors(e.fieldErrors);
           else setFailure(errorMessage(e));
         },
       },
     );
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setTouched(true);
+    setFailure(undefined);
+    setConflict(null);
+    const errs = validateCluster(f);
+    if (errs.length || (taken.includes(f.name.trim()) && f.name.trim() !== original?.name)) return;
+    store(f, original, revision);
+  };
+
+  /** Reload the draft; `keepMine`: put my change on top of the latest cluster and save, else show the latest. */
+  const reload = async (keepMine: boolean) => {
+    setReapplying(true);
+    setFailure(undefined);
+    try {
+      const fresh = await qc.fetchQuery({ ...draftClustersQuery(), staleTime: 0 });
+      const ifMatch = fresh.revision ?? undefined;
+      setRevision(ifMatch);
+      setConflict(null);
+      const latest = original ? fresh.data.find((c) => c.name === original.name) : undefined;
+      if (original && !latest) {
+        setFailure(`The cluster ${original.name} was renamed or deleted meanwhile, so there is nothing to apply your change to.`);
+        return;
+      }
+      const latestForm = latest ? clusterToForm(latest.cluster) : emptyCluster();
+      const next = keepMine ? rebaseForm(opened, f, latestForm, sameIgnoringKeys) : latestForm;
+      setOriginal(latest?.cluster);
+      setOpened(latestForm);
+      setF(next);
+      setServerErrors([]);
+      if (keepMine && !validateCluster(next).length) store(next, latest?.cluster, ifMatch);
+    } catch (e) {
+      setFailure(errorMessage(e));
+    } finally {
+      setReapplying(false);
+    }
   };
 
   const endpointsEditor = <EndpointsEditor rows={f.endpoints} onChange={(endpoints) => patch({ endpoints })} claims={claims} />;
@@ -83,6 +153,7 @@ export function ClusterForm({ id, original, taken, onSaved, inlineSubmit = true 
 
   return (
     <form id={id} onSubmit={submit} noValidate className="stack">
+      {conflict && <ConflictNotice conflict={conflict} pending={save.isPending || reapplying} onReapply={() => reload(true)} onDiscard={() => reload(false)} />}
       <fieldset>
         <legend>Settings</legend>
         <div className="form-grid">

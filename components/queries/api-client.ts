@@ -1,9 +1,11 @@
 // The one way components talk to the console API: same-origin fetch with the session cookie, JSON in and
 // out, every success body parsed with its schema from the API contract (lib/contract/), and every non-2xx
-// turned into an ApiError carrying the server's code, message and (for 422) the field errors. A 401 sends
-// the browser to /login and back afterwards.
+// turned into an ApiError carrying the server's code, message, (for 422) the field errors and its whole body.
+// A 401 sends the browser to /login and back afterwards. Draft reads and writes also carry the draft's
+// revision: read from the ETag of the answer, sent back as If-Match on a write.
 import type { z } from "zod";
 import { ErrorBody, type FieldError } from "@/lib/contract/common";
+import { DraftConflict, DraftDirty } from "@/lib/contract/draft";
 
 export type { FieldError };
 
@@ -13,10 +15,38 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fieldErrors: FieldError[] = [],
+    /** the parsed error body, for answers that carry more than the message (409 conflicts) */
+    readonly body: unknown = undefined,
   ) {
     super(message);
     this.name = "ApiError";
   }
+}
+
+/** An answer with the draft revision its ETag named (null when it had none). */
+export interface Revisioned<T> {
+  data: T;
+  revision: number | null;
+}
+
+/** `"r12"` (or `W/"r12"`) → 12. */
+export function revisionOfEtag(etag: string | null): number | null {
+  const m = etag ? /^(?:W\/)?"r(\d+)"$/.exec(etag.trim()) : null;
+  return m ? Number(m[1]) : null;
+}
+
+/** The 409 of a write made on an older draft revision: what changed since, and by whom. Null for any other error. */
+export function draftConflictOf(e: unknown): DraftConflict | null {
+  if (!(e instanceof ApiError) || e.status !== 409) return null;
+  const r = DraftConflict.safeParse(e.body);
+  return r.success ? r.data : null;
+}
+
+/** The 409 draft_dirty of a rollback: the unpublished changes it would discard. */
+export function draftDirtyOf(e: unknown): DraftDirty | null {
+  if (!(e instanceof ApiError) || e.status !== 409 || e.code !== "draft_dirty") return null;
+  const r = DraftDirty.safeParse(e.body);
+  return r.success ? r.data : null;
 }
 
 export function loginUrl(): string {
@@ -25,15 +55,19 @@ export function loginUrl(): string {
   return `/login?next=${encodeURIComponent(back)}`;
 }
 
-async function request<S extends z.ZodType | null>(method: string, path: string, schema: S, body?: unknown): Promise<S extends z.ZodType ? z.output<S> : null> {
+async function send<S extends z.ZodType | null>(
+  method: string,
+  path: string,
+  schema: S,
+  body?: unknown,
+  ifMatch?: number | null,
+): Promise<Revisioned<S extends z.ZodType ? z.output<S> : null>> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (ifMatch !== undefined && ifMatch !== null) headers["if-match"] = `"r${ifMatch}"`;
   let res: Response;
   try {
-    res = await fetch(path, {
-      method,
-      credentials: "same-origin",
-      headers: body === undefined ? { accept: "application/json" } : { "content-type": "application/json", accept: "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    res = await fetch(path, { method, credentials: "same-origin", headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (e) {
     throw new ApiError(0, "NETWORK", `Cannot reach the console (${(e as Error).message})`);
   }
@@ -52,16 +86,19 @@ async function request<S extends z.ZodType | null>(method: string, path: string,
     }
     const err = ErrorBody.safeParse(json);
     if (!err.success) throw new ApiError(res.status, `HTTP_${res.status}`, typeof json === "string" && json ? json.slice(0, 200) : res.statusText || `HTTP ${res.status}`);
-    throw new ApiError(res.status, err.data.error.code, err.data.error.message, err.data.errors ?? []);
+    throw new ApiError(res.status, err.data.error.code, err.data.error.message, err.data.errors ?? [], json);
   }
-  if (schema === null) return null as never;
+  const revision = revisionOfEtag(res.headers.get("etag"));
+  if (schema === null) return { data: null as never, revision };
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     throw new ApiError(res.status, "CONTRACT", `${method} ${path} answered an unexpected shape (${i ? `${i.path.join(".") || "body"}: ${i.message}` : "?"})`);
   }
-  return parsed.data as never;
+  return { data: parsed.data as never, revision };
 }
+
+const request = async <S extends z.ZodType | null>(method: string, path: string, schema: S, body?: unknown) => (await send(method, path, schema, body)).data;
 
 /** Each call names the schema its answer must match (null: the body is ignored, e.g. 204). */
 export const api = {
@@ -69,6 +106,11 @@ export const api = {
   post: <S extends z.ZodType | null>(path: string, body: unknown, schema: S) => request("POST", path, schema, body ?? {}),
   put: <S extends z.ZodType | null>(path: string, body: unknown, schema: S) => request("PUT", path, schema, body),
   del: (path: string) => request("DELETE", path, null),
+  /** a draft read: the answer and the revision it shows */
+  read: <S extends z.ZodType>(path: string, schema: S) => send("GET", path, schema),
+  /** a draft write made on revision `ifMatch` (none: unconditional); answers the draft's new revision */
+  write: <S extends z.ZodType | null>(method: "POST" | "PUT" | "DELETE", path: string, body: unknown, schema: S, ifMatch: number | null | undefined) =>
+    send(method, path, schema, method === "DELETE" ? undefined : (body ?? {}), ifMatch),
 };
 
 export function errorMessage(e: unknown): string {

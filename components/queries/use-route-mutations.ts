@@ -1,51 +1,59 @@
 "use client";
-// Draft route mutations (POST/PUT/DELETE /api/draft/routes…, POST …/move). Each invalidates the
-// route list and the draft status (the header's change count).
+// Draft route mutations (POST/PUT/DELETE /api/draft/routes…, POST …/move). Each is made on a draft revision
+// (If-Match): the one the caller names (an editor: the revision it was opened on), else the revision of the
+// route list on screen. Success and a 409 both refresh every draft query.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { api } from "./api-client";
+import { api, draftConflictOf } from "./api-client";
+import { cachedRevision, invalidateDraft } from "./draft-revision";
 import { queryKeys } from "./keys";
 import { DraftRouteItem } from "@/lib/contract";
 import type { Route } from "./types";
 
-function useInvalidateRoutes() {
+/** The revision a change is made on: the caller's, else the one the route list shows. */
+function useRevision() {
   const qc = useQueryClient();
-  return () =>
-    Promise.all([
-      qc.invalidateQueries({ queryKey: queryKeys.draftRoutes(), exact: true }),
-      qc.invalidateQueries({ queryKey: queryKeys.draftStatus(), exact: true }),
-      qc.invalidateQueries({ queryKey: queryKeys.draftConfig(), exact: true }),
-    ]);
+  return (ifMatch: number | undefined) => ifMatch ?? cachedRevision(qc, queryKeys.draftRoutes());
+}
+
+function useRefresh() {
+  const qc = useQueryClient();
+  return {
+    onSuccess: () => invalidateDraft(qc),
+    onError: (e: Error) => (draftConflictOf(e) ? invalidateDraft(qc) : undefined),
+  };
 }
 
 export function useCreateRouteMutation() {
-  const invalidate = useInvalidateRoutes();
+  const revision = useRevision();
   return useMutation({
-    mutationFn: (input: { listener?: string; virtualHost?: string; route: Route }) => api.post("/api/draft/routes", input, DraftRouteItem),
-    onSuccess: invalidate,
+    mutationFn: (input: { listener?: string; virtualHost?: string; route: Route; ifMatch?: number }) =>
+      api.write("POST", "/api/draft/routes", { listener: input.listener, virtualHost: input.virtualHost, route: input.route }, DraftRouteItem, revision(input.ifMatch)),
+    ...useRefresh(),
   });
 }
 
 export function useUpdateRouteMutation() {
-  const invalidate = useInvalidateRoutes();
+  const revision = useRevision();
   return useMutation({
-    mutationFn: (input: { id: string; route: Route }) => api.put(`/api/draft/routes/${encodeURIComponent(input.id)}`, { route: input.route }, DraftRouteItem),
-    onSuccess: invalidate,
+    mutationFn: (input: { id: string; route: Route; ifMatch?: number }) =>
+      api.write("PUT", `/api/draft/routes/${encodeURIComponent(input.id)}`, { route: input.route }, DraftRouteItem, revision(input.ifMatch)),
+    ...useRefresh(),
   });
 }
 
 export function useDeleteRouteMutation() {
-  const invalidate = useInvalidateRoutes();
+  const revision = useRevision();
   return useMutation({
-    mutationFn: (id: string) => api.del(`/api/draft/routes/${encodeURIComponent(id)}`),
-    onSuccess: invalidate,
+    mutationFn: (id: string) => api.write("DELETE", `/api/draft/routes/${encodeURIComponent(id)}`, undefined, null, revision(undefined)),
+    ...useRefresh(),
   });
 }
 
 export function useMoveRouteMutation() {
-  const invalidate = useInvalidateRoutes();
+  const revision = useRevision();
   return useMutation({
     mutationFn: (input: { id: string; direction: "up" | "down" }) =>
-      api.post(`/api/draft/routes/${encodeURIComponent(input.id)}/move`, { direction: input.direction }, DraftRouteItem),
-    onSuccess: invalidate,
+      api.write("POST", `/api/draft/routes/${encodeURIComponent(input.id)}/move`, { direction: input.direction }, DraftRouteItem, revision(undefined)),
+    ...useRefresh(),
   });
 }

@@ -1,11 +1,19 @@
 "use client";
 // Route editor in a side panel. Validates as you type (after the first submit) with the contract's
-// schema; the server validates again and its 422 field paths land next to the same fields.
+// schema; the server validates again and its 422 field paths land next to the same fields. The change is
+// made on the draft revision the editor opened on: when someone changed the draft since, the server refuses
+// it (409) and the editor offers to reapply it on top of the latest draft.
 import Link from "next/link";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
-import { ApiError, errorMessage, type FieldError } from "@/components/queries/api-client";
+import { ApiError, draftConflictOf, errorMessage, type FieldError } from "@/components/queries/api-client";
+import { useEditorRevision } from "@/components/queries/draft-revision";
+import { rebaseForm } from "@/components/queries/rebase-form";
 import type { Route } from "@/components/queries/types";
+import { draftRoutesQuery } from "@/components/queries/use-draft-routes-query";
 import { useCreateRouteMutation, useUpdateRouteMutation } from "@/components/queries/use-route-mutations";
+import type { DraftConflict } from "@/lib/contract/draft";
+import { ConflictNotice } from "@/components/ui/conflict-notice";
 import { ErrorSummary } from "@/components/ui/error-summary";
 import { Field } from "@/components/ui/field";
 import { ErrorClaims, toErrorMap } from "@/components/ui/field-errors";
@@ -26,21 +34,40 @@ interface Props {
 }
 
 export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
+  const qc = useQueryClient();
   const create = useCreateRouteMutation();
   const update = useUpdateRouteMutation();
-  const [f, setF] = useState<RouteFormState>(() =>
+  const [opened, setOpened] = useState<RouteFormState>(() =>
     editing ? routeToForm(editing.route) : { ...EMPTY_ROUTE, cluster: clusters[0] ?? "" },
   );
+  const [f, setF] = useState<RouteFormState>(opened);
   const [target, setTarget] = useState(0);
   const [touched, setTouched] = useState(false);
   const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
   const [failure, setFailure] = useState<string>();
+  // the route and draft revision the form stands on: what it was opened with, until it reloads to reapply
+  const [original, setOriginal] = useState<Route | undefined>(editing?.route);
+  const [conflict, setConflict] = useState<DraftConflict | null>(null);
+  const [reapplying, setReapplying] = useState(false);
+  const shown = useQuery(draftRoutesQuery()).data;
+  const [revision, setRevision] = useEditorRevision({
+    shown,
+    latest: editing ? shown?.data.find((r) => r.id === editing.id)?.route : undefined,
+    base: original,
+    untouched: JSON.stringify(f) === JSON.stringify(opened),
+    busy: create.isPending || update.isPending || reapplying || conflict !== null,
+    rebase: (route) => {
+      const form = routeToForm(route);
+      setOriginal(route);
+      setOpened(form);
+      setF(form);
+    },
+  });
   const set = <K extends keyof RouteFormState>(k: K, v: RouteFormState[K]) => {
     setF((prev) => ({ ...prev, [k]: v }));
     setServerErrors([]);
   };
 
-  const original = editing?.route;
   const kept = original ? otherAction(original) : null;
   const mk = MATCH_KINDS.find((k) => k.kind === f.matchKind)!;
   const localErrors = useMemo(() => (touched ? validateRoute(f, original) : []), [f, touched, original]);
@@ -56,22 +83,58 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
     action: claims.get("") ?? claims.get("route", true) ?? claims.get("direct_response", true),
   };
   const rest = claims.rest();
-  const pending = create.isPending || update.isPending;
+  const pending = create.isPending || update.isPending || reapplying;
+
+  const save = (form: RouteFormState, base: Route | undefined, ifMatch: number | undefined) => {
+    const route = formToRoute(form, base);
+    const onError = (e: Error) => {
+      const c = draftConflictOf(e);
+      if (c) setConflict(c);
+      else if (e instanceof ApiError && e.fieldErrors.length) setServerErrors(e.fieldErrors);
+      else setFailure(errorMessage(e));
+    };
+    if (editing) update.mutate({ id: editing.id, route, ifMatch }, { onSuccess: onClose, onError });
+    else {
+      const vh = vhosts[target];
+      create.mutate({ ...(vh ? { listener: vh.listener, virtualHost: vh.virtualHost } : {}), route, ifMatch }, { onSuccess: onClose, onError });
+    }
+  };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setTouched(true);
     setFailure(undefined);
+    setConflict(null);
     if (validateRoute(f, original).length) return;
-    const route = formToRoute(f, original);
-    const onError = (e: Error) => {
-      if (e instanceof ApiError && e.fieldErrors.length) setServerErrors(e.fieldErrors);
-      else setFailure(errorMessage(e));
-    };
-    if (editing) update.mutate({ id: editing.id, route }, { onSuccess: onClose, onError });
-    else {
-      const vh = vhosts[target];
-      create.mutate(vh ? { listener: vh.listener, virtualHost: vh.virtualHost, route } : { route }, { onSuccess: onClose, onError });
+    save(f, original, revision);
+  };
+
+  /** Reload the draft, put my change on top of the latest route (fields I did not touch take its values), save. */
+  const reapply = async () => {
+    setReapplying(true);
+    setFailure(undefined);
+    try {
+      const fresh = await qc.fetchQuery({ ...draftRoutesQuery(), staleTime: 0 });
+      const ifMatch = fresh.revision ?? undefined;
+      setRevision(ifMatch);
+      setConflict(null);
+      if (!editing) return save(f, undefined, ifMatch);
+      const latest = fresh.data.find((r) => r.id === editing.id);
+      if (!latest) {
+        setFailure("This route was deleted meanwhile, so there is nothing to apply your change to.");
+        return;
+      }
+      const latestForm = routeToForm(latest.route);
+      const merged = rebaseForm(opened, f, latestForm);
+      setOpened(latestForm);
+      setOriginal(latest.route);
+      setF(merged);
+      if (validateRoute(merged, latest.route).length) return setTouched(true);
+      save(merged, latest.route, ifMatch);
+    } catch (e) {
+      setFailure(errorMessage(e));
+    } finally {
+      setReapplying(false);
     }
   };
 
@@ -91,6 +154,7 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
       }
     >
       <form id="route-form" onSubmit={submit} noValidate className="stack">
+        {conflict && <ConflictNotice conflict={conflict} pending={pending} onReapply={reapply} onDiscard={onClose} />}
         {original && keptFields(original).length > 0 && (
           <div className="alert info small">
             Kept as they are (not editable here yet): {keptFields(original).map((k) => <code key={k}>{k} </code>)}

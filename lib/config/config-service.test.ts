@@ -64,7 +64,7 @@ describe("config-service", () => {
 
   it("replaces the draft with a valid document and stores exactly what was written", async () => {
     const out = await replaceDraft({ ...docA, admin: { address: { socket_address: { address: "127.0.0.1", port_value: 9901 } } } }, "alice");
-    expect(out).toStrictEqual(docANamed);
+    expect(out.value).toStrictEqual(docANamed);
     expect(await getDraftDocument()).toStrictEqual(docANamed);
   });
 
@@ -128,7 +128,7 @@ describe("config-service", () => {
 
   it("rolls back: a new version with the old snapshot, live, draft reset, audited", async () => {
     const [v3, v2] = await listVersions();
-    const v4 = await rollback(v2.id, "carol");
+    const { value: v4 } = await rollback(v2.id, "carol");
     expect(v4).toMatchObject({ number: 4, hash: v2.hash, rollbackOfId: v2.id, parentId: v3.id, message: "Rollback to v2", author: "carol" });
     expect((await getVersion(v4.id))!.snapshot).toStrictEqual((await getVersion(v2.id))!.snapshot);
     expect(await getDraftDocument()).toStrictEqual(docANamed);
@@ -143,14 +143,14 @@ describe("config-service", () => {
   });
 
   it("edits routes: create, update, move; per-resource errors are relative", async () => {
-    const created = await createDraftRoute({ route: { match: { prefix: "/new" }, direct_response: { status: 204 } } }, "dave");
+    const { value: created } = await createDraftRoute({ route: { match: { prefix: "/new" }, direct_response: { status: 204 } } }, "dave");
     expect(created).toMatchObject({ listener: "main", virtualHost: "default", position: 1 });
     const errors = await expectInvalid(updateDraftRoute(created.id, { match: { prefix: "/new" }, route: { cluster: "ghost" } }, "dave"));
     expect(errors).toEqual([{ path: "route.cluster", message: 'unknown cluster "ghost"' }]);
-    const moved = await moveDraftRoute(created.id, "up", "dave");
+    const { value: moved } = await moveDraftRoute(created.id, "up", "dave");
     expect(moved.position).toBe(0);
     expect((await listDraftRoutes()).map((r) => r.route.match.prefix)).toEqual(["/new", "/first"]);
-    const updated = await updateDraftRoute(created.id, { match: { prefix: "/new2" }, route: { cluster: "backend" } }, "dave");
+    const { value: updated } = await updateDraftRoute(created.id, { match: { prefix: "/new2" }, route: { cluster: "backend" } }, "dave");
     expect(updated.id).toBe(created.id);
   });
 
@@ -158,20 +158,20 @@ describe("config-service", () => {
     const routes = () => listDraftRoutes().then((rs) => rs.map((r) => [r.route.name, r.route.stat_prefix]));
     // created as /new, then edited to /new2 without a name: the name it got first stays
     expect(await routes()).toEqual([["new", "new"], ["first", "first"]]);
-    const second = await createDraftRoute({ route: { match: { prefix: "/new" }, route: { cluster: "backend" } } }, "dave");
+    const { value: second } = await createDraftRoute({ route: { match: { prefix: "/new" }, route: { cluster: "backend" } } }, "dave");
     expect(second.route).toMatchObject({ name: "new_2", stat_prefix: "new_2" });
     await moveDraftRoute(second.id, "up", "dave");
     await moveDraftRoute(second.id, "up", "dave");
     expect(await routes()).toEqual([["new_2", "new_2"], ["new", "new"], ["first", "first"]]);
     // what the user writes is kept, even over a generated value
-    const mine = await updateDraftRoute(second.id, { name: "Checkout API", match: { prefix: "/new" }, route: { cluster: "backend" } }, "dave");
+    const { value: mine } = await updateDraftRoute(second.id, { name: "Checkout API", match: { prefix: "/new" }, route: { cluster: "backend" } }, "dave");
     expect(mine.route).toMatchObject({ name: "Checkout API", stat_prefix: "new_2" });
-    const own = await createDraftRoute({ route: { stat_prefix: "mine", match: { path: "/" }, direct_response: { status: 200 } } }, "dave");
+    const { value: own } = await createDraftRoute({ route: { stat_prefix: "mine", match: { path: "/" }, direct_response: { status: 200 } } }, "dave");
     expect(own.route).toMatchObject({ name: "mine", stat_prefix: "mine" });
   });
 
   it("edits clusters: rename follows routes; deleting a referenced cluster is refused", async () => {
-    const { created, item } = await putDraftCluster("backend", cluster("renamed", [18010]), "erin");
+    const { created, item } = (await putDraftCluster("backend", cluster("renamed", [18010]), "erin")).value;
     expect(created).toBe(false);
     expect(item.name).toBe("renamed");
     expect((await listDraftRoutes()).every((r) => !r.route.route || r.route.route.cluster === "renamed")).toBe(true);

@@ -1,13 +1,13 @@
-// Cluster edits on the draft (the /api/draft/clusters endpoints and the Clusters page), through the config
-// service's mutateDraft like every change. A rename rewrites the routes that point at the cluster.
+// Cluster edits on the draft (the /api/draft/clusters endpoints and the Clusters page), through mutateDraft
+// (draft-write.ts) like every change. A rename rewrites the routes that point at the cluster.
 import { randomUUID } from "node:crypto";
 import { conflict, notFound } from "../errors";
 import { loadDraftRows } from "../repos/draft-repo";
-import { mutateDraft } from "./config-service";
+import type { WriteOpts, Written } from "./draft-revision";
+import { mutateDraft } from "./draft-write";
 import { clusterRows, composeCluster, routeRow, type DraftRows } from "./draft-mapper";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 
 export interface DraftClusterItem { name: string; cluster: Json }
 
@@ -20,13 +20,14 @@ export async function listDraftClusters(): Promise<DraftClusterItem[]> {
 }
 
 /** Create or replace cluster `name`; when the body names another cluster, `name` is renamed and routes follow. */
-export async function putDraftCluster(name: string, cluster: Json, actor: string): Promise<{ created: boolean; item: DraftClusterItem }> {
+export async function putDraftCluster(name: string, cluster: Json, actor: string, opts: WriteOpts = {}): Promise<Written<{ created: boolean; item: DraftClusterItem }>> {
   const body = cluster && typeof cluster === "object" && !Array.isArray(cluster) ? { ...cluster } : cluster;
   if (body && typeof body === "object" && body.name === undefined) body.name = name;
   const newName: string = typeof body?.name === "string" ? body.name : name;
   let created = false;
-  const item = await mutateDraft(
+  const written = await mutateDraft(
     actor,
+    opts,
     { action: "draft.cluster.put", target: `cluster:${newName}`, details: newName !== name ? { renamedFrom: name, cluster: body } : { cluster: body } },
     (rows) => {
       const existing = rows.clusters.find((c) => c.name === name);
@@ -53,11 +54,11 @@ export async function putDraftCluster(name: string, cluster: Json, actor: string
       return { focus: `static_resources.clusters[${ci}]`, result: (r) => clusterItems(r).find((c) => c.name === newName)! };
     },
   );
-  return { created, item };
+  return { value: { created, item: written.value }, revision: written.revision };
 }
 
-export async function deleteDraftCluster(name: string, actor: string): Promise<void> {
-  await mutateDraft(actor, { action: "draft.cluster.delete", target: `cluster:${name}` }, (rows) => {
+export async function deleteDraftCluster(name: string, actor: string, opts: WriteOpts = {}): Promise<Written<void>> {
+  return mutateDraft(actor, opts, { action: "draft.cluster.delete", target: `cluster:${name}` }, (rows) => {
     const c = rows.clusters.find((x) => x.name === name);
     if (!c) throw notFound(`cluster "${name}" not found in the draft`);
     rows.clusters = rows.clusters.filter((x) => x.id !== c.id);

@@ -1,14 +1,15 @@
-// Route edits on the draft (the /api/draft/routes endpoints and the Routes page): each goes through the config
-// service's mutateDraft, so it is validated with the contract and audited like any other change.
+// Route edits on the draft (the /api/draft/routes endpoints and the Routes page): each goes through
+// mutateDraft (draft-write.ts), so it is validated with the contract, checked against If-Match and audited
+// like any other change, and answers its result with the draft's new revision.
 import { randomUUID } from "node:crypto";
 import { InvalidConfigError, notFound } from "../errors";
 import { loadDraftRows } from "../repos/draft-repo";
-import { mutateDraft } from "./config-service";
+import type { WriteOpts, Written } from "./draft-revision";
+import { mutateDraft } from "./draft-write";
 import { routeRow, type DraftRows, type RouteRow } from "./draft-mapper";
 import { keepRouteNames } from "./route-names";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 
 export interface DraftRouteItem { id: string; listener: string; virtualHost: string; domains: string[]; position: number; route: Json }
 
@@ -58,9 +59,9 @@ export async function listDraftRoutes(): Promise<DraftRouteItem[]> {
   return routeItems(await loadDraftRows());
 }
 
-export async function createDraftRoute(input: { listener?: string; virtualHost?: string; route: Json }, actor: string): Promise<DraftRouteItem> {
+export async function createDraftRoute(input: { listener?: string; virtualHost?: string; route: Json }, actor: string, opts: WriteOpts = {}): Promise<Written<DraftRouteItem>> {
   const id = randomUUID();
-  return mutateDraft(actor, { action: "draft.route.create", target: `route:${id}`, details: { listener: input.listener, virtualHost: input.virtualHost, route: input.route } }, (rows) => {
+  return mutateDraft(actor, opts, { action: "draft.route.create", target: `route:${id}`, details: { listener: input.listener, virtualHost: input.virtualHost, route: input.route } }, (rows) => {
     const listeners = sortedListeners(rows);
     const l = input.listener === undefined ? listeners[0] : listeners.find((x) => x.name === input.listener);
     if (!l) throw focusError("listener", input.listener === undefined ? "the draft has no listener to add a route to" : `unknown listener "${input.listener}"`);
@@ -83,8 +84,8 @@ export async function createDraftRoute(input: { listener?: string; virtualHost?:
   });
 }
 
-export async function updateDraftRoute(id: string, route: Json, actor: string): Promise<DraftRouteItem> {
-  return mutateDraft(actor, { action: "draft.route.update", target: `route:${id}`, details: { route } }, (rows) => {
+export async function updateDraftRoute(id: string, route: Json, actor: string, opts: WriteOpts = {}): Promise<Written<DraftRouteItem>> {
+  return mutateDraft(actor, opts, { action: "draft.route.update", target: `route:${id}`, details: { route } }, (rows) => {
     const i = rows.routes.findIndex((r) => r.id === id);
     if (i < 0) throw notFound(`route ${id} not found in the draft`);
     const old = rows.routes[i];
@@ -93,8 +94,8 @@ export async function updateDraftRoute(id: string, route: Json, actor: string): 
   });
 }
 
-export async function deleteDraftRoute(id: string, actor: string): Promise<void> {
-  await mutateDraft(actor, { action: "draft.route.delete", target: `route:${id}` }, (rows) => {
+export async function deleteDraftRoute(id: string, actor: string, opts: WriteOpts = {}): Promise<Written<void>> {
+  return mutateDraft(actor, opts, { action: "draft.route.delete", target: `route:${id}` }, (rows) => {
     const r = rows.routes.find((x) => x.id === id);
     if (!r) throw notFound(`route ${id} not found in the draft`);
     rows.routes = rows.routes.filter((x) => x.id !== id);
@@ -103,8 +104,8 @@ export async function deleteDraftRoute(id: string, actor: string): Promise<void>
   });
 }
 
-export async function moveDraftRoute(id: string, direction: "up" | "down", actor: string): Promise<DraftRouteItem> {
-  return mutateDraft(actor, { action: "draft.route.move", target: `route:${id}`, details: { direction } }, (rows) => {
+export async function moveDraftRoute(id: string, direction: "up" | "down", actor: string, opts: WriteOpts = {}): Promise<Written<DraftRouteItem>> {
+  return mutateDraft(actor, opts, { action: "draft.route.move", target: `route:${id}`, details: { direction } }, (rows) => {
     const r = rows.routes.find((x) => x.id === id);
     if (!r) throw notFound(`route ${id} not found in the draft`);
     const siblings = sortedRoutesOf(rows, r.virtualHostId);

@@ -56,8 +56,8 @@ it("refuses with 409 while the draft has unpublished changes, and changes nothin
   expect(e).toMatchObject({ status: 409, message: expect.stringContaining("1 unpublished change") });
   expect((await getLiveVersion())!.id).toBe(live!.id);
   expect((await getDraftDocument()).static_resources.clusters.map((c: { name: string }) => c.name)).toEqual(["added", "half-done"]);
-  // discarding the draft (roll back to the live version) lets it through again
-  await rollback(live!.id, "admin");
+  // discarding the draft (roll back to the live version, saying so) lets it through again
+  await rollback(live!.id, "admin", { discardDraft: true });
   expect((await publishChange(addCluster("other"), "automated", "demo")).author).toBe("demo");
 });
 

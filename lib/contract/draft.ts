@@ -1,10 +1,18 @@
-// The draft: what the next publish will freeze (GET/PUT /api/config, /api/draft/*).
+// The draft: what the next publish will freeze (GET/PUT /api/config, /api/draft/*). Every draft read and write
+// answers `ETag: "r<revision>"`; writes take it back as If-Match and answer a stale one with DraftConflict.
 import { z } from "zod";
 import type { Cluster, Route } from "../../proxy-core/src/config/schema";
+import { ErrorBody, IsoTime } from "./common";
 import { ResourceChange } from "./versions";
 
+/** The draft's revision: bumped by every write that changes it (the number in the ETag `"r<revision>"`). */
+export const DraftRevision = z.number().int().nonnegative();
+
+const LiveRef = z.object({ id: z.string(), number: z.number().int(), hash: z.string() });
+
 export const DraftStatus = z.object({
-  live: z.object({ id: z.string(), number: z.number().int(), hash: z.string() }).nullable(),
+  live: LiveRef.nullable(),
+  revision: DraftRevision,
   draftHash: z.string(),
   /** the draft against the live version, resource by resource */
   changes: z.array(ResourceChange),
@@ -48,3 +56,39 @@ export const PutClusterBody = z.record(z.string(), z.unknown());
 export const BootstrapDocument = z.object({
   static_resources: z.object({ listeners: z.array(z.unknown()), clusters: z.array(z.unknown()) }),
 });
+
+/** One resource one draft revision changed, and who changed it. */
+export const DraftChangeEntry = z.object({
+  revision: DraftRevision,
+  actor: z.string(),
+  at: IsoTime,
+  kind: z.enum(["listener", "virtual_host", "route", "cluster"]),
+  name: z.string(),
+  change: z.enum(["added", "removed", "changed", "moved"]),
+});
+export type DraftChangeEntry = z.infer<typeof DraftChangeEntry>;
+
+/**
+ * 409 to a write whose If-Match names an older revision: nothing was changed. `current` is the draft's
+ * revision, `changes` what the revisions after the one named changed (oldest first); `complete` is false when
+ * some of them are no longer on record (the last few hundred revisions are kept).
+ */
+export const DraftConflict = ErrorBody.extend({
+  current: DraftRevision,
+  changes: z.array(DraftChangeEntry),
+  complete: z.boolean(),
+});
+export type DraftConflict = z.infer<typeof DraftConflict>;
+
+/** 409 draft_dirty (rollback without discardDraft): the unpublished changes rolling back would discard. */
+export const DraftDirty = ErrorBody.extend({ changes: z.array(ResourceChange) });
+export type DraftDirty = z.infer<typeof DraftDirty>;
+
+/** GET /api/draft/discard-preview, and DELETE /api/draft (`changes`: what was discarded). */
+export const DiscardPreview = z.object({
+  revision: DraftRevision,
+  live: LiveRef.nullable(),
+  draftHash: z.string(),
+  changes: z.array(ResourceChange),
+});
+export type DiscardPreview = z.infer<typeof DiscardPreview>;

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { Cluster, Listener } from "../../proxy-core/src/config/schema";
 import { IsoTime } from "./common";
+import { ConfigDiff } from "./diff";
 
 export const VersionSummary = z.object({
   id: z.string(),
@@ -39,17 +40,11 @@ export const ResourceChange = z.object({
 });
 export type ResourceChange = z.infer<typeof ResourceChange>;
 
-const VersionRef = z.object({ id: z.string(), number: z.number().int(), hash: z.string() });
+/** GET /api/versions/{id}/diff: the readable per-resource changes and the unified text diff (lib/contract/diff.ts). */
+export const VersionDiff = ConfigDiff;
+export type VersionDiff = ConfigDiff;
 
-/** GET /api/versions/{id}/diff?to=: per-resource changes and a unified text diff of the canonical YAML. */
-export const VersionDiff = z.object({
-  from: VersionRef,
-  to: VersionRef,
-  identical: z.boolean(),
-  changes: z.array(ResourceChange),
-  unified: z.string(),
-});
-export type VersionDiff = z.infer<typeof VersionDiff>;
-
+/** A message is required: one that is empty once trimmed is a 400 naming `message` (lib/config/publish.ts). */
 export const PublishBody = z.object({ message: z.string().max(2000).optional().default("") });
-export const RollbackBody = z.object({ message: z.string().max(2000).optional() });
+/** `discardDraft: true` rolls back even when the draft has unpublished changes (409 draft_dirty otherwise). */
+export const RollbackBody = z.object({ message: z.string().max(2000).optional(), discardDraft: z.boolean().optional() });

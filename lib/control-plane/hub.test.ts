@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { migrate } from "../migrate";
 import { closeDb } from "../db";
-import { ensureStarterVersion, getLiveVersion, publish } from "../config/config-service";
+import { ensureStarterVersion, getDraftDocument, getLiveVersion, publish, replaceDraft } from "../config/config-service";
 import { setControlPlane } from "./registry";
 import { listNodeViews } from "./nodes";
 import { Hub, WORKER_WS_PATH } from "./hub";
@@ -115,6 +115,10 @@ describe("control-plane hub", () => {
     ws.send(JSON.stringify({ type: "ack", version: snap.version, nonce: snap.nonce }));
     await until(async () => (await listNodeViews()).some((n) => n.id === "n1" && n.connected && n.appliedVersion === live.id));
 
+    // a publish needs a change: add a cluster to the draft
+    const doc = await getDraftDocument();
+    doc.static_resources.clusters.push({ name: "again", type: "STATIC", connect_timeout: "1s", load_assignment: { cluster_name: "again", endpoints: [] } });
+    await replaceDraft(doc, "test");
     const v2 = await publish("again", "test");
     const pushed = (await next())!;
     expect(pushed).toMatchObject({ type: "snapshot", version: v2.id, number: 2 });
@@ -132,6 +136,29 @@ describe("control-plane hub", () => {
     expect(await next(300)).toBeNull();
     await until(async () => (await listNodeViews()).some((n) => n.id === "n2" && n.connected && n.appliedVersion === live.id));
     ws.close();
+  });
+
+  it("marks a worker restarted from its cache on the live version applied, without resending it, and forgets its old error", async () => {
+    const live = (await getLiveVersion())!;
+    // before it restarted, the node refused the live version
+    const before = await connect(TOKEN);
+    before.ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n7", appliedVersion: null }));
+    const snap = (await before.next())!;
+    before.ws.send(JSON.stringify({ type: "nack", version: snap.version, nonce: snap.nonce, error: "port taken", appliedVersion: null }));
+    await until(async () => (await listNodeViews()).some((n) => n.id === "n7" && n.lastError === "port taken"));
+    before.ws.close();
+    await until(async () => (await listNodeViews()).some((n) => n.id === "n7" && !n.connected));
+    // it came back serving the live version from its --cache-dir
+    const { ws, next } = await connect(TOKEN);
+    ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n7", appliedVersion: live.id, cachedVersionId: live.id }));
+    expect(await next(300)).toBeNull();
+    await until(async () => (await listNodeViews()).some((n) => n.id === "n7" && n.connected && n.state === "applied" && n.lastError === null));
+    ws.close();
+    // a cached version that is not live is replaced by the live one
+    const stale = await connect(TOKEN);
+    stale.ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n8", appliedVersion: "an-older-id", cachedVersionId: "an-older-id" }));
+    expect(await stale.next()).toMatchObject({ type: "snapshot", version: live.id });
+    stale.ws.close();
   });
 
   it("turns cumulative counters into per-second points", async () => {

@@ -1,10 +1,58 @@
 // Draft tables (DraftListener, DraftVirtualHost, DraftRoute, DraftCluster, DraftEndpoint, DraftCircuitBreaker).
-// The draft is read and written as a whole set of rows (lib/config/draft-mapper.ts); ids are kept by the caller.
+// A row stores what a query or constraint uses (id, parent, position, unique name) plus the resource's JSON;
+// the other fields of the row types (a route's match and cluster, an endpoint's address …) are read from that
+// JSON on load, so they can never disagree with it. Writes compare the rows by id and touch only what changed.
 import { db, type Tx } from "../db";
-import type { DraftRows } from "../config/draft-mapper";
+import {
+  routeRow,
+  type CircuitBreakerRow, type ClusterRow, type DraftRows, type EndpointRow, type ListenerRow, type RouteRow, type VirtualHostRow,
+} from "../config/draft-mapper";
 
-const parse = (s: string) => JSON.parse(s);
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- stored JSON was validated on write
+
+const parse = (s: string): Json => JSON.parse(s);
 const str = (v: unknown) => JSON.stringify(v);
+
+// ------------------------------------------------------------------ rows as stored
+
+/** What each table stores of a row, in the order the columns are compared. */
+const stored = {
+  listener: (l: ListenerRow) => ({ id: l.id, name: l.name, position: l.position, json: str(l.json) }),
+  virtualHost: (v: VirtualHostRow) => ({ id: v.id, listenerId: v.listenerId, filterChainIndex: v.filterChainIndex, name: v.name, position: v.position, json: str(v.json) }),
+  route: (r: RouteRow) => ({ id: r.id, virtualHostId: r.virtualHostId, position: r.position, json: str(r.json) }),
+  cluster: (c: ClusterRow) => ({ id: c.id, name: c.name, position: c.position, json: str(c.json) }),
+  endpoint: (e: EndpointRow) => ({ id: e.id, clusterId: e.clusterId, localityIndex: e.localityIndex, position: e.position, json: str(e.json) }),
+  circuitBreaker: (c: CircuitBreakerRow) => ({ id: c.id, clusterId: c.clusterId, position: c.position, json: str(c.json) }),
+};
+
+// ------------------------------------------------------------------ reading
+
+function listenerRow(r: { id: string; name: string; position: number; json: string }): ListenerRow {
+  const json = parse(r.json);
+  const sa = json?.address?.socket_address ?? {};
+  return { id: r.id, name: r.name, position: r.position, address: String(sa.address ?? ""), port: Number(sa.port_value ?? 0), json };
+}
+
+function virtualHostRow(r: { id: string; listenerId: string; filterChainIndex: number; name: string; position: number; json: string }): VirtualHostRow {
+  const json = parse(r.json);
+  return { ...r, domains: Array.isArray(json?.domains) ? json.domains.map(String) : [], json };
+}
+
+function clusterRow(r: { id: string; name: string; position: number; json: string }): ClusterRow {
+  const json = parse(r.json);
+  return { id: r.id, name: r.name, position: r.position, type: String(json?.type ?? "STATIC"), lbPolicy: String(json?.lb_policy ?? "ROUND_ROBIN"), json };
+}
+
+function endpointRow(r: { id: string; clusterId: string; localityIndex: number; position: number; json: string }): EndpointRow {
+  const json = parse(r.json);
+  const sa = json?.endpoint?.address?.socket_address ?? {};
+  return { ...r, address: String(sa.address ?? ""), port: Number(sa.port_value ?? 0), weight: Number(json?.load_balancing_weight ?? 1), json };
+}
+
+function circuitBreakerRow(r: { id: string; clusterId: string; position: number; json: string }): CircuitBreakerRow {
+  const json = parse(r.json);
+  return { ...r, priority: String(json?.priority ?? "DEFAULT"), json };
+}
 
 export async function loadDraftRows(tx: Tx = db()): Promise<DraftRows> {
   const [listeners, virtualHosts, routes, clusters, endpoints, circuitBreakers] = await Promise.all([
@@ -16,58 +64,114 @@ export async function loadDraftRows(tx: Tx = db()): Promise<DraftRows> {
     tx.draftCircuitBreaker.findMany({ orderBy: { position: "asc" } }),
   ]);
   return {
-    listeners: listeners.map((l) => ({ id: l.id, name: l.name, position: l.position, address: l.address, port: l.port, json: parse(l.json) })),
-    virtualHosts: virtualHosts.map((v) => ({
-      id: v.id, listenerId: v.listenerId, filterChainIndex: v.filterChainIndex, name: v.name, position: v.position,
-      domains: parse(v.domains), json: parse(v.json),
-    })),
-    routes: routes.map((r) => ({
-      id: r.id, virtualHostId: r.virtualHostId, position: r.position, name: r.name, matchKind: r.matchKind,
-      matchValue: r.matchValue, action: r.action, clusterName: r.clusterName, json: parse(r.json),
-    })),
-    clusters: clusters.map((c) => ({ id: c.id, name: c.name, position: c.position, type: c.type, lbPolicy: c.lbPolicy, json: parse(c.json) })),
-    endpoints: endpoints.map((e) => ({
-      id: e.id, clusterId: e.clusterId, localityIndex: e.localityIndex, position: e.position, address: e.address,
-      port: e.port, weight: e.weight, json: parse(e.json),
-    })),
-    circuitBreakers: circuitBreakers.map((c) => ({ id: c.id, clusterId: c.clusterId, position: c.position, priority: c.priority, json: parse(c.json) })),
+    listeners: listeners.map(listenerRow),
+    virtualHosts: virtualHosts.map(virtualHostRow),
+    routes: routes.map((r) => routeRow(parse(r.json), r.virtualHostId, r.position, r.id)),
+    clusters: clusters.map(clusterRow),
+    endpoints: endpoints.map(endpointRow),
+    circuitBreakers: circuitBreakers.map(circuitBreakerRow),
   };
 }
 
-/** Replaces every draft row with `rows` (call inside a transaction). */
-export async function replaceDraftRows(tx: Tx, rows: DraftRows): Promise<void> {
-  // children first is not needed (cascades), but explicit deletes keep this independent of FK pragmas
-  await tx.draftRoute.deleteMany({});
-  await tx.draftVirtualHost.deleteMany({});
-  await tx.draftListener.deleteMany({});
-  await tx.draftEndpoint.deleteMany({});
-  await tx.draftCircuitBreaker.deleteMany({});
-  await tx.draftCluster.deleteMany({});
-  if (rows.listeners.length)
-    await tx.draftListener.createMany({ data: rows.listeners.map((l) => ({ id: l.id, name: l.name, position: l.position, address: l.address, port: l.port, json: str(l.json) })) });
-  if (rows.virtualHosts.length)
-    await tx.draftVirtualHost.createMany({
-      data: rows.virtualHosts.map((v) => ({
-        id: v.id, listenerId: v.listenerId, filterChainIndex: v.filterChainIndex, name: v.name, position: v.position,
-        domains: str(v.domains), json: str(v.json),
-      })),
-    });
-  if (rows.routes.length)
-    await tx.draftRoute.createMany({
-      data: rows.routes.map((r) => ({
-        id: r.id, virtualHostId: r.virtualHostId, position: r.position, name: r.name, matchKind: r.matchKind,
-        matchValue: r.matchValue, action: r.action, clusterName: r.clusterName, json: str(r.json),
-      })),
-    });
-  if (rows.clusters.length)
-    await tx.draftCluster.createMany({ data: rows.clusters.map((c) => ({ id: c.id, name: c.name, position: c.position, type: c.type, lbPolicy: c.lbPolicy, json: str(c.json) })) });
-  if (rows.endpoints.length)
-    await tx.draftEndpoint.createMany({
-      data: rows.endpoints.map((e) => ({
-        id: e.id, clusterId: e.clusterId, localityIndex: e.localityIndex, position: e.position, address: e.address,
-        port: e.port, weight: e.weight, json: str(e.json),
-      })),
-    });
-  if (rows.circuitBreakers.length)
-    await tx.draftCircuitBreaker.createMany({ data: rows.circuitBreakers.map((c) => ({ id: c.id, clusterId: c.clusterId, position: c.position, priority: c.priority, json: str(c.json) })) });
+// ------------------------------------------------------------------ writing only what changed
+
+type Stored<K extends keyof typeof stored> = ReturnType<(typeof stored)[K]>;
+
+/** `replace`: ids of rows that are deleted and inserted again (their parent goes away, see planTable). */
+export interface TablePlan<T> { insert: T[]; update: T[]; remove: string[]; replace: string[] }
+export interface DraftWritePlan {
+  listeners: TablePlan<Stored<"listener">>;
+  virtualHosts: TablePlan<Stored<"virtualHost">>;
+  routes: TablePlan<Stored<"route">>;
+  clusters: TablePlan<Stored<"cluster">>;
+  endpoints: TablePlan<Stored<"endpoint">>;
+  circuitBreakers: TablePlan<Stored<"circuitBreaker">>;
+}
+
+/**
+ * Rows to insert, update and delete, by id. A kept row whose old parent is deleted (or replaced) is replaced
+ * too, deleted and inserted again: deleting the parent would cascade to it before an update could move it.
+ */
+function planTable<R extends { id: string }, S extends { id: string }>(
+  before: R[], after: R[], toStored: (r: R) => S, parentOf?: (s: S) => string, goneParents?: Set<string>,
+): TablePlan<S> {
+  const old = new Map(before.map((r) => [r.id, toStored(r)]));
+  const plan: TablePlan<S> = { insert: [], update: [], remove: [], replace: [] };
+  const kept = new Set<string>();
+  for (const r of after) {
+    const next = toStored(r);
+    const prev = old.get(r.id);
+    if (!prev) plan.insert.push(next);
+    else {
+      kept.add(r.id);
+      if (parentOf && goneParents?.has(parentOf(prev))) {
+        plan.replace.push(r.id);
+        plan.insert.push(next);
+      } else if (str(prev) !== str(next)) plan.update.push(next);
+    }
+  }
+  for (const id of old.keys()) if (!kept.has(id)) plan.remove.push(id);
+  return plan;
+}
+
+const gone = (p: TablePlan<unknown>) => new Set([...p.remove, ...p.replace]);
+
+/** What `before` → `after` writes, table by table (pure). */
+export function planDraftWrite(before: DraftRows, after: DraftRows): DraftWritePlan {
+  const listeners = planTable(before.listeners, after.listeners, stored.listener);
+  const virtualHosts = planTable(before.virtualHosts, after.virtualHosts, stored.virtualHost, (v) => v.listenerId, gone(listeners));
+  const routes = planTable(before.routes, after.routes, stored.route, (r) => r.virtualHostId, gone(virtualHosts));
+  const clusters = planTable(before.clusters, after.clusters, stored.cluster);
+  const endpoints = planTable(before.endpoints, after.endpoints, stored.endpoint, (e) => e.clusterId, gone(clusters));
+  const circuitBreakers = planTable(before.circuitBreakers, after.circuitBreakers, stored.circuitBreaker, (c) => c.clusterId, gone(clusters));
+  return { listeners, virtualHosts, routes, clusters, endpoints, circuitBreakers };
+}
+
+export const planIsEmpty = (p: DraftWritePlan) =>
+  Object.values(p).every((t: TablePlan<unknown>) => t.insert.length === 0 && t.update.length === 0 && t.remove.length === 0);
+
+/** Placeholder for a unique name while rows swap names inside one write. */
+const parked = (id: string) => `\u0000parked:${id}`;
+
+type Deletable = { deleteMany(a: { where: { id: { in: string[] } } }): Promise<unknown> };
+async function deleteIds(model: Deletable, ids: string[]) {
+  // SQLite's limit on bound parameters: delete in chunks
+  for (let i = 0; i < ids.length; i += 500) await model.deleteMany({ where: { id: { in: ids.slice(i, i + 500) } } });
+}
+
+/**
+ * Writes `before` → `after` (call inside a transaction, with `before` read in it): deletes first (children
+ * first), then updates and inserts (parents first). Rows whose unique key changes are parked on a placeholder
+ * name first, so two rows swapping names cannot trip the unique index half way.
+ */
+export async function writeDraftRows(tx: Tx, before: DraftRows, after: DraftRows): Promise<DraftWritePlan> {
+  const p = planDraftWrite(before, after);
+  await deleteIds(tx.draftRoute, [...p.routes.remove, ...p.routes.replace]);
+  await deleteIds(tx.draftVirtualHost, [...p.virtualHosts.remove, ...p.virtualHosts.replace]);
+  await deleteIds(tx.draftListener, p.listeners.remove);
+  await deleteIds(tx.draftEndpoint, [...p.endpoints.remove, ...p.endpoints.replace]);
+  await deleteIds(tx.draftCircuitBreaker, [...p.circuitBreakers.remove, ...p.circuitBreakers.replace]);
+  await deleteIds(tx.draftCluster, p.clusters.remove);
+
+  const oldListener = new Map(before.listeners.map((l) => [l.id, l.name]));
+  const oldCluster = new Map(before.clusters.map((c) => [c.id, c.name]));
+  const vhostKey = (v: { listenerId: string; filterChainIndex: number; name: string }) => `${v.listenerId}/${v.filterChainIndex}/${v.name}`;
+  const oldVhost = new Map(before.virtualHosts.map((v) => [v.id, vhostKey(v)]));
+  for (const l of p.listeners.update) if (oldListener.get(l.id) !== l.name) await tx.draftListener.update({ where: { id: l.id }, data: { name: parked(l.id) } });
+  for (const c of p.clusters.update) if (oldCluster.get(c.id) !== c.name) await tx.draftCluster.update({ where: { id: c.id }, data: { name: parked(c.id) } });
+  for (const v of p.virtualHosts.update) if (oldVhost.get(v.id) !== vhostKey(v)) await tx.draftVirtualHost.update({ where: { id: v.id }, data: { name: parked(v.id) } });
+
+  for (const { id, ...data } of p.listeners.update) await tx.draftListener.update({ where: { id }, data });
+  if (p.listeners.insert.length) await tx.draftListener.createMany({ data: p.listeners.insert });
+  for (const { id, ...data } of p.virtualHosts.update) await tx.draftVirtualHost.update({ where: { id }, data });
+  if (p.virtualHosts.insert.length) await tx.draftVirtualHost.createMany({ data: p.virtualHosts.insert });
+  for (const { id, ...data } of p.routes.update) await tx.draftRoute.update({ where: { id }, data });
+  if (p.routes.insert.length) await tx.draftRoute.createMany({ data: p.routes.insert });
+  for (const { id, ...data } of p.clusters.update) await tx.draftCluster.update({ where: { id }, data });
+  if (p.clusters.insert.length) await tx.draftCluster.createMany({ data: p.clusters.insert });
+  for (const { id, ...data } of p.endpoints.update) await tx.draftEndpoint.update({ where: { id }, data });
+  if (p.endpoints.insert.length) await tx.draftEndpoint.createMany({ data: p.endpoints.insert });
+  for (const { id, ...data } of p.circuitBreakers.update) await tx.draftCircuitBreaker.update({ where: { id }, data });
+  if (p.circuitBreakers.insert.length) await tx.draftCircuitBreaker.createMany({ data: p.circuitBreakers.insert });
+  return p;
 }

@@ -155,8 +155,9 @@ describe("demo traffic", () => {
     expect(await liveVersionId()).toBe(versionBefore);
     expect(await demoStatus()).toMatchObject({ running: false, upstreams: [] });
 
-    // discard the change (roll back to the live version) for the next test
-    expect((await call("POST", `/api/versions/${versionBefore}/rollback`, {})).status).toBe(201);
+    // discard the change for the next test
+    expect((await call("DELETE", "/api/draft")).status).toBe(200);
+    expect(await liveVersionId()).toBe(versionBefore);
   });
 
   it("stops sending by itself after durationS; the upstreams stay until DELETE", async () => {

@@ -1,9 +1,17 @@
 import { withHandler, reply } from "@/lib/http";
 import { CreateRouteBody, DraftRouteItem, DraftRouteList } from "@/lib/contract";
-import { createDraftRoute, listDraftRoutes } from "@/lib/config/draft-routes";
+import { etagHeaders, ifMatchOf } from "@/lib/config/draft-etag";
+import { readDraft } from "@/lib/config/draft-read";
+import { createDraftRoute, routeItems } from "@/lib/config/draft-routes";
 
-/** Draft routes in match order: [{id, listener, virtualHost, domains, position, route}]. */
-export const GET = withHandler({ response: DraftRouteList }, async () => listDraftRoutes());
+/** Draft routes in match order: [{id, listener, virtualHost, domains, position, route}]; ETag: the draft's revision. */
+export const GET = withHandler({ response: DraftRouteList }, async () => {
+  const { rows, revision } = await readDraft();
+  return reply(routeItems(rows), 200, etagHeaders(revision));
+});
 
 /** Append a route to a virtual host (default: first listener, first virtual host). */
-export const POST = withHandler({ body: CreateRouteBody, response: DraftRouteItem }, async ({ body, actor }) => reply(await createDraftRoute(body, actor), 201));
+export const POST = withHandler({ body: CreateRouteBody, response: DraftRouteItem }, async ({ req, body, actor }) => {
+  const { value, revision } = await createDraftRoute(body, actor, { ifMatch: ifMatchOf(req) });
+  return reply(value, 201, etagHeaders(revision));
+});

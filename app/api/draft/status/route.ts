@@ -1,6 +1,10 @@
-import { withHandler } from "@/lib/http";
+import { withHandler, reply } from "@/lib/http";
 import { DraftStatus } from "@/lib/contract";
-import { draftStatus } from "@/lib/config/config-service";
+import { etagHeaders } from "@/lib/config/draft-etag";
+import { draftStatus } from "@/lib/config/draft-status";
 
-/** {live:{id,number,hash}|null, draftHash, changes:[{kind,name,change}], nodes:{total,connected,applied,rejected}} */
-export const GET = withHandler({ response: DraftStatus }, async () => draftStatus());
+/** {live:{id,number,hash}|null, revision, draftHash, changes:[{kind,name,change}], nodes:{total,connected,applied,rejected}}; ETag: the revision. */
+export const GET = withHandler({ response: DraftStatus }, async () => {
+  const s = await draftStatus();
+  return reply(s, 200, etagHeaders(s.revision));
+});

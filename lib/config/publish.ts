@@ -1,0 +1,98 @@
+// Publishing: the draft becomes a new immutable version, live at once and pushed to every connected worker.
+// Refused when it would record nothing: a publish needs a message (400, field `message`) and a draft that
+// differs from the live version (409 no_changes).
+import { ApiError, InvalidConfigError, conflict } from "../errors";
+import { transaction } from "../repos/transaction";
+import { addAudit } from "../repos/audit-repo";
+import { loadDraftRows } from "../repos/draft-repo";
+import { setLiveVersionId } from "../repos/live-state-repo";
+import { countVersions, createVersion, type Version } from "../repos/version-repo";
+import { hashResources } from "./canonical";
+import { resourceChanges } from "./diff";
+import { serialized } from "./draft-lock";
+import { composeResources, decompose, type BootstrapDoc } from "./draft-mapper";
+import { getLiveVersion } from "./draft-read";
+import { checkRevision, writeDraft, type WriteOpts } from "./draft-revision";
+import { replaceDraft } from "./draft-write";
+import { notifyLive } from "./notify";
+import { nameRoutes } from "./route-names";
+import { starterDocument } from "./starter";
+import { validateDocument } from "./validation";
+
+/** The trimmed message, or a 400 naming the field. */
+function requireMessage(message: string): string {
+  const m = message.trim();
+  if (!m) {
+    const text = "a message is required: say what changes and why";
+    throw new ApiError(400, "bad_request", `message: ${text}`, { errors: [{ path: "message", message: text }] });
+  }
+  return m;
+}
+
+/**
+ * Publishes the draft as a new version, makes it live and pushes it to every connected worker. With If-Match,
+ * only the revision that was reviewed is published (409 conflict when the draft changed since).
+ */
+export async function publish(message: string, actor: string, opts: WriteOpts = {}): Promise<Version> {
+  const text = requireMessage(message);
+  const v = await serialized(async () => {
+    await checkRevision(opts);
+    const resources = composeResources(await loadDraftRows());
+    const errors = validateDocument({ static_resources: resources });
+    if (errors.length) throw new InvalidConfigError(errors, "the draft is not valid; fix it before publishing");
+    const hash = hashResources(resources);
+    const live = await getLiveVersion();
+    if (live && live.hash === hash) throw new ApiError(409, "no_changes", `the draft is identical to live version v${live.number}: change it before publishing`);
+    return transaction(async (tx) => {
+      const version = await createVersion(tx, { hash, author: actor, message: text, snapshot: resources, parentId: live?.id ?? null, rollbackOfId: null });
+      await setLiveVersionId(tx, version.id);
+      await addAudit(tx, { actor, action: "version.publish", target: version.id, details: { number: version.number, hash: version.hash, message: text, ifMatch: opts.ifMatch != null } });
+      return version;
+    });
+  });
+  notifyLive(v);
+  return v;
+}
+
+/**
+ * Edits the draft and publishes it as one step under the config lock, for automated changes (the demo).
+ * Refuses with 409 when the draft has unpublished changes: they would go live with it, unreviewed. `change`
+ * gets a copy of the draft document and returns the next one; it may throw an ApiError to refuse.
+ */
+export async function publishChange(change: (doc: BootstrapDoc) => BootstrapDoc, message: string, actor: string): Promise<Version> {
+  const text = requireMessage(message);
+  const v = await serialized(async () => {
+    const from = await checkRevision({});
+    const [before, live] = await Promise.all([loadDraftRows(), getLiveVersion()]);
+    const current = composeResources(before);
+    const pending = live ? resourceChanges(live.snapshot, current).length : current.listeners.length + current.clusters.length;
+    if (pending > 0)
+      throw conflict(`the draft has ${pending} unpublished change${pending === 1 ? "" : "s"}: publish ${pending === 1 ? "it" : "them"} (Review & publish) or discard ${pending === 1 ? "it" : "them"} first, so unreviewed work does not go live with this change`);
+    const next = change(structuredClone({ static_resources: current }));
+    const errors = validateDocument(next);
+    if (errors.length) throw new InvalidConfigError(errors);
+    // routes get a name and stat_prefix where they have none (route-names.ts), in the draft and the version alike
+    const named = nameRoutes(decompose({ static_resources: { listeners: next.static_resources.listeners ?? [], clusters: next.static_resources.clusters ?? [] } }));
+    const resources = composeResources(named);
+    return transaction(async (tx) => {
+      await writeDraft(tx, {
+        before, after: named, from, actor, opts: {},
+        audit: { action: "draft.replace", target: "draft", details: { listeners: resources.listeners.length, clusters: resources.clusters.length, hash: hashResources(resources) } },
+      });
+      const version = await createVersion(tx, { hash: hashResources(resources), author: actor, message: text, snapshot: resources, parentId: live?.id ?? null, rollbackOfId: null });
+      await setLiveVersionId(tx, version.id);
+      await addAudit(tx, { actor, action: "version.publish", target: version.id, details: { number: version.number, hash: version.hash, message: text } });
+      return version;
+    });
+  });
+  notifyLive(v);
+  return v;
+}
+
+/** On an empty database: the starter document becomes the draft and version 1 (author "system"). */
+export async function ensureStarterVersion(): Promise<Version | null> {
+  if ((await countVersions()) > 0) return null;
+  await replaceDraft(starterDocument(), "system");
+  return publish("Starter configuration", "system");
+}
+

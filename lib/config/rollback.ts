@@ -1,0 +1,63 @@
+// Rollback: a new version whose snapshot equals an older one's; it goes live and the draft is reset to it.
+// Resetting the draft would throw away unpublished edits, so a dirty draft is refused (409 draft_dirty, with
+// the pending changes) unless the caller says `discardDraft`.
+import { ApiError, notFound } from "../errors";
+import { transaction } from "../repos/transaction";
+import { loadDraftRows } from "../repos/draft-repo";
+import { setLiveVersionId } from "../repos/live-state-repo";
+import { createVersion, getVersion, type Version } from "../repos/version-repo";
+import { serialized } from "./draft-lock";
+import { composeResources, decompose } from "./draft-mapper";
+import { getLiveVersion } from "./draft-read";
+import { checkRevision, writeDraft, type WriteOpts, type Written } from "./draft-revision";
+import { notifyLive } from "./notify";
+import { describePending, pendingChanges } from "./pending";
+
+export interface RollbackOpts extends WriteOpts {
+  message?: string;
+  /** reset a draft with unpublished changes too (they are lost) */
+  discardDraft?: boolean;
+}
+
+/**
+ * New version whose snapshot equals version `id`'s; it becomes live and the draft is reset to it. Answers the
+ * version and the draft's revision after the reset.
+ */
+export async function rollback(id: string, actor: string, opts: RollbackOpts = {}): Promise<Written<Version>> {
+  const w = await serialized(async () => {
+    const target = await getVersion(id);
+    if (!target) throw notFound(`version ${id} not found`);
+    const from = await checkRevision(opts);
+    const [before, live] = await Promise.all([loadDraftRows(), getLiveVersion()]);
+    const pending = pendingChanges(composeResources(before), live);
+    if (pending.dirty && !opts.discardDraft) {
+      const n = pending.changes.length;
+      throw new ApiError(
+        409, "draft_dirty",
+        `the draft has ${n} unpublished change${n === 1 ? "" : "s"} (${describePending(pending.changes)}) that rolling back would discard: publish or discard ${n === 1 ? "it" : "them"} first, or roll back with {"discardDraft": true}`,
+        { changes: pending.changes },
+      );
+    }
+    const next = decompose({ static_resources: target.snapshot });
+    return transaction(async (tx) => {
+      const version = await createVersion(tx, {
+        hash: target.hash, author: actor, message: opts.message?.trim() || `Rollback to v${target.number}`,
+        snapshot: target.snapshot, parentId: live?.id ?? null, rollbackOfId: target.id,
+      });
+      await setLiveVersionId(tx, version.id);
+      const { revision } = await writeDraft(tx, {
+        before, after: next, from, actor, opts,
+        audit: {
+          action: "version.rollback", target: version.id,
+          details: {
+            number: version.number, hash: version.hash, rollbackOf: target.id, rollbackOfNumber: target.number,
+            ...(pending.dirty ? { discardedDraft: pending.changes } : {}),
+          },
+        },
+      });
+      return { value: version, revision };
+    });
+  });
+  notifyLive(w.value);
+  return w;
+}

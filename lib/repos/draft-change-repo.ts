@@ -1,0 +1,25 @@
+// DraftChange: which resources each draft revision changed and who changed them, for the `changes` of a 409
+// answered to a stale If-Match. Only the latest KEEP_REVISIONS revisions are kept.
+import { db, type Tx } from "../db";
+
+export const KEEP_REVISIONS = 300;
+
+export type DraftChangeKind = "listener" | "virtual_host" | "route" | "cluster";
+export type DraftChangeType = "added" | "removed" | "changed" | "moved";
+export interface DraftEdit { kind: DraftChangeKind; name: string; change: DraftChangeType }
+export interface DraftChangeEntry extends DraftEdit { revision: number; actor: string; at: Date }
+
+/** Records what revision `revision` changed and forgets revisions older than the last KEEP_REVISIONS. */
+export async function recordDraftChanges(tx: Tx, revision: number, actor: string, at: Date, edits: DraftEdit[]): Promise<void> {
+  if (edits.length) await tx.draftChange.createMany({ data: edits.map((e) => ({ revision, actor, at, kind: e.kind, name: e.name, change: e.change })) });
+  await tx.draftChange.deleteMany({ where: { revision: { lte: revision - KEEP_REVISIONS } } });
+}
+
+/** Changes made after revision `since` up to `current`, oldest first; `complete` is false when some were forgotten. */
+export async function draftChangesSince(since: number, current: number, tx: Tx = db()): Promise<{ changes: DraftChangeEntry[]; complete: boolean }> {
+  const rows = await tx.draftChange.findMany({ where: { revision: { gt: since } }, orderBy: [{ revision: "asc" }, { id: "asc" }] });
+  return {
+    changes: rows.map((r) => ({ revision: r.revision, actor: r.actor, at: r.at, kind: r.kind as DraftChangeKind, name: r.name, change: r.change as DraftChangeType })),
+    complete: since >= current - KEEP_REVISIONS,
+  };
+}
