@@ -131,11 +131,11 @@ describe("console → proxy", () => {
     await page.getByLabel(`Select v${first} to compare`).check();
     await page.getByLabel(`Select v${second} to compare`).check();
     const diff = page.getByLabel(`Diff from v${first} to v${second}`);
-    await diff.getByText(`port_value: ${upB.port}`).waitFor();
+    await diff.getByText(`endpoint 127.0.0.1:${upB.port} in cluster ${CLUSTER}`).waitFor();
     await screenshot(page, "versions-diff");
     await page.getByRole("button", { name: `Roll back to v${first}` }).click();
     const confirm = page.getByRole("dialog", { name: `Roll back to v${first}?` });
-    await confirm.getByText(`port_value: ${upA.port}`).first().waitFor();
+    await confirm.getByText(`endpoint 127.0.0.1:${upA.port} in cluster ${CLUSTER}`).first().waitFor();
     await screenshot(page, "versions-rollback-confirm");
     // Escape closes without rolling back
     await page.keyboard.press("Escape");

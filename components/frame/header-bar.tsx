@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useBundledWorkerQuery } from "@/components/queries/use-bundled-worker-query";
 import { useDraftStatusQuery } from "@/components/queries/use-draft-status-query";
 import { Skeleton } from "@/components/ui/skeleton";
+import { DiscardDraftButton } from "./discard-draft";
 import { LiveStatus } from "./live-status";
 import { PublishDrawer } from "./publish-drawer";
 
@@ -28,6 +29,7 @@ export function HeaderBar() {
           {changes === 0 ? <span className="muted">Draft: no changes</span> : <strong>Draft: {changes} {changes === 1 ? "change" : "changes"}</strong>}
         </span>
       )}
+      {status.data && <DiscardDraftButton status={status.data} />}
       <button type="button" className="btn primary" onClick={() => setOpen(true)} disabled={!status.data}>
         Review &amp; publish
       </button>

@@ -1,5 +1,6 @@
 "use client";
-// Review & publish: the draft's changes, a required message, Publish, then the rollout live.
+// Review & publish: the draft's changes (readable, per resource), their impact, a required message, Publish,
+// then the rollout of that version, node by node.
 import { useState, type FormEvent } from "react";
 import { errorMessage } from "@/components/queries/api-client";
 import { ActionFooter } from "@/components/ui/action-footer";
@@ -7,10 +8,9 @@ import type { DraftStatus } from "@/components/queries/types";
 import { usePublishMutation } from "@/components/queries/use-publish-mutation";
 import { Field } from "@/components/ui/field";
 import { Panel } from "@/components/ui/panel";
+import { ImpactPreview } from "@/components/review/impact-preview";
 import { DraftDiff } from "./draft-diff";
 import { RolloutStatus } from "./rollout-status";
-
-const CHANGE_TONE: Record<string, string> = { added: "green", created: "green", removed: "red", deleted: "red" };
 
 export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClose: () => void }) {
   const publish = usePublishMutation();
@@ -47,36 +47,29 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
       {published ? (
         <>
           <div className="alert info" role="status">
-            Version {published.number !== null ? `v${published.number}` : ""} is live. Nodes apply it now.
+            Version {published.number !== null ? `v${published.number}` : ""} is published. The nodes apply it now: follow them below.
           </div>
           <RolloutStatus versionId={published.id} number={published.number} />
         </>
       ) : (
         <>
+          {/* ---- 1. Diff: the draft against the live version, resource by resource (GET /api/draft/diff) */}
           <section aria-label="Draft changes">
-            <h3>
-              Changes against {status.live ? `v${status.live.number}` : "nothing published"} ({changes.length})
-            </h3>
+            <h3>Changes against {status.live ? `v${status.live.number}` : "nothing published"}</h3>
             {changes.length === 0 ? (
               <p className="muted">The draft is the same as the live version. Edit routes or clusters first.</p>
             ) : (
-              <ul style={{ margin: 0, paddingLeft: 0, listStyle: "none" }} className="stack">
-                {changes.map((c, i) => (
-                  <li key={i} className="row">
-                    <span className={`chip plain ${CHANGE_TONE[c.change] ?? "amber"}`}>{c.change}</span>
-                    <span className="badge">{c.kind}</span>
-                    <code>{c.name}</code>
-                  </li>
-                ))}
-              </ul>
+              <DraftDiff status={status} />
             )}
           </section>
+          {/* ---- 2. Impact: recent requests replayed against the draft (components/review/impact-preview.tsx) */}
           {changes.length > 0 && (
-            <section aria-label="Diff">
-              <h3>Diff</h3>
-              <DraftDiff status={status} />
+            <section aria-label="Impact">
+              <h3>Impact</h3>
+              <ImpactPreview />
             </section>
           )}
+          {/* ---- 3. Message, then Publish (footer) */}
           <form id="publish-form" onSubmit={submit} className="stack" noValidate>
             <Field label="Message" hint="Shown in the version history. Say what changes and why." error={messageError}>
               <input

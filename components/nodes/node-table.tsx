@@ -48,9 +48,15 @@ export function NodeTable({ nodes }: { nodes: NodeRow[] }) {
                   </td>
                   <td>
                     {n.lastError ? (
-                      <button type="button" className="btn link small" aria-expanded={expanded} onClick={() => setOpen(expanded ? null : n.id)}>
-                        {expanded ? "Hide" : "Show"} error {n.lastErrorAt ? `(${timeAgo(n.lastErrorAt)})` : ""}
-                      </button>
+                      <div className="row wrap">
+                        {/* the error belongs to the version the node refused, which need not be the live one */}
+                        <span className="small" data-testid="rejected-version">
+                          rejected {n.rejectedVersionNumber !== null ? `v${n.rejectedVersionNumber}` : n.rejectedVersionId ? n.rejectedVersionId.slice(0, 8) : "a version"}
+                        </span>
+                        <button type="button" className="btn link small" aria-expanded={expanded} onClick={() => setOpen(expanded ? null : n.id)}>
+                          {expanded ? "Hide" : "Show"} error {n.lastErrorAt ? `(${timeAgo(n.lastErrorAt)})` : ""}
+                        </button>
+                      </div>
                     ) : (
                       <span className="muted">none</span>
                     )}
@@ -61,6 +67,7 @@ export function NodeTable({ nodes }: { nodes: NodeRow[] }) {
                 </tr>
                 {expanded && n.lastError && (
                   <DetailRow colSpan={5} error>
+                    {n.rejectedVersionNumber !== null ? `v${n.rejectedVersionNumber}: ` : ""}
                     {n.lastError}
                   </DetailRow>
                 )}

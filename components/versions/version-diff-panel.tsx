@@ -1,10 +1,10 @@
 "use client";
+import { ConfigDiffView } from "@/components/diff/config-diff-view";
 import { useVersionDiffQuery } from "@/components/queries/use-version-diff-query";
-import { DiffView } from "@/components/ui/diff-view";
 import { ErrorState } from "@/components/ui/error-state";
 import { Skeleton } from "@/components/ui/skeleton";
 
-/** Diff of two versions' snapshots, `from` → `to`. */
+/** Diff of two versions' snapshots, `from` → `to`: the readable view the Review drawer uses, and its text diff. */
 export function VersionDiffPanel({ from, to, label }: { from: string; to: string; label: string }) {
   const diff = useVersionDiffQuery(from, to);
   if (diff.isPending)
@@ -16,5 +16,5 @@ export function VersionDiffPanel({ from, to, label }: { from: string; to: string
       </div>
     );
   if (diff.isError) return <ErrorState what="the diff" error={diff.error} onRetry={() => diff.refetch()} />;
-  return <DiffView text={diff.data?.unified ?? ""} label={label} />;
+  return <ConfigDiffView diff={diff.data} label={label} />;
 }

@@ -1,8 +1,12 @@
-// Differences between two snapshots: a unified text diff of their canonical YAML and a per-resource list.
-import { createTwoFilesPatch } from "diff";
-import { stringify } from "yaml";
+// Differences between two snapshots: a unified text diff of their canonical YAML, a per-resource list at
+// listener/cluster granularity (`resourceChanges`, what the draft status counts), and the readable diff per
+// listener, virtual host, route, cluster, endpoint and thresholds (`readableDiff`, lib/config/diff/).
+import { formatPatch, structuredPatch } from "diff";
 import { canonicalJson } from "./canonical";
 import type { Resources } from "./draft-mapper";
+import { toYaml } from "./diff/yaml-text";
+
+export { readableDiff, routeLabel } from "./diff/readable";
 
 export type ResourceKind = "listener" | "cluster";
 export interface ResourceChange { kind: ResourceKind; name: string; change: "added" | "removed" | "changed" }
@@ -19,8 +23,9 @@ function readableKeys(value: unknown): unknown {
   return value;
 }
 
+/** The snapshot as YAML, keys sorted (`name` first), laid out as the `yaml` package would, in linear time. */
 export function canonicalYaml(resources: Resources): string {
-  return stringify(readableKeys({ listeners: resources.listeners, clusters: resources.clusters }), { lineWidth: 0 });
+  return toYaml(readableKeys({ listeners: resources.listeners, clusters: resources.clusters }));
 }
 
 function byName(list: unknown[]): Map<string, string> {
@@ -51,6 +56,40 @@ export function resourceChanges(from: Resources, to: Resources): ResourceChange[
   return out;
 }
 
-export function unifiedDiff(fromLabel: string, toLabel: string, from: Resources, to: Resources): string {
-  return createTwoFilesPatch(fromLabel, toLabel, canonicalYaml(from), canonicalYaml(to), undefined, undefined, { context: 3 });
+const CONTEXT = 3;
+
+/**
+ * A unified diff with the lines both texts share at their start and end left out of the line diff (with
+ * CONTEXT lines to spare, so the hunks are the ones the whole texts give): one edit in 60,000 lines of YAML
+ * costs a scan, not Myers' O(N·D) over all of it. `undefined` when `timeout` ran out.
+ */
+function trimmedPatch(fromLabel: string, toLabel: string, a: string, b: string, timeout?: number): string | undefined {
+  const la = a.split("\n");
+  const lb = b.split("\n");
+  let pre = 0;
+  while (pre < la.length && pre < lb.length && la[pre] === lb[pre]) pre++;
+  let post = 0;
+  while (post < la.length - pre && post < lb.length - pre && la[la.length - 1 - post] === lb[lb.length - 1 - post]) post++;
+  const skip = Math.max(0, pre - CONTEXT);
+  const tail = Math.max(0, post - CONTEXT);
+  // both texts end with a newline; a middle cut before the end gets one too, so no "\ No newline" appears
+  const mid = (l: string[]) => l.slice(skip, l.length - tail).join("\n") + (tail > 0 ? "\n" : "");
+  const patch = timeout === undefined
+    ? structuredPatch(fromLabel, toLabel, mid(la), mid(lb), undefined, undefined, { context: CONTEXT })
+    : structuredPatch(fromLabel, toLabel, mid(la), mid(lb), undefined, undefined, { context: CONTEXT, timeout });
+  if (!patch) return undefined;
+  for (const h of patch.hunks) {
+    h.oldStart += skip;
+    h.newStart += skip;
+  }
+  return formatPatch(patch);
+}
+
+/**
+ * The unified diff of the two snapshots' canonical YAML. With `timeoutMs`, a diff that takes longer (Myers'
+ * algorithm costs O(N·D): 10,000 changed routes are seconds of it) is given up, and the text says so instead.
+ */
+export function unifiedDiff(fromLabel: string, toLabel: string, from: Resources, to: Resources, timeoutMs?: number): string {
+  const text = trimmedPatch(fromLabel, toLabel, canonicalYaml(from), canonicalYaml(to), timeoutMs);
+  return text ?? `--- ${fromLabel}\n+++ ${toLabel}\n@@ the text diff took longer than ${(timeoutMs ?? 0) / 1000} s and was not computed: the changes above list every difference @@\n`;
 }

@@ -15,6 +15,9 @@ export const NodeView = z.object({
   /** the reason of its last NACK; cleared by the next ACK */
   lastError: z.string().nullable(),
   lastErrorAt: IsoTime.nullable(),
+  /** the version that NACK refused (id and number): an error belongs to that version, not to the live one */
+  rejectedVersionId: z.string().nullable(),
+  rejectedVersionNumber: z.number().int().nullable(),
   connectedAt: IsoTime.nullable(),
   lastSeen: IsoTime,
   /** the worker's admin address, as it reported it */

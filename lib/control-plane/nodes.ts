@@ -5,23 +5,49 @@ import { getLiveVersionId } from "../repos/live-state-repo";
 import { listNodes, type NodeInfo } from "../repos/node-repo";
 import { versionNumbers } from "../repos/version-repo";
 
-/** The console clears `lastError` on every ACK, so an error present means the last snapshot was refused. */
-export function nodeState(n: Pick<NodeInfo, "connected" | "appliedVersionId" | "lastError">, liveId: string | null): NodeState {
-  if (n.lastError) return "rejected";
+type StateInput = Pick<NodeInfo, "connected" | "appliedVersionId" | "lastError" | "lastErrorVersionId">;
+
+/**
+ * Whether the node refused version `versionId`. A NACK names the version it refuses and the next ACK clears
+ * it, so an error recorded for another version says nothing about this one. Rows from before the console
+ * recorded the version (null) count as refusing whatever is live, as they always did.
+ */
+export function rejected(n: StateInput, versionId: string | null): boolean {
+  if (!n.lastError) return false;
+  return n.lastErrorVersionId === null || n.lastErrorVersionId === versionId;
+}
+
+export function nodeState(n: StateInput, liveId: string | null): NodeState {
   if (liveId !== null && n.appliedVersionId === liveId) return "applied";
+  if (rejected(n, liveId)) return "rejected";
   return n.connected ? "pending" : "unknown";
+}
+
+/** The live version's rollout over the connected nodes, as the header counts it. */
+export function rolloutCounts(nodes: StateInput[], liveId: string | null) {
+  const connected = nodes.filter((n) => n.connected);
+  return {
+    total: nodes.length,
+    connected: connected.length,
+    applied: liveId ? connected.filter((n) => n.appliedVersionId === liveId).length : 0,
+    rejected: connected.filter((n) => nodeState(n, liveId) === "rejected").length,
+  };
 }
 
 export async function listNodeViews(): Promise<z.input<typeof NodeView>[]> {
   const [nodes, liveId] = await Promise.all([listNodes(), getLiveVersionId()]);
-  const numbers = await versionNumbers(nodes.map((n) => n.appliedVersionId).filter((x): x is string => !!x));
+  const ids = nodes.flatMap((n) => [n.appliedVersionId, n.lastErrorVersionId]).filter((x): x is string => !!x);
+  const numbers = await versionNumbers([...new Set(ids)]);
+  const numberOf = (id: string | null) => (id ? (numbers.get(id) ?? null) : null);
   return nodes.map((n) => ({
     id: n.id,
     connected: n.connected,
     appliedVersion: n.appliedVersionId,
-    appliedVersionNumber: n.appliedVersionId ? (numbers.get(n.appliedVersionId) ?? null) : null,
+    appliedVersionNumber: numberOf(n.appliedVersionId),
     lastError: n.lastError,
     lastErrorAt: n.lastErrorAt,
+    rejectedVersionId: n.lastError ? n.lastErrorVersionId : null,
+    rejectedVersionNumber: n.lastError ? numberOf(n.lastErrorVersionId) : null,
     connectedAt: n.connectedAt,
     lastSeen: n.lastSeen,
     address: n.address,

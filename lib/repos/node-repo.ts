@@ -10,6 +10,8 @@ export interface NodeInfo {
   appliedVersionId: string | null;
   lastError: string | null;
   lastErrorAt: Date | null;
+  /** the version `lastError` refused (null on rows written before the console recorded it) */
+  lastErrorVersionId: string | null;
 }
 
 export async function listNodes(tx: Tx = db()): Promise<NodeInfo[]> {
@@ -31,12 +33,13 @@ export async function nodeDisconnected(id: string, tx: Tx = db()): Promise<void>
 }
 
 export async function nodeApplied(id: string, versionId: string, tx: Tx = db()): Promise<void> {
-  await tx.node.updateMany({ where: { id }, data: { appliedVersionId: versionId, lastError: null, lastErrorAt: null, lastSeen: new Date() } });
+  await tx.node.updateMany({ where: { id }, data: { appliedVersionId: versionId, lastError: null, lastErrorAt: null, lastErrorVersionId: null, lastSeen: new Date() } });
 }
 
-export async function nodeRejected(id: string, error: string, appliedVersionId: string | null, tx: Tx = db()): Promise<void> {
+/** A NACK: `rejectedVersionId` is the version it refuses, `appliedVersionId` the one it keeps serving. */
+export async function nodeRejected(id: string, error: string, appliedVersionId: string | null, rejectedVersionId: string, tx: Tx = db()): Promise<void> {
   const now = new Date();
-  await tx.node.updateMany({ where: { id }, data: { lastError: error, lastErrorAt: now, appliedVersionId, lastSeen: now } });
+  await tx.node.updateMany({ where: { id }, data: { lastError: error, lastErrorAt: now, lastErrorVersionId: rejectedVersionId, appliedVersionId, lastSeen: now } });
 }
 
 export async function nodeSeen(id: string, tx: Tx = db()): Promise<void> {

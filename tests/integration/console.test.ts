@@ -179,9 +179,9 @@ describe("console + bundled worker", () => {
 
     const d = await call("GET", `/api/versions/${v1.id}/diff?to=${v2.id}`);
     expect(d.status).toBe(200);
-    expect(d.json.changes).toEqual([
-      { kind: "listener", name: "main", change: "changed" },
-      { kind: "cluster", name: "other", change: "added" },
+    expect(d.json.changes.map((c: { kind: string; change: string; label: string }) => [c.kind, c.change, c.label])).toEqual([
+      ["route", "added", "route /second (second) on listener main/default"],
+      ["cluster", "added", "cluster other"],
     ]);
     expect(d.json.unified).toMatch(/^\+.*prefix: \/second/m);
     expect((await call("GET", `/api/versions/nope/diff?to=${v2.id}`)).status).toBe(404);

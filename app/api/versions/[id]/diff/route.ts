@@ -1,9 +1,11 @@
-import { z } from "zod";
 import { withHandler } from "@/lib/http";
-import { VersionDiff } from "@/lib/contract";
-import { diffVersions } from "@/lib/config/config-service";
+import { VersionDiff, VersionDiffQuery } from "@/lib/contract";
+import { diffVersionPair } from "@/lib/config/diff/config-diff";
 
-const Query = z.object({ to: z.string({ error: "?to=<version id> is required" }).min(1, "?to=<version id> is required") });
-
-/** Changes from version {id} to version ?to=: per-resource list and a unified diff of the canonical YAML. */
-export const GET = withHandler({ query: Query, response: VersionDiff }, async ({ params, query }) => diffVersions(params.id, query.to));
+/**
+ * Version {id} against ?against=<id> (from that one to {id}), or from {id} to ?to=<id>: the readable
+ * per-resource changes and the unified diff of the canonical YAML, as GET /api/draft/diff answers.
+ */
+export const GET = withHandler({ query: VersionDiffQuery, response: VersionDiff }, async ({ params, query }) =>
+  query.against !== undefined ? diffVersionPair(query.against, params.id) : diffVersionPair(params.id, query.to!),
+);

@@ -1,0 +1,47 @@
+"use client";
+// One readable change: what happened to which resource, the fields in words, and on demand the resource
+// before and after, side by side.
+import { useState } from "react";
+import type { ReadableChange } from "@/lib/contract/diff";
+import type { Format } from "./align";
+import { SideBySide } from "./side-by-side";
+
+const TONE: Record<ReadableChange["change"], string> = { added: "green", removed: "red", changed: "amber", moved: "grey" };
+export const KIND_LABEL: Record<ReadableChange["kind"], string> = {
+  listener: "listener",
+  virtual_host: "virtual host",
+  route: "route",
+  cluster: "cluster",
+  endpoint: "endpoint",
+  circuit_breaker: "circuit breakers",
+};
+
+export function ChangeRow({ change: c, format, fromLabel, toLabel }: { change: ReadableChange; format: Format; fromLabel: string; toLabel: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <li className="rd-change" data-testid="diff-change" data-kind={c.kind} data-change={c.change}>
+      <div className="row wrap">
+        <span className={`chip plain ${TONE[c.change]}`}>{c.change}</span>
+        <span className="badge">{KIND_LABEL[c.kind]}</span>
+        <span className="rd-label">{c.label}</span>
+        {c.change === "moved" && c.position && (
+          <span className="muted small">
+            from {c.position.before} to {c.position.after}
+          </span>
+        )}
+        <span className="spacer" />
+        <button type="button" className="btn link small" aria-expanded={open} aria-label={`${open ? "Hide" : "Show"} before and after of ${c.label}`} onClick={() => setOpen(!open)}>
+          {open ? "Hide" : "Before / after"}
+        </button>
+      </div>
+      {c.fields.length > 0 && (
+        <ul className="rd-fields">
+          {c.fields.map((f, i) => (
+            <li key={i}>{f.text}</li>
+          ))}
+        </ul>
+      )}
+      {open && <SideBySide before={c.before} after={c.after} format={format} fromLabel={fromLabel} toLabel={toLabel} label={`Before and after: ${c.label}`} />}
+    </li>
+  );
+}

@@ -1,0 +1,96 @@
+// Review & publish reads as a review: edit a route's cluster and timeout in the UI, open the drawer, and the
+// change is there in words ("cluster a → b", "timeout 15s → 5s") with the route before and after side by side
+// and the unified text one toggle away; publish, and the drawer follows that version to "applied ✓" on the node.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, login, newPage, screenshot, startConsole, startUpstream, throughProxy, waitFor, type Console, type Upstream } from "./fixtures";
+
+type Doc = { static_resources: { listeners: { filter_chains: { filters: { typed_config: { route_config: { virtual_hosts: { routes: unknown[] }[] } } }[] }[] }[]; clusters: unknown[] } };
+
+let app: Console;
+let upA: Upstream;
+let upB: Upstream;
+let browser: Browser;
+let page: Page;
+
+const cluster = (name: string, port: number) => ({
+  name, type: "STATIC", connect_timeout: "1s",
+  load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: port } } } }] }] },
+});
+
+beforeAll(async () => {
+  [upA, upB] = await Promise.all([startUpstream("answer from A"), startUpstream("answer from B")]);
+  app = await startConsole();
+  // live: /api → cluster a with a 15 s timeout, ahead of the starter's catch-all
+  const doc = await app.api<Doc>("/api/config");
+  doc.static_resources.clusters.push(cluster("a", upA.port), cluster("b", upB.port));
+  doc.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes.unshift({ name: "api", match: { prefix: "/api" }, route: { cluster: "a", timeout: "15s" } });
+  await app.send("PUT", "/api/config", doc);
+  await app.send("POST", "/api/versions", { message: "e2e: /api on a" });
+  await waitFor("the proxy to send /api to A", async () => (await throughProxy(app.listener, "/api/x")).body === "answer from A");
+  browser = await launchBrowser();
+  page = await newPage(browser);
+});
+
+afterAll(async () => {
+  await browser?.close().catch(() => {});
+  await app?.stop();
+  await Promise.all([upA?.close(), upB?.close()]);
+});
+
+describe("Review & publish", () => {
+  it("shows a route edit in words and side by side, then follows the publish to applied", async () => {
+    await login(page, app, false);
+    await page.getByTestId("live-version").filter({ hasText: "v2 live" }).waitFor();
+
+    // ---- edit the route in the UI: cluster a → b, timeout 15s → 5s
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Routes", exact: true }).click();
+    await page.getByRole("button", { name: "Edit route 1 (prefix /api)" }).click();
+    const editor = page.getByRole("dialog", { name: "Edit route" });
+    await editor.getByLabel("Target cluster").selectOption("b");
+    await editor.getByLabel("Timeout").fill("5s");
+    await editor.getByRole("button", { name: "Save route" }).click();
+    await editor.waitFor({ state: "detached" });
+    await page.getByTestId("draft-state").filter({ hasText: "Draft: 1 change" }).waitFor();
+
+    // ---- the review: the change in words, grouped under its listener
+    await page.getByRole("button", { name: "Review & publish" }).click();
+    const drawer = page.getByRole("dialog", { name: "Review & publish" });
+    const diff = drawer.getByRole("region", { name: "Draft diff against the live version" });
+    const change = diff.getByTestId("diff-change").filter({ hasText: "route /api (api) on listener main/default" });
+    await change.getByText("cluster a → b", { exact: true }).waitFor();
+    await change.getByText("timeout 15s → 5s", { exact: true }).waitFor();
+    expect(await diff.getByTestId("diff-change").count()).toBe(1);
+    await diff.getByRole("region", { name: "listener main" }).waitFor();
+
+    // ---- side by side: the route's YAML before and after, the changed lines facing each other
+    await change.getByRole("button", { name: "Show before and after of route /api (api) on listener main/default" }).click();
+    const sbs = change.getByRole("table", { name: "Before and after: route /api (api) on listener main/default" });
+    const clusterRow = sbs.getByRole("row").filter({ hasText: "cluster: a" });
+    await clusterRow.waitFor();
+    const cells = async (row: typeof clusterRow) => (await row.getByRole("cell").allInnerTexts()).map((t) => t.trim());
+    expect(await cells(clusterRow)).toEqual(["cluster: a", "cluster: b"]);
+    expect(await cells(sbs.getByRole("row").filter({ hasText: "timeout: 15s" }))).toEqual(["timeout: 15s", "timeout: 5s"]);
+    await screenshot(page, "review-readable-diff");
+
+    // ---- the unified text, one toggle away
+    await diff.getByText("Text diff", { exact: true }).click();
+    const text = diff.getByLabel("Draft diff against the live version as text");
+    await text.getByText(/^\+\s+cluster: b$/).waitFor();
+    await screenshot(page, "review-text-diff");
+
+    // ---- publish: the drawer follows this version only, to applied on the node
+    await drawer.getByLabel("Message").fill("e2e: /api on b, 5 s");
+    await drawer.getByLabel("Message").press("Enter");
+    const done = page.getByRole("dialog", { name: "Published" });
+    await done.getByRole("heading", { name: /Rollout of v3/ }).waitFor();
+    const node = done.getByTestId("rollout-local");
+    await node.getByText("applied ✓").waitFor({ timeout: 20_000 });
+    expect(await node.getAttribute("data-state")).toBe("applied");
+    await done.getByText("1/1 applied").waitFor();
+    await screenshot(page, "review-rollout-applied");
+    await waitFor("the proxy to send /api to B", async () => (await throughProxy(app.listener, "/api/x")).body === "answer from B");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("live-version").filter({ hasText: "v3 live" }).waitFor();
+  });
+});
