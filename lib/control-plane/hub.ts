@@ -139,7 +139,7 @@ export class Hub implements ControlPlane {
       if (msg.nonce !== s.nonce) return this.refuse("staleNonce", s, `${msg.type} of version ${msg.version} with nonce ${msg.nonce}, superseded`);
       if (msg.type === "ack") await nodeApplied(nodeId, msg.version);
       else {
-        await nodeRejected(nodeId, msg.error, msg.appliedVersion);
+        await nodeRejected(nodeId, msg.error, msg.appliedVersion, msg.version);
         this.sink.rejected(nodeId, msg.version, msg.error);
         this.log(`node ${nodeId} rejected version ${msg.version}: ${msg.error}`);
       }
@@ -168,8 +168,12 @@ export class Hub implements ControlPlane {
     await nodeConnected(nodeId, msg.admin ?? null, applied);
     s.lastSeenWrite = Date.now();
     this.sink.connected(nodeId, applied);
-    this.log(`node ${nodeId} connected (applied ${applied ?? "nothing"})`);
-    if (this.live && this.live.id !== applied) s.sendSnapshot(this.live);
+    this.log(`node ${nodeId} connected (applied ${applied ?? "nothing"}${msg.cachedVersionId ? ", from its cache" : ""})`);
+    if (!this.live) return;
+    if (this.live.id !== applied) return s.sendSnapshot(this.live);
+    // it runs the live version already (kept across a reconnect, or restored from its --cache-dir): nothing to
+    // send, and an error recorded before it restarted no longer describes it
+    await nodeApplied(nodeId, applied);
   }
 
   pushLive(v: PublishedVersion): void {

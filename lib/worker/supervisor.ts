@@ -3,7 +3,8 @@
 // <data dir>/worker.log; it restarts the worker with back-off when it dies and reports its state (GET /api/worker).
 // A console that dies leaves the worker serving the last good version and retrying the control plane; a console
 // that stops (stop(): SIGINT, SIGTERM, SIGHUP) stops it by PID, owned or adopted, since it no longer shares the
-// console's process group.
+// console's process group. The worker keeps the last version it applied in <data dir>/worker-cache (proxy-core
+// --cache-dir), so a worker (re)started while the console is down serves that version instead of nothing.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -22,14 +23,24 @@ export interface WorkerOptions {
   /** proxy-core --concurrency: a number or "auto" (one process per core) */
   concurrency?: string;
   token: string;
-  /** holds worker.pid and worker.log */
+  /** holds worker.pid, worker.log and worker-cache/ */
   dataDir: string;
+  /**
+   * the worker's --cache-dir, where it keeps the last version it applied and serves it from when it starts while
+   * the console is down (default <dataDir>/worker-cache; null: none)
+   */
+  cacheDir?: string | null;
   /** the checkout holding proxy-core/ (default: cwd) */
   root?: string;
   /** the supervisor's own messages */
   log?: (m: string) => void;
   /** each line the worker logs, prefixed with its node id */
   output?: (line: string) => void;
+}
+
+/** The bundled worker's --cache-dir: absolute, as the worker runs in the checkout, not the console's cwd. */
+export function workerCacheDir(dataDir: string): string {
+  return path.resolve(dataDir, "worker-cache");
 }
 
 const MIN_BACKOFF_MS = 500;
@@ -149,6 +160,8 @@ export class WorkerSupervisor implements BundledWorkerSource {
     const bin = path.join(this.o.root ?? process.cwd(), "proxy-core", "bin", "proxy-core.mjs");
     const flags = ["--control-plane", this.o.controlPlane, "--node-id", this.o.nodeId, "--admin-address", this.o.adminAddress];
     if (this.o.concurrency) flags.push("--concurrency", this.o.concurrency);
+    const cacheDir = this.o.cacheDir === undefined ? workerCacheDir(this.o.dataDir) : this.o.cacheDir;
+    if (cacheDir !== null) flags.push("--cache-dir", cacheDir);
     return { nodeId: this.o.nodeId, adminAddress: this.o.adminAddress, commandLine: [process.execPath, bin, ...flags], tokenFingerprint: tokenFingerprint(this.o.token) };
   }
 

@@ -16,7 +16,10 @@ Usage:
       Check the file as \`envoy --mode validate\` does, binding and contacting nothing: prints
       "configuration 'FILE' OK" and exits 0, or prints one line per problem and exits 1.
   proxy-core --control-plane ws://HOST:PORT/ws/worker [--node-id ID] [--token T] [--admin-address HOST:PORT]
+             [--cache-dir DIR]
       Follow a Signalbox console: receive config snapshots, answer ACK/NACK, stream stats.
+  proxy-core route-check --config FILE --tests FILE [--covall] [--details]
+      Run route tests in Envoy's router_check_tool format (proxy-core route-check --help).
 
 Options:
   -c, --config-path FILE     Envoy v3 bootstrap (static_resources, admin, node, layered_runtime)
@@ -25,6 +28,9 @@ Options:
   --control-plane URL        console WebSocket URL
   --node-id ID               node id shown by the console (default: the hostname)
   --token T                  bearer token for the console (default: $PROXY_CORE_TOKEN)
+  --cache-dir DIR            with --control-plane: keep the last applied snapshot in DIR/snapshot.json, and
+                             serve it at start until the console answers (a worker started while the console
+                             is down serves its last version instead of nothing); one worker per DIR
   --admin-address HOST:PORT  admin listener; overrides the bootstrap's admin.address
                              (default 127.0.0.1:9901 with --control-plane, none with -c unless configured)
   --concurrency N|auto       processes serving traffic (default 1). N > 1: a primary process keeps the
@@ -46,6 +52,7 @@ export interface CliOptions {
   config?: string;
   mode: CliMode;
   controlPlane?: string;
+  cacheDir?: string;
   nodeId?: string;
   token?: string;
   adminAddress?: string;
@@ -64,6 +71,7 @@ const SPEC = {
   "config-path": { type: "string", short: "c" },
   mode: { type: "string" },
   "control-plane": { type: "string" },
+  "cache-dir": { type: "string" },
   "node-id": { type: "string" },
   token: { type: "string" },
   "admin-address": { type: "string" },
@@ -110,6 +118,9 @@ export function parseCliOptions(argv: string[]): CliOptions {
         break;
       case "control-plane":
         o.controlPlane = v;
+        break;
+      case "cache-dir":
+        o.cacheDir = v;
         break;
       case "node-id":
         o.nodeId = v;

@@ -10,11 +10,18 @@ import { ProxyServer, type ProxyView } from "./server";
 import { ClusterPrimary } from "./cluster/primary";
 import { runWorker } from "./cluster/worker";
 import { XdsClient } from "./xds/client";
+import { SnapshotCache } from "./xds/snapshot-cache";
 import { PROXY_CORE_VERSION } from "./version";
 import { HELP, CliUsageError, parseCliOptions, type CliOptions } from "./cli-options";
 import { LOG_DROPPED_LINES_STAT, Logger, type Log } from "./log/logger";
 import { STOP_MARGIN_MS, armStopDeadline } from "./stop-deadline";
 import { CONSOLE_RUNTIME_LAYERS, effectiveLayers } from "./runtime/runtime";
+
+// `proxy-core route-check …`: Envoy's route table check tool, a command of its own (src/router-check/cli.ts)
+if (process.argv[2] === "route-check") {
+  const { routeCheckMain } = await import("./router-check/cli");
+  process.exit(await routeCheckMain(process.argv.slice(3)));
+}
 
 const logger = new Logger();
 const log: Log = logger;
@@ -105,6 +112,8 @@ async function main() {
   if (args.version) return void logger.writeStdout(`${PROXY_CORE_VERSION}\n`);
   if (!args.config === !args.controlPlane) fail("give exactly one of -c FILE or --control-plane URL (see --help)");
   if (args.mode === "validate" && !args.config) fail("--mode validate checks a bootstrap file: give -c FILE");
+  if (args.cacheDir !== undefined && !args.controlPlane) fail("--cache-dir keeps what a console sends: it needs --control-plane (see --help)");
+  if (args.cacheDir === "") fail("--cache-dir needs a directory");
   const drainMs = (args.drainS ?? 5) * 1000;
   if (!Number.isFinite(drainMs) || drainMs < 0) fail("--drain-time-s must be a number of seconds");
   const concurrency = parseConcurrency(args.concurrency);
@@ -223,6 +232,9 @@ async function main() {
       commandLine: process.argv.slice(2),
       commandLineOptions: commandLineOptions(args, drainMs),
       onQuit: () => void stop("quitquitquit"),
+      // the -c file, the console, or (--cache-dir) the snapshot restored at start while no console answered
+      configSource: () =>
+        args.config ? { source: "file", version_info: running.version, path: args.config } : (xds?.configSource() ?? null),
     });
     try {
       adminAddr = await admin.listen();
@@ -234,7 +246,12 @@ async function main() {
 
   if (args.controlPlane) {
     const token = args.token ?? process.env.PROXY_CORE_TOKEN;
-    xds = new XdsClient(running, { url: args.controlPlane, nodeId, token, adminAddress: adminAddr, log });
+    // with --concurrency N the primary (this process) owns the cache: its workers only apply what it sends
+    const cache = args.cacheDir ? new SnapshotCache(args.cacheDir, log) : undefined;
+    xds = new XdsClient(running, { url: args.controlPlane, nodeId, token, adminAddress: adminAddr, log, cache });
+    // the cached version serves before the console is dialled, so its hello says what runs
+    await xds.restoreFromCache();
+    if (stopping) return;
     xds.start();
   }
 

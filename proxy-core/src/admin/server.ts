@@ -23,6 +23,8 @@ export interface AdminOptions {
   commandLineOptions?: Record<string, unknown>;
   /** POST /quitquitquit */
   onQuit?: () => void;
+  /** for /server_info `config_source`: where the running config came from (the -c file, the console, its cache) */
+  configSource?: () => unknown;
   /** how often the server.* gauges (uptime, memory, state) are refreshed; default 1000 ms */
   serverStatsIntervalMs?: number;
 }
@@ -241,7 +243,7 @@ export class AdminServer {
     };
   }
 
-  /** admin.v3.ServerInfo; config_version, health_check_failed and hostname are Signalbox's additions. */
+  /** admin.v3.ServerInfo; config_version, config_source, health_check_failed and hostname are Signalbox's additions. */
   #serverInfo() {
     const up = Math.floor((Date.now() - this.proxy.startedAt) / 1000);
     return {
@@ -253,6 +255,8 @@ export class AdminServer {
       uptime_current_epoch: `${up}s`,
       uptime_all_epochs: `${up}s`,
       config_version: this.proxy.version,
+      /** Signalbox extension: {source: "file"|"control_plane"|"cache", version_info, …}, null before any config */
+      config_source: this.opts.configSource?.() ?? null,
       /** Signalbox extension: POST /healthcheck/fail is in effect (the state then reads DRAINING, as Envoy's) */
       health_check_failed: this.proxy.healthCheckFailed,
       hostname: os.hostname(),

@@ -7,6 +7,10 @@ import type { ProxyView } from "../server";
 import type { CircuitBreakerEvent } from "../upstream/resource-manager";
 import { UPSTREAM_EVENT_KINDS } from "../upstream/events";
 import { SILENT_LOG, type Log } from "../log/logger";
+import { requestSamplerOf } from "../http/request-sample";
+import { RequestSampleReport } from "./request-sample-report";
+import { versionLabel, type CachedSnapshot, type SnapshotCache } from "./snapshot-cache";
+import { restoreCachedSnapshot } from "./restore-cached";
 
 export interface XdsClientOptions {
   url: string;
@@ -16,7 +20,15 @@ export interface XdsClientOptions {
   adminAddress?: string;
   statsIntervalMs?: number;
   log?: Log;
+  /** --cache-dir: each applied snapshot is written there, and restoreFromCache() serves it at start */
+  cache?: SnapshotCache;
 }
+
+/** Where the running config came from, for the admin's /server_info `config_source`. */
+export type ConfigSource =
+  | { source: "control_plane"; version_info: string }
+  /** loaded from --cache-dir at start; no snapshot from the console applied since */
+  | { source: "cache"; version_info: string; number: number | null; cached_at: string; path: string };
 
 /** every 5th stats report (5 s) carries the hosts and breaker usage of every cluster, as the admin /clusters */
 const CLUSTERS_EVERY = 5;
@@ -33,6 +45,8 @@ export class XdsClient {
   /** a connection failed since the last successful one: its repeats are logged at debug only */
   #failing = false;
   #connectedGauge;
+  /** the snapshot restored from the cache, while it is what serves (until the console's first applied snapshot) */
+  #cached: CachedSnapshot | null = null;
 
   constructor(
     private readonly proxy: ProxyView,
@@ -51,15 +65,34 @@ export class XdsClient {
     // sampled spans queue up for the console only while a client forwards them
     this.proxy.spans.enabled = true;
     this.proxy.accessLogSample.enabled = true;
+    // and the impact preview's request heads (http/request-sample.ts), sent by the stats report
+    requestSamplerOf(this.proxy.store).enabled = true;
     this.#connect();
     this.#statsTimer = setInterval(() => this.#sendStats(), this.opts.statsIntervalMs ?? 1000);
     this.#statsTimer.unref();
+  }
+
+  /**
+   * Applies the --cache-dir snapshot, if there is a usable one, before start() dials the console: a worker whose
+   * console is down serves the version it last ACKed instead of nothing. Never throws.
+   */
+  async restoreFromCache(): Promise<void> {
+    if (this.opts.cache) this.#cached = await restoreCachedSnapshot(this.proxy, this.opts.cache, this.#log);
+  }
+
+  configSource(): ConfigSource | null {
+    const version = this.proxy.version;
+    if (version === null) return null;
+    const c = this.#cached;
+    if (c && this.opts.cache) return { source: "cache", version_info: version, number: c.number, cached_at: c.writtenAt, path: this.opts.cache.file };
+    return { source: "control_plane", version_info: version };
   }
 
   async stop() {
     this.#stopped = true;
     this.proxy.spans.enabled = false;
     this.proxy.accessLogSample.enabled = false;
+    requestSamplerOf(this.proxy.store).enabled = false;
     this.proxy.events.off("circuit_breaker", this.#onCircuitBreaker);
     for (const k of UPSTREAM_EVENT_KINDS) this.proxy.events.off(k, this.#upstreamEvents[k]);
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
@@ -76,6 +109,8 @@ export class XdsClient {
         }, 1000).unref();
       });
     }
+    // the last ACKed snapshot reaches the disk before the process goes
+    await this.opts.cache?.flush();
   }
 
   get connected(): boolean {
@@ -99,7 +134,15 @@ export class XdsClient {
       for (const c of this.proxy.store.counters.values()) c.flushed = NaN;
       for (const g of this.proxy.store.gauges.values()) g.flushed = NaN;
       this.#reportsSinceClusters = CLUSTERS_EVERY;
-      this.#send({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: this.opts.nodeId, appliedVersion: this.proxy.version, admin: this.opts.adminAddress });
+      this.#send({
+        type: "hello",
+        protocol: PROTOCOL_VERSION,
+        nodeId: this.opts.nodeId,
+        appliedVersion: this.proxy.version,
+        admin: this.opts.adminAddress,
+        // the console need not send this version again if it is live
+        cachedVersionId: this.#cached?.versionId,
+      });
     });
     ws.on("message", (data) => this.#onMessage(String(data)));
     ws.on("unexpected-response", (_req, res) => {
@@ -127,6 +170,7 @@ export class XdsClient {
     if (this.#stopped || this.#failing) return this.#log.debug(msg);
     this.#failing = true;
     this.#log.warn(msg);
+    if (this.#cached) this.#log.warn(`serving cached version ${versionLabel(this.#cached)} (console unreachable)`);
   }
 
   #onMessage(text: string) {
@@ -149,6 +193,8 @@ export class XdsClient {
       () => {
         this.#log.info(`applied version ${version}`);
         this.#send({ type: "ack", version, nonce });
+        this.#cached = null;
+        this.opts.cache?.save({ versionId: version, number: msg.number ?? null, resources: msg.resources });
       },
       (err: Error) => {
         // a warning, as Envoy's GrpcSubscriptionImpl logs "gRPC config for {} rejected": the last good config serves on
@@ -176,7 +222,12 @@ export class XdsClient {
     const entries = this.proxy.accessLogSample.take();
     const dropped = this.proxy.accessLogSample.takeDropped();
     if (entries !== null || dropped > 0) this.#send({ type: "access_log", entries: entries ?? [], dropped });
+    // the impact preview's request heads, at most every 10 s (request-sample-report.ts)
+    const heads = (this.#requestSample ??= new RequestSampleReport(requestSamplerOf(this.proxy.store))).next(Date.now());
+    if (heads !== null) this.#send(heads);
   }
+
+  #requestSample: RequestSampleReport | null = null;
 
   #onCircuitBreaker = (e: CircuitBreakerEvent) => {
     const { cluster, time, ...details } = e;
