@@ -16,6 +16,7 @@ import { LiveIndicator } from "@/components/telemetry/live-indicator";
 import { matchLabel } from "./route-form-model";
 import { RouteForm, type VhostOption } from "./route-form";
 import { RouteTable } from "./route-table";
+import { RouteTester } from "./route-tester";
 
 interface Group extends VhostOption {
   rows: DraftRouteRow[];
@@ -71,6 +72,8 @@ export function RoutesPage() {
           Add route
         </button>
       </div>
+
+      <RouteTester listeners={[...new Set(groups.map((g) => g.listener))]} />
 
       {routes.isPending ? (
         <TableSkeleton label="Loading routes" />

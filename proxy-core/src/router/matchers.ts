@@ -11,8 +11,11 @@ export class StringMatcher {
   readonly #value: string;
   readonly #ignoreCase: boolean;
   readonly #re: RegExp | null;
+  /** the configured (RE2) regex, for describe() */
+  readonly #regexText: string;
 
   constructor(m: StringMatcherConfig) {
+    this.#regexText = m.safe_regex?.regex ?? "";
     // ignore_case has no effect on safe_regex (Envoy)
     this.#ignoreCase = (m.ignore_case ?? false) && m.safe_regex === undefined;
     this.#re = m.safe_regex ? new RegExp(`^(?:${toJsRegexSource(m.safe_regex.regex)})$`) : null;
@@ -24,6 +27,12 @@ export class StringMatcher {
   /** the exact value this matcher requires, if it is a case-sensitive `exact` (lets a route index key on it) */
   get exactValue(): string | null {
     return this.#kind === "exact" && !this.#ignoreCase ? this.#value : null;
+  }
+
+  /** `exact "v"`, `prefix "v"`, `regex "v"` (with "ignoring case"): for explanations (router/explain.ts) */
+  describe(): string {
+    const what = this.#kind === "regex" ? `regex ${JSON.stringify(this.#regexText)}` : `${this.#kind} ${JSON.stringify(this.#value)}`;
+    return this.#ignoreCase ? `${what} ignoring case` : what;
   }
 
   match(input: string): boolean {
@@ -56,6 +65,20 @@ export interface MatchRequest {
    * Callers that match headers only (filters) may leave it out: a draw per use then.
    */
   randomValue?(draw: () => number): number;
+}
+
+/**
+ * Why one condition of a route match failed, for router/explain.ts. Built only when an explanation asks (the
+ * `mismatch` methods below call `match` first), so routing itself never pays for it.
+ */
+export interface MatchMismatch {
+  readonly kind: "header_missing" | "header_mismatch" | "method" | "query" | "runtime_fraction" | "grpc";
+  /** the header, query parameter or runtime key the condition reads */
+  readonly name: string;
+  /** what the condition wants, in words (`exact "GET"`, `present`, `5% of requests`) */
+  readonly expected: string;
+  /** what the request has; null when it is absent */
+  readonly actual: string | null;
 }
 
 /** Value of a header in a flat [name, value, …] list, repeated values joined with ","; null if absent. */
@@ -116,6 +139,16 @@ class CompiledHeaderMatcher {
     else ok = (v !== null) === this.#presentValue;
     return ok !== this.#invert;
   }
+
+  /** null when it matches; else what it wanted and what the request has */
+  mismatch(req: MatchRequest): MatchMismatch | null {
+    if (this.match(req)) return null;
+    const v = requestHeader(req, this.#name);
+    const wantsPresent = this.#string !== null || this.#presentValue;
+    const expected = this.#string !== null ? `${this.#invert ? "not " : ""}${this.#string.describe()}` : wantsPresent !== this.#invert ? "present" : "absent";
+    const kind = this.#name === ":method" ? "method" : v === null && wantsPresent && !this.#invert ? "header_missing" : "header_mismatch";
+    return { kind, name: this.#name, expected, actual: v };
+  }
 }
 
 class CompiledQueryMatcher {
@@ -134,6 +167,12 @@ class CompiledQueryMatcher {
     const v = query.get(this.#name);
     if (this.#string !== null) return v !== null && this.#string.match(v);
     return (v !== null) === this.#presentValue;
+  }
+
+  mismatch(query: URLSearchParams): MatchMismatch | null {
+    if (this.match(query)) return null;
+    const expected = this.#string !== null ? this.#string.describe() : this.#presentValue ? "present" : "absent";
+    return { kind: "query", name: this.#name, expected, actual: query.get(this.#name) };
   }
 }
 
@@ -203,6 +242,43 @@ export class ExtraMatchers {
       if (e !== null) return e;
     }
     return null;
+  }
+
+  /** the runtime_fraction condition, if any: which share of requests the route takes */
+  get runtimeFraction(): { readonly key: string; readonly fraction: Fraction } | null {
+    return this.#fraction === null ? null : { key: this.#runtimeKey, fraction: this.#fraction };
+  }
+
+  /**
+   * Every condition the request fails, in the order `match` checks them (router/explain.ts). The same matchers and
+   * the same random value decide, so this agrees with `match`; it is never called while routing.
+   */
+  mismatches(req: MatchRequest): MatchMismatch[] {
+    const out: MatchMismatch[] = [];
+    if (this.#fraction !== null) {
+      const random = req.randomValue?.(this.#draw) ?? this.#draw();
+      if (!this.#runtime.featureEnabled(this.#runtimeKey, this.#fraction, random)) {
+        const f = this.#fraction;
+        const pct = (100 * f.numerator) / f.denominator;
+        const set = this.#runtimeKey === "" ? null : this.#runtime.get(this.#runtimeKey);
+        const expected = set !== null ? `runtime key ${this.#runtimeKey} = ${set} (default ${pct}% of requests)` : `${pct}% of requests (random value % ${f.denominator} < ${f.numerator})`;
+        out.push({ kind: "runtime_fraction", name: this.#runtimeKey, expected, actual: `random value ${random}` });
+      }
+    }
+    if (this.#grpc && !isGrpcRequest(req)) out.push({ kind: "grpc", name: "content-type", expected: "application/grpc or application/grpc+…", actual: headerValue(req.headers, "content-type") });
+    for (const h of this.#headers) {
+      const m = h.mismatch(req);
+      if (m !== null) out.push(m);
+    }
+    if (this.#query.length > 0) {
+      const q = req.path.indexOf("?");
+      const params = new URLSearchParams(q < 0 ? "" : req.path.slice(q + 1));
+      for (const qm of this.#query) {
+        const m = qm.mismatch(params);
+        if (m !== null) out.push(m);
+      }
+    }
+    return out;
   }
 
   match(req: MatchRequest): boolean {

@@ -166,6 +166,32 @@ export function compileRoute(r: Route, index: number, levels: RouteLevels): Comp
   };
 }
 
+/**
+ * Envoy's pickWeightedCluster walk: the entry whose cumulative weight range holds `value` (in [0, total)). The
+ * router draws the value per request; router/explain.ts and the route tests pass a given one.
+ */
+export function weightedEntryAt(entries: readonly WeightedEntry[], value: number): WeightedEntry {
+  let acc = 0;
+  for (const e of entries) {
+    acc += e.weight;
+    if (value < acc) return e;
+  }
+  return entries[entries.length - 1];
+}
+
+/**
+ * The upstream path after prefix_rewrite / regex_rewrite (Envoy's RouteEntryImplBase::finalizePathHeader), or null
+ * when the route rewrites nothing. A prefix rewrite replaces the matched prefix (or whole path) and keeps the rest,
+ * query included; a regex rewrite applies to the path without its query.
+ */
+export function rewrittenPath(route: CompiledRoute, url: string): string | null {
+  if (route.prefixRewrite !== null && route.kind !== "regex") return route.prefixRewrite + url.slice(route.value.length);
+  if (route.regexRewrite === null) return null;
+  const q = url.indexOf("?");
+  const p = q < 0 ? url : url.slice(0, q);
+  return p.replace(route.regexRewrite.re, route.regexRewrite.substitution) + (q < 0 ? "" : url.slice(q));
+}
+
 const NO_PER_FILTER: ReadonlyMap<string, Readonly<Record<string, unknown>>> = new Map();
 
 /** Levels innermost first: a filter's config at a more specific level replaces the others. */

@@ -49,25 +49,25 @@ export class MatchInput implements MatchRequest {
   }
 }
 
-export function matchRoute(r: CompiledRoute, m: MatchInput): boolean {
+/** The path part of a route match: prefix, path, path_separated_prefix or safe_regex (the query never counts but for a prefix). */
+export function pathMatches(r: CompiledRoute, m: MatchInput): boolean {
   const v = r.value;
   switch (r.kind) {
     case "prefix":
-      if (!(r.caseSensitive ? m.path.startsWith(v) : m.lowerPath.startsWith(v))) return false;
-      break;
+      return r.caseSensitive ? m.path.startsWith(v) : m.lowerPath.startsWith(v);
     case "path":
-      if ((r.caseSensitive ? m.pathNoQuery : m.lowerPathNoQuery) !== v) return false;
-      break;
+      return (r.caseSensitive ? m.pathNoQuery : m.lowerPathNoQuery) === v;
     case "sep": {
       const p = r.caseSensitive ? m.pathNoQuery : m.lowerPathNoQuery;
-      if (!p.startsWith(v) || (p.length !== v.length && p.charCodeAt(v.length) !== 47) /* / */) return false;
-      break;
+      return p.startsWith(v) && (p.length === v.length || p.charCodeAt(v.length) === 47) /* / */;
     }
     case "regex":
-      if (!r.regex!.test(m.pathNoQuery)) return false;
-      break;
+      return r.regex!.test(m.pathNoQuery);
   }
-  return r.extra === null || r.extra.match(m);
+}
+
+export function matchRoute(r: CompiledRoute, m: MatchInput): boolean {
+  return pathMatches(r, m) && (r.extra === null || r.extra.match(m));
 }
 
 /** First route of `list` (sorted by index) that matches and comes before `before`. */

@@ -8,7 +8,7 @@ import { NO_LB_CONTEXT, type LbContext } from "../lb/load-balancer";
 import { applyMutations, type FormatContext, type HeaderMutation } from "./header-mutation";
 import { LocalBodies, sendLocalReply, type ReplyMutations } from "./local-reply";
 import { redirectLocation } from "./redirect";
-import type { CompiledRoute, WeightedEntry } from "./route-compile";
+import { rewrittenPath, weightedEntryAt, type CompiledRoute, type WeightedEntry } from "./route-compile";
 import { MatchInput, isTlsRedirect } from "./route-table";
 import { selectShadows } from "./request-mirror";
 import { RouterRequest } from "./router-request";
@@ -130,24 +130,13 @@ function replyMutations(levels: readonly (HeaderMutation | null)[], format: Form
 
 /** Envoy draws a random number in [0, sum of weights) and walks the list cumulatively (pickWeightedCluster). */
 function pickWeighted(entries: readonly WeightedEntry[], total: number): WeightedEntry {
-  const r = Math.floor(Math.random() * total);
-  let acc = 0;
-  for (const e of entries) {
-    acc += e.weight;
-    if (r < acc) return e;
-  }
-  return entries[entries.length - 1];
+  return weightedEntryAt(entries, Math.floor(Math.random() * total));
 }
 
 /** prefix_rewrite / regex_rewrite; the original goes to x-envoy-original-path (Envoy's router_filter.rst). */
 function rewritePath(route: CompiledRoute, url: string, headers: string[]): string {
-  let path: string;
-  if (route.prefixRewrite !== null && route.kind !== "regex") path = route.prefixRewrite + url.slice(route.value.length);
-  else if (route.regexRewrite !== null) {
-    const q = url.indexOf("?");
-    const p = q < 0 ? url : url.slice(0, q);
-    path = p.replace(route.regexRewrite.re, route.regexRewrite.substitution) + (q < 0 ? "" : url.slice(q));
-  } else return url;
+  const path = rewrittenPath(route, url);
+  if (path === null) return url;
   headers.push("x-envoy-original-path", url);
   return path;
 }
