@@ -28,6 +28,11 @@ export const queryKeys = {
   draftRoutes: () => ["draft", "routes"] as const,
   draftClusters: () => ["draft", "clusters"] as const,
   draftConfig: () => ["draft", "config"] as const,
+  discardPreview: () => ["draft", "discard-preview"] as const,
+  /** the impact preview: sampled requests replayed against the draft */
+  draftImpact: () => ["draft", "impact"] as const,
+  /** the draft against the live version: keyed by both hashes, so any draft edit or publish is a new key */
+  draftDiff: (liveHash: string | null, draftHash: string) => ["draft", "diff", liveHash, draftHash] as const,
   versions: () => ["versions"] as const,
   version: (id: string) => ["versions", id] as const,
   versionDiff: (from: string, to: string) => ["versions", from, "diff", to] as const,

@@ -3,6 +3,7 @@
 // (components/queries/api-client.ts), and the contract test checks a running console against them.
 export * from "./common";
 export * from "./versions";
+export * from "./diff";
 export * from "./nodes";
 export * from "./draft";
 export * from "./audit";
@@ -14,3 +15,5 @@ export * from "./events";
 export * from "./settings";
 export * from "./live";
 export * from "./access-log";
+export * from "./explain";
+export * from "./impact";

@@ -6,6 +6,7 @@
 import type { TelemetryMessage, TelemetrySink } from "../control-plane/hub";
 import type { PublishedVersion } from "../control-plane/registry";
 import type { ZipkinSpan } from "../../proxy-core/src/config/index";
+import { requestSampleStore } from "../impact/sample-store";
 import type { AccessLogStore } from "./access-log-store";
 import type { ClusterReports } from "./cluster-reports";
 import type { EventLog } from "./event-log";
@@ -89,6 +90,10 @@ export class TelemetryIngest implements TelemetrySink {
         return;
       case "access_log":
         this.p.accessLog.add(node, msg.entries, msg.dropped);
+        return;
+      case "request_sample":
+        // the impact preview's request heads (lib/impact/)
+        requestSampleStore().add(node, msg);
         return;
       default:
         // a message type this console does not consume (yet): the hub already checked it is in the protocol

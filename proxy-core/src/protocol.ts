@@ -20,6 +20,12 @@ export const HelloMessage = z.object({
   appliedVersion: z.string().nullable(),
   /** the worker's admin address, for display */
   admin: z.string().optional(),
+  /**
+   * set when `appliedVersion` was loaded from the worker's --cache-dir at start (no snapshot from a console applied
+   * since); equal to `appliedVersion` then. A console whose live version it is marks the node applied without
+   * sending it again. Older workers leave it out.
+   */
+  cachedVersionId: z.string().min(1).optional(),
 });
 export type HelloMessage = z.infer<typeof HelloMessage>;
 
@@ -150,8 +156,33 @@ export type SpansMessage = z.infer<typeof SpansMessage>;
 export const AccessLogMessage = z.object({ type: z.literal("access_log"), entries: z.array(AccessLogEntry), dropped: z.number().int().nonnegative() });
 export type AccessLogMessage = z.infer<typeof AccessLogMessage>;
 
+/**
+ * One request as the impact preview replays it (proxy-core/src/http/request-sample.ts): what route matching reads
+ * and nothing more. `headers` holds only the request headers the listener's routes match on, as [name, value, …].
+ */
+export const RequestHead = z.object({
+  /** arrival, epoch ms */
+  at: z.number(),
+  method: z.string(),
+  authority: z.string(),
+  /** path with query, as received */
+  path: z.string(),
+  /** stat_prefix of the HTTP connection manager that took it: which filter chain's routes it met */
+  hcm: z.string(),
+  headers: z.array(z.string()),
+});
+export type RequestHead = z.infer<typeof RequestHead>;
+
+/** One listener's heads since the last message, oldest first; `overwritten`: more arrived than its ring holds. */
+export const RequestSampleListener = z.object({ listener: z.string(), heads: z.array(RequestHead), overwritten: z.number().int().nonnegative() });
+export type RequestSampleListener = z.infer<typeof RequestSampleListener>;
+
+/** worker → console, at most every 10 s: the request heads each listener received since the previous message. */
+export const RequestSampleMessage = z.object({ type: z.literal("request_sample"), listeners: z.array(RequestSampleListener) });
+export type RequestSampleMessage = z.infer<typeof RequestSampleMessage>;
+
 export const ConsoleToWorker = SnapshotMessage;
 export type ConsoleToWorker = SnapshotMessage;
 
-export const WorkerToConsole = z.discriminatedUnion("type", [HelloMessage, AckMessage, NackMessage, StatsMessage, EventMessage, SpansMessage, ClustersMessage, AccessLogMessage]);
+export const WorkerToConsole = z.discriminatedUnion("type", [HelloMessage, AckMessage, NackMessage, StatsMessage, EventMessage, SpansMessage, ClustersMessage, AccessLogMessage, RequestSampleMessage]);
 export type WorkerToConsole = z.infer<typeof WorkerToConsole>;

@@ -1,6 +1,6 @@
 // Messages between the --concurrency N primary and its node:cluster workers (process IPC, JSON).
 import type { ClusterView, ListenerView } from "../server";
-import type { ZipkinSpan } from "../protocol";
+import type { RequestSampleListener, ZipkinSpan } from "../protocol";
 import type { AccessLogEntry } from "../access-log/entry";
 import type { ProcessMemory } from "../stats/server-stats";
 import type { RuntimeState } from "../runtime/runtime";
@@ -12,7 +12,9 @@ export type PrimaryToWorker =
   /** the admin's POST /healthcheck/fail (true) or /healthcheck/ok (false), for the health_check HTTP filter */
   | { t: "healthcheck"; failed: boolean }
   /** the primary's layered runtime (bootstrap layers and /runtime_modify values), which every worker holds a copy of */
-  | { t: "runtime"; state: RuntimeState };
+  | { t: "runtime"; state: RuntimeState }
+  /** record request heads for the console's impact preview (the primary's xDS client turned its sampler on or off) */
+  | { t: "request_sampling"; enabled: boolean };
 
 export interface WorkerStatsReport {
   t: "stats";
@@ -36,7 +38,9 @@ export type WorkerToPrimary =
   /** sampled spans finished since the last report, for the console (sent with the stats report) */
   | { t: "spans"; spans: ZipkinSpan[] }
   /** the access-log sample since the last report, and how many entries were left out */
-  | { t: "access_log"; entries: AccessLogEntry[]; dropped: number };
+  | { t: "access_log"; entries: AccessLogEntry[]; dropped: number }
+  /** the request heads recorded since the last report, per listener (only while the primary asked for them) */
+  | { t: "request_sample"; listeners: RequestSampleListener[] };
 
 /** Environment of a forked worker: the node identity for span tags and the Zipkin service name. */
 export const NODE_ID_ENV = "SIGNALBOX_NODE_ID";

@@ -22,6 +22,7 @@ import { SILENT_LOG, type Log } from "../log/logger";
 import { CHILD_KILL_MARGIN_MS } from "../stop-deadline";
 import { processMemory, type ProcessMemory } from "../stats/server-stats";
 import { AccessLogSampleQueue } from "../access-log/sample-queue";
+import { requestSamplerOf } from "../http/request-sample";
 import { Runtime as RuntimeLoader, type RuntimeLayerConfig } from "../runtime/runtime";
 
 type Applied = { ok: true; listeners: ListenerView[] } | { ok: false; error: string };
@@ -40,6 +41,8 @@ interface Member {
   pending: Map<number, (r: Applied | null) => void>;
   /** from its last stats report */
   memory: ProcessMemory | null;
+  /** what the worker was last told about recording request heads */
+  requestSampling?: boolean;
 }
 
 /** Stats the primary keeps itself: process-level, not summed over the workers. */
@@ -183,13 +186,28 @@ export class ClusterPrimary implements ProxyView {
       case "access_log":
         this.accessLogSample.push(msg.entries, msg.dropped);
         return;
+      case "request_sample":
+        for (const l of msg.listeners) requestSamplerOf(this.store).push(l);
+        return;
       case "spans":
         this.spans.push(msg.spans);
         return;
     }
   }
 
+  /**
+   * The xDS client switches the primary's sampler; each worker follows it before its next config (so a version
+   * the console pushes is sampled from its first request) and at every report otherwise.
+   */
+  #syncSampling(m: Member) {
+    const sampling = requestSamplerOf(this.store).enabled;
+    if (m.requestSampling === sampling || !m.worker.isConnected()) return;
+    m.requestSampling = sampling;
+    m.worker.send({ t: "request_sampling", enabled: sampling } satisfies PrimaryToWorker, undefined, () => {});
+  }
+
   #onStats(m: Member, r: WorkerStatsReport) {
+    this.#syncSampling(m);
     for (const [name, delta] of Object.entries(r.counters)) if (!primaryOwned("counter", name)) this.store.counter(name).add(delta);
     for (const [name, value] of Object.entries(r.gauges)) {
       if (primaryOwned("gauge", name)) continue;
@@ -229,6 +247,7 @@ export class ClusterPrimary implements ProxyView {
 
   #send(m: Member, input: unknown, version: string): Promise<Applied | null> {
     if (!m.worker.isConnected()) return Promise.resolve(null);
+    this.#syncSampling(m);
     const id = ++this.#seq;
     return new Promise((resolve) => {
       m.pending.set(id, resolve);

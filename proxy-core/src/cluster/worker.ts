@@ -8,6 +8,7 @@ import { LOG_DROPPED_LINES_STAT, type Logger } from "../log/logger";
 import { CHILD_STOP_MARGIN_MS, armStopDeadline } from "../stop-deadline";
 import { UPSTREAM_EVENT_KINDS } from "../upstream/events";
 import { processMemory } from "../stats/server-stats";
+import { requestSamplerOf } from "../http/request-sample";
 import { NODE_CLUSTER_ENV, NODE_ID_ENV, REPORT_INTERVAL_MS, type PrimaryToWorker, type WorkerStatsReport, type WorkerToPrimary } from "./ipc";
 
 export function runWorker(opts: { drainMs: number; logger: Logger }) {
@@ -54,6 +55,8 @@ export function runWorker(opts: { drainMs: number; logger: Logger }) {
     const entries = proxy.accessLogSample.take();
     const dropped = proxy.accessLogSample.takeDropped();
     if (entries !== null || dropped > 0) send({ t: "access_log", entries: entries ?? [], dropped });
+    const heads = requestSamplerOf(proxy.store).take();
+    if (heads !== null) send({ t: "request_sample", listeners: heads });
     send(r, done);
   };
   const timer = setInterval(() => report(), REPORT_INTERVAL_MS);
@@ -90,6 +93,7 @@ export function runWorker(opts: { drainMs: number; logger: Logger }) {
       );
     } else if (m?.t === "stop") void stop(m.drainMs);
     else if (m?.t === "healthcheck") proxy.healthCheckFailed = m.failed;
+    else if (m?.t === "request_sampling") requestSamplerOf(proxy.store).enabled = m.enabled;
     else if (m?.t === "runtime") {
       try {
         proxy.runtime.restore(m.state);

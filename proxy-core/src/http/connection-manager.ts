@@ -23,6 +23,7 @@ import { ResponseFlag } from "./response-flags";
 import { countBodyBytes } from "./counting-request";
 import { HttpFilterChain } from "./filter-chain";
 import { isInternalForwardedFor, removeHeaders } from "./internal-request";
+import { HeadCapture, requestSamplerOf } from "./request-sample";
 
 // request headers that describe one hop and are never forwarded (RFC 9110 §7.6.1), plus `expect`
 // (node already answered 100-continue) and the headers we rewrite
@@ -72,6 +73,8 @@ export class ConnectionManager {
   /** `http_filters` before the router (the tracer first when tracing is on) */
   readonly filters: HttpFilterChain;
   readonly #logging: AccessLogContext | null;
+  /** the console's impact-preview sample of request heads (request-sample.ts); records only while enabled */
+  readonly #heads: HeadCapture;
 
   constructor(
     readonly config: HcmConfig,
@@ -95,6 +98,7 @@ export class ConnectionManager {
     this.#logging = logging;
     const where = `listener ${logging?.listener ?? "?"}: stat_prefix ${config.stat_prefix}`;
     this.accessLog = config.access_log?.length ? new HcmAccessLog(config.access_log, logging?.outputs ?? new AccessLogOutputs(store), where) : null;
+    this.#heads = new HeadCapture(requestSamplerOf(store), logging?.listener ?? "", config.stat_prefix, config.route_config);
   }
 
   /** A connection was handed to this HCM's codec (after the TLS handshake on TLS chains). */
@@ -131,6 +135,7 @@ export class ConnectionManager {
       req.socket.setTimeout(this.timeouts.streamIdleMs);
     }
     this.#copyRequestHeaders(s);
+    if (this.#heads.sampler.enabled) this.#heads.record(s);
     this.selectRoute(s);
     // body bytes, only for requests someone logs (%BYTES_RECEIVED%, the console sample)
     if (s.hasBody && (this.accessLog !== null || this.#logging?.sample?.enabled === true)) countBodyBytes(req);
@@ -186,6 +191,7 @@ export class ConnectionManager {
     this.stats.g.downstream_rq_active.inc();
     res.on("close", onResponseClose); // emitted once; `once` would allocate a wrapper per request
     this.#copyRequestHeaders(s);
+    if (this.#heads.sampler.enabled) this.#heads.record(s);
     s.requestCompleteMs = s.startMs;
     this.selectRoute(s);
     this.filters.decode(s);
