@@ -11,25 +11,7 @@ import { RuntimeFractionalPercent } from "./runtime-percent";
 
 export const LOCAL_RATELIMIT_TYPE = TYPE_PREFIX + "envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit";
 
-/** type.v3.StatusCode, every name the proto defines (http_status.proto), by number */
-const STATUS_CODES: Record<string, number> = {
-  Continue: 100, OK: 200, Created: 201, Accepted: 202, NonAuthoritativeInformation: 203, NoContent: 204, ResetContent: 205,
-  PartialContent: 206, MultiStatus: 207, AlreadyReported: 208, IMUsed: 226, MultipleChoices: 300, MovedPermanently: 301,
-  Found: 302, SeeOther: 303, NotModified: 304, UseProxy: 305, TemporaryRedirect: 307, PermanentRedirect: 308, BadRequest: 400,
-  Unauthorized: 401, PaymentRequired: 402, Forbidden: 403, NotFound: 404, MethodNotAllowed: 405, NotAcceptable: 406,
-  ProxyAuthenticationRequired: 407, RequestTimeout: 408, Conflict: 409, Gone: 410, LengthRequired: 411, PreconditionFailed: 412,
-  PayloadTooLarge: 413, URITooLong: 414, UnsupportedMediaType: 415, RangeNotSatisfiable: 416, ExpectationFailed: 417,
-  MisdirectedRequest: 421, UnprocessableEntity: 422, Locked: 423, FailedDependency: 424, UpgradeRequired: 426,
-  PreconditionRequired: 428, TooManyRequests: 429, RequestHeaderFieldsTooLarge: 431, InternalServerError: 500, NotImplemented: 501,
-  BadGateway: 502, ServiceUnavailable: 503, GatewayTimeout: 504, HTTPVersionNotSupported: 505, VariantAlsoNegotiates: 506,
-  InsufficientStorage: 507, LoopDetected: 508, NotExtended: 510, NetworkAuthenticationRequired: 511,
-};
-const STATUS_NAMES = Object.keys(STATUS_CODES) as [string, ...string[]];
-
-/** type.v3.HttpStatus: `code` by name (TooManyRequests) or number (429), the proto's StatusCode, not Empty */
-export const HttpStatus = z.strictObject({
-  code: envoyEnum(STATUS_NAMES, [], STATUS_CODES).transform((name) => STATUS_CODES[name]),
-});
+import { HttpStatus } from "./http-status";
 
 /** type.v3.TokenBucket; Envoy's fill timer refuses intervals under 50 ms (LocalRateLimiterImpl). */
 export const TokenBucket = z.strictObject({
