@@ -1,7 +1,7 @@
 // Cross-resource checks of a tcp_proxy network filter: every cluster it names exists (go-control-plane's
 // Snapshot.Consistent(), as for the HCM's routes). Envoy itself would accept an unknown cluster and count
 // `tcp.<stat_prefix>.downstream_cx_no_route` per connection; Signalbox refuses it when the config is built.
-import type { ConfigIssue } from "./validate";
+import type { ConfigIssue } from "./issues";
 import type { TcpProxy } from "./schema-tcp-proxy";
 
 /** The clusters a tcp_proxy names, each with its path below `typed_config`; works on unparsed input too. */

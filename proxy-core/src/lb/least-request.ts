@@ -3,7 +3,7 @@
 // 2 choices both are always compared, CV2). Unequal weights: weighted round robin where each host's weight is
 // `weight / (active_requests + 1)` (Envoy's active_request_bias at its default 1.0), recomputed on every pick.
 import type { Host } from "../upstream/host";
-import { candidates, type LbContext, type LoadBalancer } from "./load-balancer";
+import { candidates, type LbContext, type LoadBalancer } from "./lb-context";
 
 export class LeastRequestLoadBalancer implements LoadBalancer {
   #hosts: Host[] = [];

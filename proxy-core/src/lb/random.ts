@@ -1,7 +1,7 @@
 // RANDOM: uniform over the available hosts (Envoy docs: Supported load balancers), avoiding excluded hosts while
 // any other is left.
 import type { Host } from "../upstream/host";
-import { candidates, type LbContext, type LoadBalancer } from "./load-balancer";
+import { candidates, type LbContext, type LoadBalancer } from "./lb-context";
 
 export class RandomLoadBalancer implements LoadBalancer {
   #hosts: readonly Host[] = [];

@@ -7,7 +7,7 @@
 import type { Gauge, Scope } from "../stats/store";
 import type { Host } from "../upstream/host";
 import { hash32 } from "./hash";
-import { isExcluded, type LbContext, type LoadBalancer } from "./load-balancer";
+import { isExcluded, type LbContext, type LoadBalancer } from "./lb-context";
 
 export const DEFAULT_MIN_RING_SIZE = 1024;
 export const DEFAULT_MAX_RING_SIZE = 8 * 1024 * 1024;

@@ -2,7 +2,7 @@
 // weighted round robin (nginx's algorithm), which spreads a host's turns evenly like Envoy's EDF schedule.
 // Excluded hosts (previous_hosts retries) are skipped; if every host is excluded the next one is used anyway.
 import type { Host } from "../upstream/host";
-import { isExcluded, type LbContext, type LoadBalancer } from "./load-balancer";
+import { isExcluded, type LbContext, type LoadBalancer } from "./lb-context";
 
 export class RoundRobinLoadBalancer implements LoadBalancer {
   #hosts: Host[] = [];
