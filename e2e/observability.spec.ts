@@ -175,8 +175,16 @@ describe("observability views", () => {
     await page.getByRole("figure", { name: /last 1 h$/ }).waitFor();
     const marker = page.getByRole("link", { name: new RegExp(`^v${published.number} publish by .*: ${MESSAGE}$`) });
     await marker.waitFor({ timeout: 15_000 });
-    await marker.hover();
-    await page.getByRole("tooltip").filter({ hasText: MESSAGE }).waitFor();
+    // the card opens on hover and on keyboard focus; a chart redrawn under the pointer (a busy machine's late
+    // refresh) can swallow one hover, so point at it again rather than wait on a card that will not come
+    const card = page.getByRole("tooltip").filter({ hasText: MESSAGE });
+    for (let attempt = 0; ; attempt++) {
+      await marker.hover();
+      await marker.focus();
+      const shown = await card.waitFor({ timeout: 5_000 }).then(() => true, () => false);
+      if (shown) break;
+      if (attempt === 2) await card.waitFor({ timeout: 5_000 });
+    }
     await screenshot(page, "overview-marker");
     await marker.click();
     await page.waitForURL((u) => u.pathname === "/versions" && u.searchParams.get("diff") === published.id);
