@@ -17,6 +17,7 @@ import { matchLabel } from "./route-form-model";
 import { RouteForm, type VhostOption } from "./route-form";
 import { RouteTable } from "./route-table";
 import { RouteTester } from "./route-tester";
+import { RouteTests } from "./route-tests";
 
 interface Group extends VhostOption {
   rows: DraftRouteRow[];
@@ -117,6 +118,8 @@ export function RoutesPage() {
           ))}
         </>
       )}
+
+      <RouteTests />
 
       {editor && (
         <RouteForm

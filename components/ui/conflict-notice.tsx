@@ -3,7 +3,7 @@
 // stale If-Match): who changed what, and the two ways on. Not a dialog: the form stays as the user left it.
 import type { DraftConflict } from "@/lib/contract/draft";
 
-const KIND: Record<string, string> = { listener: "listener", virtual_host: "virtual host", route: "route", cluster: "cluster" };
+const KIND: Record<string, string> = { listener: "listener", virtual_host: "virtual host", route: "route", cluster: "cluster", route_tests: "route tests" };
 
 function when(at: string): string {
   const d = new Date(at);

@@ -1,5 +1,6 @@
 // Discard: the draft is reset to the live version, throwing away every unpublished edit. The preview lists
 // what would go, with the revision to send as If-Match so exactly what was previewed is discarded.
+import { getVersionSuite, setDraftSuite } from "../repos/route-test-repo";
 import { conflict } from "../errors";
 import { transaction } from "../repos/transaction";
 import { loadDraftRows } from "../repos/draft-repo";
@@ -32,9 +33,11 @@ export async function discardDraft(actor: string, opts: WriteOpts = {}): Promise
     if (!live) throw conflict("nothing is published yet: there is no live version to reset the draft to");
     const p = pendingChanges(composeResources(before), live);
     const next = decompose({ static_resources: live.snapshot });
-    const { revision } = await transaction((tx) =>
-      writeDraft(tx, { before, after: next, from, actor, opts, audit: { action: "draft.discard", target: "draft", details: { live: live.number, discarded: p.changes } } }),
-    );
+    const { revision } = await transaction(async (tx) => {
+      // the route tests are part of the draft: they go back to the live version's too
+      await setDraftSuite(tx, await getVersionSuite(live.id, tx), actor, new Date());
+      return writeDraft(tx, { before, after: next, from, actor, opts, audit: { action: "draft.discard", target: "draft", details: { live: live.number, discarded: p.changes } } });
+    });
     return { value: { revision, live: { id: live.id, number: live.number, hash: live.hash }, draftHash: live.hash, changes: p.changes }, revision };
   });
 }

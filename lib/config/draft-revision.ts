@@ -18,7 +18,7 @@ export interface WriteOpts { ifMatch?: number | null }
 export interface Written<T> { value: T; revision: number }
 
 const plural = (n: number, one: string, many = one + "s") => `${n} ${n === 1 ? one : many}`;
-const KIND_LABEL: Record<string, string> = { listener: "listener", virtual_host: "virtual host", route: "route", cluster: "cluster" };
+const KIND_LABEL: Record<string, string> = { listener: "listener", virtual_host: "virtual host", route: "route", cluster: "cluster", route_tests: "route tests" };
 
 /** "alice changed route api_v1, added cluster b; bob removed route x" (at most `max` items). */
 export function describeChanges(changes: Pick<DraftChangeEntry, "actor" | "kind" | "name" | "change">[], max = 6): string {

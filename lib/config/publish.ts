@@ -1,13 +1,16 @@
 // Publishing: the draft becomes a new immutable version, live at once and pushed to every connected worker.
 // Refused when it would record nothing: a publish needs a message (400, field `message`) and a draft that
-// differs from the live version (409 no_changes).
+// differs from the live version, its route tests included (409 no_changes). Gated by the draft's route tests
+// (route-tests-run.ts): a draft failing them is refused (409 route_tests_failed) unless the publish overrides them
+// with a reason, which is audited (`version.publish.override`). Every version keeps the suite it was published with.
 import { ApiError, InvalidConfigError, conflict } from "../errors";
 import { transaction } from "../repos/transaction";
 import { addAudit } from "../repos/audit-repo";
 import { loadDraftRows } from "../repos/draft-repo";
-import { setLiveVersionId } from "../repos/live-state-repo";
-import { countVersions, createVersion, type Version } from "../repos/version-repo";
-import { hashResources } from "./canonical";
+import { getLiveVersionId, setLiveVersionId } from "../repos/live-state-repo";
+import { getDraftSuite, getVersionSuite, setVersionSuite } from "../repos/route-test-repo";
+import { countVersions, createVersion, getVersionSummary, type Version } from "../repos/version-repo";
+import { canonicalJson, hashResources } from "./canonical";
 import { resourceChanges } from "./diff";
 import { serialized } from "./draft-lock";
 import { composeResources, decompose, type BootstrapDoc } from "./draft-mapper";
@@ -15,6 +18,7 @@ import { getLiveVersion } from "./draft-read";
 import { checkRevision, writeDraft, type WriteOpts } from "./draft-revision";
 import { replaceDraft } from "./draft-write";
 import { notifyLive } from "./notify";
+import { describeGateFailure, gateCheck } from "./route-tests-run";
 import { nameRoutes } from "./route-names";
 import { starterDocument } from "./starter";
 import { validateDocument } from "./validation";
@@ -29,24 +33,48 @@ function requireMessage(message: string): string {
   return m;
 }
 
+/** The trimmed override reason (undefined: no override), or a 400 naming the field. */
+function overrideReason(o: PublishOpts["overrideRouteTests"]): string | undefined {
+  if (o === undefined) return undefined;
+  const r = o.reason.trim();
+  if (r) return r;
+  const text = "an override of failing route tests needs a reason";
+  throw new ApiError(400, "bad_request", `overrideRouteTests.reason: ${text}`, { errors: [{ path: "overrideRouteTests.reason", message: text }] });
+}
+
+export interface PublishOpts extends WriteOpts {
+  /** publish even when the draft fails its route tests; the reason and the failures are audited */
+  overrideRouteTests?: { reason: string };
+}
+
 /**
  * Publishes the draft as a new version, makes it live and pushes it to every connected worker. With If-Match,
  * only the revision that was reviewed is published (409 conflict when the draft changed since).
  */
-export async function publish(message: string, actor: string, opts: WriteOpts = {}): Promise<Version> {
+export async function publish(message: string, actor: string, opts: PublishOpts = {}): Promise<Version> {
   const text = requireMessage(message);
+  const reason = overrideReason(opts.overrideRouteTests);
   const v = await serialized(async () => {
     await checkRevision(opts);
     const resources = composeResources(await loadDraftRows());
     const errors = validateDocument({ static_resources: resources });
     if (errors.length) throw new InvalidConfigError(errors, "the draft is not valid; fix it before publishing");
     const hash = hashResources(resources);
-    const live = await getLiveVersion();
-    if (live && live.hash === hash) throw new ApiError(409, "no_changes", `the draft is identical to live version v${live.number}: change it before publishing`);
+    // the live version's hash is enough to tell "no changes": its snapshot is not read
+    const liveId = await getLiveVersionId();
+    const [live, suite] = await Promise.all([liveId ? getVersionSummary(liveId) : null, getDraftSuite()]);
+    if (live && live.hash === hash && canonicalJson(await getVersionSuite(live.id)) === canonicalJson(suite))
+      throw new ApiError(409, "no_changes", `the draft is identical to live version v${live.number}: change it before publishing`);
+    const gate = gateCheck(resources, suite);
+    if (gate !== null && reason === undefined)
+      throw new ApiError(409, "route_tests_failed", `${describeGateFailure(gate)}. Fix the draft or its tests, or publish with an override and a reason`, { ...gate });
     return transaction(async (tx) => {
       const version = await createVersion(tx, { hash, author: actor, message: text, snapshot: resources, parentId: live?.id ?? null, rollbackOfId: null });
+      await setVersionSuite(tx, version.id, suite);
       await setLiveVersionId(tx, version.id);
       await addAudit(tx, { actor, action: "version.publish", target: version.id, details: { number: version.number, hash: version.hash, message: text, ifMatch: opts.ifMatch != null } });
+      if (gate !== null)
+        await addAudit(tx, { actor, action: "version.publish.override", target: version.id, details: { number: version.number, reason, tests: gate.tests, failures: gate.failures, runError: gate.runError } });
       return version;
     });
   });
@@ -80,6 +108,7 @@ export async function publishChange(change: (doc: BootstrapDoc) => BootstrapDoc,
         audit: { action: "draft.replace", target: "draft", details: { listeners: resources.listeners.length, clusters: resources.clusters.length, hash: hashResources(resources) } },
       });
       const version = await createVersion(tx, { hash: hashResources(resources), author: actor, message: text, snapshot: resources, parentId: live?.id ?? null, rollbackOfId: null });
+      await setVersionSuite(tx, version.id, await getDraftSuite(tx));
       await setLiveVersionId(tx, version.id);
       await addAudit(tx, { actor, action: "version.publish", target: version.id, details: { number: version.number, hash: version.hash, message: text } });
       return version;

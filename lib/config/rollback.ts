@@ -6,6 +6,7 @@ import { transaction } from "../repos/transaction";
 import { loadDraftRows } from "../repos/draft-repo";
 import { setLiveVersionId } from "../repos/live-state-repo";
 import { createVersion, getVersion, type Version } from "../repos/version-repo";
+import { getVersionSuite, setDraftSuite, setVersionSuite } from "../repos/route-test-repo";
 import { serialized } from "./draft-lock";
 import { composeResources, decompose } from "./draft-mapper";
 import { getLiveVersion } from "./draft-read";
@@ -17,6 +18,8 @@ export interface RollbackOpts extends WriteOpts {
   message?: string;
   /** reset a draft with unpublished changes too (they are lost) */
   discardDraft?: boolean;
+  /** roll back only while this version is live (the guard: a publish that landed meanwhile is not undone) */
+  onlyIfLive?: string;
 }
 
 /**
@@ -29,6 +32,8 @@ export async function rollback(id: string, actor: string, opts: RollbackOpts = {
     if (!target) throw notFound(`version ${id} not found`);
     const from = await checkRevision(opts);
     const [before, live] = await Promise.all([loadDraftRows(), getLiveVersion()]);
+    if (opts.onlyIfLive !== undefined && live?.id !== opts.onlyIfLive)
+      throw new ApiError(409, "live_changed", `version ${opts.onlyIfLive} is no longer live${live ? ` (v${live.number} is)` : ""}: nothing rolled back`);
     const pending = pendingChanges(composeResources(before), live);
     if (pending.dirty && !opts.discardDraft) {
       const n = pending.changes.length;
@@ -45,6 +50,10 @@ export async function rollback(id: string, actor: string, opts: RollbackOpts = {
         snapshot: target.snapshot, parentId: live?.id ?? null, rollbackOfId: target.id,
       });
       await setLiveVersionId(tx, version.id);
+      // the route tests travel with the config: the new version and the draft take the target's suite
+      const suite = await getVersionSuite(target.id, tx);
+      await setVersionSuite(tx, version.id, suite);
+      await setDraftSuite(tx, suite, actor, new Date());
       const { revision } = await writeDraft(tx, {
         before, after: next, from, actor, opts,
         audit: {

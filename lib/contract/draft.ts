@@ -62,7 +62,7 @@ export const DraftChangeEntry = z.object({
   revision: DraftRevision,
   actor: z.string(),
   at: IsoTime,
-  kind: z.enum(["listener", "virtual_host", "route", "cluster"]),
+  kind: z.enum(["listener", "virtual_host", "route", "cluster", "route_tests"]),
   name: z.string(),
   change: z.enum(["added", "removed", "changed", "moved"]),
 });

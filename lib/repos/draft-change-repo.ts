@@ -4,7 +4,7 @@ import { db, type Tx } from "../db";
 
 export const KEEP_REVISIONS = 300;
 
-export type DraftChangeKind = "listener" | "virtual_host" | "route" | "cluster";
+export type DraftChangeKind = "listener" | "virtual_host" | "route" | "cluster" | "route_tests";
 export type DraftChangeType = "added" | "removed" | "changed" | "moved";
 export interface DraftEdit { kind: DraftChangeKind; name: string; change: DraftChangeType }
 export interface DraftChangeEntry extends DraftEdit { revision: number; actor: string; at: Date }

@@ -33,6 +33,12 @@ export async function getVersion(id: string, tx: Tx = db()): Promise<Version | n
   return r ? full(r) : null;
 }
 
+/** A version without its snapshot: what a publish compares against (the snapshot is MiBs at 10,000 routes). */
+export async function getVersionSummary(id: string, tx: Tx = db()): Promise<VersionSummary | null> {
+  const r = await tx.configVersion.findUnique({ where: { id }, select: summarySelect });
+  return r ? summary(r) : null;
+}
+
 export async function countVersions(tx: Tx = db()): Promise<number> {
   return tx.configVersion.count();
 }
