@@ -1,11 +1,14 @@
 "use client";
-// Console settings: how long telemetry is kept, and the Zipkin collector every span is forwarded to.
+// Console settings: how long telemetry is kept, the Zipkin collector every span is forwarded to, and backups.
+import { useState } from "react";
 import { useSettingsQuery } from "@/components/queries/use-settings-query";
 import { ErrorState } from "@/components/ui/error-state";
 import { Skeleton } from "@/components/ui/skeleton";
+import { BackupSection } from "./backup-section";
 import { SettingsFormView } from "./settings-form";
 
 export function SettingsPage() {
+  const [restores, setRestores] = useState(0);
   const settings = useSettingsQuery();
   return (
     <>
@@ -24,8 +27,11 @@ export function SettingsPage() {
       ) : settings.isError ? (
         <ErrorState what="settings" error={settings.error} onRetry={() => settings.refetch()} />
       ) : (
-        <SettingsFormView saved={settings.data} />
+        // a restore replaces the settings under the form: start it over then (not after its own save, whose
+        // "Saved" the user must see)
+        <SettingsFormView key={restores} saved={settings.data} />
       )}
+      <BackupSection onRestored={() => setRestores((n) => n + 1)} />
     </>
   );
 }

@@ -57,11 +57,21 @@ export function VersionTimeline({ versions, selected, onToggle, onRollback }: Pr
                 </td>
                 <td className="num">{v.nodes || <span className="muted">0</span>}</td>
                 <td className="actions">
-                  {!v.live && (
-                    <button type="button" className="btn small" onClick={() => onRollback(v)} aria-label={`Roll back to v${v.number}`}>
-                      Roll back to this version
-                    </button>
-                  )}
+                  <div className="row" style={{ justifyContent: "flex-end" }}>
+                    <a
+                      className="btn small"
+                      href={`/api/versions/${encodeURIComponent(v.id)}/bootstrap?format=yaml`}
+                      download={`signalbox-v${v.number}.yaml`}
+                      aria-label={`Export v${v.number} as Envoy YAML`}
+                    >
+                      Export as Envoy YAML
+                    </a>
+                    {!v.live && (
+                      <button type="button" className="btn small" onClick={() => onRollback(v)} aria-label={`Roll back to v${v.number}`}>
+                        Roll back to this version
+                      </button>
+                    )}
+                  </div>
                 </td>
               </tr>
             );

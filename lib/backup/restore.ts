@@ -1,0 +1,88 @@
+// POST /api/restore: a backup file into an empty store (store-state.ts), in ONE transaction, under the config
+// lock so no draft edit or publish interleaves. Any refusal leaves the store exactly as it was: the file is
+// checked whole before anything is written (file-checks.ts), and a failure while writing rolls back. Then the
+// live version is pushed to the connected workers and the restored settings are applied to telemetry.
+import { ApiError, conflict } from "../errors";
+import type { RestoreResult } from "../contract/backup";
+import { serialized } from "../config/draft-lock";
+import { notifyLive } from "../config/notify";
+import { addAudit } from "../repos/audit-repo";
+import { deferForeignKeys, deleteRows, foreignKeyViolations, insertRows, storeTransaction } from "../repos/backup-repo";
+import { getDraftState } from "../repos/draft-state-repo";
+import { getLiveVersionId } from "../repos/live-state-repo";
+import { countVersions, getVersion, type Version } from "../repos/version-repo";
+import { getSettings } from "../settings/settings-service";
+import { getTelemetry } from "../telemetry/registry";
+import { InvalidBackupError, checkRows, decodeRow, parseBackup } from "./file-checks";
+import { storeState } from "./store-state";
+import { tableShapes } from "./tables";
+
+/** Thrown inside the transaction to roll it back with a 4xx. */
+function writeFailed(table: string, e: unknown): ApiError {
+  const msg = (e as Error).message?.split("\n").filter(Boolean).pop() ?? String(e);
+  return new InvalidBackupError([{ path: `tables.${table}`, message: `could not be written: ${msg}` }]);
+}
+
+export async function restoreBackup(text: string, actor: string, opts: { dryRun: boolean }): Promise<RestoreResult> {
+  const file = parseBackup(text);
+  const out = await serialized(async () => {
+    const { tables: shapes } = await tableShapes();
+    const errors = checkRows(file.tables, shapes);
+    if (errors.length) throw new InvalidBackupError(errors);
+    const versions = file.tables.ConfigVersion ?? [];
+    const liveId = (file.tables.LiveState ?? []).find((r) => r.id === "live")?.versionId ?? null;
+    const liveRow = versions.find((r) => r.id === liveId);
+    const draftRow = (file.tables.DraftState ?? []).find((r) => r.id === "draft");
+    const summary = {
+      header: file.header,
+      versions: versions.length,
+      liveVersion: liveRow ? { id: String(liveRow.id), number: Number(liveRow.number) } : null,
+      draftRevision: draftRow ? Number(draftRow.revision) : 0,
+    };
+
+    if (opts.dryRun) {
+      const state = await storeTransaction((tx) => storeState(tx));
+      return { live: null, result: { ...summary, dryRun: true, restored: false, restorable: state.empty, reason: state.reason, replacesStarter: state.replacesStarter } };
+    }
+
+    const { live, state } = await storeTransaction(async (tx) => {
+      const state = await storeState(tx);
+      if (!state.empty) throw conflict(`nothing was restored: ${state.reason}`);
+      const replaced = { versions: await countVersions(tx), draftRevision: (await getDraftState(tx)).revision };
+      await deferForeignKeys(tx);
+      for (const { spec } of [...shapes].reverse()) await deleteRows(spec.name, tx);
+      for (const { spec, columns } of shapes) {
+        const rows = (file.tables[spec.name] ?? []).map((r) => decodeRow(r, columns));
+        try {
+          await insertRows(spec.name, rows, tx);
+        } catch (e) {
+          throw writeFailed(spec.name, e);
+        }
+      }
+      const broken = await foreignKeyViolations(tx);
+      if (broken.length) throw new InvalidBackupError(broken.slice(0, 20).map((b) => ({ path: `tables.${b.table}`, message: `a row names a ${b.parent} the file does not hold` })));
+      await addAudit(tx, {
+        actor, action: "backup.restore", target: "store",
+        details: {
+          createdAt: file.header.createdAt, consoleVersion: file.header.consoleVersion, sha256: file.header.sha256,
+          counts: file.header.counts, liveVersion: summary.liveVersion, replacedStarter: state.replacesStarter, replaced,
+        },
+      });
+      const id = await getLiveVersionId(tx);
+      return { live: id ? await getVersion(id, tx) : null, state };
+    });
+    return { live, result: { ...summary, dryRun: false, restored: true, restorable: true, reason: null, replacesStarter: state.replacesStarter } };
+  });
+  if (!opts.dryRun) await afterRestore(out.live);
+  return out.result;
+}
+
+/** The running console catches up with the restored store: workers get the live version, telemetry the settings. */
+async function afterRestore(live: Version | null): Promise<void> {
+  if (live) notifyLive(live);
+  try {
+    getTelemetry()?.settingsChanged(await getSettings());
+  } catch (e) {
+    console.error("[backup] applying the restored settings failed:", e);
+  }
+}
