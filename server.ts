@@ -19,6 +19,8 @@ import { setBundledWorker } from "./lib/worker/registry";
 import { WorkerSupervisor } from "./lib/worker/supervisor";
 import { closeDb } from "./lib/db";
 import { haltDemo } from "./lib/demo/demo-service";
+import { GuardWatcher } from "./lib/guard/watcher";
+import { setGuardWatcher } from "./lib/guard/registry";
 
 const dev = process.env.NODE_ENV !== "production";
 const port = consolePort();
@@ -44,6 +46,10 @@ const hub: Hub = new Hub({
 });
 await hub.start();
 setControlPlane(hub);
+// publish guards: resumes (or expires) the one a previous console left running, then judges live traffic
+const guard = new GuardWatcher();
+await guard.start();
+setGuardWatcher(guard);
 
 const server = createServer();
 // httpServer lets Next attach its own upgrade listener (dev HMR); ours only takes /ws/worker
@@ -81,6 +87,8 @@ async function shutdown(signal: string) {
   try {
     // demo traffic first: its requests would keep the worker's connections busy through its whole drain
     await haltDemo();
+    setGuardWatcher(null);
+    await guard.stop();
     await worker?.stop();
     setControlPlane(null);
     await hub.close();

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useBundledWorkerQuery } from "@/components/queries/use-bundled-worker-query";
 import { useDraftStatusQuery } from "@/components/queries/use-draft-status-query";
 import { Skeleton } from "@/components/ui/skeleton";
+import { GuardAlert } from "@/components/overview/guard-alert";
 import { DiscardDraftButton } from "./discard-draft";
 import { LiveStatus } from "./live-status";
 import { PublishDrawer } from "./publish-drawer";
@@ -23,6 +24,7 @@ export function HeaderBar() {
       ) : (
         <Skeleton width={220} />
       )}
+      <GuardAlert compact />
       <span className="spacer" />
       {status.data && (
         <span className="hdr-draft" data-testid="draft-state">

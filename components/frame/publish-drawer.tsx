@@ -5,15 +5,19 @@ import { useState, type FormEvent } from "react";
 import { errorMessage } from "@/components/queries/api-client";
 import { ActionFooter } from "@/components/ui/action-footer";
 import type { DraftStatus } from "@/components/queries/types";
-import { usePublishMutation } from "@/components/queries/use-publish-mutation";
+import { usePublishGatedMutation } from "@/components/queries/use-route-tests";
 import { Field } from "@/components/ui/field";
 import { Panel } from "@/components/ui/panel";
 import { ImpactPreview } from "@/components/review/impact-preview";
+import { RouteTestGate, useRouteTestGate } from "@/components/review/route-test-gate";
+import { GuardToggle, useGuardToggle } from "@/components/review/guard-toggle";
 import { DraftDiff } from "./draft-diff";
 import { RolloutStatus } from "./rollout-status";
 
 export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClose: () => void }) {
-  const publish = usePublishMutation();
+  const publish = usePublishGatedMutation();
+  const gate = useRouteTestGate(status.revision);
+  const guard = useGuardToggle();
   const [message, setMessage] = useState("");
   const [messageError, setMessageError] = useState<string>();
   const [published, setPublished] = useState<{ id: string; number: number | null } | null>(null);
@@ -26,7 +30,9 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
       return;
     }
     setMessageError(undefined);
-    publish.mutate(message.trim(), {
+    if (!gate.ready()) return;
+    if (guard.error) return;
+    publish.mutate({ message: message.trim(), ...gate.body(), guard: guard.guard }, {
       onSuccess: (v) => setPublished({ id: v.id, number: v.number }),
     });
   };
@@ -69,8 +75,14 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
               <ImpactPreview />
             </section>
           )}
+          {/* ---- Route tests: the draft's suite against the draft; failing ones need an override reason */}
+          <section aria-label="Route tests">
+            <h3>Route tests</h3>
+            <RouteTestGate gate={gate} />
+          </section>
           {/* ---- 3. Message, then Publish (footer) */}
           <form id="publish-form" onSubmit={submit} className="stack" noValidate>
+            <GuardToggle state={guard} />
             <Field label="Message" hint="Shown in the version history. Say what changes and why." error={messageError}>
               <input
                 type="text"

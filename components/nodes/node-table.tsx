@@ -15,6 +15,7 @@ export function NodeTable({ nodes }: { nodes: NodeRow[] }) {
         <thead>
           <tr>
             <th>Node</th>
+            <th>Labels</th>
             <th>Connection</th>
             <th>Applied version</th>
             <th>Last error</th>
@@ -31,6 +32,20 @@ export function NodeTable({ nodes }: { nodes: NodeRow[] }) {
                   <td>
                     <code>{n.id}</code>
                     {n.address && <div className="small muted mono">{n.address}</div>}
+                  </td>
+                  <td data-testid="node-labels">
+                    {/* --node-label pairs from the worker's hello; canary publishing will select nodes by them */}
+                    {Object.keys(n.labels ?? {}).length ? (
+                      <div className="row wrap">
+                        {Object.entries(n.labels).map(([k, v]) => (
+                          <code key={k} className="small">
+                            {k}={v}
+                          </code>
+                        ))}
+                      </div>
+                    ) : (
+                      <span className="muted">none</span>
+                    )}
                   </td>
                   <td>
                     {n.connected ? (
@@ -66,7 +81,7 @@ export function NodeTable({ nodes }: { nodes: NodeRow[] }) {
                   </td>
                 </tr>
                 {expanded && n.lastError && (
-                  <DetailRow colSpan={5} error>
+                  <DetailRow colSpan={6} error>
                     {n.rejectedVersionNumber !== null ? `v${n.rejectedVersionNumber}: ` : ""}
                     {n.lastError}
                   </DetailRow>

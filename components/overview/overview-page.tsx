@@ -6,6 +6,7 @@ import { LiveIndicator } from "@/components/telemetry/live-indicator";
 import { TrafficPanel } from "@/components/telemetry/traffic-panel";
 import { DemoCallout } from "./demo-callout";
 import { EventFeed } from "./event-feed";
+import { GuardAlert } from "./guard-alert";
 import { KpiTiles } from "./kpi-tiles";
 import { TopRoutes } from "./top-routes";
 
@@ -22,6 +23,7 @@ export function OverviewPage() {
         <span className="spacer" />
         <LiveIndicator state={state} />
       </div>
+      <GuardAlert />
       <DemoCallout live={live} />
       <KpiTiles live={live} />
       <TrafficPanel live={live} title="Traffic" />

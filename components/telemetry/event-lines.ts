@@ -59,6 +59,13 @@ export function describeEvent(e: EventRow): EventLine {
       const verb = e.kind === "publish" ? "published" : `published as a rollback${num(d.rollbackOfNumber) !== null ? ` to v${num(d.rollbackOfNumber)}` : ""}`;
       return { tone: e.kind === "publish" ? "grey" : "amber", parts: [`${versionName(d)} ${verb}${author ? ` by ${author}` : ""}${message ? `: “${message}”` : ""}`] };
     }
+    case "guard_rollback":
+      return { tone: "red", parts: [`guard rolled back ${versionName(d)}${num(d.rollbackNumber) !== null ? ` as v${num(d.rollbackNumber)}` : ""}: ${str(d.reason) ?? "5xx over the limit"}`] };
+    case "guard_passed":
+    case "guard_cancelled":
+    case "guard_expired":
+    case "guard_failed":
+      return { tone: e.kind === "guard_passed" ? "green" : e.kind === "guard_failed" ? "red" : "grey", parts: [str(d.reason) ?? `guard of ${versionName(d)}: ${e.kind.slice(6)}`] };
     case "connected":
       return { tone: "green", parts: ["node ", { code: e.node }, " connected", str(d.appliedVersion) ? ` (runs ${versionName({ version: d.appliedVersion })})` : ""] };
     case "disconnected":

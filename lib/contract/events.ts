@@ -11,6 +11,12 @@ export const EVENT_KINDS = [
   "rollback",
   "connected",
   "disconnected",
+  // publish guards (lib/guard/watcher.ts)
+  "guard_rollback",
+  "guard_passed",
+  "guard_cancelled",
+  "guard_expired",
+  "guard_failed",
 ] as const;
 
 export const EventRow = z.object({

@@ -17,3 +17,6 @@ export * from "./live";
 export * from "./access-log";
 export * from "./explain";
 export * from "./impact";
+export * from "./backup";
+export * from "./route-tests";
+export * from "./guard";

@@ -22,6 +22,8 @@ export const NodeView = z.object({
   lastSeen: IsoTime,
   /** the worker's admin address, as it reported it */
   address: z.string().nullable(),
+  /** the worker's --node-label pairs (from its hello); {} when it sent none */
+  labels: z.record(z.string(), z.string()),
   state: NodeState,
 });
 export type NodeView = z.infer<typeof NodeView>;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Cluster, Listener } from "../../proxy-core/src/config/schema";
 import { IsoTime } from "./common";
 import { ConfigDiff } from "./diff";
+import { GuardParams, GuardRunView } from "./guard";
 
 export const VersionSummary = z.object({
   id: z.string(),
@@ -45,6 +46,9 @@ export const VersionDiff = ConfigDiff;
 export type VersionDiff = ConfigDiff;
 
 /** A message is required: one that is empty once trimmed is a 400 naming `message` (lib/config/publish.ts). */
-export const PublishBody = z.object({ message: z.string().max(2000).optional().default("") });
+/** `guard`: watch the new version and roll back when its 5xx ratio goes over (lib/contract/guard.ts). */
+export const PublishBody = z.object({ message: z.string().max(2000).optional().default(""), guard: GuardParams.optional() });
+/** POST /api/versions answers the version, with the guard it started when the body asked for one. */
+export const PublishResult = VersionSummary.extend({ guard: GuardRunView.optional() });
 /** `discardDraft: true` rolls back even when the draft has unpublished changes (409 draft_dirty otherwise). */
 export const RollbackBody = z.object({ message: z.string().max(2000).optional(), discardDraft: z.boolean().optional() });

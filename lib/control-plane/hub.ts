@@ -165,7 +165,7 @@ export class Hub implements ControlPlane {
     }
     this.sessions.bind(s, nodeId)?.ws.close(4000, "replaced by a new connection");
     const applied = msg.appliedVersion;
-    await nodeConnected(nodeId, msg.admin ?? null, applied);
+    await nodeConnected(nodeId, msg.admin ?? null, applied, msg.labels ?? null);
     s.lastSeenWrite = Date.now();
     this.sink.connected(nodeId, applied);
     this.log(`node ${nodeId} connected (applied ${applied ?? "nothing"}${msg.cachedVersionId ? ", from its cache" : ""})`);

@@ -2,7 +2,7 @@
 import type { NodeState, NodeView } from "../contract/nodes";
 import type { z } from "zod";
 import { getLiveVersionId } from "../repos/live-state-repo";
-import { listNodes, type NodeInfo } from "../repos/node-repo";
+import { listNodes, nodeLabels, type NodeInfo } from "../repos/node-repo";
 import { versionNumbers } from "../repos/version-repo";
 
 type StateInput = Pick<NodeInfo, "connected" | "appliedVersionId" | "lastError" | "lastErrorVersionId">;
@@ -51,6 +51,7 @@ export async function listNodeViews(): Promise<z.input<typeof NodeView>[]> {
     connectedAt: n.connectedAt,
     lastSeen: n.lastSeen,
     address: n.address,
+    labels: nodeLabels(n),
     state: nodeState(n, liveId),
   }));
 }

@@ -12,6 +12,19 @@ export interface NodeInfo {
   lastErrorAt: Date | null;
   /** the version `lastError` refused (null on rows written before the console recorded it) */
   lastErrorVersionId: string | null;
+  /** the worker's --node-label pairs, JSON (nodeLabels() reads it) */
+  labels: string | null;
+}
+
+/** A row's labels as an object ({} when none or unreadable). */
+export function nodeLabels(n: Pick<NodeInfo, "labels">): Record<string, string> {
+  if (!n.labels) return {};
+  try {
+    const v: unknown = JSON.parse(n.labels);
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
 }
 
 export async function listNodes(tx: Tx = db()): Promise<NodeInfo[]> {
@@ -22,9 +35,10 @@ export async function markAllDisconnected(tx: Tx = db()): Promise<void> {
   await tx.node.updateMany({ where: { connected: true }, data: { connected: false } });
 }
 
-export async function nodeConnected(id: string, address: string | null, appliedVersionId: string | null, tx: Tx = db()): Promise<void> {
+/** `labels`: the hello's; a hello without them clears the row's (the worker was restarted without the flag). */
+export async function nodeConnected(id: string, address: string | null, appliedVersionId: string | null, labels: Record<string, string> | null = null, tx: Tx = db()): Promise<void> {
   const now = new Date();
-  const data = { connected: true, address, connectedAt: now, lastSeen: now, appliedVersionId };
+  const data = { connected: true, address, connectedAt: now, lastSeen: now, appliedVersionId, labels: labels && Object.keys(labels).length ? JSON.stringify(labels) : null };
   await tx.node.upsert({ where: { id }, create: { id, ...data }, update: data });
 }
 

@@ -16,7 +16,7 @@ Usage:
       Check the file as \`envoy --mode validate\` does, binding and contacting nothing: prints
       "configuration 'FILE' OK" and exits 0, or prints one line per problem and exits 1.
   proxy-core --control-plane ws://HOST:PORT/ws/worker [--node-id ID] [--token T] [--admin-address HOST:PORT]
-             [--cache-dir DIR]
+             [--cache-dir DIR] [--node-label K=V ...]
       Follow a Signalbox console: receive config snapshots, answer ACK/NACK, stream stats.
   proxy-core route-check --config FILE --tests FILE [--covall] [--details]
       Run route tests in Envoy's router_check_tool format (proxy-core route-check --help).
@@ -28,6 +28,8 @@ Options:
   --control-plane URL        console WebSocket URL
   --node-id ID               node id shown by the console (default: the hostname)
   --token T                  bearer token for the console (default: $PROXY_CORE_TOKEN)
+  --node-label K=V           with --control-plane: a label the console shows on the node (repeatable; K and V
+                             are 1-63 characters of [A-Za-z0-9._-]); canary publishing selects nodes by them
   --cache-dir DIR            with --control-plane: keep the last applied snapshot in DIR/snapshot.json, and
                              serve it at start until the console answers (a worker started while the console
                              is down serves its last version instead of nothing); one worker per DIR
@@ -54,6 +56,8 @@ export interface CliOptions {
   controlPlane?: string;
   cacheDir?: string;
   nodeId?: string;
+  /** --node-label k=v, repeatable: sent to the console in the hello */
+  nodeLabels?: Record<string, string>;
   token?: string;
   adminAddress?: string;
   concurrency?: string;
@@ -73,6 +77,7 @@ const SPEC = {
   "control-plane": { type: "string" },
   "cache-dir": { type: "string" },
   "node-id": { type: "string" },
+  "node-label": { type: "string", multiple: true },
   token: { type: "string" },
   "admin-address": { type: "string" },
   concurrency: { type: "string" },
@@ -84,6 +89,19 @@ const SPEC = {
 } as const;
 
 type Name = keyof typeof SPEC;
+
+/** Label keys and values: short, and safe in a selector and a URL (Kubernetes-like, without the prefix part). */
+export const NODE_LABEL_RE = /^[A-Za-z0-9._-]{1,63}$/;
+
+/** `k=v` → [k, v], or a usage error naming the flag. */
+export function parseNodeLabel(raw: string): [string, string] {
+  const eq = raw.indexOf("=");
+  const k = eq < 0 ? raw : raw.slice(0, eq);
+  const v = eq < 0 ? "" : raw.slice(eq + 1);
+  if (eq < 0 || !NODE_LABEL_RE.test(k) || !NODE_LABEL_RE.test(v))
+    throw new CliUsageError(`--node-label must be KEY=VALUE, each 1-63 characters of [A-Za-z0-9._-], got "${raw}"`);
+  return [k, v];
+}
 
 /**
  * Parses argv (without node and the script). Accepts `--flag value`, `--flag=value` and `-c value`; a value
@@ -125,6 +143,11 @@ export function parseCliOptions(argv: string[]): CliOptions {
       case "node-id":
         o.nodeId = v;
         break;
+      case "node-label": {
+        const [k, val] = parseNodeLabel(v);
+        (o.nodeLabels ??= {})[k] = val;
+        break;
+      }
       case "token":
         o.token = v;
         break;

@@ -26,6 +26,8 @@ export const HelloMessage = z.object({
    * sending it again. Older workers leave it out.
    */
   cachedVersionId: z.string().min(1).optional(),
+  /** --node-label k=v pairs, shown on the console's nodes page; older workers leave it out */
+  labels: z.record(z.string().regex(/^[A-Za-z0-9._-]{1,63}$/), z.string().regex(/^[A-Za-z0-9._-]{1,63}$/)).optional(),
 });
 export type HelloMessage = z.infer<typeof HelloMessage>;
 

@@ -1,7 +1,9 @@
 import { withHandler, reply } from "@/lib/http";
-import { PublishBody, VersionList, VersionSummary } from "@/lib/contract";
+import { PublishResult, VersionList } from "@/lib/contract/versions";
+import { PublishGatedBody } from "@/lib/contract/route-tests";
+import type { PublishOpts } from "@/lib/config/publish";
 import { ifMatchOf } from "@/lib/config/draft-etag";
-import { publish } from "@/lib/config/publish";
+import { publishWithGuard } from "@/lib/guard/guard-service";
 import { listVersionItems } from "@/lib/config/version-list";
 
 /** Versions, newest first, each with `live` and how many connected nodes run it. */
@@ -9,8 +11,12 @@ export const GET = withHandler({ response: VersionList }, async () => listVersio
 
 /**
  * Publish the draft: it becomes the new live version and is pushed to every connected worker. 400 without a
- * message, 409 no_changes when the draft equals the live version, 409 conflict when If-Match is stale.
+ * message, 409 no_changes when the draft equals the live version, 409 conflict when If-Match is stale. With
+ * `guard`, the console watches the new version and rolls back when its 5xx ratio goes over (lib/guard/). 409
+ * route_tests_failed when the draft fails its route tests, unless `overrideRouteTests: {reason}` (audited).
  */
-export const POST = withHandler({ body: PublishBody, response: VersionSummary }, async ({ req, body, actor }) =>
-  reply(await publish(body.message, actor, { ifMatch: ifMatchOf(req) }), 201),
-);
+export const POST = withHandler({ body: PublishGatedBody, response: PublishResult }, async ({ req, body, actor }) => {
+  // publishWithGuard hands its options on to publish(), which reads the override
+  const opts: PublishOpts = { ifMatch: ifMatchOf(req), overrideRouteTests: body.overrideRouteTests };
+  return reply(await publishWithGuard(body.message, body.guard, actor, opts), 201);
+});

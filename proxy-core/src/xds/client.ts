@@ -18,6 +18,8 @@ export interface XdsClientOptions {
   token?: string;
   /** shown by the console */
   adminAddress?: string;
+  /** --node-label pairs, sent in the hello */
+  labels?: Record<string, string>;
   statsIntervalMs?: number;
   log?: Log;
   /** --cache-dir: each applied snapshot is written there, and restoreFromCache() serves it at start */
@@ -142,6 +144,7 @@ export class XdsClient {
         admin: this.opts.adminAddress,
         // the console need not send this version again if it is live
         cachedVersionId: this.#cached?.versionId,
+        ...(this.opts.labels && Object.keys(this.opts.labels).length ? { labels: this.opts.labels } : {}),
       });
     });
     ws.on("message", (data) => this.#onMessage(String(data)));
