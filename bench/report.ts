@@ -3,6 +3,8 @@ import os from "node:os";
 import { execSync } from "node:child_process";
 import type { RunResult } from "./run";
 import type { ScenarioReport } from "./scenarios";
+import type { PublishLatencyResult } from "./lib/publish-latency";
+import { publishTable, publishTargetRows } from "./lib/publish-report";
 
 const median = (xs: number[]) => {
   const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -88,6 +90,7 @@ export function renderReport(results: RunResult[], sc: ScenarioReport | null, me
     lines.push(`| requests/s with cors + local_ratelimit (never limiting) ahead of the router vs the router alone (50 connections) | < 10% cost | ${fmt((1 - fc) * 100, 1)}% cost: ${fmt(sc.filterChain.withRps)} vs ${fmt(sc.filterChain.withoutRps)} (per round: ${sc.filterChain.ratios.map((x) => `${fmt(x, 2)}×`).join(", ")}) | ${mark(fc >= 0.9)} |`);
     const co = sc.console;
     lines.push(`| console CPU with ${co.workers} simulated workers streaming stats, events and spans (${co.seconds} s) | < 25% of one core | ${fmt(co.cpuPct, 1)}% (RSS ${fmt(co.rssMb)} MB, 1h fleet series in ${fmt(co.seriesMs)} ms) | ${mark(co.cpuPct < 25)} |`);
+    lines.push(...publishTargetRows(sc.publish));
     lines.push("");
     lines.push("## Scenarios", "", `Route scale and breaker open: medians over ${sc.rounds} round${sc.rounds > 1 ? "s" : ""}; the others run once.`, "");
     lines.push("| scenario | result |", "|---|---|");
@@ -97,7 +100,25 @@ export function renderReport(results: RunResult[], sc: ScenarioReport | null, me
     lines.push(`| upstream down (closed port), 1 connection | Signalbox ${sc.upstreamDown.signalboxStatus} in ${ms(sc.upstreamDown.signalboxP50)} ms p50; nginx 502 in ${ms(sc.upstreamDown.nginxP50)} ms p50 |`);
     const st = sc.streaming;
     lines.push(`| body streaming, ${st.mib} MiB up, ${st.mib} MiB down, ${st.mib} MiB up again | upload ${fmt(st.uploadMBps)} MiB/s, download ${fmt(st.downloadMBps)} MiB/s; RSS ${fmt(st.baselineRssMb)} MB after a warm-up → ${fmt(st.peakFirstMb)} MB peak during the first ${st.mib} MiB → ${fmt(st.peakRssMb)} MB peak over all ${3 * st.mib} MiB |`);
+    lines.push("", ...publishTable(sc.publish));
   }
-  lines.push("", "Reproduce: `npm run bench` (installs nginx, haproxy and wrk from Debian's packages if missing). `BENCH_ROUNDS`, `BENCH_SECONDS` and `BENCH_SCENARIOS=0` shorten a run.", "");
+  lines.push("", "Reproduce: `npm run bench` (installs nginx, haproxy and wrk from Debian's packages if missing). `BENCH_ROUNDS`, `BENCH_SECONDS` and `BENCH_SCENARIOS=0` shorten a run; `BENCH_ONLY=publish npx tsx bench/run.ts` runs the publish-latency scenario alone.", "");
   return lines.join("\n");
+}
+
+/** `BENCH_ONLY=publish`: the publish-latency scenario alone (bench/results/publish.md). */
+export function renderPublishReport(r: PublishLatencyResult): string {
+  return [
+    "# Signalbox benchmark: publish latency (run alone)",
+    "",
+    `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine()}; this scenario alone, nothing else of the benchmark running.`,
+    "",
+    "| figure | target | measured | |",
+    "|---|---|---|---|",
+    ...publishTargetRows(r),
+    "",
+    ...publishTable(r),
+    "Reproduce: `BENCH_ONLY=publish npx tsx bench/run.ts` (after `npx tsx scripts/ensure-build.ts`); `BENCH_PUBLISHES`, `BENCH_PUBLISHES_10K`, `BENCH_PUBLISHES_UNDER_LOAD` and `BENCH_PUBLISH_RPS` change the counts and the rate.",
+    "",
+  ].join("\n");
 }

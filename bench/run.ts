@@ -8,7 +8,8 @@ import { PORTS, haproxyConf, nginxProxyConf, upstreamNginxConf, writeSignalboxCo
 import { cpuSeconds, peakRssMb, sampleRss, sleep, startPinned, stop, stopAll, treePids, waitForPort, type Proc } from "./lib/procs";
 import { runWrk, type WrkResult } from "./lib/wrk";
 import { runScenarios, type ScenarioReport } from "./scenarios";
-import { renderReport } from "./report";
+import { renderPublishReport, renderReport } from "./report";
+import { runPublishLatency } from "./lib/publish-latency";
 import { workerCommand } from "./lib/worker";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -73,8 +74,9 @@ export async function measure(target: Target, dir: string, round: number, pathna
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "signalbox-bench-"));
-  console.log(`bench: ${ROUNDS} rounds, ${SECONDS}s per level, levels ${LEVELS.join("/")} connections, work dir ${dir}`);
+  if (process.env.BENCH_ONLY !== "publish") console.log(`bench: ${ROUNDS} rounds, ${SECONDS}s per level, levels ${LEVELS.join("/")} connections, work dir ${dir}`);
   const upstream = startPinned("upstream-nginx", LOAD_CORE, "nginx", ["-p", dir, "-c", upstreamNginxConf(dir)]);
+  if (process.env.BENCH_ONLY === "publish") return publishOnly(dir, upstream);
   const results: RunResult[] = [];
   let scenarios: ScenarioReport | null = null;
   let scenarioError: unknown = null;
@@ -109,6 +111,20 @@ async function main() {
   console.log("written to bench/results/latest.md");
   fs.rmSync(dir, { recursive: true, force: true });
   if (scenarioError !== null) process.exitCode = 1;
+}
+
+/** `BENCH_ONLY=publish`: the publish-latency scenario alone; its own report, so latest.md keeps the full run. */
+async function publishOnly(dir: string, upstream: Proc) {
+  try {
+    await waitForPort(PORTS.upstreamA, 10_000, upstream);
+    const md = renderPublishReport(await runPublishLatency());
+    fs.mkdirSync(path.join(root, "bench/results"), { recursive: true });
+    fs.writeFileSync(path.join(root, "bench/results/publish.md"), md);
+    console.log("\n" + md + "\nwritten to bench/results/publish.md");
+  } finally {
+    await stopAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -7,6 +7,7 @@ import { cpuSeconds, peakRssMb, rssMb, sampleRss, sleep, startPinned, stop, tree
 import { runWrk, type WrkResult } from "./lib/wrk";
 import { workerCommand } from "./lib/worker";
 import { runConsoleLoad, type ConsoleLoadResult } from "./lib/console-load";
+import { runPublishLatency, type PublishLatencyResult } from "./lib/publish-latency";
 
 const LOAD_CORE = 0;
 const PROXY_CORE = 1;
@@ -35,6 +36,8 @@ export interface ScenarioReport {
   filterChain: { withRps: number; withoutRps: number; ratios: number[] };
   /** the console under 20 simulated workers' telemetry */
   console: ConsoleLoadResult;
+  /** publish → every worker's ACK (1 and 5 real workers), and publishes under steady load */
+  publish: PublishLatencyResult;
 }
 
 function startSignalbox(dir: string, name: string, opts: SignalboxOptions, nodeArgs: string[] = []): Proc {
@@ -346,5 +349,6 @@ export async function runScenarios(dir: string, seconds: number, rounds: number)
     observability: { onRps: median(observed.map((o) => o.on)), offRps: median(observed.map((o) => o.off)), ratios: observed.map((o) => o.on / o.off) },
     filterChain: { withRps: median(chains.map((c) => c.with)), withoutRps: median(chains.map((c) => c.without)), ratios: chains.map((c) => c.with / c.without) },
     console: await runConsoleLoad(20, Math.max(20, seconds * 4)),
+    publish: await runPublishLatency(),
   };
 }
