@@ -9,6 +9,7 @@ import { consoleHost, consolePort, dataDir, databaseUrl, workerAdminAddress, wor
 import { ensureAdminToken } from "./lib/auth";
 import { ensureStarterVersion, getLiveVersion } from "./lib/config/config-service";
 import { Hub, WORKER_WS_PATH } from "./lib/control-plane/hub";
+import { loadCanary } from "./lib/rollout/rollout-service";
 import { setControlPlane } from "./lib/control-plane/registry";
 import { getSettings } from "./lib/settings/settings-service";
 import { Telemetry } from "./lib/telemetry/telemetry";
@@ -42,6 +43,7 @@ const hub: Hub = new Hub({
     const v = await getLiveVersion();
     return v ? { id: v.id, number: v.number, snapshot: v.snapshot } : null;
   },
+  loadCanary,
   sink: telemetry.ingest,
 });
 await hub.start();

@@ -11,6 +11,7 @@ import { Panel } from "@/components/ui/panel";
 import { ImpactPreview } from "@/components/review/impact-preview";
 import { RouteTestGate, useRouteTestGate } from "@/components/review/route-test-gate";
 import { GuardToggle, useGuardToggle } from "@/components/review/guard-toggle";
+import { CanaryOption, useCanaryOption } from "@/components/review/canary-option";
 import { DraftDiff } from "./draft-diff";
 import { RolloutStatus } from "./rollout-status";
 
@@ -18,6 +19,7 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
   const publish = usePublishGatedMutation();
   const gate = useRouteTestGate(status.revision);
   const guard = useGuardToggle();
+  const canary = useCanaryOption();
   const [message, setMessage] = useState("");
   const [messageError, setMessageError] = useState<string>();
   const [published, setPublished] = useState<{ id: string; number: number | null } | null>(null);
@@ -31,8 +33,8 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
     }
     setMessageError(undefined);
     if (!gate.ready()) return;
-    if (guard.error) return;
-    publish.mutate({ message: message.trim(), ...gate.body(), guard: guard.guard }, {
+    if (guard.error || canary.error) return;
+    publish.mutate({ message: message.trim(), ...gate.body(), guard: guard.guard, canary: canary.target }, {
       onSuccess: (v) => setPublished({ id: v.id, number: v.number }),
     });
   };
@@ -83,6 +85,7 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
           {/* ---- 3. Message, then Publish (footer) */}
           <form id="publish-form" onSubmit={submit} className="stack" noValidate>
             <GuardToggle state={guard} />
+            <CanaryOption state={canary} />
             <Field label="Message" hint="Shown in the version history. Say what changes and why." error={messageError}>
               <input
                 type="text"

@@ -60,6 +60,12 @@ export function NodeTable({ nodes }: { nodes: NodeRow[] }) {
                     <StatusChip tone={n.connected ? TONE[n.state] : "grey"} title={n.state}>
                       {num !== null ? `v${num}` : n.appliedVersion ? n.appliedVersion.slice(0, 8) : "none"} · {n.state}
                     </StatusChip>
+                    {/* a running canary targets this node: it should run the canary version, not the live one */}
+                    {n.canary && (
+                      <span className="chip amber" data-testid="canary-chip" title={`target: v${n.targetVersionNumber ?? "?"} (canary)`} style={{ marginLeft: 4 }}>
+                        canary{n.targetVersionNumber !== null ? ` v${n.targetVersionNumber}` : ""}
+                      </span>
+                    )}
                   </td>
                   <td>
                     {n.lastError ? (

@@ -5,6 +5,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { BundledWorkerPanel } from "./bundled-worker-panel";
+import { CanaryBanner } from "./canary-banner";
 import { NodeTable } from "./node-table";
 
 export function NodesPage() {
@@ -23,6 +24,7 @@ export function NodesPage() {
           </p>
         </div>
       </div>
+      <CanaryBanner />
       <BundledWorkerPanel />
       {nodes.isPending ? (
         <TableSkeleton label="Loading nodes" />

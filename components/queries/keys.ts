@@ -37,6 +37,8 @@ export const queryKeys = {
   version: (id: string) => ["versions", id] as const,
   versionDiff: (from: string, to: string) => ["versions", from, "diff", to] as const,
   nodes: () => ["nodes"] as const,
+  /** the running canary (GET /api/rollout) */
+  rollout: () => ["rollout"] as const,
   bundledWorker: () => ["worker"] as const,
   audit: (limit: number) => ["audit", limit] as const,
   /** every telemetry query (a publish moves the version markers of all of them) */
@@ -63,6 +65,7 @@ export const afterPublishKeys = () => [
   queryKeys.draftStatus(),
   queryKeys.versions(),
   queryKeys.nodes(),
+  queryKeys.rollout(),
   queryKeys.draftRoutes(),
   queryKeys.draftClusters(),
   queryKeys.draftConfig(),

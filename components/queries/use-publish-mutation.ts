@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { VersionSummary } from "@/lib/contract";
+import { VersionSummary, type CanaryTarget } from "@/lib/contract";
 import { api } from "./api-client";
 import { afterPublishKeys, queryKeys } from "./keys";
 
@@ -11,9 +11,11 @@ import { afterPublishKeys, queryKeys } from "./keys";
 export function usePublishMutation() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (message: string) => {
+    // `canary`: publish to the nodes it targets first (components/review/canary-option.tsx)
+    mutationFn: (input: string | { message: string; canary?: CanaryTarget }) => {
       const revision = qc.getQueryData<{ revision?: number }>(queryKeys.draftStatus())?.revision;
-      return api.write("POST", "/api/versions", { message }, VersionSummary, revision).then((r) => r.data);
+      const body = typeof input === "string" ? { message: input } : { message: input.message, ...(input.canary ? { canary: input.canary } : {}) };
+      return api.write("POST", "/api/versions", body, VersionSummary, revision).then((r) => r.data);
     },
     onSettled: () => Promise.all(afterPublishKeys().map((queryKey) => qc.invalidateQueries({ queryKey, exact: true }))),
   });

@@ -22,6 +22,9 @@ import { describeGateFailure, gateCheck } from "./route-tests-run";
 import { nameRoutes } from "./route-names";
 import { starterDocument } from "./starter";
 import { validateDocument } from "./validation";
+import type { CanaryTarget } from "../contract/rollout";
+import { notifyCanary, refuseDuringCanary, resolveTarget, startRollout } from "../rollout/canary";
+import type { Rollout } from "../repos/rollout-repo";
 
 /** The trimmed message, or a 400 naming the field. */
 function requireMessage(message: string): string {
@@ -45,17 +48,22 @@ function overrideReason(o: PublishOpts["overrideRouteTests"]): string | undefine
 export interface PublishOpts extends WriteOpts {
   /** publish even when the draft fails its route tests; the reason and the failures are audited */
   overrideRouteTests?: { reason: string };
+  /** a canary: the version goes to the nodes this targets, not live (lib/rollout/); refused while one runs */
+  canary?: CanaryTarget;
 }
 
 /**
  * Publishes the draft as a new version, makes it live and pushes it to every connected worker. With If-Match,
- * only the revision that was reviewed is published (409 conflict when the draft changed since).
+ * only the revision that was reviewed is published (409 conflict when the draft changed since). With `canary`,
+ * the version starts a canary instead of going live; while one runs, every publish is refused (409 canary_in_progress).
  */
 export async function publish(message: string, actor: string, opts: PublishOpts = {}): Promise<Version> {
   const text = requireMessage(message);
   const reason = overrideReason(opts.overrideRouteTests);
+  let rollout = null as Rollout | null;
   const v = await serialized(async () => {
     await checkRevision(opts);
+    await refuseDuringCanary();
     const resources = composeResources(await loadDraftRows());
     const errors = validateDocument({ static_resources: resources });
     if (errors.length) throw new InvalidConfigError(errors, "the draft is not valid; fix it before publishing");
@@ -68,17 +76,25 @@ export async function publish(message: string, actor: string, opts: PublishOpts 
     const gate = gateCheck(resources, suite);
     if (gate !== null && reason === undefined)
       throw new ApiError(409, "route_tests_failed", `${describeGateFailure(gate)}. Fix the draft or its tests, or publish with an override and a reason`, { ...gate });
+    if (opts.canary && !live) {
+      const m = "nothing is live yet, so there is no version for the other nodes to keep: publish normally first";
+      throw new ApiError(400, "bad_request", `canary: ${m}`, { errors: [{ path: "canary", message: m }] });
+    }
+    const canaryNodes = opts.canary ? await resolveTarget(opts.canary, hash) : null;
     return transaction(async (tx) => {
       const version = await createVersion(tx, { hash, author: actor, message: text, snapshot: resources, parentId: live?.id ?? null, rollbackOfId: null });
       await setVersionSuite(tx, version.id, suite);
-      await setLiveVersionId(tx, version.id);
-      await addAudit(tx, { actor, action: "version.publish", target: version.id, details: { number: version.number, hash: version.hash, message: text, ifMatch: opts.ifMatch != null } });
+      // a canary leaves the live version as it is: only the nodes it targets get the new one (lib/rollout/)
+      if (opts.canary) rollout = await startRollout(tx, version, opts.canary, canaryNodes, actor);
+      else await setLiveVersionId(tx, version.id);
+      await addAudit(tx, { actor, action: "version.publish", target: version.id, details: { number: version.number, hash: version.hash, message: text, ifMatch: opts.ifMatch != null, ...(opts.canary ? { canary: opts.canary, canaryNodes } : {}) } });
       if (gate !== null)
         await addAudit(tx, { actor, action: "version.publish.override", target: version.id, details: { number: version.number, reason, tests: gate.tests, failures: gate.failures, runError: gate.runError } });
       return version;
     });
   });
-  notifyLive(v);
+  if (rollout) notifyCanary(v, rollout);
+  else notifyLive(v);
   return v;
 }
 
@@ -91,6 +107,7 @@ export async function publishChange(change: (doc: BootstrapDoc) => BootstrapDoc,
   const text = requireMessage(message);
   const v = await serialized(async () => {
     const from = await checkRevision({});
+    await refuseDuringCanary();
     const [before, live] = await Promise.all([loadDraftRows(), getLiveVersion()]);
     const current = composeResources(before);
     const pending = live ? resourceChanges(live.snapshot, current).length : current.listeners.length + current.clusters.length;

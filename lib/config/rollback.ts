@@ -13,6 +13,8 @@ import { getLiveVersion } from "./draft-read";
 import { checkRevision, writeDraft, type WriteOpts, type Written } from "./draft-revision";
 import { notifyLive } from "./notify";
 import { describePending, pendingChanges } from "./pending";
+import { endRollout } from "../repos/rollout-repo";
+import { notifyCanary } from "../rollout/canary";
 
 export interface RollbackOpts extends WriteOpts {
   message?: string;
@@ -50,6 +52,8 @@ export async function rollback(id: string, actor: string, opts: RollbackOpts = {
         snapshot: target.snapshot, parentId: live?.id ?? null, rollbackOfId: target.id,
       });
       await setLiveVersionId(tx, version.id);
+      // a rollback ends a running canary: every node goes to the version rolled back to
+      const canary = await endRollout(tx, "rolled_back");
       // the route tests travel with the config: the new version and the draft take the target's suite
       const suite = await getVersionSuite(target.id, tx);
       await setVersionSuite(tx, version.id, suite);
@@ -61,12 +65,15 @@ export async function rollback(id: string, actor: string, opts: RollbackOpts = {
           details: {
             number: version.number, hash: version.hash, rollbackOf: target.id, rollbackOfNumber: target.number,
             ...(pending.dirty ? { discardedDraft: pending.changes } : {}),
+            ...(canary ? { endedCanary: canary.versionId } : {}),
           },
         },
       });
-      return { value: version, revision };
+      return { value: version, revision, endedCanary: canary !== null };
     });
   });
+  // live first, then the canary's end: canary nodes go straight to the new live version, never back to the old one
   notifyLive(w.value);
-  return w;
+  if (w.endedCanary) notifyCanary(null, null);
+  return { value: w.value, revision: w.revision };
 }

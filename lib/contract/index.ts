@@ -20,3 +20,4 @@ export * from "./impact";
 export * from "./backup";
 export * from "./route-tests";
 export * from "./guard";
+export * from "./rollout";

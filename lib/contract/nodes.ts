@@ -24,6 +24,12 @@ export const NodeView = z.object({
   address: z.string().nullable(),
   /** the worker's --node-label pairs (from its hello); {} when it sent none */
   labels: z.record(z.string(), z.string()),
+  /** the version the node should run: the canary version when a running canary targets it, else the live one */
+  targetVersion: z.string().nullable(),
+  targetVersionNumber: z.number().int().nullable(),
+  /** a running canary targets this node */
+  canary: z.boolean(),
+  /** relative to targetVersion */
   state: NodeState,
 });
 export type NodeView = z.infer<typeof NodeView>;

@@ -4,6 +4,7 @@ import type { Cluster, Listener } from "../../proxy-core/src/config/schema";
 import { IsoTime } from "./common";
 import { ConfigDiff } from "./diff";
 import { GuardParams, GuardRunView } from "./guard";
+import { CanaryTarget } from "./rollout";
 
 export const VersionSummary = z.object({
   id: z.string(),
@@ -47,8 +48,9 @@ export type VersionDiff = ConfigDiff;
 
 /** A message is required: one that is empty once trimmed is a 400 naming `message` (lib/config/publish.ts). */
 /** `guard`: watch the new version and roll back when its 5xx ratio goes over (lib/contract/guard.ts). */
-export const PublishBody = z.object({ message: z.string().max(2000).optional().default(""), guard: GuardParams.optional() });
+/** `canary`: the new version goes to the nodes it targets first, not live (lib/contract/rollout.ts, lib/rollout/). */
+export const PublishBody = z.object({ message: z.string().max(2000).optional().default(""), guard: GuardParams.optional(), canary: CanaryTarget.optional() });
 /** POST /api/versions answers the version, with the guard it started when the body asked for one. */
-export const PublishResult = VersionSummary.extend({ guard: GuardRunView.optional() });
+export const PublishResult = VersionSummary.extend({ guard: GuardRunView.optional(), canary: z.boolean().optional() });
 /** `discardDraft: true` rolls back even when the draft has unpublished changes (409 draft_dirty otherwise). */
 export const RollbackBody = z.object({ message: z.string().max(2000).optional(), discardDraft: z.boolean().optional() });

@@ -1,6 +1,7 @@
 // The control plane's transport: the WebSocket at /ws/worker (protocol: proxy-core/src/protocol.ts,
 // docs/ARCHITECTURE.md). It authenticates workers, binds each session to its node id on hello, sends the live
-// snapshot (on hello when the worker runs something else, and to everyone on each publish/rollback), records
+// snapshot (on hello when the worker runs something else, and to everyone on each publish/rollback; during a
+// canary, lib/rollout/, the nodes its rule targets get the canary version instead), records
 // ACK/NACK in the Node table (checking the nonce, as xDS does), and refuses what is not in the protocol. It
 // knows nothing of telemetry: stats, events, spans and cluster reports go to the TelemetrySink as they are,
 // like go-control-plane keeps its cache apart from its transport.
@@ -10,7 +11,8 @@ import { WebSocketServer, type WebSocket, type RawData } from "ws";
 import { PROTOCOL_VERSION, WORKER_WS_PATH, WorkerToConsole, type HelloMessage } from "../../proxy-core/src/config/index";
 import { bearerToken, checkToken } from "../auth";
 import { markAllDisconnected, nodeApplied, nodeConnected, nodeDisconnected, nodeRejected, nodeSeen } from "../repos/node-repo";
-import type { ControlPlane, PublishedVersion } from "./registry";
+import type { ControlPlane, PublishedCanary, PublishedVersion } from "./registry";
+import { targets, type CanaryRule } from "../rollout/target";
 import { Session, SessionTable, type LiveVersion } from "./sessions";
 
 export { WORKER_WS_PATH };
@@ -37,13 +39,15 @@ export class Hub implements ControlPlane {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 32 * 1024 * 1024 });
   private readonly sessions = new SessionTable();
   private live: LiveVersion | null = null;
+  /** a running canary (lib/rollout/): its version goes to the nodes its rule targets instead of the live one */
+  private canary: { version: LiveVersion; rule: CanaryRule } | null = null;
   private pinger: NodeJS.Timeout | null = null;
   private readonly sink: TelemetrySink;
   /** worker messages refused: not JSON, not in the protocol, or answering a superseded snapshot */
   readonly refused = { malformed: 0, unknown: 0, staleNonce: 0 };
   #lastRefusalLog = 0;
 
-  constructor(private readonly opts: { loadLive: () => Promise<LiveVersion | null>; sink?: TelemetrySink; log?: (m: string) => void }) {
+  constructor(private readonly opts: { loadLive: () => Promise<LiveVersion | null>; loadCanary?: () => Promise<PublishedCanary | null>; sink?: TelemetrySink; log?: (m: string) => void }) {
     this.sink = opts.sink ?? noSink;
   }
 
@@ -54,6 +58,8 @@ export class Hub implements ControlPlane {
   async start(): Promise<void> {
     await markAllDisconnected();
     this.live = await this.opts.loadLive();
+    const c = (await this.opts.loadCanary?.()) ?? null;
+    this.canary = c ? { version: { id: c.version.id, number: c.version.number, snapshot: c.version.snapshot }, rule: c.rule } : null;
     this.pinger = setInterval(() => {
       for (const s of this.sessions.all()) {
         if (!s.alive) {
@@ -165,21 +171,44 @@ export class Hub implements ControlPlane {
     }
     this.sessions.bind(s, nodeId)?.ws.close(4000, "replaced by a new connection");
     const applied = msg.appliedVersion;
+    s.labels = msg.labels ?? {};
     await nodeConnected(nodeId, msg.admin ?? null, applied, msg.labels ?? null);
     s.lastSeenWrite = Date.now();
     this.sink.connected(nodeId, applied);
     this.log(`node ${nodeId} connected (applied ${applied ?? "nothing"}${msg.cachedVersionId ? ", from its cache" : ""})`);
-    if (!this.live) return;
-    if (this.live.id !== applied) return s.sendSnapshot(this.live);
+    // the version its target rule says: a running canary's for the nodes it targets, the live one for the rest
+    const target = this.targetOf(s);
+    if (!target) return;
+    if (target.id !== applied) return s.sendSnapshot(target);
+    s.sentVersion = applied;
     // it runs the live version already (kept across a reconnect, or restored from its --cache-dir): nothing to
     // send, and an error recorded before it restarted no longer describes it
     await nodeApplied(nodeId, applied);
   }
 
+  /** What node `s` should run: the canary version when a running canary targets it, else the live version. */
+  private targetOf(s: Session): LiveVersion | null {
+    if (this.canary && s.nodeId && targets(this.canary.rule, s.nodeId, s.labels)) return this.canary.version;
+    return this.live;
+  }
+
+  /** Sends each bound session its target version unless it was sent (or runs) that version already. */
+  private sync() {
+    for (const s of this.sessions.bound()) {
+      const t = this.targetOf(s);
+      if (t && t.id !== s.sentVersion) s.sendSnapshot(t);
+    }
+  }
+
   pushLive(v: PublishedVersion): void {
     this.live = { id: v.id, number: v.number, snapshot: v.snapshot };
     this.sink.published(v);
-    for (const s of this.sessions.bound()) s.sendSnapshot(this.live);
+    this.sync();
+  }
+
+  setCanary(c: PublishedCanary | null): void {
+    this.canary = c ? { version: { id: c.version.id, number: c.version.number, snapshot: c.version.snapshot }, rule: c.rule } : null;
+    this.sync();
   }
 
   connectedNodes(): string[] {

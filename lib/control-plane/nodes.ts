@@ -4,6 +4,9 @@ import type { z } from "zod";
 import { getLiveVersionId } from "../repos/live-state-repo";
 import { listNodes, nodeLabels, type NodeInfo } from "../repos/node-repo";
 import { versionNumbers } from "../repos/version-repo";
+import { getRunningRollout } from "../repos/rollout-repo";
+import { ruleOf } from "../rollout/canary";
+import { targets } from "../rollout/target";
 
 type StateInput = Pick<NodeInfo, "connected" | "appliedVersionId" | "lastError" | "lastErrorVersionId">;
 
@@ -35,8 +38,11 @@ export function rolloutCounts(nodes: StateInput[], liveId: string | null) {
 }
 
 export async function listNodeViews(): Promise<z.input<typeof NodeView>[]> {
-  const [nodes, liveId] = await Promise.all([listNodes(), getLiveVersionId()]);
-  const ids = nodes.flatMap((n) => [n.appliedVersionId, n.lastErrorVersionId]).filter((x): x is string => !!x);
+  const [nodes, liveId, rollout] = await Promise.all([listNodes(), getLiveVersionId(), getRunningRollout()]);
+  // a running canary's version is the target of the nodes its rule picks (lib/rollout/target.ts), as the hub sends it
+  const isCanary = (n: NodeInfo) => rollout !== null && targets(ruleOf(rollout), n.id, nodeLabels(n));
+  const targetOf = (n: NodeInfo) => (rollout && isCanary(n) ? rollout.versionId : liveId);
+  const ids = [...nodes.flatMap((n) => [n.appliedVersionId, n.lastErrorVersionId]), liveId, rollout?.versionId].filter((x): x is string => !!x);
   const numbers = await versionNumbers([...new Set(ids)]);
   const numberOf = (id: string | null) => (id ? (numbers.get(id) ?? null) : null);
   return nodes.map((n) => ({
@@ -52,6 +58,9 @@ export async function listNodeViews(): Promise<z.input<typeof NodeView>[]> {
     lastSeen: n.lastSeen,
     address: n.address,
     labels: nodeLabels(n),
-    state: nodeState(n, liveId),
+    targetVersion: targetOf(n),
+    targetVersionNumber: numberOf(targetOf(n)),
+    canary: isCanary(n),
+    state: nodeState(n, targetOf(n)),
   }));
 }

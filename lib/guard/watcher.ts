@@ -12,6 +12,8 @@ import { db } from "../db";
 import { createGuardRun, endGuardRun, runningGuardRuns, type GuardRun } from "../repos/guard-repo";
 import { getLiveVersionId } from "../repos/live-state-repo";
 import { getVersion, type Version } from "../repos/version-repo";
+import { getRunningRollout } from "../repos/rollout-repo";
+import { abortCanary } from "../rollout/rollout-service";
 import type { TimedFrame } from "../telemetry/aggregate";
 import { getTelemetry } from "../telemetry/registry";
 import { affectedTargets, type GuardTarget } from "./affected";
@@ -105,8 +107,9 @@ export class GuardWatcher {
     const a = this.#active;
     if (!a) return;
     const live = await getLiveVersionId();
+    const canary = (await getRunningRollout())?.versionId === a.run.versionId;
     if (this.#active !== a) return;
-    if (live !== a.run.versionId) {
+    if (live !== a.run.versionId && !canary) {
       this.#active = null;
       const v = live ? await getVersion(live) : null;
       await this.#end(a.run, a.number, "cancelled", `guard: v${a.number} was replaced by ${v ? `v${v.number}` : "another version"} before its window ended`);
@@ -130,6 +133,18 @@ export class GuardWatcher {
 
   async #rollBack(a: Active, reason: string, bad: { text: string; total: number; errors: number }): Promise<void> {
     const { run } = a;
+    // a guarded canary (lib/rollout/) is aborted, not rolled back: its nodes go back to the live version
+    if ((await getRunningRollout())?.versionId === run.versionId) {
+      try {
+        await abortCanary(run.versionId, GUARD_ACTOR, reason, "guard_aborted");
+        if (!(await endGuardRun(run.id, "rolled_back", reason, run.previousVersionId))) return;
+        this.#event("guard_rollback", run, a.number, { reason, canaryAborted: true, target: bad.text, errors: bad.errors, total: bad.total });
+        this.#log(`${reason}: aborted the canary of v${a.number}`);
+      } catch (e) {
+        await this.#end(run, a.number, "failed", `${reason}; guard: aborting the canary of v${a.number} failed: ${(e as Error).message}`);
+      }
+      return;
+    }
     // a publish between the check and here must not be undone by a rollback meant for the version before it
     if ((await getLiveVersionId()) !== run.versionId) return this.#end(run, a.number, "cancelled", `guard: v${a.number} was replaced before the rollback`);
     try {

@@ -36,6 +36,7 @@ const GETS: Record<string, { path: () => string; schema?: z.ZodType; text?: (bod
   "/api/versions/[id]/bootstrap": { path: () => `/api/versions/${ids.second}/bootstrap`, text: (body) => expect(body).toMatch(/^static_resources:\n {2}listeners:/m) },
   "/api/backup": { path: () => "/api/backup", schema: C.BackupFile },
   "/api/guards": { path: () => "/api/guards", schema: C.GuardList },
+  "/api/rollout": { path: () => "/api/rollout", schema: C.RolloutState },
   "/api/worker": { path: () => "/api/worker", schema: C.BundledWorkerStatus },
   "/api/draft/clusters": { path: () => "/api/draft/clusters", schema: C.DraftClusterList },
   "/api/draft/routes": { path: () => "/api/draft/routes", schema: C.DraftRouteList },

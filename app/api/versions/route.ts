@@ -14,9 +14,12 @@ export const GET = withHandler({ response: VersionList }, async () => listVersio
  * message, 409 no_changes when the draft equals the live version, 409 conflict when If-Match is stale. With
  * `guard`, the console watches the new version and rolls back when its 5xx ratio goes over (lib/guard/). 409
  * route_tests_failed when the draft fails its route tests, unless `overrideRouteTests: {reason}` (audited).
+ * With `canary` ({nodes} | {selector} | {percent}), the version goes to those nodes only (lib/rollout/); 409
+ * canary_in_progress while a canary runs.
  */
 export const POST = withHandler({ body: PublishGatedBody, response: PublishResult }, async ({ req, body, actor }) => {
   // publishWithGuard hands its options on to publish(), which reads the override
-  const opts: PublishOpts = { ifMatch: ifMatchOf(req), overrideRouteTests: body.overrideRouteTests };
-  return reply(await publishWithGuard(body.message, body.guard, actor, opts), 201);
+  const opts: PublishOpts = { ifMatch: ifMatchOf(req), overrideRouteTests: body.overrideRouteTests, canary: body.canary };
+  const v = await publishWithGuard(body.message, body.guard, actor, opts);
+  return reply(body.canary ? { ...v, canary: true } : v, 201);
 });
