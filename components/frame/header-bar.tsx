@@ -12,7 +12,8 @@ export function HeaderBar() {
   const status = useDraftStatusQuery();
   const worker = useBundledWorkerQuery();
   const [open, setOpen] = useState(false);
-  const changes = status.data?.changes.length ?? 0;
+  // changed route tests count as one change: they are published like any other
+  const changes = (status.data?.changes.length ?? 0) + (status.data?.routeTestsChanged ? 1 : 0);
   return (
     <header className="topbar">
       {status.data ? (

@@ -46,7 +46,7 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
       onClose={onClose}
       footer={
         <ActionFooter done={published !== null} onClose={onClose}>
-          <button type="submit" form="publish-form" className="btn primary" disabled={publish.isPending || changes.length === 0}>
+          <button type="submit" form="publish-form" className="btn primary" disabled={publish.isPending || (changes.length === 0 && !status.routeTestsChanged)}>
             {publish.isPending ? "Publishing…" : "Publish"}
           </button>
         </ActionFooter>
@@ -65,7 +65,11 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
           <section aria-label="Draft changes">
             <h3>Changes against {status.live ? `v${status.live.number}` : "nothing published"}</h3>
             {changes.length === 0 ? (
-              <p className="muted">The draft is the same as the live version. Edit routes or clusters first.</p>
+              <p className="muted">
+                {status.routeTestsChanged
+                  ? "Only the route tests changed: publishing records them with a new version of the same config."
+                  : "The draft is the same as the live version. Edit routes or clusters first."}
+              </p>
             ) : (
               <DraftDiff status={status} />
             )}

@@ -16,6 +16,8 @@ export const DraftStatus = z.object({
   draftHash: z.string(),
   /** the draft against the live version, resource by resource */
   changes: z.array(ResourceChange),
+  /** the draft's route tests differ from the live version's (a change that can be published on its own) */
+  routeTestsChanged: z.boolean(),
   nodes: z.object({
     total: z.number().int().nonnegative(),
     connected: z.number().int().nonnegative(),

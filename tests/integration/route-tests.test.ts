@@ -172,8 +172,12 @@ describe("running the tests and the publish gate", () => {
     const cur = await call("GET", "/api/draft/route-tests");
     const fixed = await putYaml(SUITE_YAML.replace("cluster_name: a\n", "cluster_name: b\n"), { "if-match": etagOf(cur) });
     expect(fixed.status).toBe(200);
+    // the header and the Review drawer count it as a change of its own
+    const before = C.DraftStatus.parse((await call("GET", "/api/draft/status")).json);
+    expect([before.changes.length, before.routeTestsChanged]).toEqual([0, true]);
     const v = await call("POST", "/api/versions", { message: "update the api test" });
     expect(v.status).toBe(201);
+    expect(C.DraftStatus.parse((await call("GET", "/api/draft/status")).json).routeTestsChanged).toBe(false);
     expect(JSON.parse(versionSuite(v.json.id)!).tests[0].validate).toEqual({ cluster_name: "b" });
     expect((await call("GET", "/api/audit?limit=5")).json.some((e: { action: string; target: string }) => e.action === "version.publish.override" && e.target === v.json.id)).toBe(false);
     expect((await call("POST", "/api/versions", { message: "again" })).json.error.code).toBe("no_changes");
