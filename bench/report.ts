@@ -1,10 +1,25 @@
 // Renders the benchmark results as Markdown: medians over rounds, ratios to nginx computed within each round.
 import os from "node:os";
 import { execSync } from "node:child_process";
-import type { RunResult } from "./run";
+import type { WrkResult } from "./lib/wrk";
 import type { ScenarioReport } from "./scenarios";
 import type { PublishLatencyResult } from "./lib/publish-latency";
 import { publishTable, publishTargetRows } from "./lib/publish-report";
+
+/** One target's figures at one connection level in one round, and its memory: what run.ts measures. */
+export interface LevelResult extends WrkResult {
+  connections: number;
+  rqPerCpuSec: number;
+}
+export interface RunResult {
+  target: string;
+  round: number;
+  levels: LevelResult[];
+  /** VmHWM: includes start-up and the JIT warm-up burst */
+  peakRssMb: number;
+  /** largest RSS sampled while the measured levels ran (after the warm-up) */
+  loadRssMb: number;
+}
 
 const median = (xs: number[]) => {
   const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);

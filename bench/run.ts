@@ -6,9 +6,9 @@ import os from "node:os";
 import path from "node:path";
 import { PORTS, haproxyConf, nginxProxyConf, upstreamNginxConf, writeSignalboxConfig } from "./targets/configs";
 import { cpuSeconds, peakRssMb, sampleRss, sleep, startPinned, stop, stopAll, treePids, waitForPort, type Proc } from "./lib/procs";
-import { runWrk, type WrkResult } from "./lib/wrk";
+import { runWrk } from "./lib/wrk";
 import { runScenarios, type ScenarioReport } from "./scenarios";
-import { renderPublishReport, renderReport } from "./report";
+import { renderPublishReport, renderReport, type LevelResult, type RunResult } from "./report";
 import { runPublishLatency } from "./lib/publish-latency";
 import { workerCommand } from "./lib/worker";
 
@@ -37,19 +37,6 @@ export const TARGETS: Target[] = [
   { name: "signalbox", port: PORTS.signalbox, start: (dir) => { const [cmd, ...args] = workerCommand(writeSignalboxConfig(dir, "signalbox")); return startPinned("signalbox", PROXY_CORE, cmd, args, { NODE_ENV: "production" }); } },
 ];
 
-export interface LevelResult extends WrkResult {
-  connections: number;
-  rqPerCpuSec: number;
-}
-export interface RunResult {
-  target: string;
-  round: number;
-  levels: LevelResult[];
-  /** VmHWM: includes start-up and the JIT warm-up burst */
-  peakRssMb: number;
-  /** largest RSS sampled while the measured levels ran (after the warm-up) */
-  loadRssMb: number;
-}
 
 export async function measure(target: Target, dir: string, round: number, pathname = "/bench"): Promise<RunResult> {
   const proc = target.start(dir);
