@@ -56,6 +56,8 @@ export const TABLES: TableSpec[] = [
   { name: "LiveState", refs: [parent("versionId", "ConfigVersion")] },
   // the guard marks of the version timeline; a run still "running" in the file is past its window when restored
   { name: "GuardRun", json: ["params"], refs: [parent("versionId", "ConfigVersion"), parent("previousVersionId", "ConfigVersion"), parent("rollbackVersionId", "ConfigVersion")] },
+  // canary rollouts: a running one keeps its targeted nodes on the canary version after a restore
+  { name: "Rollout", json: ["target", "nodes"], refs: [parent("versionId", "ConfigVersion")] },
   { name: "AuditEvent", json: ["details"] },
   { name: "ConsoleSettings", check: checkSettings },
 ];
