@@ -19,9 +19,10 @@ function initWasm() {
   // package.json isn't in the package's "exports"; resolve the glue module and take its folder
   const dir = path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg"));
   const mod = new WebAssembly.Module(fs.readFileSync(path.join(dir, "schema_engine_bg.wasm")));
-  const inst = new WebAssembly.Instance(mod, { "./schema_engine_bg.js": bg as any });
-  (bg as any).__wbg_set_wasm(inst.exports);
-  (inst.exports as any).__wbindgen_start();
+  // the glue module's exports are the functions the .wasm imports (wasm-bindgen's layout)
+  const inst = new WebAssembly.Instance(mod, { "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports });
+  bg.__wbg_set_wasm(inst.exports);
+  (inst.exports.__wbindgen_start as () => void)();
   wasmReady = true;
 }
 

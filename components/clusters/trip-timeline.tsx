@@ -35,8 +35,10 @@ export function TripTimeline({ cluster }: { cluster: string }) {
   const [window, setWindow] = useState<Window>("1h");
   const trips = useTripsQuery(window, cluster);
   const events = useEventsQuery({ cluster, limit: 500 });
-  // the axis ends now; it moves along each time the trips are refreshed (every 5 s)
-  const to = trips.dataUpdatedAt || Date.now();
+  // the axis ends now; it moves along each time the trips are refreshed (every 5 s); until the first answer,
+  // it ends when the timeline opened (read once: a render reads no clock)
+  const [openedAt] = useState(Date.now);
+  const to = trips.dataUpdatedAt || openedAt;
   const from = to - WINDOW_MS[window];
   const lanes = useMemo(() => tripLanes(trips.data?.trips ?? [], events.data?.events ?? [], from, to), [trips.data, events.data, from, to]);
   const ticks = useMemo(() => timeTicks(from, to, 6).map((t) => ({ key: String(t.t), at: t.pct, text: clock(t.t, window !== "24h") })), [from, to, window]);

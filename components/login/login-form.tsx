@@ -1,16 +1,18 @@
 "use client";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, useSyncExternalStore, type FormEvent } from "react";
 import { ApiError, errorMessage } from "@/components/queries/api-client";
 import { useLoginMutation } from "@/components/queries/use-login-mutation";
 import { Field } from "@/components/ui/field";
+
+const noSubscription = () => () => {};
 
 export function LoginForm({ next }: { next: string }) {
   const login = useLoginMutation();
   const [token, setToken] = useState("");
   const [error, setError] = useState<string>();
-  // until hydrated, a native submit would put the token in the URL: keep the button disabled
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  // until hydrated, a native submit would put the token in the URL: keep the button disabled (the server
+  // snapshot, false, is used for the server render and hydration; the client one right after)
+  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -35,6 +35,8 @@ export function useEditorRevision<T>(opts: {
     if (!shown || busy) return;
     const now = shown.revision ?? undefined;
     if (now === revision) return;
+    // syncing with the query cache, an external store: the revision follows the answer on screen
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     if (same(latest, base)) setRevision(now);
     else if (untouched && latest !== undefined) {
       rebase(latest);

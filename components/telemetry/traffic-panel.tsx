@@ -53,7 +53,10 @@ export const TrafficPanel = memo(function TrafficPanel({
   const rows = useMemo<Record<string, number | null>[]>(() => (data ? (view === "requests" ? rpsRows(data.points) : latencyRows(data.points)) : []), [data, view]);
   const config = useMemo(() => (view === "requests" ? usedConfig(RPS_CONFIG, rows) : LATENCY_CONFIG), [view, rows]);
   const markers = useMemo(() => (data?.markers ?? []).map(markerOf), [data?.markers]);
-  const domain = useMemo<[number, number] | undefined>(() => (data ? [data.from, data.to] : undefined), [data?.from, data?.to]);
+  const from = data?.from;
+  const to = data?.to;
+  // a new domain only when the window's ends move, not with every answer
+  const domain = useMemo<[number, number] | undefined>(() => (from !== undefined && to !== undefined ? [from, to] : undefined), [from, to]);
   const formatX = useCallback((t: number) => clock(t, window !== "24h"), [window]);
   const onMarker = useCallback((m: ChartMarker) => router.push(m.href), [router]);
   const what = view === "requests" ? "Requests per second by response class" : "Latency percentiles (p50, p90, p99)";

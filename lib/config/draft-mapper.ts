@@ -8,8 +8,9 @@
 // compose(decompose(doc)) deep-equals doc for any valid doc with both `listeners` and `clusters` present.
 import { randomUUID } from "node:crypto";
 import { listenerNameFor } from "../../proxy-core/src/config/index";
+import { jsonAt, jsonObject, type JsonObject } from "../json";
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- documents are validated before they get here
+type Json = JsonObject;
 
 export interface ListenerRow { id: string; name: string; position: number; address: string; port: number; json: Json }
 export interface VirtualHostRow { id: string; listenerId: string; filterChainIndex: number; name: string; position: number; domains: string[]; json: Json }
@@ -18,8 +19,9 @@ export interface RouteRow {
   matchKind: string; matchValue: string; action: string; clusterName: string | null; json: Json;
 }
 export interface ClusterRow { id: string; name: string; position: number; type: string; lbPolicy: string; json: Json }
-export interface EndpointRow { id: string; clusterId: string; localityIndex: number; position: number; address: string; port: number; weight: number; json: Json }
-export interface CircuitBreakerRow { id: string; clusterId: string; position: number; priority: string; json: Json }
+// an endpoint's or a threshold's JSON is kept as written, object or not: validating the composed draft refuses it
+export interface EndpointRow { id: string; clusterId: string; localityIndex: number; position: number; address: string; port: number; weight: number; json: unknown }
+export interface CircuitBreakerRow { id: string; clusterId: string; position: number; priority: string; json: unknown }
 
 export interface DraftRows {
   listeners: ListenerRow[];
@@ -41,10 +43,11 @@ const clone = <T>(v: T): T => structuredClone(v);
 export const emptyRows = (): DraftRows => ({ listeners: [], virtualHosts: [], routes: [], clusters: [], endpoints: [], circuitBreakers: [] });
 
 /** The HCM route_config of a filter chain, if any (Signalbox supports exactly one HCM per chain). */
-function routeConfigOf(filterChain: Json): Json | undefined {
-  for (const f of filterChain?.filters ?? []) {
-    const rc = f?.typed_config?.route_config;
-    if (rc && typeof rc === "object") return rc;
+function routeConfigOf(filterChain: unknown): Json | undefined {
+  const filters = jsonAt(filterChain, "filters");
+  for (const f of Array.isArray(filters) ? filters : []) {
+    const rc = jsonAt(f, "typed_config", "route_config");
+    if (rc && typeof rc === "object") return jsonObject(rc);
   }
   return undefined;
 }
@@ -54,23 +57,26 @@ function routeConfigOf(filterChain: Json): Json | undefined {
 const MATCH_KINDS = ["prefix", "path", "safe_regex", "path_separated_prefix"] as const;
 
 export function routeRow(route: Json, virtualHostId: string, position: number, id: string = defaultId()): RouteRow {
-  const match = route?.match ?? {};
+  // read through jsonAt: a restored backup's route row may hold any JSON (draft-repo rebuilds rows with routeRow)
+  const match = jsonObject(jsonAt(route, "match")) ?? {};
   const matchKind = MATCH_KINDS.find((k) => match[k] !== undefined) ?? "prefix";
-  const matchValue = matchKind === "safe_regex" ? match.safe_regex?.regex : match[matchKind];
-  const r = route?.route;
+  const matchValue = matchKind === "safe_regex" ? jsonAt(match.safe_regex, "regex") : match[matchKind];
+  const r = jsonAt(route, "route");
+  const cluster = jsonAt(r, "cluster");
+  const name = jsonAt(route, "name");
   const action =
-    r?.weighted_clusters !== undefined ? "weighted_clusters"
+    jsonAt(r, "weighted_clusters") !== undefined ? "weighted_clusters"
     : r !== undefined ? "cluster"
-    : route?.direct_response !== undefined ? "direct_response"
-    : route?.redirect !== undefined ? "redirect"
+    : jsonAt(route, "direct_response") !== undefined ? "direct_response"
+    : jsonAt(route, "redirect") !== undefined ? "redirect"
     : "unknown";
   return {
     id, virtualHostId, position,
-    name: typeof route?.name === "string" ? route.name : null,
+    name: typeof name === "string" ? name : null,
     matchKind,
     matchValue: String(matchValue ?? ""),
     action,
-    clusterName: typeof r?.cluster === "string" ? r.cluster : null,
+    clusterName: typeof cluster === "string" ? cluster : null,
     json: clone(route),
   };
 }
@@ -82,49 +88,52 @@ export function clusterRows(cluster: Json, position: number, id: string = defaul
   const json = clone(cluster);
   const endpoints: EndpointRow[] = [];
   const circuitBreakers: CircuitBreakerRow[] = [];
-  const localities = json?.load_assignment?.endpoints;
+  const localities = jsonAt(json, "load_assignment", "endpoints");
   if (Array.isArray(localities)) {
-    localities.forEach((loc: Json, li: number) => {
-      if (!Array.isArray(loc?.lb_endpoints)) return;
-      loc.lb_endpoints.forEach((ep: Json, ei: number) => {
-        const sa = ep?.endpoint?.address?.socket_address ?? {};
+    localities.forEach((l: unknown, li: number) => {
+      const loc = jsonObject(l);
+      if (!loc || !Array.isArray(loc.lb_endpoints)) return;
+      loc.lb_endpoints.forEach((ep: unknown, ei: number) => {
+        const sa = jsonObject(jsonAt(ep, "endpoint", "address", "socket_address")) ?? {};
         endpoints.push({
           id: newId(), clusterId: id, localityIndex: li, position: ei,
           address: String(sa.address ?? ""), port: Number(sa.port_value ?? 0),
-          weight: Number(ep?.load_balancing_weight ?? 1), json: ep,
+          weight: Number(jsonAt(ep, "load_balancing_weight") ?? 1), json: ep,
         });
       });
       loc.lb_endpoints = [];
     });
   }
-  const thresholds = json?.circuit_breakers?.thresholds;
-  if (Array.isArray(thresholds)) {
-    thresholds.forEach((t: Json, ti: number) =>
-      circuitBreakers.push({ id: newId(), clusterId: id, position: ti, priority: String(t?.priority ?? "DEFAULT"), json: t }),
+  const breakers = jsonObject(json.circuit_breakers);
+  if (breakers && Array.isArray(breakers.thresholds)) {
+    breakers.thresholds.forEach((t: unknown, ti: number) =>
+      circuitBreakers.push({ id: newId(), clusterId: id, position: ti, priority: String(jsonAt(t, "priority") ?? "DEFAULT"), json: t }),
     );
-    json.circuit_breakers.thresholds = [];
+    breakers.thresholds = [];
   }
   const row: ClusterRow = {
-    id, name: String(json?.name ?? ""), position,
-    type: String(json?.type ?? "STATIC"), lbPolicy: String(json?.lb_policy ?? "ROUND_ROBIN"), json,
+    id, name: String(json.name ?? ""), position,
+    type: String(json.type ?? "STATIC"), lbPolicy: String(json.lb_policy ?? "ROUND_ROBIN"), json,
   };
   return { cluster: row, endpoints, circuitBreakers };
 }
 
 export function composeCluster(row: ClusterRow, endpoints: EndpointRow[], circuitBreakers: CircuitBreakerRow[]): Json {
   const json = clone(row.json);
-  const localities = json?.load_assignment?.endpoints;
+  const localities = jsonAt(json, "load_assignment", "endpoints");
   if (Array.isArray(localities)) {
-    localities.forEach((loc: Json, li: number) => {
-      if (!Array.isArray(loc?.lb_endpoints)) return;
+    localities.forEach((l: unknown, li: number) => {
+      const loc = jsonObject(l);
+      if (!loc || !Array.isArray(loc.lb_endpoints)) return;
       loc.lb_endpoints = endpoints
         .filter((e) => e.clusterId === row.id && e.localityIndex === li)
         .sort((a, b) => a.position - b.position)
         .map((e) => clone(e.json));
     });
   }
-  if (Array.isArray(json?.circuit_breakers?.thresholds)) {
-    json.circuit_breakers.thresholds = circuitBreakers
+  const breakers = jsonObject(jsonAt(json, "circuit_breakers"));
+  if (breakers && Array.isArray(breakers.thresholds)) {
+    breakers.thresholds = circuitBreakers
       .filter((c) => c.clusterId === row.id)
       .sort((a, b) => a.position - b.position)
       .map((c) => clone(c.json));
@@ -141,15 +150,20 @@ export function decompose(doc: { static_resources?: { listeners?: Json[]; cluste
   (sr.listeners ?? []).forEach((listener: Json, li: number) => {
     const json = clone(listener);
     const id = newId();
-    const sa = json?.address?.socket_address ?? {};
-    (json?.filter_chains ?? []).forEach((fc: Json, fi: number) => {
+    const sa = jsonObject(jsonAt(json, "address", "socket_address")) ?? {};
+    (Array.isArray(json.filter_chains) ? json.filter_chains : []).forEach((fc: unknown, fi: number) => {
       const rc = routeConfigOf(fc);
       if (!rc || !Array.isArray(rc.virtual_hosts)) return;
-      rc.virtual_hosts.forEach((vh: Json, vi: number) => {
-        const vjson = clone(vh);
+      rc.virtual_hosts.forEach((vh: unknown, vi: number) => {
+        // the document was validated: virtual hosts and routes are objects
+        const vjson = jsonObject(clone(vh));
+        if (!vjson) return;
         const vid = newId();
         if (Array.isArray(vjson.routes)) {
-          vjson.routes.forEach((r: Json, ri: number) => rows.routes.push(routeRow(r, vid, ri, newId())));
+          vjson.routes.forEach((r: unknown, ri: number) => {
+            const route = jsonObject(r);
+            if (route) rows.routes.push(routeRow(route, vid, ri, newId()));
+          });
           vjson.routes = [];
         }
         rows.virtualHosts.push({
@@ -160,7 +174,7 @@ export function decompose(doc: { static_resources?: { listeners?: Json[]; cluste
       rc.virtual_hosts = [];
     });
     // a listener without a name is known by the name workers give it (its address): the JSON stays as written
-    const name = typeof json?.name === "string" && json.name !== "" ? json.name : listenerNameFor({ socket_address: { address: String(sa.address ?? ""), port_value: Number(sa.port_value ?? 0) } });
+    const name = typeof json.name === "string" && json.name !== "" ? json.name : listenerNameFor({ socket_address: { address: String(sa.address ?? ""), port_value: Number(sa.port_value ?? 0) } });
     rows.listeners.push({ id, name, position: li, address: String(sa.address ?? ""), port: Number(sa.port_value ?? 0), json });
   });
 
@@ -182,7 +196,8 @@ export function composeVirtualHost(vh: VirtualHostRow, routes: RouteRow[]): Json
 
 export function composeListener(l: ListenerRow, virtualHosts: VirtualHostRow[], routes: RouteRow[]): Json {
   const json = clone(l.json);
-  (json?.filter_chains ?? []).forEach((fc: Json, fi: number) => {
+  const chains = jsonAt(json, "filter_chains");
+  (Array.isArray(chains) ? chains : []).forEach((fc: unknown, fi: number) => {
     const rc = routeConfigOf(fc);
     if (!rc || !Array.isArray(rc.virtual_hosts)) return;
     rc.virtual_hosts = virtualHosts

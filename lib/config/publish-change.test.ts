@@ -31,7 +31,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const addCluster = (name: string) => (doc: { static_resources: { listeners: unknown[]; clusters: unknown[] } }) => {
+const addCluster = (name: string) => (doc: { static_resources: { listeners: Record<string, unknown>[]; clusters: Record<string, unknown>[] } }) => {
   doc.static_resources.clusters.push(cluster(name, [40000]));
   return doc;
 };
@@ -41,7 +41,7 @@ it("edits a clean draft and publishes it in one step, as the given actor, and pu
   expect(v).toMatchObject({ number: 2, author: "demo", message: "automated: add a cluster" });
   expect(pushed).toEqual([2]);
   expect((await getLiveVersion())!.id).toBe(v.id);
-  expect((await getDraftDocument()).static_resources.clusters.map((c: { name: string }) => c.name)).toEqual(["added"]);
+  expect((await getDraftDocument()).static_resources.clusters.map((c) => c.name)).toEqual(["added"]);
   const audit = await listAudit({ limit: 2 });
   expect(audit.map((a) => [a.actor, a.action])).toEqual([["demo", "version.publish"], ["demo", "draft.replace"]]);
 });
@@ -55,7 +55,7 @@ it("refuses with 409 while the draft has unpublished changes, and changes nothin
   expect(e).toBeInstanceOf(ApiError);
   expect(e).toMatchObject({ status: 409, message: expect.stringContaining("1 unpublished change") });
   expect((await getLiveVersion())!.id).toBe(live!.id);
-  expect((await getDraftDocument()).static_resources.clusters.map((c: { name: string }) => c.name)).toEqual(["added", "half-done"]);
+  expect((await getDraftDocument()).static_resources.clusters.map((c) => c.name)).toEqual(["added", "half-done"]);
   // discarding the draft (roll back to the live version, saying so) lets it through again
   await rollback(live!.id, "admin", { discardDraft: true });
   expect((await publishChange(addCluster("other"), "automated", "demo")).author).toBe("demo");

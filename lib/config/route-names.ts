@@ -61,11 +61,11 @@ export function nameRoutes(rows: DraftRows): DraftRows {
         // a route with only a stat_prefix is named after it
         const name = hasValue(r.json.stat_prefix) && !scope.names.has(r.json.stat_prefix) ? r.json.stat_prefix : unique(routeSlug(r.json), new Set([...scope.names, ...scope.prefixes]));
         // first, where a reader looks for it
-        const { name: _empty, ...rest } = r.json; // eslint-disable-line @typescript-eslint/no-unused-vars
+        const { name: _empty, ...rest } = r.json;
         r.json = { name, ...rest };
         scope.names.add(name);
       }
-      const json = r.json;
+      const json: Json = r.json;
       if (!hasValue(json.stat_prefix)) {
         const fromName = slugify(json.name) || routeSlug(json);
         const prefix = unique(fromName, scope.prefixes);

@@ -41,6 +41,6 @@ export function cluster(name: string, ports: number[], extra: Record<string, unk
 
 export const prefixRoute = (prefix: string, clusterName: string) => ({ match: { prefix }, route: { cluster: clusterName } });
 
-export function bootstrap(listeners: unknown[], clusters: unknown[]) {
+export function bootstrap(listeners: Record<string, unknown>[], clusters: Record<string, unknown>[]) {
   return { static_resources: { listeners, clusters } };
 }

@@ -44,7 +44,7 @@ describe("addDemoConfig", () => {
     expect(validateDocument(twice.doc)).toEqual([]);
     expect(routesOf(twice.doc).map((r: Json) => r.match.prefix)).toEqual(["/demo/healthy", "/demo/slow", "/demo/flaky", "/api", "/"]);
     expect(twice.doc.static_resources.clusters.map((c: Json) => c.name)).toEqual(["api", "demo-healthy", "demo-slow", "demo-flaky"]);
-    expect(twice.doc.static_resources.clusters[1].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value).toBe(42001);
+    expect((twice.doc as Json).static_resources.clusters[1].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value).toBe(42001);
     expect(hcmOf(twice.doc).tracing).toEqual({ random_sampling: { value: 5 } });
     expect(twice.tracingAdded).toBeNull();
     expect(twice.notes).toContain('tracing: listener "edge" keeps its own tracing settings');

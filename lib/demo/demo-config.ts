@@ -162,7 +162,7 @@ export function removeDemoResources(input: BootstrapDoc, tracingAdded: AddedTrac
   const clusters = doc.static_resources.clusters ?? [];
   doc.static_resources.clusters = clusters.filter((c: Json) => !DEMO_NAMES.has(c?.name));
   changed ||= doc.static_resources.clusters.length !== clusters.length;
-  for (const l of doc.static_resources.listeners ?? [])
+  for (const l of (doc.static_resources.listeners ?? []) as Json[])
     for (const fc of l?.filter_chains ?? [])
       for (const f of fc?.filters ?? []) {
         if (!isHcm(f)) continue;

@@ -7,6 +7,11 @@ export async function addAudit(tx: Tx, e: { actor: string; action: string; targe
   await tx.auditEvent.create({ data: { actor: e.actor, action: e.action, target: e.target, details: JSON.stringify(e.details ?? {}), at: new Date() } });
 }
 
+/** addAudit as a write of its own, for a service that has no transaction open (the publish guard's entries). */
+export async function recordAudit(e: Parameters<typeof addAudit>[1]): Promise<void> {
+  await addAudit(db(), e);
+}
+
 export async function listAudit(opts: { limit?: number; before?: Date } = {}, tx: Tx = db()): Promise<AuditEntry[]> {
   const rows = await tx.auditEvent.findMany({
     where: opts.before ? { at: { lt: opts.before } } : undefined,

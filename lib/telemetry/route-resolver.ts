@@ -87,7 +87,7 @@ export class RouteResolver {
   readonly #byPort = new Map<number, CompiledVhost[][]>();
 
   constructor(resources: Resources) {
-    for (const l of resources.listeners ?? []) {
+    for (const l of (resources.listeners ?? []) as Json[]) {
       const port = Number(l?.address?.socket_address?.port_value);
       const chains: CompiledVhost[][] = [];
       for (const fc of l?.filter_chains ?? [])

@@ -6,7 +6,7 @@ import type { ReadableChange } from "../../contract/diff";
 
 type Route = Record<string, unknown>;
 const named = (name: string, prefix: string, clusterName: string, extra: Record<string, unknown> = {}): Route => ({ name, match: { prefix }, route: { cluster: clusterName, ...extra } });
-const snap = (routes: Route[], clusters: unknown[] = [cluster("a", [80]), cluster("b", [81])], vhostExtra: Record<string, unknown> = {}) => {
+const snap = (routes: Route[], clusters: Record<string, unknown>[] = [cluster("a", [80]), cluster("b", [81])], vhostExtra: Record<string, unknown> = {}) => {
   const l = listener("main", 8080, routes);
   const vh = (l.filter_chains[0].filters[0].typed_config as { route_config: { virtual_hosts: Record<string, unknown>[] } }).route_config.virtual_hosts[0];
   Object.assign(vh, vhostExtra);

@@ -141,8 +141,10 @@ export class ClusterPrimary implements ProxyView {
     this.#members.set(worker.id, m);
     return new Promise<void>((resolve) => {
       worker.on("message", (msg: WorkerToPrimary) => {
-        if (msg?.t === "ready") (m.ready = true), this.#applies.enqueue(() => this.#sync(m)).then(resolve, resolve);
-        else this.#onMessage(m, msg);
+        if (msg?.t === "ready") {
+          m.ready = true;
+          this.#applies.enqueue(() => this.#sync(m)).then(resolve, resolve);
+        } else this.#onMessage(m, msg);
       });
       worker.on("error", () => {}); // IPC errors: the exit event follows
       worker.on("exit", (code, signal) => {

@@ -33,8 +33,10 @@ async function upstream(): Promise<Upstream> {
     req.on("end", () => {
       if (url.includes("/slow")) setTimeout(answer, 300);
       else if (url.includes("/sleep")) setTimeout(answer, 2000);
-      else if (url.includes("/always503")) ((res.statusCode = 503), res.end());
-      else answer();
+      else if (url.includes("/always503")) {
+        res.statusCode = 503;
+        res.end();
+      } else answer();
     });
   });
   cleanups.push(() => u.close());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RouteConfiguration, type HttpConnectionManager } from "../../src/config/schema";
+import { RouteConfiguration } from "../../src/config/schema";
 import { validateResources } from "../../src/config/validate";
 import { explainRouteConfig, explainSnapshot, type Explanation, type ExplainRequest } from "../../src/router/explain";
 import { MatchInput, RouteTable, matchRoute } from "../../src/router/route-table";

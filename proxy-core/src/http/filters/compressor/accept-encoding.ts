@@ -82,7 +82,12 @@ export function chooseEncoding(acceptEncoding: string, contentType: string, chai
   if (choice.coding === WILDCARD) {
     let first: string | null = null;
     let order = Infinity;
-    for (const [encoding, a] of allowed) if (a.order < order) (first = encoding), (order = a.order);
+    for (const [encoding, a] of allowed) {
+      if (a.order < order) {
+        first = encoding;
+        order = a.order;
+      }
+    }
     return { encoding: first!, stat: HeaderStat.Wildcard };
   }
   return { encoding: choice.coding, stat: HeaderStat.ValidCompressor };
