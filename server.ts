@@ -11,6 +11,7 @@ import { ensureStarterVersion, getLiveVersion } from "./lib/config/config-servic
 import { Hub, WORKER_WS_PATH } from "./lib/control-plane/hub";
 import { loadCanary } from "./lib/rollout/rollout-service";
 import { setControlPlane } from "./lib/control-plane/registry";
+import { inEnvironment } from "./lib/environment/scope";
 import { getSettings } from "./lib/settings/settings-service";
 import { Telemetry } from "./lib/telemetry/telemetry";
 import { setTelemetry } from "./lib/telemetry/registry";
@@ -39,10 +40,11 @@ const telemetry: Telemetry = new Telemetry({ liveResources: () => hub.liveResour
 await telemetry.start();
 setTelemetry(telemetry);
 const hub: Hub = new Hub({
-  loadLive: async () => {
-    const v = await getLiveVersion();
-    return v ? { id: v.id, number: v.number, snapshot: v.snapshot } : null;
-  },
+  loadLive: (env) =>
+    inEnvironment(env, async () => {
+      const v = await getLiveVersion();
+      return v ? { id: v.id, number: v.number, snapshot: v.snapshot } : null;
+    }),
   loadCanary,
   sink: telemetry.ingest,
 });

@@ -1,11 +1,14 @@
 // The one shape of an API route handler:
 //   export const POST = withHandler({ body: Schema, response: Out }, async ({ body, actor, params }) => service(body, actor));
-// withHandler authenticates (Bearer or session cookie), parses and validates input with zod, answers through
+// withHandler authenticates (Bearer or session cookie), picks the environment the request acts on
+// (lib/environment/request-environment.ts) and runs the handler in it, parses and validates input with zod, answers through
 // the response schema of the API contract (lib/contract/), turns ApiError into {error:{code,message}} JSON and
 // anything unexpected, a response that breaks the contract included, into a logged 500 with a generic message.
 import { z } from "zod";
 import { ApiError, badRequest, unauthorized } from "./errors";
 import { authenticate } from "./auth";
+import { inEnvironment } from "./environment/scope";
+import { requestEnvironment } from "./environment/request-environment";
 
 const MAX_BODY = 5 * 1024 * 1024;
 
@@ -108,7 +111,8 @@ export function withHandler<
         if (!r.success) throw badRequest(zodMessage(r.error, "body"));
         body = r.data;
       }
-      const out: unknown = await fn({ req, actor, body, query, params } as never);
+      const env = await requestEnvironment(req);
+      const out: unknown = await inEnvironment(env, () => fn({ req, actor, body, query, params } as never));
       if (out instanceof Response) return out;
       const r = out instanceof Reply ? out : new Reply(out);
       if (!opts.response) return json(r.body ?? null, r.status, r.headers);

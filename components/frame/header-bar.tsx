@@ -7,6 +7,7 @@ import { GuardAlert } from "@/components/overview/guard-alert";
 import { DiscardDraftButton } from "./discard-draft";
 import { LiveStatus } from "./live-status";
 import { PublishDrawer } from "./publish-drawer";
+import { EnvironmentSwitcher } from "./environment-switcher";
 
 export function HeaderBar() {
   const status = useDraftStatusQuery();
@@ -16,6 +17,7 @@ export function HeaderBar() {
   const changes = (status.data?.changes.length ?? 0) + (status.data?.routeTestsChanged ? 1 : 0);
   return (
     <header className="topbar">
+      <EnvironmentSwitcher />
       {status.data ? (
         <LiveStatus status={status.data} worker={worker.data} />
       ) : status.isError ? (

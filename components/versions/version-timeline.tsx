@@ -8,9 +8,11 @@ interface Props {
   selected: string[];
   onToggle: (id: string) => void;
   onRollback: (v: Version) => void;
+  /** copy the version into another environment */
+  onPromote: (v: Version) => void;
 }
 
-export function VersionTimeline({ versions, selected, onToggle, onRollback }: Props) {
+export function VersionTimeline({ versions, selected, onToggle, onRollback, onPromote }: Props) {
   const byId = new Map(versions.map((v) => [v.id, v]));
   return (
     <div className="table-wrap">
@@ -48,6 +50,11 @@ export function VersionTimeline({ versions, selected, onToggle, onRollback }: Pr
                     <strong>v{v.number}</strong>
                     {v.live && <StatusChip tone="green">live</StatusChip>}
                     {v.rollbackOfId && <span className="badge">rollback of {rollbackOf ? `v${rollbackOf.number}` : "older version"}</span>}
+                    {v.promotedFrom && (
+                      <span className="badge">
+                        promoted from {v.promotedFrom.environment} v{v.promotedFrom.number}
+                      </span>
+                    )}
                   </div>
                 </td>
                 <td>{v.message || <span className="muted">—</span>}</td>
@@ -66,6 +73,9 @@ export function VersionTimeline({ versions, selected, onToggle, onRollback }: Pr
                     >
                       Export as Envoy YAML
                     </a>
+                    <button type="button" className="btn small" onClick={() => onPromote(v)} aria-label={`Promote v${v.number} to another environment`}>
+                      Promote…
+                    </button>
                     {!v.live && (
                       <button type="button" className="btn small" onClick={() => onRollback(v)} aria-label={`Roll back to v${v.number}`}>
                         Roll back to this version

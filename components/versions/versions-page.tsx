@@ -9,6 +9,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { RollbackDialog } from "./rollback-dialog";
+import { PromoteDialog } from "./promote-dialog";
 import { VersionDiffPanel } from "./version-diff-panel";
 import { VersionTimeline } from "./version-timeline";
 
@@ -16,6 +17,7 @@ export function VersionsPage() {
   const versions = useVersionsQuery();
   const params = useSearchParams();
   const [rollingBack, setRollingBack] = useState<Version | null>(null);
+  const [promoting, setPromoting] = useState<Version | null>(null);
   // null until the user picks: then the picks, written back to the URL without a navigation
   const [picked, setPicked] = useState<string[] | null>(null);
   const list = useMemo(() => versions.data ?? [], [versions.data]);
@@ -71,10 +73,11 @@ export function VersionsPage() {
               </p>
             )}
           </section>
-          <VersionTimeline versions={list} selected={selected} onToggle={toggle} onRollback={setRollingBack} />
+          <VersionTimeline versions={list} selected={selected} onToggle={toggle} onRollback={setRollingBack} onPromote={setPromoting} />
         </div>
       )}
       {rollingBack && <RollbackDialog target={rollingBack} live={live} onClose={() => setRollingBack(null)} />}
+      {promoting && <PromoteDialog version={promoting} onClose={() => setPromoting(null)} />}
     </>
   );
 }

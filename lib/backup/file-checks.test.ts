@@ -79,7 +79,7 @@ function refusal(fn: () => unknown): ApiError {
 
 describe("the backup file", () => {
   it("holds every user-data table with counts and the sha256 of its tables, and names what it leaves out", () => {
-    expect(file.header).toMatchObject({ format: "signalbox-backup", formatVersion: 1, consoleVersion: expect.any(String) });
+    expect(file.header).toMatchObject({ format: "signalbox-backup", formatVersion: 2, consoleVersion: expect.any(String) });
     expect(file.header.excluded).toEqual(expect.arrayContaining(EXCLUDED));
     expect(Object.keys(file.tables)).toEqual(expect.arrayContaining(TABLES.map((t) => t.name)));
     expect(file.header.counts.ConfigVersion).toBe(2);
@@ -98,9 +98,9 @@ describe("the backup file", () => {
   it("refuses another format and a newer format version", () => {
     expect(refusal(() => parseBackup(JSON.stringify({ ...file, header: { ...file.header, format: "other" } })))).toMatchObject({ status: 400, code: "not_a_backup" });
     expect(refusal(() => parseBackup(JSON.stringify({ static_resources: {} })))).toMatchObject({ status: 400, code: "not_a_backup" });
-    const newer = refusal(() => parseBackup(JSON.stringify({ ...file, header: { ...file.header, formatVersion: 2 } })));
+    const newer = refusal(() => parseBackup(JSON.stringify({ ...file, header: { ...file.header, formatVersion: 3 } })));
     expect(newer).toMatchObject({ status: 422, code: "unsupported_backup_version" });
-    expect(newer.message).toMatch(/format version 2.*reads up to 1/);
+    expect(newer.message).toMatch(/format version 3.*reads up to 2/);
   });
 
   it("refuses a header of the wrong shape with the field path", () => {
@@ -198,14 +198,14 @@ describe("restoring", () => {
 
     const dry = await restoreBackup(text, "admin", { dryRun: true });
     expect(dry).toMatchObject({ dryRun: true, restored: false, restorable: true, replacesStarter: true, versions: 2, liveVersion: { number: 2 } });
-    expect((await listVersions()).map((v) => v.author)).toEqual(["system"]);
+    expect((await listVersions("default")).map((v) => v.author)).toEqual(["system"]);
 
     const done = await restoreBackup(text, "admin", { dryRun: false });
     expect(done).toMatchObject({ restored: true, replacesStarter: true, draftRevision: file.tables.DraftState[0].revision });
     expect(pushed).toEqual([2]);
-    expect((await listVersions()).map((v) => [v.number, v.author, v.message])).toEqual([[2, "bob", "second"], [1, "alice", "first"]]);
-    expect((await getDraftState()).revision).toBe(file.tables.DraftState[0].revision);
-    expect((await getDraftDocument()).static_resources.clusters.map((c: { name: string }) => c.name)).toEqual(["a", "b", "c"]);
+    expect((await listVersions("default")).map((v) => [v.number, v.author, v.message])).toEqual([[2, "bob", "second"], [1, "alice", "first"]]);
+    expect((await getDraftState("default")).revision).toBe(file.tables.DraftState[0].revision);
+    expect((await getDraftDocument()).static_resources.clusters.map((c) => c.name)).toEqual(["a", "b", "c"]);
     expect((await listAudit({ limit: 1 }))[0]).toMatchObject({ action: "backup.restore", actor: "admin" });
 
     const after = await createBackup();

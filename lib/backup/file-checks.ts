@@ -8,6 +8,7 @@ import type { FieldError } from "../contract/common";
 import { canonicalJson, sha256 } from "../config/canonical";
 import type { Column } from "../repos/backup-repo";
 import type { TableShape } from "./tables";
+import { upgradeTables } from "./upgrade";
 
 const MAX_ERRORS = 50;
 
@@ -50,7 +51,8 @@ export function parseBackup(text: string): BackupFile {
     const held = file.tables[table]?.length ?? 0;
     if (said !== held) throw corrupt(`header.counts.${table} is ${said}, but the file holds ${held} ${table} row${held === 1 ? "" : "s"}`);
   }
-  return file;
+  // checked as written; then read in the current format
+  return { header: file.header, tables: upgradeTables(file) };
 }
 
 const isIsoDate = (v: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v));

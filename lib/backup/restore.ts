@@ -9,7 +9,8 @@ import { notifyLive } from "../config/notify";
 import { addAudit } from "../repos/audit-repo";
 import { deferForeignKeys, deleteRows, foreignKeyViolations, insertRows, storeTransaction } from "../repos/backup-repo";
 import { getDraftState } from "../repos/draft-state-repo";
-import { getLiveVersionId } from "../repos/live-state-repo";
+import { liveVersionIds } from "../repos/live-state-repo";
+import { DEFAULT_ENVIRONMENT } from "../contract/environments";
 import { countVersions, getVersion, type Version } from "../repos/version-repo";
 import { getSettings } from "../settings/settings-service";
 import { getTelemetry } from "../telemetry/registry";
@@ -30,9 +31,10 @@ export async function restoreBackup(text: string, actor: string, opts: { dryRun:
     const errors = checkRows(file.tables, shapes);
     if (errors.length) throw new InvalidBackupError(errors);
     const versions = file.tables.ConfigVersion ?? [];
-    const liveId = (file.tables.LiveState ?? []).find((r) => r.id === "live")?.versionId ?? null;
+    // the summary speaks of the default environment; every environment is restored
+    const liveId = (file.tables.LiveState ?? []).find((r) => r.id === DEFAULT_ENVIRONMENT)?.versionId ?? null;
     const liveRow = versions.find((r) => r.id === liveId);
-    const draftRow = (file.tables.DraftState ?? []).find((r) => r.id === "draft");
+    const draftRow = (file.tables.DraftState ?? []).find((r) => r.id === DEFAULT_ENVIRONMENT);
     const summary = {
       header: file.header,
       versions: versions.length,
@@ -42,13 +44,13 @@ export async function restoreBackup(text: string, actor: string, opts: { dryRun:
 
     if (opts.dryRun) {
       const state = await storeTransaction((tx) => storeState(tx));
-      return { live: null, result: { ...summary, dryRun: true, restored: false, restorable: state.empty, reason: state.reason, replacesStarter: state.replacesStarter } };
+      return { live: [], result: { ...summary, dryRun: true, restored: false, restorable: state.empty, reason: state.reason, replacesStarter: state.replacesStarter } };
     }
 
     const { live, state } = await storeTransaction(async (tx) => {
       const state = await storeState(tx);
       if (!state.empty) throw conflict(`nothing was restored: ${state.reason}`);
-      const replaced = { versions: await countVersions(tx), draftRevision: (await getDraftState(tx)).revision };
+      const replaced = { versions: await countVersions(undefined, tx), draftRevision: (await getDraftState(DEFAULT_ENVIRONMENT, tx)).revision };
       await deferForeignKeys(tx);
       for (const { spec } of [...shapes].reverse()) await deleteRows(spec.name, tx);
       for (const { spec, columns } of shapes) {
@@ -68,8 +70,12 @@ export async function restoreBackup(text: string, actor: string, opts: { dryRun:
           counts: file.header.counts, liveVersion: summary.liveVersion, replacedStarter: state.replacesStarter, replaced,
         },
       });
-      const id = await getLiveVersionId(tx);
-      return { live: id ? await getVersion(id, tx) : null, state };
+      const lives: Version[] = [];
+      for (const id of (await liveVersionIds(tx)).values()) {
+        const v = await getVersion(id, tx);
+        if (v) lives.push(v);
+      }
+      return { live: lives, state };
     });
     return { live, result: { ...summary, dryRun: false, restored: true, restorable: true, reason: null, replacesStarter: state.replacesStarter } };
   });
@@ -77,9 +83,9 @@ export async function restoreBackup(text: string, actor: string, opts: { dryRun:
   return out.result;
 }
 
-/** The running console catches up with the restored store: workers get the live version, telemetry the settings. */
-async function afterRestore(live: Version | null): Promise<void> {
-  if (live) notifyLive(live);
+/** The running console catches up with the restored store: workers get their environment's live version, telemetry the settings. */
+async function afterRestore(live: Version[]): Promise<void> {
+  for (const v of live) notifyLive(v);
   try {
     getTelemetry()?.settingsChanged(await getSettings());
   } catch (e) {

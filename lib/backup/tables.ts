@@ -43,21 +43,28 @@ function checkSettings(row: Record<string, unknown>, at: string): FieldError[] {
   return r.success ? [] : r.error.issues.map((i) => ({ path: `${at}.${i.path.join(".")}`, message: i.message }));
 }
 
+const inEnvironment = parent("environment", "Environment");
+
 export const TABLES: TableSpec[] = [
-  { name: "DraftListener", json: ["json"] },
+  { name: "Environment" },
+  { name: "DraftListener", json: ["json"], refs: [inEnvironment] },
   { name: "DraftVirtualHost", json: ["json"], refs: [parent("listenerId", "DraftListener")] },
   { name: "DraftRoute", json: ["json"], refs: [parent("virtualHostId", "DraftVirtualHost")] },
-  { name: "DraftCluster", json: ["json"] },
+  { name: "DraftCluster", json: ["json"], refs: [inEnvironment] },
   { name: "DraftEndpoint", json: ["json"], refs: [parent("clusterId", "DraftCluster")] },
   { name: "DraftCircuitBreaker", json: ["json"], refs: [parent("clusterId", "DraftCluster")] },
-  { name: "DraftState" },
-  { name: "DraftChange" },
-  { name: "ConfigVersion", json: ["snapshot", "routeTests"], refs: [parent("parentId", "ConfigVersion"), parent("rollbackOfId", "ConfigVersion")], check: checkVersion },
-  { name: "LiveState", refs: [parent("versionId", "ConfigVersion")] },
+  // one row per environment, keyed by its name
+  { name: "DraftState", refs: [parent("id", "Environment")] },
+  { name: "DraftChange", refs: [inEnvironment] },
+  {
+    name: "ConfigVersion", json: ["snapshot", "routeTests"], check: checkVersion,
+    refs: [inEnvironment, parent("parentId", "ConfigVersion"), parent("rollbackOfId", "ConfigVersion"), parent("promotedFromId", "ConfigVersion")],
+  },
+  { name: "LiveState", refs: [parent("id", "Environment"), parent("versionId", "ConfigVersion")] },
   // the guard marks of the version timeline; a run still "running" in the file is past its window when restored
   { name: "GuardRun", json: ["params"], refs: [parent("versionId", "ConfigVersion"), parent("previousVersionId", "ConfigVersion"), parent("rollbackVersionId", "ConfigVersion")] },
   // canary rollouts: a running one keeps its targeted nodes on the canary version after a restore
-  { name: "Rollout", json: ["target", "nodes"], refs: [parent("versionId", "ConfigVersion")] },
+  { name: "Rollout", json: ["target", "nodes"], refs: [inEnvironment, parent("versionId", "ConfigVersion")] },
   { name: "AuditEvent", json: ["details"] },
   { name: "ConsoleSettings", check: checkSettings },
 ];

@@ -13,6 +13,7 @@ import { listVersions, getVersion } from "../repos/version-repo";
 import { listAudit } from "../repos/audit-repo";
 import { InvalidConfigError } from "../errors";
 import { bootstrap, cluster, listener, prefixRoute } from "./test-fixtures";
+import { jsonAt, jsonObject } from "../json";
 import { STARTER_BODY } from "./starter";
 
 let dir: string;
@@ -70,11 +71,12 @@ describe("config-service", () => {
 
   it("refuses an invalid document, names every problem, and leaves the draft unchanged", async () => {
     const before = await getDraftDocument();
-    const bad = structuredClone(docB) as any;
+    const bad = structuredClone(docB);
     bad.static_resources.clusters.pop(); // "other" is now unknown
-    bad.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value = 70000;
-    bad.static_resources.clusters[0].lb_policy = "MAGLEV";
-    bad.static_resources.clusters[0].bogus = true;
+    const [backend] = bad.static_resources.clusters;
+    jsonObject(jsonAt(backend, "load_assignment", "endpoints", 0, "lb_endpoints", 0, "endpoint", "address", "socket_address"))!.port_value = 70000;
+    backend.lb_policy = "MAGLEV";
+    backend.bogus = true;
     const errors = await expectInvalid(replaceDraft(bad, "alice"));
     const paths = errors.map((e) => e.path);
     expect(paths).toContain("static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[1].route.cluster");
@@ -86,9 +88,9 @@ describe("config-service", () => {
   });
 
   it("refuses duplicate virtual host names (Envoy does too)", async () => {
-    const bad = structuredClone(docA) as any;
-    const vhs = bad.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts;
-    vhs.push({ ...vhs[0], domains: ["x.example"] });
+    const bad = structuredClone(docA);
+    const vhs = jsonAt(bad.static_resources.listeners[0], "filter_chains", 0, "filters", 0, "typed_config", "route_config", "virtual_hosts") as unknown[];
+    vhs.push({ ...jsonObject(vhs[0]), domains: ["x.example"] });
     const errors = await expectInvalid(replaceDraft(bad, "alice"));
     expect(errors[0].message).toMatch(/duplicate virtual host name/);
   });
@@ -102,7 +104,7 @@ describe("config-service", () => {
     const v3 = await publish("second", "bob");
     expect(v3.number).toBe(3);
     expect(v3.parentId).toBe(v2.id);
-    expect((await listVersions()).map((v) => v.number)).toEqual([3, 2, 1]);
+    expect((await listVersions("default")).map((v) => v.number)).toEqual([3, 2, 1]);
     const status = await draftStatus();
     expect(status.live).toEqual({ id: v3.id, number: 3, hash: v3.hash });
     expect(status.draftHash).toBe(v3.hash);
@@ -110,7 +112,7 @@ describe("config-service", () => {
   });
 
   it("diffs two versions per resource and as unified text", async () => {
-    const [v3, v2] = await listVersions();
+    const [v3, v2] = await listVersions("default");
     const d = await diffVersions(v2.id, v3.id);
     expect(d.from.number).toBe(2);
     expect(d.to.number).toBe(3);
@@ -127,7 +129,7 @@ describe("config-service", () => {
   });
 
   it("rolls back: a new version with the old snapshot, live, draft reset, audited", async () => {
-    const [v3, v2] = await listVersions();
+    const [v3, v2] = await listVersions("default");
     const { value: v4 } = await rollback(v2.id, "carol");
     expect(v4).toMatchObject({ number: 4, hash: v2.hash, rollbackOfId: v2.id, parentId: v3.id, message: "Rollback to v2", author: "carol" });
     expect((await getVersion(v4.id))!.snapshot).toStrictEqual((await getVersion(v2.id))!.snapshot);

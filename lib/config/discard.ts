@@ -10,6 +10,7 @@ import { composeResources, decompose } from "./draft-mapper";
 import { getLiveVersion, readDraft } from "./draft-read";
 import { checkRevision, writeDraft, type WriteOpts, type Written } from "./draft-revision";
 import { pendingChanges } from "./pending";
+import { currentEnvironment } from "../environment/scope";
 
 export interface DiscardPreview {
   revision: number;
@@ -29,13 +30,14 @@ export async function discardPreview(): Promise<DiscardPreview> {
 export async function discardDraft(actor: string, opts: WriteOpts = {}): Promise<Written<DiscardPreview>> {
   return serialized(async () => {
     const from = await checkRevision(opts);
-    const [before, live] = await Promise.all([loadDraftRows(), getLiveVersion()]);
+    const env = currentEnvironment();
+    const [before, live] = await Promise.all([loadDraftRows(env), getLiveVersion()]);
     if (!live) throw conflict("nothing is published yet: there is no live version to reset the draft to");
     const p = pendingChanges(composeResources(before), live);
     const next = decompose({ static_resources: live.snapshot });
     const { revision } = await transaction(async (tx) => {
       // the route tests are part of the draft: they go back to the live version's too
-      await setDraftSuite(tx, await getVersionSuite(live.id, tx), actor, new Date());
+      await setDraftSuite(tx, env, await getVersionSuite(live.id, tx), actor, new Date());
       return writeDraft(tx, { before, after: next, from, actor, opts, audit: { action: "draft.discard", target: "draft", details: { live: live.number, discarded: p.changes } } });
     });
     return { value: { revision, live: { id: live.id, number: live.number, hash: live.hash }, draftHash: live.hash, changes: p.changes }, revision };

@@ -6,21 +6,23 @@ import { loadDraftRows } from "../repos/draft-repo";
 import type { WriteOpts, Written } from "./draft-revision";
 import { mutateDraft } from "./draft-write";
 import { clusterRows, composeCluster, routeRow, type DraftRows } from "./draft-mapper";
+import type { Cluster } from "../../proxy-core/src/config/index";
+import { jsonObject, type JsonObject } from "../json";
+import { currentEnvironment } from "../environment/scope";
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface DraftClusterItem { name: string; cluster: Cluster }
 
-export interface DraftClusterItem { name: string; cluster: Json }
-
+// typed as the contract's DraftClusterItem types it: every write validates the composed draft
 export function clusterItems(rows: DraftRows): DraftClusterItem[] {
-  return [...rows.clusters].sort((a, b) => a.position - b.position).map((c) => ({ name: c.name, cluster: composeCluster(c, rows.endpoints, rows.circuitBreakers) }));
+  return [...rows.clusters].sort((a, b) => a.position - b.position).map((c) => ({ name: c.name, cluster: composeCluster(c, rows.endpoints, rows.circuitBreakers) as Cluster }));
 }
 
 export async function listDraftClusters(): Promise<DraftClusterItem[]> {
-  return clusterItems(await loadDraftRows());
+  return clusterItems(await loadDraftRows(currentEnvironment()));
 }
 
 /** Create or replace cluster `name`; when the body names another cluster, `name` is renamed and routes follow. */
-export async function putDraftCluster(name: string, cluster: Json, actor: string, opts: WriteOpts = {}): Promise<Written<{ created: boolean; item: DraftClusterItem }>> {
+export async function putDraftCluster(name: string, cluster: JsonObject, actor: string, opts: WriteOpts = {}): Promise<Written<{ created: boolean; item: DraftClusterItem }>> {
   const body = cluster && typeof cluster === "object" && !Array.isArray(cluster) ? { ...cluster } : cluster;
   if (body && typeof body === "object" && body.name === undefined) body.name = name;
   const newName: string = typeof body?.name === "string" ? body.name : name;
@@ -45,10 +47,12 @@ export async function putDraftCluster(name: string, cluster: Json, actor: string
         rows.routes = rows.routes.map((r) => {
           if (r.clusterName !== name) return r;
           const json = structuredClone(r.json);
-          json.route.cluster = newName;
+          const route = jsonObject(json.route); // an object: routeRow took clusterName from its `cluster`
+          if (route) route.cluster = newName;
           return routeRow(json, r.virtualHostId, r.position, r.id);
         });
-        if (next.cluster.json?.load_assignment?.cluster_name === name) next.cluster.json.load_assignment.cluster_name = newName;
+        const assignment = jsonObject(next.cluster.json.load_assignment);
+        if (assignment?.cluster_name === name) assignment.cluster_name = newName;
       }
       const ci = [...rows.clusters].sort((a, b) => a.position - b.position).findIndex((c) => c.id === id);
       return { focus: `static_resources.clusters[${ci}]`, result: (r) => clusterItems(r).find((c) => c.name === newName)! };

@@ -63,18 +63,20 @@ it("keeps every draft row, with its id, through the migration", async () => {
   sq.prepare(`INSERT INTO "DraftCircuitBreaker" (id, clusterId, position, priority, json) VALUES ('B1', 'C1', 0, 'DEFAULT', '{"max_connections":5}')`).run();
   sq.close();
 
-  fs.cpSync(path.join(ROOT, "prisma", "migrations", MIGRATION), path.join(root, "prisma", "migrations", MIGRATION), { recursive: true });
+  // this migration and every later one (the environments migration moves the same rows into "default")
+  const later = fs.readdirSync(path.join(ROOT, "prisma", "migrations")).filter((d) => /^\d+_/.test(d) && d >= MIGRATION).sort();
+  for (const m of later) fs.cpSync(path.join(ROOT, "prisma", "migrations", m), path.join(root, "prisma", "migrations", m), { recursive: true });
   const { applied } = await migrate("deploy", undefined, { root, databaseUrl: "file:" + dbFile, log: () => {} });
-  expect(applied).toEqual([MIGRATION]);
+  expect(applied).toEqual(later);
 
-  const rows = await loadDraftRows();
+  const rows = await loadDraftRows("default");
   expect([rows.listeners, rows.virtualHosts, rows.routes, rows.clusters, rows.endpoints, rows.circuitBreakers].map((t) => t.map((r) => r.id))).toEqual([
     ["L1"], ["V1"], ["R1"], ["C1"], ["E0", "E1"], ["B1"],
   ]);
   expect(compose(rows)).toStrictEqual(doc);
   expect(rows.routes[0]).toMatchObject({ name: "a", matchKind: "prefix", matchValue: "/a", action: "cluster", clusterName: "up" });
   expect(rows.endpoints[1]).toMatchObject({ address: "127.0.0.1", port: 18311, weight: 1 });
-  expect(await getDraftState()).toEqual({ revision: 0, updatedAt: null, updatedBy: null });
+  expect(await getDraftState("default")).toEqual({ revision: 0, updatedAt: null, updatedBy: null });
 
   const sq2 = new Database(dbFile, { readonly: true });
   const cols = (t: string) => (sq2.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[]).map((x) => x.name);

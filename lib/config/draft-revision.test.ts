@@ -47,7 +47,7 @@ describe("draft revisions", () => {
   let base: number;
 
   it("every write that changes the draft moves the revision by one; one that changes nothing keeps it", async () => {
-    base = (await getDraftState()).revision;
+    base = (await getDraftState("default")).revision;
     expect(base).toBeGreaterThan(0); // the starter
     const w = await replaceDraft(docA, "alice", { ifMatch: base });
     expect(w.revision).toBe(base + 1);
@@ -77,7 +77,7 @@ describe("draft revisions", () => {
       ],
     });
     expect(await getDraftDocument()).toStrictEqual(before);
-    expect((await getDraftState()).revision).toBe(seen + 2);
+    expect((await getDraftState("default")).revision).toBe(seen + 2);
     // a stale whole-draft PUT is refused the same way, and so is a revision from the future
     expect(await refusal(replaceDraft(docA, "bob", { ifMatch: seen }))).toMatchObject({ status: 409, code: "conflict" });
     expect(await refusal(replaceDraft(docA, "bob", { ifMatch: seen + 99 }))).toMatchObject({ status: 409, extra: { current: seen + 2, changes: [] } });
@@ -101,7 +101,7 @@ describe("draft revisions", () => {
     expect(e).toMatchObject({ status: 409, code: "no_changes" });
     expect(e!.message).toMatch(new RegExp(`identical to live version v${v.number}`));
     // publishing does not change the draft: same revision
-    expect((await getDraftState()).revision).toBe(base);
+    expect((await getDraftState("default")).revision).toBe(base);
   });
 
   it("rolling back over unpublished changes is refused until the caller says to discard them", async () => {
@@ -110,7 +110,7 @@ describe("draft revisions", () => {
     const e = await refusal(rollback(live.id, "alice"));
     expect(e).toMatchObject({ status: 409, code: "draft_dirty", extra: { changes: [{ kind: "cluster", name: "pending", change: "added" }] } });
     expect((await getLiveVersion())!.id).toBe(live.id);
-    const { revision } = await getDraftState();
+    const { revision } = await getDraftState("default");
     const w = await rollback(live.id, "alice", { discardDraft: true, ifMatch: revision });
     expect(w.revision).toBe(revision + 1);
     expect((await draftStatus()).changes).toEqual([]);
@@ -136,12 +136,12 @@ describe("draft revisions", () => {
   });
 
   it(`keeps what the last ${KEEP_REVISIONS} revisions changed, and says when older changes are gone`, async () => {
-    const start = (await getDraftState()).revision;
+    const start = (await getDraftState("default")).revision;
     const last = start + KEEP_REVISIONS + 2;
     await transaction(async (tx) => {
-      for (let r = start + 1; r <= last; r++) await recordDraftChanges(tx, r, "bot", new Date(), [{ kind: "cluster", name: "churn", change: "changed" }]);
+      for (let r = start + 1; r <= last; r++) await recordDraftChanges(tx, "default", r, "bot", new Date(), [{ kind: "cluster", name: "churn", change: "changed" }]);
     });
-    const kept = await draftChangesSince(0, last);
+    const kept = await draftChangesSince("default", 0, last);
     expect(kept.changes[0].revision).toBe(last - KEEP_REVISIONS + 1);
     expect(kept.changes).toHaveLength(KEEP_REVISIONS);
     expect(kept.complete).toBe(false);

@@ -11,6 +11,7 @@ import { planIsEmpty, writeDraftRows } from "../repos/draft-repo";
 import { draftEdits, type DraftEdit } from "./draft-edits";
 import type { DraftRows } from "./draft-mapper";
 import { adoptIds } from "./row-identity";
+import { currentEnvironment } from "../environment/scope";
 
 /** How a write was asked for: who, and the revision its If-Match named (null/absent: none was sent). */
 export interface WriteOpts { ifMatch?: number | null }
@@ -36,7 +37,7 @@ export function describeChanges(changes: Pick<DraftChangeEntry, "actor" | "kind"
 export async function staleRevision(ifMatch: number, current: number, tx?: Tx): Promise<ApiError> {
   if (ifMatch > current)
     return new ApiError(409, "conflict", `If-Match names revision ${ifMatch}, but the draft is at revision ${current}: reload it and reapply your change`, { current, changes: [], complete: false });
-  const { changes, complete } = await draftChangesSince(ifMatch, current, tx);
+  const { changes, complete } = await draftChangesSince(currentEnvironment(), ifMatch, current, tx);
   const what = changes.length ? describeChanges(changes) : "changes no longer on record";
   return new ApiError(409, "conflict", `the draft changed since revision ${ifMatch} (now ${current}): ${what}. Reload it and reapply your change`, {
     current,
@@ -47,7 +48,7 @@ export async function staleRevision(ifMatch: number, current: number, tx?: Tx): 
 
 /** Throws the 409 when `ifMatch` is set and is not the current revision; returns the current revision. */
 export async function checkRevision(opts: WriteOpts, tx?: Tx): Promise<number> {
-  const { revision } = await getDraftState(tx);
+  const { revision } = await getDraftState(currentEnvironment(), tx);
   if (opts.ifMatch !== undefined && opts.ifMatch !== null && opts.ifMatch !== revision) throw await staleRevision(opts.ifMatch, revision, tx);
   return revision;
 }
@@ -65,21 +66,23 @@ export async function writeDraft(
   tx: Tx,
   w: { before: DraftRows; after: DraftRows; from: number; actor: string; opts: WriteOpts; audit: AuditSpec },
 ): Promise<{ revision: number; edits: DraftEdit[] }> {
+  const env = currentEnvironment();
   adoptIds(w.before, w.after);
-  const plan = await writeDraftRows(tx, w.before, w.after);
+  const plan = await writeDraftRows(tx, env, w.before, w.after);
   const edits = planIsEmpty(plan) ? [] : draftEdits(w.before, w.after);
   let revision = w.from;
   if (!planIsEmpty(plan)) {
     const at = new Date();
-    const bumped = await bumpDraftRevision(tx, w.from, w.actor, at);
-    if (bumped === null) throw await staleRevision(w.from, (await getDraftState(tx)).revision, tx);
+    const bumped = await bumpDraftRevision(tx, env, w.from, w.actor, at);
+    if (bumped === null) throw await staleRevision(w.from, (await getDraftState(env, tx)).revision, tx);
     revision = bumped;
-    await recordDraftChanges(tx, revision, w.actor, at, edits);
+    await recordDraftChanges(tx, env, revision, w.actor, at, edits);
   }
   await addAudit(tx, {
     actor: w.actor, action: w.audit.action, target: w.audit.target,
     details: {
       ...w.audit.details,
+      environment: env,
       revision,
       ifMatch: w.opts.ifMatch !== undefined && w.opts.ifMatch !== null,
       changes: edits.slice(0, MAX_AUDITED_EDITS),

@@ -8,6 +8,8 @@ import type { WriteOpts, Written } from "./draft-revision";
 import { mutateDraft } from "./draft-write";
 import { routeRow, type DraftRows, type RouteRow } from "./draft-mapper";
 import { keepRouteNames } from "./route-names";
+import { jsonAt } from "../json";
+import { currentEnvironment } from "../environment/scope";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -39,7 +41,7 @@ function routePath(rows: DraftRows, routeId: string): string | null {
   const li = sortedListeners(rows).indexOf(l);
   const vi = rows.virtualHosts.filter((x) => x.listenerId === l.id && x.filterChainIndex === v.filterChainIndex).sort((a, b) => a.position - b.position).indexOf(v);
   const ri = sortedRoutesOf(rows, v.id).indexOf(r);
-  const ni = routeConfigFilterIndex(l.json?.filter_chains?.[v.filterChainIndex]);
+  const ni = routeConfigFilterIndex(jsonAt(l.json, "filter_chains", v.filterChainIndex));
   return `static_resources.listeners[${li}].filter_chains[${v.filterChainIndex}].filters[${ni}].typed_config.route_config.virtual_hosts[${vi}].routes[${ri}]`;
 }
 
@@ -56,7 +58,7 @@ function itemOf(rows: DraftRows, id: string): DraftRouteItem {
 const focusError = (path: string, message: string) => new InvalidConfigError([{ path, message }]);
 
 export async function listDraftRoutes(): Promise<DraftRouteItem[]> {
-  return routeItems(await loadDraftRows());
+  return routeItems(await loadDraftRows(currentEnvironment()));
 }
 
 export async function createDraftRoute(input: { listener?: string; virtualHost?: string; route: Json }, actor: string, opts: WriteOpts = {}): Promise<Written<DraftRouteItem>> {
@@ -69,9 +71,11 @@ export async function createDraftRoute(input: { listener?: string; virtualHost?:
     if (!v) {
       if (input.virtualHost !== undefined) throw focusError("virtualHost", `unknown virtual host "${input.virtualHost}" on listener "${l.name}"`);
       // a listener without virtual hosts gets a catch-all one on its first HTTP filter chain
-      const fi = (l.json?.filter_chains ?? []).findIndex((fc: Json) => routeConfigFilterIndex(fc) >= 0);
+      const listed = jsonAt(l.json, "filter_chains");
+      const chains: Json[] = Array.isArray(listed) ? listed : [];
+      const fi = chains.findIndex((fc: Json) => routeConfigFilterIndex(fc) >= 0);
       if (fi < 0) throw focusError("listener", `listener "${l.name}" has no HTTP connection manager to add a route to`);
-      const fc = l.json.filter_chains[fi];
+      const fc = chains[fi];
       const rc = fc.filters[routeConfigFilterIndex(fc)].typed_config.route_config;
       if (!Array.isArray(rc.virtual_hosts)) rc.virtual_hosts = [];
       v = { id: randomUUID(), listenerId: l.id, filterChainIndex: fi, name: "default", position: 0, domains: ["*"], json: { name: "default", domains: ["*"], routes: [] } };

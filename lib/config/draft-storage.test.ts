@@ -78,7 +78,7 @@ describe("draft storage", () => {
 
   it("editing one route writes that route's row only", async () => {
     const [, b] = await listDraftRoutes();
-    const { revision: from } = await getDraftState();
+    const { revision: from } = await getDraftState("default");
     const w = await updateDraftRoute(b.id, { match: { prefix: "/b2" }, route: { cluster: "two" } }, "alice");
     expect(writes()).toEqual(["DraftRoute update"]);
     expect(w.revision).toBe(from + 1);
@@ -120,26 +120,26 @@ describe("draft storage", () => {
   });
 
   it("two clusters swapping names in one write do not trip the unique index", async () => {
-    const before = await loadDraftRows();
+    const before = await loadDraftRows("default");
     const after = structuredClone(before);
     const [one, two] = after.clusters;
     [one.name, two.name] = [two.name, one.name];
     one.json.name = one.name;
     two.json.name = two.name;
-    await transaction((tx) => writeDraftRows(tx, before, after));
-    expect((await loadDraftRows()).clusters.map((c) => [c.id, c.name])).toEqual([[one.id, "two"], [two.id, "one"]]);
+    await transaction((tx) => writeDraftRows(tx, "default", before, after));
+    expect((await loadDraftRows("default")).clusters.map((c) => [c.id, c.name])).toEqual([[one.id, "two"], [two.id, "one"]]);
   });
 
   it("a route kept while its virtual host is replaced is written again, not lost to the cascade", async () => {
-    const before = await loadDraftRows();
+    const before = await loadDraftRows("default");
     const after = structuredClone(before);
     const vh = after.virtualHosts[0];
     const newVh = { ...structuredClone(vh), id: "vh-new", name: "other" };
     newVh.json.name = "other";
     after.virtualHosts = [newVh];
     for (const r of after.routes) r.virtualHostId = newVh.id;
-    await transaction((tx) => writeDraftRows(tx, before, after));
-    const rows = await loadDraftRows();
+    await transaction((tx) => writeDraftRows(tx, "default", before, after));
+    const rows = await loadDraftRows("default");
     expect(rows.routes.map((r) => r.id).sort()).toEqual(before.routes.map((r) => r.id).sort());
     expect(rows.routes.every((r) => r.virtualHostId === "vh-new")).toBe(true);
     expect(compose(rows)).toStrictEqual(compose(after));

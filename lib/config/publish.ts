@@ -25,6 +25,7 @@ import { validateDocument } from "./validation";
 import type { CanaryTarget } from "../contract/rollout";
 import { notifyCanary, refuseDuringCanary, resolveTarget, startRollout } from "../rollout/canary";
 import type { Rollout } from "../repos/rollout-repo";
+import { currentEnvironment } from "../environment/scope";
 
 /** The trimmed message, or a 400 naming the field. */
 function requireMessage(message: string): string {
@@ -60,17 +61,18 @@ export interface PublishOpts extends WriteOpts {
 export async function publish(message: string, actor: string, opts: PublishOpts = {}): Promise<Version> {
   const text = requireMessage(message);
   const reason = overrideReason(opts.overrideRouteTests);
+  const env = currentEnvironment();
   let rollout = null as Rollout | null;
   const v = await serialized(async () => {
     await checkRevision(opts);
     await refuseDuringCanary();
-    const resources = composeResources(await loadDraftRows());
+    const resources = composeResources(await loadDraftRows(env));
     const errors = validateDocument({ static_resources: resources });
     if (errors.length) throw new InvalidConfigError(errors, "the draft is not valid; fix it before publishing");
     const hash = hashResources(resources);
     // the live version's hash is enough to tell "no changes": its snapshot is not read
-    const liveId = await getLiveVersionId();
-    const [live, suite] = await Promise.all([liveId ? getVersionSummary(liveId) : null, getDraftSuite()]);
+    const liveId = await getLiveVersionId(env);
+    const [live, suite] = await Promise.all([liveId ? getVersionSummary(liveId) : null, getDraftSuite(env)]);
     if (live && live.hash === hash && canonicalJson(await getVersionSuite(live.id)) === canonicalJson(suite))
       throw new ApiError(409, "no_changes", `the draft is identical to live version v${live.number}: change it before publishing`);
     const gate = gateCheck(resources, suite);
@@ -82,18 +84,18 @@ export async function publish(message: string, actor: string, opts: PublishOpts 
     }
     const canaryNodes = opts.canary ? await resolveTarget(opts.canary, hash) : null;
     return transaction(async (tx) => {
-      const version = await createVersion(tx, { hash, author: actor, message: text, snapshot: resources, parentId: live?.id ?? null, rollbackOfId: null });
+      const version = await createVersion(tx, env, { hash, author: actor, message: text, snapshot: resources, parentId: live?.id ?? null, rollbackOfId: null });
       await setVersionSuite(tx, version.id, suite);
       // a canary leaves the live version as it is: only the nodes it targets get the new one (lib/rollout/)
       if (opts.canary) rollout = await startRollout(tx, version, opts.canary, canaryNodes, actor);
-      else await setLiveVersionId(tx, version.id);
-      await addAudit(tx, { actor, action: "version.publish", target: version.id, details: { number: version.number, hash: version.hash, message: text, ifMatch: opts.ifMatch != null, ...(opts.canary ? { canary: opts.canary, canaryNodes } : {}) } });
+      else await setLiveVersionId(tx, env, version.id);
+      await addAudit(tx, { actor, action: "version.publish", target: version.id, details: { environment: env, number: version.number, hash: version.hash, message: text, ifMatch: opts.ifMatch != null, ...(opts.canary ? { canary: opts.canary, canaryNodes } : {}) } });
       if (gate !== null)
         await addAudit(tx, { actor, action: "version.publish.override", target: version.id, details: { number: version.number, reason, tests: gate.tests, failures: gate.failures, runError: gate.runError } });
       return version;
     });
   });
-  if (rollout) notifyCanary(v, rollout);
+  if (rollout) notifyCanary(env, v, rollout);
   else notifyLive(v);
   return v;
 }
@@ -105,10 +107,11 @@ export async function publish(message: string, actor: string, opts: PublishOpts 
  */
 export async function publishChange(change: (doc: BootstrapDoc) => BootstrapDoc, message: string, actor: string): Promise<Version> {
   const text = requireMessage(message);
+  const env = currentEnvironment();
   const v = await serialized(async () => {
     const from = await checkRevision({});
     await refuseDuringCanary();
-    const [before, live] = await Promise.all([loadDraftRows(), getLiveVersion()]);
+    const [before, live] = await Promise.all([loadDraftRows(env), getLiveVersion()]);
     const current = composeResources(before);
     const pending = live ? resourceChanges(live.snapshot, current).length : current.listeners.length + current.clusters.length;
     if (pending > 0)
@@ -124,10 +127,10 @@ export async function publishChange(change: (doc: BootstrapDoc) => BootstrapDoc,
         before, after: named, from, actor, opts: {},
         audit: { action: "draft.replace", target: "draft", details: { listeners: resources.listeners.length, clusters: resources.clusters.length, hash: hashResources(resources) } },
       });
-      const version = await createVersion(tx, { hash: hashResources(resources), author: actor, message: text, snapshot: resources, parentId: live?.id ?? null, rollbackOfId: null });
-      await setVersionSuite(tx, version.id, await getDraftSuite(tx));
-      await setLiveVersionId(tx, version.id);
-      await addAudit(tx, { actor, action: "version.publish", target: version.id, details: { number: version.number, hash: version.hash, message: text } });
+      const version = await createVersion(tx, env, { hash: hashResources(resources), author: actor, message: text, snapshot: resources, parentId: live?.id ?? null, rollbackOfId: null });
+      await setVersionSuite(tx, version.id, await getDraftSuite(env, tx));
+      await setLiveVersionId(tx, env, version.id);
+      await addAudit(tx, { actor, action: "version.publish", target: version.id, details: { environment: env, number: version.number, hash: version.hash, message: text } });
       return version;
     });
   });
@@ -135,7 +138,7 @@ export async function publishChange(change: (doc: BootstrapDoc) => BootstrapDoc,
   return v;
 }
 
-/** On an empty database: the starter document becomes the draft and version 1 (author "system"). */
+/** On an empty database: the starter document becomes the default environment's draft and version 1 (author "system"). */
 export async function ensureStarterVersion(): Promise<Version | null> {
   if ((await countVersions()) > 0) return null;
   await replaceDraft(starterDocument(), "system");

@@ -15,6 +15,7 @@ import { notifyLive } from "./notify";
 import { describePending, pendingChanges } from "./pending";
 import { endRollout } from "../repos/rollout-repo";
 import { notifyCanary } from "../rollout/canary";
+import { currentEnvironment } from "../environment/scope";
 
 export interface RollbackOpts extends WriteOpts {
   message?: string;
@@ -29,11 +30,14 @@ export interface RollbackOpts extends WriteOpts {
  * version and the draft's revision after the reset.
  */
 export async function rollback(id: string, actor: string, opts: RollbackOpts = {}): Promise<Written<Version>> {
+  const env = currentEnvironment();
   const w = await serialized(async () => {
     const target = await getVersion(id);
     if (!target) throw notFound(`version ${id} not found`);
+    if (target.environment !== env)
+      throw new ApiError(409, "wrong_environment", `version ${id} belongs to environment ${target.environment}, not ${env}: roll back there, or promote it to ${env}`);
     const from = await checkRevision(opts);
-    const [before, live] = await Promise.all([loadDraftRows(), getLiveVersion()]);
+    const [before, live] = await Promise.all([loadDraftRows(env), getLiveVersion()]);
     if (opts.onlyIfLive !== undefined && live?.id !== opts.onlyIfLive)
       throw new ApiError(409, "live_changed", `version ${opts.onlyIfLive} is no longer live${live ? ` (v${live.number} is)` : ""}: nothing rolled back`);
     const pending = pendingChanges(composeResources(before), live);
@@ -47,17 +51,17 @@ export async function rollback(id: string, actor: string, opts: RollbackOpts = {
     }
     const next = decompose({ static_resources: target.snapshot });
     return transaction(async (tx) => {
-      const version = await createVersion(tx, {
+      const version = await createVersion(tx, env, {
         hash: target.hash, author: actor, message: opts.message?.trim() || `Rollback to v${target.number}`,
         snapshot: target.snapshot, parentId: live?.id ?? null, rollbackOfId: target.id,
       });
-      await setLiveVersionId(tx, version.id);
+      await setLiveVersionId(tx, env, version.id);
       // a rollback ends a running canary: every node goes to the version rolled back to
-      const canary = await endRollout(tx, "rolled_back");
+      const canary = await endRollout(tx, env, "rolled_back");
       // the route tests travel with the config: the new version and the draft take the target's suite
       const suite = await getVersionSuite(target.id, tx);
       await setVersionSuite(tx, version.id, suite);
-      await setDraftSuite(tx, suite, actor, new Date());
+      await setDraftSuite(tx, env, suite, actor, new Date());
       const { revision } = await writeDraft(tx, {
         before, after: next, from, actor, opts,
         audit: {
@@ -74,6 +78,6 @@ export async function rollback(id: string, actor: string, opts: RollbackOpts = {
   });
   // live first, then the canary's end: canary nodes go straight to the new live version, never back to the old one
   notifyLive(w.value);
-  if (w.endedCanary) notifyCanary(null, null);
+  if (w.endedCanary) notifyCanary(env, null, null);
   return { value: w.value, revision: w.revision };
 }

@@ -10,6 +10,7 @@ import { getDraftSuite } from "../repos/route-test-repo";
 import { composeResources } from "./draft-mapper";
 import { getDraftRows, getLiveVersion } from "./draft-read";
 import { checkSuite } from "./route-tests";
+import { currentEnvironment } from "../environment/scope";
 
 const failed = (error: string): RouteTestReport => ({ target: null, passed: false, error, results: [], coverage: null });
 
@@ -45,7 +46,7 @@ function storedTests(suite: unknown): { tests: RouteTestFile | null; error: stri
 
 /** POST /api/draft/route-tests/run: `suite` given runs it (422 when invalid), else the stored one. */
 export async function runDraftRouteTests(suite: unknown | undefined): Promise<RouteTestRun> {
-  const { tests, error } = suite !== undefined ? { tests: checkSuite(suite), error: null } : storedTests(await getDraftSuite());
+  const { tests, error } = suite !== undefined ? { tests: checkSuite(suite), error: null } : storedTests(await getDraftSuite(currentEnvironment()));
   const [rows, live] = await Promise.all([getDraftRows(), getLiveVersion()]);
   const liveVersion = live === null ? null : { id: live.id, number: live.number };
   if (tests === null) {

@@ -14,6 +14,7 @@ import { canonicalJson } from "./canonical";
 import { formatOf, parseConfigText } from "./config-format";
 import { serialized } from "./draft-lock";
 import { checkRevision, staleRevision, type WriteOpts, type Written } from "./draft-revision";
+import { currentEnvironment } from "../environment/scope";
 
 /** What GET answers for a draft without tests: a document PUT takes back to mean "no tests". */
 export const EMPTY_SUITE = { tests: [] as Record<string, unknown>[] };
@@ -39,8 +40,9 @@ export function checkSuite(doc: unknown): RouteTestFile | null {
 
 /** The draft's suite as stored (null: none) and the draft's revision, read together. */
 export async function readRouteTests(): Promise<{ suite: Record<string, unknown> | null; revision: number }> {
+  const env = currentEnvironment();
   return transaction(async (tx) => {
-    const [suite, state] = await Promise.all([getDraftSuite(tx), getDraftState(tx)]);
+    const [suite, state] = await Promise.all([getDraftSuite(env, tx), getDraftState(env, tx)]);
     return { suite: isRecord(suite) ? suite : null, revision: state.revision };
   });
 }
@@ -52,25 +54,26 @@ export async function readRouteTests(): Promise<{ suite: Record<string, unknown>
 export async function putRouteTests(doc: unknown, actor: string, opts: WriteOpts = {}): Promise<Written<Record<string, unknown>>> {
   const tests = checkSuite(doc);
   const next = tests === null ? null : (doc as Record<string, unknown>);
+  const env = currentEnvironment();
   return serialized(async () => {
     const from = await checkRevision(opts);
     return transaction(async (tx) => {
-      const before = await getDraftSuite(tx);
+      const before = await getDraftSuite(env, tx);
       let revision = from;
       const change: DraftEdit["change"] | null =
         before === null ? (next === null ? null : "added") : next === null ? "removed" : canonicalJson(before) === canonicalJson(next) ? null : "changed";
       const edits: DraftEdit[] = change === null ? [] : [{ kind: "route_tests", name: "suite", change }];
       if (change !== null) {
         const at = new Date();
-        await setDraftSuite(tx, next, actor, at);
-        const bumped = await bumpDraftRevision(tx, from, actor, at);
-        if (bumped === null) throw await staleRevision(from, (await getDraftState(tx)).revision, tx);
+        await setDraftSuite(tx, env, next, actor, at);
+        const bumped = await bumpDraftRevision(tx, env, from, actor, at);
+        if (bumped === null) throw await staleRevision(from, (await getDraftState(env, tx)).revision, tx);
         revision = bumped;
-        await recordDraftChanges(tx, revision, actor, at, edits);
+        await recordDraftChanges(tx, env, revision, actor, at, edits);
       }
       await addAudit(tx, {
         actor, action: "draft.route_tests", target: "draft",
-        details: { tests: tests?.tests.length ?? 0, revision, ifMatch: opts.ifMatch !== undefined && opts.ifMatch !== null, changes: edits },
+        details: { environment: env, tests: tests?.tests.length ?? 0, revision, ifMatch: opts.ifMatch !== undefined && opts.ifMatch !== null, changes: edits },
       });
       return { value: next ?? EMPTY_SUITE, revision };
     });

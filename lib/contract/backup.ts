@@ -6,7 +6,8 @@ import { IsoTime } from "./common";
 
 export const BACKUP_FORMAT = "signalbox-backup";
 /** Bumped when a file written by this console could not be read by an older one. */
-export const BACKUP_FORMAT_VERSION = 1;
+/** 2: environments (format 1 files are read as the "default" environment's, lib/backup/upgrade.ts) */
+export const BACKUP_FORMAT_VERSION = 2;
 
 /** One table's rows: column → JSON value (DateTime as ISO 8601, BigInt as a decimal string). */
 export const BackupRow = z.record(z.string(), z.unknown());

@@ -21,3 +21,4 @@ export * from "./backup";
 export * from "./route-tests";
 export * from "./guard";
 export * from "./rollout";
+export * from "./environments";

@@ -8,6 +8,8 @@ export type NodeState = z.infer<typeof NodeState>;
 
 export const NodeView = z.object({
   id: z.string(),
+  /** the worker's --environment */
+  environment: z.string(),
   connected: z.boolean(),
   /** version id the node runs (ACKed), or null */
   appliedVersion: z.string().nullable(),

@@ -8,6 +8,8 @@ import { CanaryTarget } from "./rollout";
 
 export const VersionSummary = z.object({
   id: z.string(),
+  /** the environment it belongs to (numbers count per environment) */
+  environment: z.string(),
   number: z.number().int().positive(),
   hash: z.string(),
   author: z.string(),
@@ -15,6 +17,8 @@ export const VersionSummary = z.object({
   createdAt: IsoTime,
   parentId: z.string().nullable(),
   rollbackOfId: z.string().nullable(),
+  /** a promotion: the version of another environment it copies */
+  promotedFromId: z.string().nullable(),
 });
 export type VersionSummary = z.infer<typeof VersionSummary>;
 
@@ -22,6 +26,8 @@ export type VersionSummary = z.infer<typeof VersionSummary>;
 export const VersionListItem = VersionSummary.extend({
   live: z.boolean(),
   nodes: z.number().int().nonnegative(),
+  /** a promotion's origin, by environment and number (null: not a promotion, or its origin is gone) */
+  promotedFrom: z.object({ environment: z.string(), number: z.number().int() }).nullable(),
 });
 export type VersionListItem = z.infer<typeof VersionListItem>;
 export const VersionList = z.array(VersionListItem);

@@ -1,6 +1,7 @@
 // The control plane's transport: the WebSocket at /ws/worker (protocol: proxy-core/src/protocol.ts,
-// docs/ARCHITECTURE.md). It authenticates workers, binds each session to its node id on hello, sends the live
-// snapshot (on hello when the worker runs something else, and to everyone on each publish/rollback; during a
+// docs/ARCHITECTURE.md). It authenticates workers, binds each session to its node id and environment on hello,
+// keeps one live version per environment (as go-control-plane keeps a snapshot per node group), sends it (on
+// hello when the worker runs something else, and to the environment's nodes on each publish/rollback; during a
 // canary, lib/rollout/, the nodes its rule targets get the canary version instead), records
 // ACK/NACK in the Node table (checking the nonce, as xDS does), and refuses what is not in the protocol. It
 // knows nothing of telemetry: stats, events, spans and cluster reports go to the TelemetrySink as they are,
@@ -9,6 +10,8 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket, type RawData } from "ws";
 import { PROTOCOL_VERSION, WORKER_WS_PATH, WorkerToConsole, type HelloMessage } from "../../proxy-core/src/config/index";
+import { DEFAULT_ENVIRONMENT } from "../contract/environments";
+import { ensureEnvironment } from "../repos/environment-repo";
 import { bearerToken, checkToken } from "../auth";
 import { markAllDisconnected, nodeApplied, nodeConnected, nodeDisconnected, nodeRejected, nodeSeen } from "../repos/node-repo";
 import type { ControlPlane, PublishedCanary, PublishedVersion } from "./registry";
@@ -38,16 +41,26 @@ const noSink: TelemetrySink = { connected() {}, disconnected() {}, rejected() {}
 export class Hub implements ControlPlane {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 32 * 1024 * 1024 });
   private readonly sessions = new SessionTable();
-  private live: LiveVersion | null = null;
-  /** a running canary (lib/rollout/): its version goes to the nodes its rule targets instead of the live one */
-  private canary: { version: LiveVersion; rule: CanaryRule } | null = null;
+  /** each environment's live version, loaded when its first node says hello and replaced by each publish */
+  private readonly live = new Map<string, LiveVersion | null>();
+  /** an environment's running canary (lib/rollout/): its version goes to the nodes its rule targets instead of the live one */
+  private readonly canary = new Map<string, { version: LiveVersion; rule: CanaryRule } | null>();
   private pinger: NodeJS.Timeout | null = null;
   private readonly sink: TelemetrySink;
   /** worker messages refused: not JSON, not in the protocol, or answering a superseded snapshot */
   readonly refused = { malformed: 0, unknown: 0, staleNonce: 0 };
   #lastRefusalLog = 0;
 
-  constructor(private readonly opts: { loadLive: () => Promise<LiveVersion | null>; loadCanary?: () => Promise<PublishedCanary | null>; sink?: TelemetrySink; log?: (m: string) => void }) {
+  constructor(
+    private readonly opts: {
+      /** environment `env`'s live version (null: nothing published there) */
+      loadLive: (env: string) => Promise<LiveVersion | null>;
+      /** environment `env`'s running canary */
+      loadCanary?: (env: string) => Promise<PublishedCanary | null>;
+      sink?: TelemetrySink;
+      log?: (m: string) => void;
+    },
+  ) {
     this.sink = opts.sink ?? noSink;
   }
 
@@ -57,9 +70,7 @@ export class Hub implements ControlPlane {
 
   async start(): Promise<void> {
     await markAllDisconnected();
-    this.live = await this.opts.loadLive();
-    const c = (await this.opts.loadCanary?.()) ?? null;
-    this.canary = c ? { version: { id: c.version.id, number: c.version.number, snapshot: c.version.snapshot }, rule: c.rule } : null;
+    await this.loadEnvironment(DEFAULT_ENVIRONMENT);
     this.pinger = setInterval(() => {
       for (const s of this.sessions.all()) {
         if (!s.alive) {
@@ -73,9 +84,18 @@ export class Hub implements ControlPlane {
     this.pinger.unref();
   }
 
-  /** The live version's resources (what connected workers should run). */
-  liveResources() {
-    return this.live?.snapshot ?? null;
+  /** Loads environment `env`'s live version and canary unless known (a publish keeps them current after). */
+  private async loadEnvironment(env: string): Promise<void> {
+    if (this.live.has(env)) return;
+    const [live, c] = await Promise.all([this.opts.loadLive(env), this.opts.loadCanary?.(env) ?? null]);
+    if (this.live.has(env)) return;
+    this.live.set(env, live);
+    this.canary.set(env, c ? { version: { id: c.version.id, number: c.version.number, snapshot: c.version.snapshot }, rule: c.rule } : null);
+  }
+
+  /** Environment `env`'s live resources (what its connected workers should run). */
+  liveResources(env = DEFAULT_ENVIRONMENT) {
+    return this.live.get(env)?.snapshot ?? null;
   }
 
   /** For server.ts's 'upgrade' listener, only for WORKER_WS_PATH. Refuses a missing/wrong token with 401. */
@@ -172,10 +192,14 @@ export class Hub implements ControlPlane {
     this.sessions.bind(s, nodeId)?.ws.close(4000, "replaced by a new connection");
     const applied = msg.appliedVersion;
     s.labels = msg.labels ?? {};
-    await nodeConnected(nodeId, msg.admin ?? null, applied, msg.labels ?? null);
+    s.environment = msg.environment ?? DEFAULT_ENVIRONMENT;
+    // a node is how an environment usually comes to be: the first one to join names it
+    if (await ensureEnvironment(s.environment, `node ${nodeId}`)) this.log(`environment ${s.environment} created by node ${nodeId}`);
+    await this.loadEnvironment(s.environment);
+    await nodeConnected(nodeId, s.environment, msg.admin ?? null, applied, msg.labels ?? null);
     s.lastSeenWrite = Date.now();
     this.sink.connected(nodeId, applied);
-    this.log(`node ${nodeId} connected (applied ${applied ?? "nothing"}${msg.cachedVersionId ? ", from its cache" : ""})`);
+    this.log(`node ${nodeId} connected (${s.environment === DEFAULT_ENVIRONMENT ? "" : `environment ${s.environment}, `}applied ${applied ?? "nothing"}${msg.cachedVersionId ? ", from its cache" : ""})`);
     // the version its target rule says: a running canary's for the nodes it targets, the live one for the rest
     const target = this.targetOf(s);
     if (!target) return;
@@ -186,33 +210,37 @@ export class Hub implements ControlPlane {
     await nodeApplied(nodeId, applied);
   }
 
-  /** What node `s` should run: the canary version when a running canary targets it, else the live version. */
+  /** What node `s` should run: its environment's canary version when that canary targets it, else the live version. */
   private targetOf(s: Session): LiveVersion | null {
-    if (this.canary && s.nodeId && targets(this.canary.rule, s.nodeId, s.labels)) return this.canary.version;
-    return this.live;
+    const canary = this.canary.get(s.environment);
+    if (canary && s.nodeId && targets(canary.rule, s.nodeId, s.labels)) return canary.version;
+    return this.live.get(s.environment) ?? null;
   }
 
-  /** Sends each bound session its target version unless it was sent (or runs) that version already. */
-  private sync() {
+  /** Sends each bound session of environment `env` its target version unless it was sent (or runs) that version already. */
+  private sync(env: string) {
     for (const s of this.sessions.bound()) {
+      if (s.environment !== env) continue;
       const t = this.targetOf(s);
       if (t && t.id !== s.sentVersion) s.sendSnapshot(t);
     }
   }
 
   pushLive(v: PublishedVersion): void {
-    this.live = { id: v.id, number: v.number, snapshot: v.snapshot };
+    const env = v.environment ?? DEFAULT_ENVIRONMENT;
+    this.live.set(env, { id: v.id, number: v.number, snapshot: v.snapshot });
     this.sink.published(v);
-    this.sync();
+    this.sync(env);
   }
 
-  setCanary(c: PublishedCanary | null): void {
-    this.canary = c ? { version: { id: c.version.id, number: c.version.number, snapshot: c.version.snapshot }, rule: c.rule } : null;
-    this.sync();
+  setCanary(env: string, c: PublishedCanary | null): void {
+    this.canary.set(env, c ? { version: { id: c.version.id, number: c.version.number, snapshot: c.version.snapshot }, rule: c.rule } : null);
+    this.sync(env);
   }
 
-  connectedNodes(): string[] {
-    return this.sessions.nodes();
+  connectedNodes(env?: string): string[] {
+    if (env === undefined) return this.sessions.nodes();
+    return [...this.sessions.bound()].filter((s) => s.environment === env).map((s) => s.nodeId!);
   }
 
   async close(): Promise<void> {

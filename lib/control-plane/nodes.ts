@@ -1,4 +1,5 @@
-// The /api/nodes view of the Node table: each node with where it stands relative to the live version.
+// The /api/nodes view of the Node table: the nodes of the current environment, each with where it stands
+// relative to the version it should run (the environment's live version, or its canary's).
 import type { NodeState, NodeView } from "../contract/nodes";
 import type { z } from "zod";
 import { getLiveVersionId } from "../repos/live-state-repo";
@@ -7,6 +8,7 @@ import { versionNumbers } from "../repos/version-repo";
 import { getRunningRollout } from "../repos/rollout-repo";
 import { ruleOf } from "../rollout/canary";
 import { targets } from "../rollout/target";
+import { currentEnvironment } from "../environment/scope";
 
 type StateInput = Pick<NodeInfo, "connected" | "appliedVersionId" | "lastError" | "lastErrorVersionId">;
 
@@ -38,7 +40,9 @@ export function rolloutCounts(nodes: StateInput[], liveId: string | null) {
 }
 
 export async function listNodeViews(): Promise<z.input<typeof NodeView>[]> {
-  const [nodes, liveId, rollout] = await Promise.all([listNodes(), getLiveVersionId(), getRunningRollout()]);
+  const env = currentEnvironment();
+  const [all, liveId, rollout] = await Promise.all([listNodes(), getLiveVersionId(env), getRunningRollout(env)]);
+  const nodes = all.filter((n) => n.environment === env);
   // a running canary's version is the target of the nodes its rule picks (lib/rollout/target.ts), as the hub sends it
   const isCanary = (n: NodeInfo) => rollout !== null && targets(ruleOf(rollout), n.id, nodeLabels(n));
   const targetOf = (n: NodeInfo) => (rollout && isCanary(n) ? rollout.versionId : liveId);
@@ -47,6 +51,7 @@ export async function listNodeViews(): Promise<z.input<typeof NodeView>[]> {
   const numberOf = (id: string | null) => (id ? (numbers.get(id) ?? null) : null);
   return nodes.map((n) => ({
     id: n.id,
+    environment: n.environment,
     connected: n.connected,
     appliedVersion: n.appliedVersionId,
     appliedVersionNumber: numberOf(n.appliedVersionId),

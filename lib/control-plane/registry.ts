@@ -6,6 +6,8 @@ import type { CanaryRule } from "../rollout/target";
 /** A version made live: what workers get, plus who made it and why (the event feed's publish/rollback). */
 export interface PublishedVersion {
   id: string;
+  /** the environment whose nodes get it (absent: "default") */
+  environment?: string;
   number: number;
   snapshot: Resources;
   author?: string;
@@ -21,11 +23,12 @@ export interface PublishedCanary {
 }
 
 export interface ControlPlane {
-  /** Push the live version to every connected worker (and record the publish or rollback). */
+  /** Push a live version to its environment's connected workers (and record the publish or rollback). */
   pushLive(v: PublishedVersion): void;
-  connectedNodes(): string[];
-  /** Start (or, with null, end) a canary: each connected node is sent the version it should now run. */
-  setCanary?(c: PublishedCanary | null): void;
+  /** the connected nodes, of environment `env` when given */
+  connectedNodes(env?: string): string[];
+  /** Start (or, with null, end) environment `env`'s canary: each of its connected nodes is sent the version it should now run. */
+  setCanary?(env: string, c: PublishedCanary | null): void;
 }
 
 const KEY = Symbol.for("signalbox.controlPlane");

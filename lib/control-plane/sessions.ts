@@ -23,6 +23,8 @@ export class Session {
   nonce: string | null = null;
   /** the worker's --node-label pairs (from its hello): a canary's selector is matched against them */
   labels: Record<string, string> = {};
+  /** the worker's --environment (from its hello): which environment's versions it gets */
+  environment = "default";
   /** the version id this node was last sent, or found running on hello: a push skips a node that has it */
   sentVersion: string | null = null;
 

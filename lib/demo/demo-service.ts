@@ -4,6 +4,8 @@
 // its own copies of every module (as lib/control-plane/registry.ts explains).
 import { ApiError, conflict } from "../errors";
 import { publishChange } from "../config/config-service";
+import { inEnvironment } from "../environment/scope";
+import { DEFAULT_ENVIRONMENT } from "../contract/environments";
 import { listNodes } from "../repos/node-repo";
 import { starterListener } from "../env";
 import type { Version } from "../repos/version-repo";
@@ -112,14 +114,15 @@ export function startDemo(body: DemoStartBody): Promise<DemoStatus> {
     let plan!: ReturnType<typeof addDemoConfig>;
     let version: Version;
     try {
-      version = await publishChange(
+      // the demo runs on the bundled worker, which is the default environment's, whichever one the request names
+      version = await inEnvironment(DEFAULT_ENVIRONMENT, () => publishChange(
         (doc) => {
           plan = addDemoConfig(doc, ports, starterListener(), prev?.tracingAdded ?? null);
           return plan.doc;
         },
         DEMO_PUBLISH_MESSAGE,
         DEMO_ACTOR,
-      );
+      ));
     } catch (e) {
       await Promise.all(upstreams.map((u) => u.close()));
       if (e instanceof ApiError && e.status === 409) throw new ApiError(409, e.code, `cannot start the demo: ${e.message}`, e.extra);
@@ -194,7 +197,7 @@ export function stopDemo(opts: { removeConfig: boolean }): Promise<DemoStopResul
     if (!opts.removeConfig) config = { removed: false, reason: "kept on request (removeConfig=false): the /demo/ routes now answer 503, their upstreams are closed" };
     else {
       try {
-        const v = await publishChange(
+        const v = await inEnvironment(DEFAULT_ENVIRONMENT, () => publishChange(
           (doc) => {
             const r = removeDemoResources(doc, s?.tracingAdded ?? null);
             if (!r.changed) throw new NothingToRemove();
@@ -202,7 +205,7 @@ export function stopDemo(opts: { removeConfig: boolean }): Promise<DemoStopResul
           },
           DEMO_REMOVE_MESSAGE,
           DEMO_ACTOR,
-        );
+        ));
         config = { removed: true, version: { id: v.id, number: v.number } };
       } catch (e) {
         if (e instanceof NothingToRemove) config = { removed: false, reason: "the config has no demo routes or clusters" };

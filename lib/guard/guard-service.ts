@@ -6,11 +6,11 @@ import type { GuardParams, GuardRunView } from "../contract/guard";
 import { ApiError, notFound } from "../errors";
 import { getLiveVersionId } from "../repos/live-state-repo";
 import { acknowledgeGuardRun, getGuardRun, listGuardRuns, type GuardRun } from "../repos/guard-repo";
-import { addAudit } from "../repos/audit-repo";
-import { db } from "../db";
+import { recordAudit } from "../repos/audit-repo";
 import { versionNumbers, type Version } from "../repos/version-repo";
 import { publish } from "../config/publish";
 import { requireGuardWatcher } from "./registry";
+import { currentEnvironment } from "../environment/scope";
 
 /**
  * Publishes the draft and, with `guard`, starts watching it. Checked before publishing, so a refusal publishes
@@ -19,13 +19,13 @@ import { requireGuardWatcher } from "./registry";
 export async function publishWithGuard(message: string, guard: GuardParams | undefined, actor: string, opts: Parameters<typeof publish>[2] = {}): Promise<Version & { guard?: z.input<typeof GuardRunView> }> {
   if (!guard) return publish(message, actor, opts);
   const watcher = requireGuardWatcher();
-  if (!(await getLiveVersionId())) {
+  if (!(await getLiveVersionId(currentEnvironment()))) {
     const text = "nothing is live yet, so there is no version to roll back to";
     throw new ApiError(400, "bad_request", `guard: ${text}`, { errors: [{ path: "guard", message: text }] });
   }
   const v = await publish(message, actor, opts);
   const run = await watcher.guard(v, guard);
-  await addAudit(db(), { actor, action: "guard.start", target: v.id, details: { number: v.number, previousVersionId: run.previousVersionId, ...guard } });
+  await recordAudit({ actor, action: "guard.start", target: v.id, details: { number: v.number, previousVersionId: run.previousVersionId, ...guard } });
   return { ...v, guard: (await views([run]))[0] };
 }
 

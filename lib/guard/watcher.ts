@@ -7,12 +7,12 @@
 // expires one whose window ended while the console was down.
 import type { GuardParams } from "../contract/guard";
 import { rollback } from "../config/rollback";
-import { addAudit } from "../repos/audit-repo";
-import { db } from "../db";
+import { recordAudit } from "../repos/audit-repo";
 import { createGuardRun, endGuardRun, runningGuardRuns, type GuardRun } from "../repos/guard-repo";
 import { getLiveVersionId } from "../repos/live-state-repo";
 import { getVersion, type Version } from "../repos/version-repo";
 import { getRunningRollout } from "../repos/rollout-repo";
+import { inEnvironment } from "../environment/scope";
 import { abortCanary } from "../rollout/rollout-service";
 import type { TimedFrame } from "../telemetry/aggregate";
 import { getTelemetry } from "../telemetry/registry";
@@ -31,6 +31,8 @@ export interface GuardWatcherOptions {
 
 interface Active {
   run: GuardRun;
+  /** the guarded version's environment: its live version and canary are what the guard compares against */
+  environment: string;
   number: number;
   targets: GuardTarget[];
   endsAt: number;
@@ -53,10 +55,10 @@ export class GuardWatcher {
   /** Resumes or expires the runs a previous console left running, then checks once a second. */
   async start(): Promise<void> {
     const runs = await runningGuardRuns();
-    const live = await getLiveVersionId();
     for (const [i, run] of runs.entries()) {
       const endsAt = run.startedAt.getTime() + run.params.windowS * 1000;
       const v = await getVersion(run.versionId);
+      const live = v ? await getLiveVersionId(v.environment) : null;
       if (i < runs.length - 1 || live !== run.versionId || !v) await this.#end(run, v?.number ?? null, "cancelled", `guard: v${v?.number ?? "?"} is no longer live`);
       else if (endsAt <= this.#now()) await this.#end(run, v.number, "expired", "guard: the console was down when the window ended; nothing was judged after the restart");
       else {
@@ -100,14 +102,14 @@ export class GuardWatcher {
 
   async #activate(run: GuardRun, version: Version): Promise<Active> {
     const previous = await getVersion(run.previousVersionId);
-    return { run, number: version.number, targets: previous ? affectedTargets(previous.snapshot, version.snapshot) : [], endsAt: run.startedAt.getTime() + run.params.windowS * 1000 };
+    return { run, environment: version.environment, number: version.number, targets: previous ? affectedTargets(previous.snapshot, version.snapshot) : [], endsAt: run.startedAt.getTime() + run.params.windowS * 1000 };
   }
 
   async #check(): Promise<void> {
     const a = this.#active;
     if (!a) return;
-    const live = await getLiveVersionId();
-    const canary = (await getRunningRollout())?.versionId === a.run.versionId;
+    const live = await getLiveVersionId(a.environment);
+    const canary = (await getRunningRollout(a.environment))?.versionId === a.run.versionId;
     if (this.#active !== a) return;
     if (live !== a.run.versionId && !canary) {
       this.#active = null;
@@ -134,7 +136,7 @@ export class GuardWatcher {
   async #rollBack(a: Active, reason: string, bad: { text: string; total: number; errors: number }): Promise<void> {
     const { run } = a;
     // a guarded canary (lib/rollout/) is aborted, not rolled back: its nodes go back to the live version
-    if ((await getRunningRollout())?.versionId === run.versionId) {
+    if ((await getRunningRollout(a.environment))?.versionId === run.versionId) {
       try {
         await abortCanary(run.versionId, GUARD_ACTOR, reason, "guard_aborted");
         if (!(await endGuardRun(run.id, "rolled_back", reason, run.previousVersionId))) return;
@@ -146,13 +148,13 @@ export class GuardWatcher {
       return;
     }
     // a publish between the check and here must not be undone by a rollback meant for the version before it
-    if ((await getLiveVersionId()) !== run.versionId) return this.#end(run, a.number, "cancelled", `guard: v${a.number} was replaced before the rollback`);
+    if ((await getLiveVersionId(a.environment)) !== run.versionId) return this.#end(run, a.number, "cancelled", `guard: v${a.number} was replaced before the rollback`);
     try {
       // the draft is reset to the rolled-back version even when it has unpublished edits: the traffic comes first
       // (the audit's version.rollback entry lists what was discarded)
-      const { value: v } = await rollback(run.previousVersionId, GUARD_ACTOR, { message: reason, discardDraft: true, onlyIfLive: run.versionId });
+      const { value: v } = await inEnvironment(a.environment, () => rollback(run.previousVersionId, GUARD_ACTOR, { message: reason, discardDraft: true, onlyIfLive: run.versionId }));
       if (!(await endGuardRun(run.id, "rolled_back", reason, v.id))) return;
-      await addAudit(db(), { actor: GUARD_ACTOR, action: "guard.rollback", target: run.versionId, details: { number: a.number, rollbackVersionId: v.id, rollbackNumber: v.number, reason, params: run.params, target: bad.text, errors: bad.errors, total: bad.total } });
+      await recordAudit({ actor: GUARD_ACTOR, action: "guard.rollback", target: run.versionId, details: { number: a.number, rollbackVersionId: v.id, rollbackNumber: v.number, reason, params: run.params, target: bad.text, errors: bad.errors, total: bad.total } });
       this.#event("guard_rollback", run, a.number, { reason, rollbackVersionId: v.id, rollbackNumber: v.number, target: bad.text, errors: bad.errors, total: bad.total });
       this.#log(`${reason}: rolled back v${a.number} as v${v.number}`);
     } catch (e) {

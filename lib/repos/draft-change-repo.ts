@@ -10,14 +10,14 @@ export interface DraftEdit { kind: DraftChangeKind; name: string; change: DraftC
 export interface DraftChangeEntry extends DraftEdit { revision: number; actor: string; at: Date }
 
 /** Records what revision `revision` changed and forgets revisions older than the last KEEP_REVISIONS. */
-export async function recordDraftChanges(tx: Tx, revision: number, actor: string, at: Date, edits: DraftEdit[]): Promise<void> {
-  if (edits.length) await tx.draftChange.createMany({ data: edits.map((e) => ({ revision, actor, at, kind: e.kind, name: e.name, change: e.change })) });
-  await tx.draftChange.deleteMany({ where: { revision: { lte: revision - KEEP_REVISIONS } } });
+export async function recordDraftChanges(tx: Tx, env: string, revision: number, actor: string, at: Date, edits: DraftEdit[]): Promise<void> {
+  if (edits.length) await tx.draftChange.createMany({ data: edits.map((e) => ({ environment: env, revision, actor, at, kind: e.kind, name: e.name, change: e.change })) });
+  await tx.draftChange.deleteMany({ where: { environment: env, revision: { lte: revision - KEEP_REVISIONS } } });
 }
 
 /** Changes made after revision `since` up to `current`, oldest first; `complete` is false when some were forgotten. */
-export async function draftChangesSince(since: number, current: number, tx: Tx = db()): Promise<{ changes: DraftChangeEntry[]; complete: boolean }> {
-  const rows = await tx.draftChange.findMany({ where: { revision: { gt: since } }, orderBy: [{ revision: "asc" }, { id: "asc" }] });
+export async function draftChangesSince(env: string, since: number, current: number, tx: Tx = db()): Promise<{ changes: DraftChangeEntry[]; complete: boolean }> {
+  const rows = await tx.draftChange.findMany({ where: { environment: env, revision: { gt: since } }, orderBy: [{ revision: "asc" }, { id: "asc" }] });
   return {
     changes: rows.map((r) => ({ revision: r.revision, actor: r.actor, at: r.at, kind: r.kind as DraftChangeKind, name: r.name, change: r.change as DraftChangeType })),
     complete: since >= current - KEEP_REVISIONS,

@@ -54,14 +54,15 @@ function circuitBreakerRow(r: { id: string; clusterId: string; position: number;
   return { ...r, priority: String(json?.priority ?? "DEFAULT"), json };
 }
 
-export async function loadDraftRows(tx: Tx = db()): Promise<DraftRows> {
+/** Environment `env`'s draft, row by row. */
+export async function loadDraftRows(env: string, tx: Tx = db()): Promise<DraftRows> {
   const [listeners, virtualHosts, routes, clusters, endpoints, circuitBreakers] = await Promise.all([
-    tx.draftListener.findMany({ orderBy: { position: "asc" } }),
-    tx.draftVirtualHost.findMany({ orderBy: { position: "asc" } }),
-    tx.draftRoute.findMany({ orderBy: { position: "asc" } }),
-    tx.draftCluster.findMany({ orderBy: { position: "asc" } }),
-    tx.draftEndpoint.findMany({ orderBy: { position: "asc" } }),
-    tx.draftCircuitBreaker.findMany({ orderBy: { position: "asc" } }),
+    tx.draftListener.findMany({ where: { environment: env }, orderBy: { position: "asc" } }),
+    tx.draftVirtualHost.findMany({ where: { listener: { environment: env } }, orderBy: { position: "asc" } }),
+    tx.draftRoute.findMany({ where: { virtualHost: { listener: { environment: env } } }, orderBy: { position: "asc" } }),
+    tx.draftCluster.findMany({ where: { environment: env }, orderBy: { position: "asc" } }),
+    tx.draftEndpoint.findMany({ where: { cluster: { environment: env } }, orderBy: { position: "asc" } }),
+    tx.draftCircuitBreaker.findMany({ where: { cluster: { environment: env } }, orderBy: { position: "asc" } }),
   ]);
   return {
     listeners: listeners.map(listenerRow),
@@ -140,11 +141,12 @@ async function deleteIds(model: Deletable, ids: string[]) {
 }
 
 /**
- * Writes `before` → `after` (call inside a transaction, with `before` read in it): deletes first (children
+ * Writes environment `env`'s draft from `before` → `after` (call inside a transaction, with `before` read in it):
+ * deletes first (children
  * first), then updates and inserts (parents first). Rows whose unique key changes are parked on a placeholder
  * name first, so two rows swapping names cannot trip the unique index half way.
  */
-export async function writeDraftRows(tx: Tx, before: DraftRows, after: DraftRows): Promise<DraftWritePlan> {
+export async function writeDraftRows(tx: Tx, env: string, before: DraftRows, after: DraftRows): Promise<DraftWritePlan> {
   const p = planDraftWrite(before, after);
   await deleteIds(tx.draftRoute, [...p.routes.remove, ...p.routes.replace]);
   await deleteIds(tx.draftVirtualHost, [...p.virtualHosts.remove, ...p.virtualHosts.replace]);
@@ -162,13 +164,13 @@ export async function writeDraftRows(tx: Tx, before: DraftRows, after: DraftRows
   for (const v of p.virtualHosts.update) if (oldVhost.get(v.id) !== vhostKey(v)) await tx.draftVirtualHost.update({ where: { id: v.id }, data: { name: parked(v.id) } });
 
   for (const { id, ...data } of p.listeners.update) await tx.draftListener.update({ where: { id }, data });
-  if (p.listeners.insert.length) await tx.draftListener.createMany({ data: p.listeners.insert });
+  if (p.listeners.insert.length) await tx.draftListener.createMany({ data: p.listeners.insert.map((l) => ({ ...l, environment: env })) });
   for (const { id, ...data } of p.virtualHosts.update) await tx.draftVirtualHost.update({ where: { id }, data });
   if (p.virtualHosts.insert.length) await tx.draftVirtualHost.createMany({ data: p.virtualHosts.insert });
   for (const { id, ...data } of p.routes.update) await tx.draftRoute.update({ where: { id }, data });
   if (p.routes.insert.length) await tx.draftRoute.createMany({ data: p.routes.insert });
   for (const { id, ...data } of p.clusters.update) await tx.draftCluster.update({ where: { id }, data });
-  if (p.clusters.insert.length) await tx.draftCluster.createMany({ data: p.clusters.insert });
+  if (p.clusters.insert.length) await tx.draftCluster.createMany({ data: p.clusters.insert.map((c) => ({ ...c, environment: env })) });
   for (const { id, ...data } of p.endpoints.update) await tx.draftEndpoint.update({ where: { id }, data });
   if (p.endpoints.insert.length) await tx.draftEndpoint.createMany({ data: p.endpoints.insert });
   for (const { id, ...data } of p.circuitBreakers.update) await tx.draftCircuitBreaker.update({ where: { id }, data });

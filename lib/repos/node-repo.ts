@@ -3,6 +3,8 @@ import { db, type Tx } from "../db";
 
 export interface NodeInfo {
   id: string;
+  /** the worker's --environment */
+  environment: string;
   connected: boolean;
   address: string | null;
   connectedAt: Date | null;
@@ -36,9 +38,9 @@ export async function markAllDisconnected(tx: Tx = db()): Promise<void> {
 }
 
 /** `labels`: the hello's; a hello without them clears the row's (the worker was restarted without the flag). */
-export async function nodeConnected(id: string, address: string | null, appliedVersionId: string | null, labels: Record<string, string> | null = null, tx: Tx = db()): Promise<void> {
+export async function nodeConnected(id: string, environment: string, address: string | null, appliedVersionId: string | null, labels: Record<string, string> | null = null, tx: Tx = db()): Promise<void> {
   const now = new Date();
-  const data = { connected: true, address, connectedAt: now, lastSeen: now, appliedVersionId, labels: labels && Object.keys(labels).length ? JSON.stringify(labels) : null };
+  const data = { connected: true, environment, address, connectedAt: now, lastSeen: now, appliedVersionId, labels: labels && Object.keys(labels).length ? JSON.stringify(labels) : null };
   await tx.node.upsert({ where: { id }, create: { id, ...data }, update: data });
 }
 

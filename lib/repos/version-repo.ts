@@ -1,9 +1,13 @@
-// ConfigVersion: immutable, numbered snapshots.
+// ConfigVersion: immutable snapshots, numbered per environment. Ids are global: a version read by id needs no
+// environment, a list or a new number does.
 import { db, type Tx } from "../db";
+import type { z } from "zod";
 import type { Resources } from "../config/draft-mapper";
+import type { SnapshotResources } from "../contract/versions";
 
 export interface VersionSummary {
   id: string;
+  environment: string;
   number: number;
   hash: string;
   author: string;
@@ -11,20 +15,24 @@ export interface VersionSummary {
   createdAt: Date;
   parentId: string | null;
   rollbackOfId: string | null;
+  /** a promotion: the version of another environment it copies */
+  promotedFromId: string | null;
 }
-export interface Version extends VersionSummary { snapshot: Resources }
+/** the snapshot passed the proxy's schema when it was published */
+export interface Version extends VersionSummary { snapshot: z.infer<typeof SnapshotResources> }
 
-type Row = { id: string; number: number; hash: string; author: string; message: string; createdAt: Date; parentId: string | null; rollbackOfId: string | null; snapshot?: string };
+type Row = { id: string; environment: string; promotedFromId: string | null; number: number; hash: string; author: string; message: string; createdAt: Date; parentId: string | null; rollbackOfId: string | null; snapshot?: string };
 
 const summary = (r: Row): VersionSummary => ({
-  id: r.id, number: r.number, hash: r.hash, author: r.author, message: r.message, createdAt: r.createdAt, parentId: r.parentId, rollbackOfId: r.rollbackOfId,
+  id: r.id, environment: r.environment, number: r.number, hash: r.hash, author: r.author, message: r.message, createdAt: r.createdAt,
+  parentId: r.parentId, rollbackOfId: r.rollbackOfId, promotedFromId: r.promotedFromId,
 });
 const full = (r: Row & { snapshot: string }): Version => ({ ...summary(r), snapshot: JSON.parse(r.snapshot) });
 
-const summarySelect = { id: true, number: true, hash: true, author: true, message: true, createdAt: true, parentId: true, rollbackOfId: true } as const;
+const summarySelect = { id: true, environment: true, promotedFromId: true, number: true, hash: true, author: true, message: true, createdAt: true, parentId: true, rollbackOfId: true } as const;
 
-export async function listVersions(tx: Tx = db(), limit = 1000): Promise<VersionSummary[]> {
-  const rows = await tx.configVersion.findMany({ select: summarySelect, orderBy: { number: "desc" }, take: limit });
+export async function listVersions(env: string, tx: Tx = db(), limit = 1000): Promise<VersionSummary[]> {
+  const rows = await tx.configVersion.findMany({ where: { environment: env }, select: summarySelect, orderBy: { number: "desc" }, take: limit });
   return rows.map(summary);
 }
 
@@ -39,19 +47,22 @@ export async function getVersionSummary(id: string, tx: Tx = db()): Promise<Vers
   return r ? summary(r) : null;
 }
 
-export async function countVersions(tx: Tx = db()): Promise<number> {
-  return tx.configVersion.count();
+/** Versions of environment `env` (of every environment when undefined). */
+export async function countVersions(env?: string, tx: Tx = db()): Promise<number> {
+  return tx.configVersion.count({ where: env === undefined ? undefined : { environment: env } });
 }
 
+/** Version n+1 of environment `env`. */
 export async function createVersion(
   tx: Tx,
-  v: { hash: string; author: string; message: string; snapshot: Resources; parentId: string | null; rollbackOfId: string | null },
+  env: string,
+  v: { hash: string; author: string; message: string; snapshot: Resources; parentId: string | null; rollbackOfId: string | null; promotedFromId?: string | null },
 ): Promise<Version> {
-  const last = await tx.configVersion.findFirst({ select: { number: true }, orderBy: { number: "desc" } });
+  const last = await tx.configVersion.findFirst({ where: { environment: env }, select: { number: true }, orderBy: { number: "desc" } });
   const r = await tx.configVersion.create({
     data: {
-      number: (last?.number ?? 0) + 1, hash: v.hash, author: v.author, message: v.message,
-      snapshot: JSON.stringify(v.snapshot), parentId: v.parentId, rollbackOfId: v.rollbackOfId, createdAt: new Date(),
+      environment: env, number: (last?.number ?? 0) + 1, hash: v.hash, author: v.author, message: v.message,
+      snapshot: JSON.stringify(v.snapshot), parentId: v.parentId, rollbackOfId: v.rollbackOfId, promotedFromId: v.promotedFromId ?? null, createdAt: new Date(),
     },
   });
   return full(r);
@@ -64,8 +75,8 @@ export async function versionNumbers(ids: string[], tx: Tx = db()): Promise<Map<
   return new Map(rows.map((r) => [r.id, r.number]));
 }
 
-/** Versions created in [from, to), oldest first (the publish and rollback markers of time charts). */
-export async function versionsCreatedBetween(from: Date, to: Date, tx: Tx = db()): Promise<VersionSummary[]> {
-  const rows = await tx.configVersion.findMany({ where: { createdAt: { gte: from, lt: to } }, select: summarySelect, orderBy: { number: "asc" } });
+/** Environment `env`'s versions created in [from, to), oldest first (the publish and rollback markers of time charts). */
+export async function versionsCreatedBetween(env: string, from: Date, to: Date, tx: Tx = db()): Promise<VersionSummary[]> {
+  const rows = await tx.configVersion.findMany({ where: { environment: env, createdAt: { gte: from, lt: to } }, select: summarySelect, orderBy: { number: "asc" } });
   return rows.map(summary);
 }

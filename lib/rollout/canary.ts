@@ -8,19 +8,21 @@ import { createRollout, getRunningRollout, type Rollout } from "../repos/rollout
 import type { Tx } from "../repos/transaction";
 import type { Version } from "../repos/version-repo";
 import { pickPercent, type CanaryRule } from "./target";
+import { recordCanaryStarted } from "./canary-events";
+import { currentEnvironment } from "../environment/scope";
 
 /** 409 canary_in_progress while a canary runs: it has to be promoted or aborted before anything else is published. */
 export async function refuseDuringCanary(tx?: Tx): Promise<void> {
-  const r = await getRunningRollout(tx);
+  const r = await getRunningRollout(currentEnvironment(), tx);
   if (r)
     throw new ApiError(409, "canary_in_progress", `a canary of version ${r.versionId} is running: promote it (POST /api/versions/${r.versionId}/promote) or abort it (POST /api/versions/${r.versionId}/abort) first`, { versionId: r.versionId });
 }
 
-/** The ids of the connected nodes, as the control plane sees them (the Node table when it runs elsewhere). */
-async function connectedNodeIds(): Promise<string[]> {
+/** The ids of environment `env`'s connected nodes, as the control plane sees them (the Node table when it runs elsewhere). */
+async function connectedNodeIds(env: string): Promise<string[]> {
   const cp = getControlPlane();
-  if (cp) return cp.connectedNodes();
-  return (await listNodes()).filter((n) => n.connected).map((n) => n.id);
+  if (cp) return cp.connectedNodes(env);
+  return (await listNodes()).filter((n) => n.connected && n.environment === env).map((n) => n.id);
 }
 
 /** The rule a rollout row stands for: a percent was resolved into node ids when it started. */
@@ -33,20 +35,21 @@ export function ruleOf(r: Pick<Rollout, "target" | "nodes">): CanaryRule {
 /** Resolves a percent over the nodes connected now, before the publish's transaction opens. */
 export async function resolveTarget(target: CanaryTarget, seed: string): Promise<string[] | null> {
   if (target.percent === undefined) return null;
-  return pickPercent(await connectedNodeIds(), target.percent, seed);
+  return pickPercent(await connectedNodeIds(currentEnvironment()), target.percent, seed);
 }
 
 export async function startRollout(tx: Tx, version: Version, target: CanaryTarget, nodes: string[] | null, actor: string): Promise<Rollout> {
-  return createRollout(tx, { versionId: version.id, target, nodes, actor });
+  return createRollout(tx, version.environment, { versionId: version.id, target, nodes, actor });
 }
 
-/** Tells the control plane a canary started (its nodes are sent `v`) or, with null, ended. */
-export function notifyCanary(v: Version | null, rollout: Rollout | null): void {
+/** Tells the control plane environment `env`'s canary started (its nodes are sent `v`) or, with null, ended. */
+export function notifyCanary(env: string, v: Version | null, rollout: Rollout | null): void {
   try {
     const cp = getControlPlane();
-    if (!v || !rollout) return cp?.setCanary?.(null);
-    cp?.setCanary?.({ version: { id: v.id, number: v.number, snapshot: v.snapshot, author: v.author, message: v.message }, rule: ruleOf(rollout) });
+    if (!v || !rollout) return cp?.setCanary?.(env, null);
+    cp?.setCanary?.(env, { version: { id: v.id, number: v.number, snapshot: v.snapshot, author: v.author, message: v.message }, rule: ruleOf(rollout) });
   } catch (e) {
     console.error("[rollout] pushing the canary failed:", e);
   }
+  if (v && rollout) void recordCanaryStarted(v, rollout);
 }

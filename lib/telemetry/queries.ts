@@ -20,6 +20,7 @@ import { WINDOW_SECONDS } from "./live-window";
 import { FLEET, type Rollups } from "./rollups";
 import type { TraceStore } from "./trace-store";
 import { pairTrips } from "./trips";
+import { currentEnvironment } from "../environment/scope";
 
 export interface QueryParts {
   window: LiveWindow;
@@ -71,7 +72,7 @@ export class TelemetryQueries {
   }
 
   async markers(from: number, to: number): Promise<z.input<typeof VersionMarker>[]> {
-    const versions = await versionsCreatedBetween(new Date(from), new Date(to));
+    const versions = await versionsCreatedBetween(currentEnvironment(), new Date(from), new Date(to));
     return versions.map((v) => ({
       t: v.createdAt.getTime(), versionId: v.id, number: v.number, author: v.author, message: v.message, kind: v.rollbackOfId ? "rollback" : "publish",
     }));

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { LOG_LEVELS, parseLogLevel, type LogLevel } from "./log/logger";
 import { PROXY_CORE_VERSION } from "./version";
 import { STOP_MARGIN_MS } from "./stop-deadline";
+import { ENVIRONMENT_NAME_RE, ENVIRONMENT_NAME_RULE } from "./environment-name";
 
 export const HELP = `proxy-core ${PROXY_CORE_VERSION}: Signalbox's Envoy-v3-compatible HTTP proxy worker
 
@@ -16,7 +17,7 @@ Usage:
       Check the file as \`envoy --mode validate\` does, binding and contacting nothing: prints
       "configuration 'FILE' OK" and exits 0, or prints one line per problem and exits 1.
   proxy-core --control-plane ws://HOST:PORT/ws/worker [--node-id ID] [--token T] [--admin-address HOST:PORT]
-             [--cache-dir DIR] [--node-label K=V ...]
+             [--cache-dir DIR] [--node-label K=V ...] [--environment NAME]
       Follow a Signalbox console: receive config snapshots, answer ACK/NACK, stream stats.
   proxy-core route-check --config FILE --tests FILE [--covall] [--details]
       Run route tests in Envoy's router_check_tool format (proxy-core route-check --help).
@@ -30,6 +31,9 @@ Options:
   --token T                  bearer token for the console (default: $PROXY_CORE_TOKEN)
   --node-label K=V           with --control-plane: a label the console shows on the node (repeatable; K and V
                              are 1-63 characters of [A-Za-z0-9._-]); canary publishing selects nodes by them
+  --environment NAME         with --control-plane: the console environment the node belongs to (default
+                             "default"); it runs that environment's live version. 1-40 characters of
+                             [a-z0-9_-]; the console creates the environment on the node's first connection
   --cache-dir DIR            with --control-plane: keep the last applied snapshot in DIR/snapshot.json, and
                              serve it at start until the console answers (a worker started while the console
                              is down serves its last version instead of nothing); one worker per DIR
@@ -58,6 +62,8 @@ export interface CliOptions {
   nodeId?: string;
   /** --node-label k=v, repeatable: sent to the console in the hello */
   nodeLabels?: Record<string, string>;
+  /** --environment: sent to the console in the hello */
+  environment?: string;
   token?: string;
   adminAddress?: string;
   concurrency?: string;
@@ -78,6 +84,7 @@ const SPEC = {
   "cache-dir": { type: "string" },
   "node-id": { type: "string" },
   "node-label": { type: "string", multiple: true },
+  environment: { type: "string" },
   token: { type: "string" },
   "admin-address": { type: "string" },
   concurrency: { type: "string" },
@@ -148,6 +155,10 @@ export function parseCliOptions(argv: string[]): CliOptions {
         (o.nodeLabels ??= {})[k] = val;
         break;
       }
+      case "environment":
+        if (!ENVIRONMENT_NAME_RE.test(v)) throw new CliUsageError(`--environment must be ${ENVIRONMENT_NAME_RULE}, got "${v}"`);
+        o.environment = v;
+        break;
       case "token":
         o.token = v;
         break;

@@ -248,7 +248,7 @@ async function main() {
     const token = args.token ?? process.env.PROXY_CORE_TOKEN;
     // with --concurrency N the primary (this process) owns the cache: its workers only apply what it sends
     const cache = args.cacheDir ? new SnapshotCache(args.cacheDir, log) : undefined;
-    xds = new XdsClient(running, { url: args.controlPlane, nodeId, token, adminAddress: adminAddr, labels: args.nodeLabels, log, cache });
+    xds = new XdsClient(running, { url: args.controlPlane, nodeId, token, adminAddress: adminAddr, labels: args.nodeLabels, environment: args.environment, log, cache });
     // the cached version serves before the console is dialled, so its hello says what runs
     await xds.restoreFromCache();
     if (stopping) return;

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { SnapshotResources } from "./config/schema";
 import { AccessLogEntry } from "./access-log/entry";
+import { ENVIRONMENT_NAME_RE } from "./environment-name";
 
 export const PROTOCOL_VERSION = 2;
 export const WORKER_WS_PATH = "/ws/worker";
@@ -28,6 +29,8 @@ export const HelloMessage = z.object({
   cachedVersionId: z.string().min(1).optional(),
   /** --node-label k=v pairs, shown on the console's nodes page; older workers leave it out */
   labels: z.record(z.string().regex(/^[A-Za-z0-9._-]{1,63}$/), z.string().regex(/^[A-Za-z0-9._-]{1,63}$/)).optional(),
+  /** --environment: the environment whose versions the node runs; absent means "default" */
+  environment: z.string().regex(ENVIRONMENT_NAME_RE).optional(),
 });
 export type HelloMessage = z.infer<typeof HelloMessage>;
 

@@ -105,7 +105,7 @@ describe("backup, restore and bootstrap export", () => {
     expect(r.headers.get("content-disposition")).toMatch(/^attachment; filename="signalbox-backup-\d{8}T\d{6}Z\.json"$/);
     text = r.text;
     file = C.BackupFile.parse(JSON.parse(text));
-    expect(file.header).toMatchObject({ format: "signalbox-backup", formatVersion: 1, consoleVersion: "0.1.0" });
+    expect(file.header).toMatchObject({ format: "signalbox-backup", formatVersion: 2, consoleVersion: "0.1.0" });
     expect(file.header.excluded).toEqual(expect.arrayContaining(["Event", "Node", "TelemetryRollup"]));
     expect(file.header.counts).toMatchObject({ ConfigVersion: 4, LiveState: 1, DraftState: 1, ConsoleSettings: 1, DraftRoute: 2 });
     expect(file.header.sha256).toBe(bodyHash(file.tables));

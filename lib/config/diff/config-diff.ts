@@ -12,6 +12,7 @@ import { hashResources } from "../canonical";
 import { unifiedDiff } from "../diff";
 import { composeResources, type Resources } from "../draft-mapper";
 import { readableDiff } from "./readable";
+import { currentEnvironment } from "../../environment/scope";
 
 const EMPTY: Resources = { listeners: [], clusters: [] };
 /** The text diff is one click away and the readable changes are complete: it may not hold the answer up. */
@@ -32,7 +33,8 @@ function configDiff(from: DiffSide, to: DiffSide, a: Resources, b: Resources): z
 
 /** The draft against the live version (against nothing when no version was published yet). */
 export async function diffDraft(): Promise<z.input<typeof ConfigDiff>> {
-  const [rows, liveId] = await Promise.all([loadDraftRows(), getLiveVersionId()]);
+  const env = currentEnvironment();
+  const [rows, liveId] = await Promise.all([loadDraftRows(env), getLiveVersionId(env)]);
   const live = liveId ? await getVersion(liveId) : null;
   const draft = composeResources(rows);
   const from: DiffSide = live ? { ...versionSide(live), label: `v${live.number} (live)` } : { kind: "empty", id: null, number: null, hash: hashResources(EMPTY), label: "nothing published" };

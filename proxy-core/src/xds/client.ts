@@ -1,6 +1,7 @@
 // The worker side of the console protocol (docs/ARCHITECTURE.md): one WebSocket, hello → snapshots →
 // ack/nack, stats once a second (changed values only) with the sampled spans of that second, circuit-breaker events. Reconnects with back-off
-// 250 ms doubling to 5 s; a NACKed snapshot leaves the last good config serving.
+// 250 ms doubling to 5 s; a NACKed snapshot leaves the last good config serving, and one refused only because a
+// listener's address was taken is applied again (1 s doubling to 30 s) until it binds, then ACKed.
 import WebSocket from "ws";
 import { ConsoleToWorker, PROTOCOL_VERSION, type WorkerToConsole } from "../protocol";
 import type { ProxyView } from "../server";
@@ -11,6 +12,8 @@ import { requestSamplerOf } from "../http/request-sample";
 import { RequestSampleReport } from "./request-sample-report";
 import { versionLabel, type CachedSnapshot, type SnapshotCache } from "./snapshot-cache";
 import { restoreCachedSnapshot } from "./restore-cached";
+import { isAddressInUse } from "../listener/listener-manager";
+import type { SnapshotMessage } from "../protocol";
 
 export interface XdsClientOptions {
   url: string;
@@ -20,6 +23,8 @@ export interface XdsClientOptions {
   adminAddress?: string;
   /** --node-label pairs, sent in the hello */
   labels?: Record<string, string>;
+  /** --environment, sent in the hello */
+  environment?: string;
   statsIntervalMs?: number;
   log?: Log;
   /** --cache-dir: each applied snapshot is written there, and restoreFromCache() serves it at start */
@@ -36,6 +41,9 @@ export type ConfigSource =
 const CLUSTERS_EVERY = 5;
 const MIN_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 5000;
+/** a snapshot refused because a listener's address is taken is applied again after 1 s, doubling to 30 s */
+const REBIND_MIN_MS = 1000;
+const REBIND_MAX_MS = 30_000;
 
 export class XdsClient {
   #ws: WebSocket | null = null;
@@ -49,6 +57,9 @@ export class XdsClient {
   #connectedGauge;
   /** the snapshot restored from the cache, while it is what serves (until the console's first applied snapshot) */
   #cached: CachedSnapshot | null = null;
+  /** the last snapshot received on this connection: only it is applied again after a bind failure (isAddressInUse) */
+  #latest: SnapshotMessage | null = null;
+  #rebindTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly proxy: ProxyView,
@@ -99,6 +110,7 @@ export class XdsClient {
     for (const k of UPSTREAM_EVENT_KINDS) this.proxy.events.off(k, this.#upstreamEvents[k]);
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     if (this.#statsTimer) clearInterval(this.#statsTimer);
+    this.#cancelRebind();
     const ws = this.#ws;
     this.#ws = null;
     if (ws && ws.readyState !== WebSocket.CLOSED) {
@@ -145,6 +157,7 @@ export class XdsClient {
         // the console need not send this version again if it is live
         cachedVersionId: this.#cached?.versionId,
         ...(this.opts.labels && Object.keys(this.opts.labels).length ? { labels: this.opts.labels } : {}),
+        ...(this.opts.environment ? { environment: this.opts.environment } : {}),
       });
     });
     ws.on("message", (data) => this.#onMessage(String(data)));
@@ -155,6 +168,9 @@ export class XdsClient {
     ws.on("close", () => {
       if (this.#ws === ws) this.#ws = null;
       this.#connectedGauge.set(0);
+      // a console that comes back sends its snapshot again on hello
+      this.#latest = null;
+      this.#cancelRebind();
       if (this.#stopped) return;
       if (opened) this.#connectionProblem(`lost the connection to control plane ${this.opts.url}`);
       const delay = this.#backoff;
@@ -190,21 +206,53 @@ export class XdsClient {
       return;
     }
     const msg = parsed.data;
+    this.#log.debug(`received version ${msg.version} (nonce ${msg.nonce})`);
+    this.#latest = msg;
+    this.#cancelRebind();
+    this.#apply(msg, 0, null);
+  }
+
+  /**
+   * Applies a snapshot and answers it: ACK, or NACK with the reason. A snapshot refused only because a listener's
+   * address is taken (EADDRINUSE: a process still holds the port, or held it a moment ago) is applied again with
+   * back-off while it is the last one received, and ACKed with its nonce once it binds; its NACK is sent once.
+   * Envoy leaves such an LDS update rejected until the management server sends another one: here that would
+   * leave a worker whose first snapshot it is serving nothing at all, for as long as nobody publishes.
+   */
+  #apply(msg: SnapshotMessage, attempt: number, refusedWith: string | null) {
     const { version, nonce } = msg;
-    this.#log.debug(`received version ${version} (nonce ${nonce})`);
     this.proxy.apply(msg.resources, version).then(
       () => {
-        this.#log.info(`applied version ${version}`);
+        if (attempt > 0 && this.#latest !== msg) return;
+        this.#log.info(`applied version ${version}${attempt > 0 ? ` (its listeners bound at attempt ${attempt + 1})` : ""}`);
         this.#send({ type: "ack", version, nonce });
         this.#cached = null;
         this.opts.cache?.save({ versionId: version, number: msg.number ?? null, resources: msg.resources });
       },
       (err: Error) => {
-        // a warning, as Envoy's GrpcSubscriptionImpl logs "gRPC config for {} rejected": the last good config serves on
-        this.#log.warn(`rejected version ${version}: ${err.message.split("\n").join("; ")}`);
-        this.#send({ type: "nack", version, nonce, error: err.message, appliedVersion: this.proxy.version });
+        if (attempt > 0 && this.#latest !== msg) return;
+        if (err.message !== refusedWith) {
+          // a warning, as Envoy's GrpcSubscriptionImpl logs "gRPC config for {} rejected": the last good config serves on
+          this.#log.warn(`rejected version ${version}: ${err.message.split("\n").join("; ")}`);
+          this.#send({ type: "nack", version, nonce, error: err.message, appliedVersion: this.proxy.version });
+        }
+        if (!isAddressInUse(err.message) || this.#latest !== msg || this.#stopped) return;
+        const delay = Math.min(REBIND_MIN_MS * 2 ** attempt, REBIND_MAX_MS);
+        const line = `version ${version}: a listener's address is in use; applying it again in ${delay} ms`;
+        if (attempt === 0) this.#log.info(line);
+        else this.#log.debug(line);
+        this.#rebindTimer = setTimeout(() => {
+          this.#rebindTimer = null;
+          this.#apply(msg, attempt + 1, err.message);
+        }, delay);
+        this.#rebindTimer.unref();
       },
     );
+  }
+
+  #cancelRebind() {
+    if (this.#rebindTimer) clearTimeout(this.#rebindTimer);
+    this.#rebindTimer = null;
   }
 
   /** stats reports since the last clusters report: one of those goes out every CLUSTERS_EVERY reports */

@@ -1,0 +1,12 @@
+import { withHandler, reply } from "@/lib/http";
+import { CreateEnvironmentBody, EnvironmentList } from "@/lib/contract";
+import { createEnvironment, listEnvironmentInfos } from "@/lib/environment/environment-service";
+
+/** Every environment with its live version number and nodes; `current` is the one this request acts on. */
+export const GET = withHandler({ response: EnvironmentList }, async () => listEnvironmentInfos());
+
+/** Creates an environment (empty draft, nothing live); 409 when it exists. */
+export const POST = withHandler({ body: CreateEnvironmentBody, response: EnvironmentList }, async ({ body, actor }) => {
+  await createEnvironment(body.name, actor);
+  return reply(await listEnvironmentInfos(), 201);
+});
