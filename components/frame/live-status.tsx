@@ -3,7 +3,8 @@
 // rejected it, linking to the reason on the Nodes page); "published", not "live", while no node runs it
 // (live-label.ts). While the console's own worker is not serving (starting, restarting) the chip says so
 // instead, in amber or red, also linking to the Nodes page: a count of connected nodes cannot show a worker
-// that never connects.
+// that never connects. While a canary runs, a second chip follows it ("canary v43 on 1/1"), linking to the
+// Nodes page where it is promoted or aborted.
 import Link from "next/link";
 import { workerTrouble } from "@/components/nodes/bundled-worker-state";
 import { StatusChip } from "@/components/ui/status-chip";
@@ -30,6 +31,16 @@ export function LiveStatus({ status, worker }: { status: DraftStatus; worker?: B
         </Link>
       ) : (
         <StatusChip tone={tone}>{label}</StatusChip>
+      )}
+      {words.canary && (
+        <>
+          <span className="muted" aria-hidden="true">
+            ·
+          </span>
+          <Link href="/nodes" title="Promote or abort it on the Nodes page" data-testid="canary-status">
+            <StatusChip tone={words.canary.tone}>{words.canary.text}</StatusChip>
+          </Link>
+        </>
       )}
     </div>
   );

@@ -1,6 +1,6 @@
 "use client";
-// Review & publish: the draft's changes (readable, per resource), their impact, a required message, Publish,
-// then the rollout of that version, node by node.
+// Review & publish: the draft's changes (readable, per resource), its validation, their impact, a required
+// message, Publish, then the rollout of that version, node by node.
 import { useState, type FormEvent } from "react";
 import { errorMessage } from "@/components/queries/api-client";
 import { ActionFooter } from "@/components/ui/action-footer";
@@ -12,6 +12,7 @@ import { ImpactPreview } from "@/components/review/impact-preview";
 import { RouteTestGate, useRouteTestGate } from "@/components/review/route-test-gate";
 import { GuardToggle, useGuardToggle } from "@/components/review/guard-toggle";
 import { CanaryOption, useCanaryOption } from "@/components/review/canary-option";
+import { REVIEW_SECTION_IDS, ValidationSummary, useDraftValidation } from "@/components/review/validation-summary";
 import { DraftDiff } from "./draft-diff";
 import { RolloutStatus } from "./rollout-status";
 
@@ -20,6 +21,7 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
   const gate = useRouteTestGate(status.revision);
   const guard = useGuardToggle();
   const canary = useCanaryOption();
+  const validation = useDraftValidation(status);
   const [message, setMessage] = useState("");
   const [messageError, setMessageError] = useState<string>();
   const [published, setPublished] = useState<{ id: string; number: number | null } | null>(null);
@@ -33,6 +35,7 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
     }
     setMessageError(undefined);
     if (!gate.ready()) return;
+    if (validation.blockedBy) return;
     if (guard.error || canary.error) return;
     publish.mutate({ message: message.trim(), ...gate.body(), guard: guard.guard, canary: canary.target }, {
       onSuccess: (v) => setPublished({ id: v.id, number: v.number }),
@@ -46,7 +49,12 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
       onClose={onClose}
       footer={
         <ActionFooter done={published !== null} onClose={onClose}>
-          <button type="submit" form="publish-form" className="btn primary" disabled={publish.isPending || (changes.length === 0 && !status.routeTestsChanged)}>
+          {validation.blockedBy && (
+            <span className="field-error" data-testid="publish-blocked">
+              {validation.blockedBy}
+            </span>
+          )}
+          <button type="submit" form="publish-form" className="btn primary" disabled={publish.isPending || validation.blockedBy !== null || (changes.length === 0 && !status.routeTestsChanged)}>
             {publish.isPending ? "Publishing…" : "Publish"}
           </button>
         </ActionFooter>
@@ -62,7 +70,7 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
       ) : (
         <>
           {/* ---- 1. Diff: the draft against the live version, resource by resource (GET /api/draft/diff) */}
-          <section aria-label="Draft changes">
+          <section aria-label="Draft changes" id={REVIEW_SECTION_IDS.changes}>
             <h3>Changes against {status.live ? `v${status.live.number}` : "nothing published"}</h3>
             {changes.length === 0 ? (
               <p className="muted">
@@ -74,7 +82,11 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
               <DraftDiff status={status} />
             )}
           </section>
-          {/* ---- 2. Impact: recent requests replayed against the draft (components/review/impact-preview.tsx) */}
+          {/* ---- 2. Validation: what a publish would refuse the draft for (components/review/validation-summary.tsx) */}
+          <section aria-label="Validation">
+            <ValidationSummary state={validation} noChanges={changes.length === 0 && !status.routeTestsChanged} routeTestsFail={gate.blocked} />
+          </section>
+          {/* ---- 3. Impact: recent requests replayed against the draft (components/review/impact-preview.tsx) */}
           {changes.length > 0 && (
             <section aria-label="Impact">
               <h3>Impact</h3>
@@ -82,11 +94,11 @@ export function PublishDrawer({ status, onClose }: { status: DraftStatus; onClos
             </section>
           )}
           {/* ---- Route tests: the draft's suite against the draft; failing ones need an override reason */}
-          <section aria-label="Route tests">
+          <section aria-label="Route tests" id={REVIEW_SECTION_IDS.routeTests}>
             <h3>Route tests</h3>
             <RouteTestGate gate={gate} />
           </section>
-          {/* ---- 3. Message, then Publish (footer) */}
+          {/* ---- 4. Message, then Publish (footer) */}
           <form id="publish-form" onSubmit={submit} className="stack" noValidate>
             <GuardToggle state={guard} />
             <CanaryOption state={canary} />

@@ -16,6 +16,8 @@ export function RolloutStatus({ versionId, number }: { versionId: string; number
   const states = rows.map((n) => rolloutState(n, versionId, number));
   const applied = states.filter((s) => s === "applied").length;
   const rejected = states.filter((s) => s === "rejected").length;
+  // a canary's rollout covers the nodes it targets; the others stay on the live version
+  const inScope = states.filter((s) => s !== "outside").length;
   // the header counts the same nodes: let it move with this list rather than on its own polling clock
   const qc = useQueryClient();
   useEffect(() => {
@@ -26,7 +28,7 @@ export function RolloutStatus({ versionId, number }: { versionId: string; number
     <section aria-label="Rollout">
       <h3>
         Rollout{number !== null ? ` of v${number}` : ""}
-        {rows.length > 0 && ` · ${applied}/${rows.length} applied`}
+        {rows.length > 0 && ` · ${applied}/${inScope} applied`}
       </h3>
       {nodes.isPending ? (
         <p className="muted">Waiting for nodes…</p>
@@ -45,6 +47,8 @@ export function RolloutStatus({ versionId, number }: { versionId: string; number
                   <StatusChip tone="red">rejected ✗</StatusChip>
                 ) : s === "superseded" ? (
                   <StatusChip tone="grey">superseded by v{n.appliedVersionNumber}</StatusChip>
+                ) : s === "outside" ? (
+                  <StatusChip tone="grey">not in the canary: stays on v{n.targetVersionNumber}</StatusChip>
                 ) : (
                   <StatusChip tone="amber">pending…</StatusChip>
                 )}

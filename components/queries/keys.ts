@@ -33,6 +33,8 @@ export const queryKeys = {
   draftImpact: () => ["draft", "impact"] as const,
   /** the draft against the live version: keyed by both hashes, so any draft edit or publish is a new key */
   draftDiff: (liveHash: string | null, draftHash: string) => ["draft", "diff", liveHash, draftHash] as const,
+  /** what a publish would refuse the draft for: keyed by the draft's hash, since nothing else changes the answer */
+  draftValidation: (draftHash: string) => ["draft", "validation", draftHash] as const,
   versions: () => ["versions"] as const,
   version: (id: string) => ["versions", id] as const,
   versionDiff: (from: string, to: string) => ["versions", from, "diff", to] as const,
@@ -57,6 +59,8 @@ export const queryKeys = {
   trace: (traceId: string) => ["traces", "one", traceId] as const,
   accessLog: (params: string) => ["access-log", params] as const,
   settings: () => ["settings"] as const,
+  /** the environments and which one this browser edits (GET /api/environments) */
+  environments: () => ["environments"] as const,
   demo: () => ["demo"] as const,
 };
 

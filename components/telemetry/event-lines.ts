@@ -23,6 +23,20 @@ function versionName(d: Record<string, unknown>): string {
   return v ? `version ${v.length > 12 ? v.slice(0, 8) : v}` : "a version";
 }
 
+/** A canary's nodes: "1 node (`edge-1`)", the first three by name; "no connected node" for none. */
+function canaryNodes(v: unknown): LinePart[] {
+  const ids = Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  if (!ids.length) return ["no connected node"];
+  const shown = ids.slice(0, 3).flatMap((id, i): LinePart[] => (i ? [", ", { code: id }] : [{ code: id }]));
+  return [`${ids.length} node${ids.length === 1 ? "" : "s"} (`, ...shown, ids.length > 3 ? ` and ${ids.length - 3} more)` : ")"];
+}
+
+const selectorText = (t: unknown): string | null => {
+  const sel = (t as { selector?: unknown } | null)?.selector;
+  if (!sel || typeof sel !== "object") return null;
+  return Object.entries(sel).map(([k, v]) => `${k}=${String(v)}`).join(",") || null;
+};
+
 export function describeEvent(e: EventRow): EventLine {
   const d = e.details;
   const cluster: LinePart[] = e.cluster ? ["cluster ", { code: e.cluster }, " "] : [];
@@ -66,6 +80,21 @@ export function describeEvent(e: EventRow): EventLine {
     case "guard_expired":
     case "guard_failed":
       return { tone: e.kind === "guard_passed" ? "green" : e.kind === "guard_failed" ? "red" : "grey", parts: [str(d.reason) ?? `guard of ${versionName(d)}: ${e.kind.slice(6)}`] };
+    case "canary_started": {
+      const author = str(d.author) ?? str(d.actor);
+      const message = str(d.message);
+      const sel = selectorText(d.target);
+      return {
+        tone: "amber",
+        parts: [`canary ${versionName(d)} started on `, ...canaryNodes(d.nodes), `${sel ? ` matching ${sel}` : ""}${author ? ` by ${author}` : ""}${message ? `: “${message}”` : ""}`],
+      };
+    }
+    case "canary_promoted":
+    case "canary_aborted": {
+      const by = str(d.actor) ? ` by ${str(d.actor)}` : "";
+      if (e.kind === "canary_promoted") return { tone: "green", parts: [`canary ${versionName(d)} promoted to every node${by}`] };
+      return { tone: "amber", parts: [`canary ${versionName(d)} aborted${by}: its nodes went back to the live version${str(d.reason) ? ` (${str(d.reason)})` : ""}`] };
+    }
     case "connected":
       return { tone: "green", parts: ["node ", { code: e.node }, " connected", str(d.appliedVersion) ? ` (runs ${versionName({ version: d.appliedVersion })})` : ""] };
     case "disconnected":

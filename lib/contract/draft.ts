@@ -2,7 +2,7 @@
 // answers `ETag: "r<revision>"`; writes take it back as If-Match and answer a stale one with DraftConflict.
 import { z } from "zod";
 import type { Cluster, Route } from "../../proxy-core/src/config/schema";
-import { ErrorBody, IsoTime } from "./common";
+import { ErrorBody, FieldError, IsoTime } from "./common";
 import { ResourceChange } from "./versions";
 
 /** The draft's revision: bumped by every write that changes it (the number in the ETag `"r<revision>"`). */
@@ -24,8 +24,34 @@ export const DraftStatus = z.object({
     applied: z.number().int().nonnegative(),
     rejected: z.number().int().nonnegative(),
   }),
+  /**
+   * The running canary (lib/rollout/), null when none. `nodes` then counts each connected node against the
+   * version it should run: the canary's when the canary targets it, the live one otherwise; these are the
+   * targeted ones, and how many of them run (`applied`) or rejected (`rejected`) the canary version.
+   */
+  canary: z
+    .object({
+      versionId: z.string(),
+      number: z.number().int().nullable(),
+      targeted: z.number().int().nonnegative(),
+      applied: z.number().int().nonnegative(),
+      rejected: z.number().int().nonnegative(),
+    })
+    .nullable(),
 });
 export type DraftStatus = z.infer<typeof DraftStatus>;
+
+/**
+ * GET /api/draft/validation: every problem the publish path would refuse the draft for, each with its field
+ * path (the proxy's config schema and reference checks, exactly as POST /api/versions runs them); [] when clean.
+ * `draftHash` is the one GET /api/draft/status reports for the same draft.
+ */
+export const DraftValidation = z.object({
+  revision: DraftRevision,
+  draftHash: z.string(),
+  problems: z.array(FieldError),
+});
+export type DraftValidation = z.infer<typeof DraftValidation>;
 
 const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
 

@@ -17,6 +17,10 @@ export const EVENT_KINDS = [
   "guard_cancelled",
   "guard_expired",
   "guard_failed",
+  // canary publishes (lib/rollout/): started, then promoted or aborted (a rollback or a guard ends one with its own line)
+  "canary_started",
+  "canary_promoted",
+  "canary_aborted",
 ] as const;
 
 export const EventRow = z.object({

@@ -9,6 +9,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodeList } from "../../lib/contract/nodes";
 import { RolloutState } from "../../lib/contract/rollout";
+import { DraftStatus } from "../../lib/contract/draft";
+import { EventList, type EventRow } from "../../lib/contract/events";
+import { eventText } from "../../components/telemetry/event-lines";
 import { bootstrap, cluster, listener } from "../../lib/config/test-fixtures";
 import { api, assertBuilt, ConsoleProcess, freePort, get, ROOT, sleep, startUpstream, tmpDir, waitFor } from "./harness";
 
@@ -74,6 +77,12 @@ async function nodes() {
 
 async function applied(w: Worker, versionId: string) {
   await waitFor(`${w.id} to apply ${versionId}`, async () => (await nodes()).some((n) => n.id === w.id && n.connected && n.appliedVersion === versionId), 15_000, 50);
+}
+
+/** The feed's line (as the Overview renders it) of the newest `kind` event about version `versionId`. */
+async function eventLine(kind: string, versionId: string): Promise<string> {
+  const e = await waitFor(`a ${kind} event of ${versionId}`, async () => EventList.parse((await call("GET", `/api/events?kind=${kind}`)).json).events.find((x: EventRow) => x.details.versionId === versionId), 10_000, 50);
+  return eventText(e);
 }
 
 async function publish(message: string, doc: unknown, canary?: unknown) {
@@ -143,6 +152,12 @@ describe("canary publishes", () => {
     expect(rollout).toMatchObject({ versionId: v2, liveVersionId: liveId, targeted: ["edge-a"], applied: 1, connected: 2, target: { selector: { ring: "canary" } } });
     const versions = (await call("GET", "/api/versions")).json as { id: string; live: boolean }[];
     expect(versions.find((v) => v.id === v2)?.live).toBe(false);
+    // the header counts each node against its own version: edge-a on the canary is not pending the live one
+    expect(DraftStatus.parse((await call("GET", "/api/draft/status")).json)).toMatchObject({
+      nodes: { connected: 2, applied: 2, rejected: 0 },
+      canary: { versionId: v2, number: r.json.number, targeted: 1, applied: 1, rejected: 0 },
+    });
+    expect(await eventLine("canary_started", v2)).toBe(`canary v${r.json.number} started on 1 node (\`edge-a\`) matching ring=canary by admin: “v2: /api to two, canary on ring=canary”`);
 
     const during = await publish("v3 during the canary", config("one", "v3"));
     expect(during.status).toBe(409);
@@ -154,6 +169,8 @@ describe("canary publishes", () => {
     expect(await servedBy(workers.a)).toBe("one");
     expect(await servedBy(workers.b)).toBe("one");
     expect((await call("GET", "/api/rollout")).json).toEqual({ rollout: null });
+    expect(await eventLine("canary_aborted", v2)).toBe(`canary v${r.json.number} aborted by admin: its nodes went back to the live version`);
+    expect(DraftStatus.parse((await call("GET", "/api/draft/status")).json)).toMatchObject({ nodes: { connected: 2, applied: 2 }, canary: null });
     expect((await call("POST", `/api/versions/${v2}/promote`)).status).toBe(409);
     const audit = JSON.stringify((await call("GET", "/api/audit")).json);
     expect(audit).toContain("version.canary.abort");
@@ -175,8 +192,10 @@ describe("canary publishes", () => {
     expect(await servedBy(workers.a)).toBe("two");
     expect(await servedBy(workers.b)).toBe("one");
 
+    expect(await eventLine("canary_started", v4)).toBe(`canary v${r.json.number} started on 1 node (\`edge-a\`) by admin: “v4: /api to two, canary on edge-a”`);
     const promote = await call("POST", `/api/versions/${v4}/promote`);
     expect(promote.status, promote.text).toBe(200);
+    expect(await eventLine("canary_promoted", v4)).toBe(`canary v${r.json.number} promoted to every node by admin`);
     await applied(workers.b, v4);
     expect(await servedBy(workers.a)).toBe("two");
     expect(await servedBy(workers.b)).toBe("two");

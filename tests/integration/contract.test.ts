@@ -53,6 +53,8 @@ const GETS: Record<string, { path: () => string; schema?: z.ZodType; text?: (bod
   "/api/telemetry/trips": { path: () => "/api/telemetry/trips?window=24h", schema: C.TripList },
   "/api/events": { path: () => "/api/events?limit=20", schema: C.EventList },
   "/api/settings": { path: () => "/api/settings", schema: C.Settings },
+  "/api/environments": { path: () => "/api/environments", schema: C.EnvironmentList },
+  "/api/draft/validation": { path: () => "/api/draft/validation", schema: C.DraftValidation },
   "/api/live": { path: () => "/api/live", schema: C.LiveTick, sse: true },
   "/api/access-log": { path: () => "/api/access-log?limit=50", schema: C.AccessLogList },
   "/api/metrics": { path: () => "/api/metrics", text: (body) => expect(body).toMatch(/^# TYPE envoy_\w+ counter$/m) },
