@@ -11,6 +11,8 @@ import { compose, decompose, type BootstrapDoc, type DraftRows } from "./draft-m
 import { checkRevision, writeDraft, type AuditSpec, type WriteOpts, type Written } from "./draft-revision";
 import { nameRoutes } from "./route-names";
 import { validateDocument } from "./validation";
+import { repeatedAsLists } from "./repeated-fields";
+import { currentEnvironment } from "../environment/scope";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -29,14 +31,15 @@ function relativize(errors: ConfigIssue[], focus: string | null): ConfigIssue[] 
 export async function replaceDraft(input: unknown, actor: string, opts: WriteOpts = {}): Promise<Written<BootstrapDoc>> {
   const errors = validateDocument(input);
   if (errors.length) throw new InvalidConfigError(errors);
-  const sr = (input as Json).static_resources ?? {};
+  // single objects where Envoy takes one in place of a list are stored as the lists they stand for
+  const sr = (repeatedAsLists(input) as Json).static_resources ?? {};
   // only listeners and clusters belong to the draft (node/admin are per-worker bootstrap settings)
   const doc = { static_resources: { listeners: sr.listeners ?? [], clusters: sr.clusters ?? [] } };
   // routes get a name and stat_prefix where they have none (route-names.ts)
   const rows = nameRoutes(decompose(doc));
   return serialized(async () => {
     const from = await checkRevision(opts);
-    const before = await loadDraftRows();
+    const before = await loadDraftRows(currentEnvironment());
     const { revision } = await transaction((tx) =>
       writeDraft(tx, {
         before, after: rows, from, actor, opts,
@@ -59,7 +62,7 @@ export async function mutateDraft<T>(
 ): Promise<Written<T>> {
   return serialized(async () => {
     const from = await checkRevision(opts);
-    const before = await loadDraftRows();
+    const before = await loadDraftRows(currentEnvironment());
     const rows = structuredClone(before);
     const { focus, result } = change(rows);
     nameRoutes(rows);
