@@ -5,6 +5,14 @@ import type { Listener as ListenerConfig } from "../config/schema";
 import type { StatsStore } from "../stats/store";
 import { buildChains, Listener, type ChainSet, type MakeHcm, type MakeTcpProxy } from "./listener";
 
+/**
+ * Whether an apply was refused only because a new listener's address is taken (the error prepare() throws below
+ * on EADDRINUSE): unlike a bad config, that can change by itself, once whoever holds the address lets it go.
+ */
+export function isAddressInUse(message: string): boolean {
+  return /: cannot bind \S+: EADDRINUSE$/m.test(message);
+}
+
 export interface ListenerPlan {
   commit(): void;
   abort(): Promise<void>;
