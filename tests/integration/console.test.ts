@@ -4,7 +4,7 @@ import http from "node:http";
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrap, cluster, listener, prefixRoute } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, freePort, get, startUpstream, tmpDir, waitFor } from "./harness";
+import { api, assertBuilt, ConsoleProcess, freePort, get, startUpstream, tmpDir } from "./harness";
 
 const TOKEN = "integration-token-" + Math.random().toString(36).slice(2);
 const STARTER_TEXT = "Signalbox is running: open the console to add routes";
@@ -28,7 +28,7 @@ async function localNode(): Promise<NodeView | undefined> {
 
 /** Milliseconds until the bundled worker reports `versionId` as applied. */
 async function timeToApply(versionId: string, since: number, timeoutMs = 15_000): Promise<number> {
-  await waitFor(`node local to apply ${versionId}`, async () => (await localNode())?.appliedVersion === versionId, timeoutMs, 10);
+  await consoleProc.until(`node local to apply ${versionId}`, async () => (await localNode())?.appliedVersion === versionId, timeoutMs, 10);
   return Date.now() - since;
 }
 
@@ -93,7 +93,7 @@ describe("console + bundled worker", () => {
     expect(versions).toHaveLength(1);
     expect(versions[0]).toMatchObject({ number: 1, author: "system" });
     await timeToApply(versions[0].id, Date.now(), 30_000);
-    const r = await waitFor("starter listener", async () => {
+    const r = await consoleProc.until("starter listener", async () => {
       const res = await get(starterPort, "/");
       return res.status === 200 ? res : null;
     });
@@ -122,7 +122,7 @@ describe("console + bundled worker", () => {
     expect(bodies.filter((b) => b === "up2 /first")).toHaveLength(2);
     expect(bodies[0]).not.toBe(bodies[1]);
     // the starter listener is gone with the new version
-    await waitFor("starter listener to close", () => get(starterPort, "/").then(() => false, () => true));
+    await consoleProc.until("starter listener to close", () => get(starterPort, "/").then(() => false, () => true));
   });
 
   it("refuses a route to an unknown cluster with a 422 naming it; draft and versions unchanged", async () => {
@@ -210,13 +210,13 @@ describe("console + bundled worker", () => {
     const live = (await call("GET", "/api/versions")).json[0];
     expect(await consoleProc.stop()).toBe(0);
     await consoleProc.start();
-    const node = await waitFor("local connected and applied", async () => {
+    const node = await consoleProc.until("local connected and applied", async () => {
       const n = await localNode();
       return n?.connected && n.appliedVersion === live.id ? n : null;
     }, 30_000, 50);
     expect(node.lastError).toBeNull();
     expect((await call("GET", "/api/versions")).json).toHaveLength(4); // no second starter
-    expect((await waitFor("traffic after restart", async () => {
+    expect((await consoleProc.until("traffic after restart", async () => {
       const r = await get(listenerPort, "/first").catch(() => null);
       return r && r.status === 200 ? r : null;
     })).body).toMatch(/^up[12] \/first$/);

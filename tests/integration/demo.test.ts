@@ -8,7 +8,7 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DemoStatus, DemoStopResult } from "../../lib/demo/contract";
 import { dashboardFamilies } from "../deploy/promql";
-import { api, assertBuilt, ConsoleProcess, freePort, get, isAlive, ROOT, sleep, tmpDir, waitFor } from "./harness";
+import { api, assertBuilt, ConsoleProcess, freePort, get, isAlive, ROOT, sleep, tmpDir } from "./harness";
 
 const TOKEN = "demo-token-" + Math.random().toString(36).slice(2);
 const STARTER_TEXT = "Signalbox is running: open the console to add routes";
@@ -28,7 +28,7 @@ beforeAll(async () => {
   await consoleProc.start();
   call = api(consoleProc.base, TOKEN);
   // the starter version is applied before anything else is published
-  await waitFor("the starter listener", async () => (await get(starterPort, "/").catch(() => null))?.body === STARTER_TEXT);
+  await consoleProc.until("the starter listener", async () => (await get(starterPort, "/").catch(() => null))?.body === STARTER_TEXT);
 });
 
 afterAll(async () => {
@@ -87,13 +87,13 @@ describe("demo traffic", () => {
     expect(await get(starterPort, "/demo/healthy")).toMatchObject({ status: 200, body: expect.stringContaining("healthy upstream") });
     expect(await get(starterPort, "/")).toMatchObject({ status: 200, body: STARTER_TEXT });
 
-    await waitFor("the slow cluster's breaker to refuse requests", async () => (await workerStat("cluster.demo-slow.upstream_rq_pending_overflow")) > 0, 10_000, 100);
-    await waitFor("retries on the flaky route", async () => (await workerStat("cluster.demo-flaky.upstream_rq_retry")) > 0, 10_000, 100);
-    await waitFor("a trace of a demo request", async () => {
+    await consoleProc.until("the slow cluster's breaker to refuse requests", async () => (await workerStat("cluster.demo-slow.upstream_rq_pending_overflow")) > 0, 10_000, 100);
+    await consoleProc.until("retries on the flaky route", async () => (await workerStat("cluster.demo-flaky.upstream_rq_retry")) > 0, 10_000, 100);
+    await consoleProc.until("a trace of a demo request", async () => {
       const t = await call("GET", "/api/traces?limit=50");
       return (t.json.traces as { spans: { name: string }[] }[]).some((x) => x.spans.some((s) => s.name.startsWith("demo ")));
     }, 10_000, 100);
-    const s = await waitFor("every route to carry load", async () => {
+    const s = await consoleProc.until("every route to carry load", async () => {
       const st = await demoStatus();
       return st.routes.every((x) => x.sent > 0) && st.responses["5xx"] > 0 && st.responses["2xx"] > 0 ? st : null;
     }, 10_000, 100);
@@ -133,7 +133,7 @@ describe("demo traffic", () => {
     for (const u of started.upstreams) expect(await refused(u.port), `${u.kind} upstream port ${u.port}`).toBe(true);
 
     // the worker is back to the user's config: /demo/* falls through to the starter route, and no tracing
-    await waitFor("the starter route to take /demo/ again", async () => (await get(starterPort, "/demo/healthy")).body === STARTER_TEXT);
+    await consoleProc.until("the starter route to take /demo/ again", async () => (await get(starterPort, "/demo/healthy")).body === STARTER_TEXT);
     const draft = (await call("GET", "/api/config")).json;
     expect(draft.static_resources.clusters).toEqual([]);
     expect(draft.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.tracing).toBeUndefined();
@@ -165,7 +165,7 @@ describe("demo traffic", () => {
     expect(r.status, r.text).toBe(201);
     const s = DemoStatus.parse(r.json);
     expect(Date.parse(s.endsAt!) - Date.parse(s.startedAt!)).toBe(2000);
-    const ended = await waitFor("the load to end by itself", async () => {
+    const ended = await consoleProc.until("the load to end by itself", async () => {
       const st = await demoStatus();
       return st.running ? null : st;
     }, 8000, 100);
@@ -191,15 +191,15 @@ describe("demo traffic", () => {
     p.stderr!.on("data", (c) => (out += c));
     const exited = new Promise<number | null>((r) => p.once("exit", (code) => r(code)));
 
-    await waitFor("the script to start the demo", async () => out.includes("Ctrl-C stops it"), 20_000, 50).catch((e) => {
+    await consoleProc.until("the script to start the demo", async () => out.includes("Ctrl-C stops it"), 20_000, 50).catch((e) => {
       throw new Error(`${(e as Error).message}\n${out}`);
     });
     expect(out).toMatch(/demo traffic started on .* \(published v\d+, author "demo"\)/);
     expect(out).toContain(`curl http://127.0.0.1:${starterPort}/demo/slow`);
     const running = await demoStatus();
     expect(running.running).toBe(true);
-    await waitFor("progress lines", async () => /sent \d+ · 2xx \d+/.test(out), 10_000, 100);
-    await waitFor("load", async () => (await demoStatus()).requestsSent > 30, 10_000, 100);
+    await consoleProc.until("progress lines", async () => /sent \d+ · 2xx \d+/.test(out), 10_000, 100);
+    await consoleProc.until("load", async () => (await demoStatus()).requestsSent > 30, 10_000, 100);
 
     process.kill(p.pid!, "SIGINT");
     const code = await Promise.race([exited, sleep(20_000).then(() => "timeout")]);
@@ -216,7 +216,7 @@ describe("demo traffic", () => {
     const r = await call("POST", "/api/demo", {});
     expect(r.status, r.text).toBe(201);
     const s = DemoStatus.parse(r.json);
-    await waitFor("load", async () => (await demoStatus()).requestsSent > 10, 10_000, 100);
+    await consoleProc.until("load", async () => (await demoStatus()).requestsSent > 10, 10_000, 100);
     const t0 = Date.now();
     expect(await consoleProc.stop()).toBe(0);
     // without the demo's halt the load keeps the worker's connections busy for its whole 5 s drain

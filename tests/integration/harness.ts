@@ -6,7 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-export { ConsoleProcess, ROOT, assertBuilt, freePort, isAlive, killLeftoverWorker, sleep, waitFor, workerPidOf, type ConsoleOpts } from "../support/console-process";
+export { ConsoleProcess, ROOT, assertBuilt, freePort, isAlive, killLeftoverWorker, sleep, tail, waitFor, workerPidOf, type ConsoleOpts, type WaitDiagnosis } from "../support/console-process";
 
 /** A real upstream on 127.0.0.1: answers `<name> <url>`, or whatever `handler` does. */
 export async function startUpstream(name: string, handler?: http.RequestListener): Promise<{ port: number; server: http.Server; hits: string[] }> {

@@ -26,7 +26,7 @@ beforeAll(async () => {
   consoleProc = new ConsoleProcess({ dataDir, port: await freePort(), token: TOKEN, starterPort, workerAdminPort: adminPort });
   await consoleProc.start();
   call = api(consoleProc.base, TOKEN);
-  await waitFor("the starter listener", async () => (await get(starterPort, "/").catch(() => null))?.body === STARTER_TEXT, 30_000, 100);
+  await consoleProc.until("the starter listener", async () => (await get(starterPort, "/").catch(() => null))?.body === STARTER_TEXT, 30_000, 100);
 });
 
 afterAll(async () => {
@@ -126,14 +126,14 @@ it("survives kill -9 of its console under traffic, is adopted by the next start,
 
   // the next start on the same data directory adopts it: the same pid, no second worker, connected again
   await consoleProc.start();
-  const status = await waitFor("the worker to be adopted", async () => {
+  const status = await consoleProc.until("the worker to be adopted", async () => {
     const r = await call("GET", "/api/worker");
     return r.json?.state === "adopted" ? r.json : null;
   }, 10_000, 50);
   expect(status).toMatchObject({ state: "adopted", pid, nodeId: "local", adminAddress: `127.0.0.1:${adminPort}`, restarts: 0 });
   expect(consoleProc.log).toContain(`adopted the running worker pid ${pid}`);
   expect(workerPidOf(dataDir)).toBe(pid);
-  await waitFor("local connected", async () => {
+  await consoleProc.until("local connected", async () => {
     const nodes = (await call("GET", "/api/nodes")).json as { id: string; connected: boolean }[];
     return nodes.find((n) => n.id === "local")?.connected;
   }, 10_000, 50);
@@ -145,9 +145,9 @@ it("survives kill -9 of its console under traffic, is adopted by the next start,
   const t0 = Date.now();
   const pub = await call("POST", "/api/versions", { message: "while adopted" });
   expect(pub.status).toBe(201);
-  await waitFor("the new body", async () => (await get(starterPort, "/").catch(() => null))?.body === NEW_TEXT, 5000, 20);
+  await consoleProc.until("the new body", async () => (await get(starterPort, "/").catch(() => null))?.body === NEW_TEXT, 5000, 20);
   console.log(`[it] publish → served by the adopted worker in ${Date.now() - t0} ms`);
-  await waitFor("/api/nodes to show it applied", async () => {
+  await consoleProc.until("/api/nodes to show it applied", async () => {
     const nodes = (await call("GET", "/api/nodes")).json as { id: string; appliedVersion: string | null }[];
     return nodes.find((n) => n.id === "local")?.appliedVersion === pub.json.id;
   }, 5000, 50);

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bootstrap, listener } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, freePort, get, isAlive, ROOT, sleep, tmpDir, waitFor, workerPidOf } from "./harness";
+import { api, assertBuilt, ConsoleProcess, freePort, get, isAlive, ROOT, sleep, tail, tmpDir, waitFor, workerPidOf } from "./harness";
 
 const TOKEN = "cache-token-" + Math.random().toString(36).slice(2);
 const STARTER_TEXT = "Signalbox is running: open the console to add routes";
@@ -25,7 +25,7 @@ beforeAll(async () => {
   consoleProc = new ConsoleProcess({ dataDir, port: await freePort(), token: TOKEN, starterPort, workerAdminPort: await freePort() });
   await consoleProc.start();
   call = api(consoleProc.base, TOKEN);
-  await waitFor("the starter listener", async () => (await get(starterPort, "/").catch(() => null))?.body === STARTER_TEXT, 30_000, 100);
+  await consoleProc.until("the starter listener", async () => (await get(starterPort, "/").catch(() => null))?.body === STARTER_TEXT, 30_000, 100);
 });
 
 afterAll(async () => {
@@ -57,14 +57,14 @@ it("the bundled worker caches each applied version under the data dir and serves
   expect(record.commandLine.slice(-2)).toEqual(["--cache-dir", cacheDir]);
 
   // the starter version the worker applied, then a publish: each reaches the cache
-  const starterId = await waitFor("the starter version applied", async () => (await localNode())?.appliedVersion, 10_000, 50);
-  await waitFor("the starter version in the cache", async () => readCache(cacheFile)?.versionId === starterId, 10_000, 50);
+  const starterId = await consoleProc.until("the starter version applied", async () => (await localNode())?.appliedVersion, 10_000, 50);
+  await consoleProc.until("the starter version in the cache", async () => readCache(cacheFile)?.versionId === starterId, 10_000, 50);
   const doc = bootstrap([listener("main", starterPort, [{ name: "starter", match: { prefix: "/" }, direct_response: { status: 200, body: { inline_string: NEW_TEXT } } }])], []);
   expect((await call("PUT", "/api/config", doc)).status).toBe(200);
   const pub = await call("POST", "/api/versions", { message: "cached" });
   expect(pub.status).toBe(201);
   const { id, number } = pub.json as { id: string; number: number };
-  await waitFor("the published version in the cache", async () => readCache(cacheFile)?.versionId === id, 10_000, 50);
+  await consoleProc.until("the published version in the cache", async () => readCache(cacheFile)?.versionId === id, 10_000, 50);
   expect(readCache(cacheFile)).toMatchObject({ versionId: id, number });
   expect(fs.statSync(cacheFile).mode & 0o777).toBe(0o600);
 
@@ -76,8 +76,10 @@ it("the bundled worker caches each applied version under the data dir and serves
   let log = "";
   alone.stderr!.on("data", (d) => (log += d));
   try {
-    await waitFor("the worker alone to serve", async () => (await get(starterPort, "/").catch(() => null))?.body === NEW_TEXT, 20_000, 50);
-    await waitFor("its warning", async () => log.includes(`[warning] serving cached version v${number} (console unreachable)`), 10_000, 50);
+    // no console to ask: a wait that fails shows what the worker printed
+    const why = { diagnose: async () => tail("worker stderr", log) };
+    await waitFor("the worker alone to serve", async () => (await get(starterPort, "/").catch(() => null))?.body === NEW_TEXT, 20_000, 50, why);
+    await waitFor("its warning", async () => log.includes(`[warning] serving cached version v${number} (console unreachable)`), 10_000, 50, why);
   } finally {
     alone.kill("SIGKILL");
     await new Promise((r) => (alone.exitCode !== null ? r(null) : alone.once("exit", r)));
@@ -85,11 +87,11 @@ it("the bundled worker caches each applied version under the data dir and serves
 
   // the console again: its new worker runs the live version from the cache, and the console does not resend it
   await consoleProc.start();
-  await waitFor("the new worker to serve", async () => (await get(starterPort, "/").catch(() => null))?.body === NEW_TEXT, 20_000, 50);
-  await waitFor("local connected from its cache", async () => consoleProc.log.includes(`node local connected (applied ${id}, from its cache)`), 20_000, 50);
+  await consoleProc.until("the new worker to serve", async () => (await get(starterPort, "/").catch(() => null))?.body === NEW_TEXT, 20_000, 50);
+  await consoleProc.until("local connected from its cache", async () => consoleProc.log.includes(`node local connected (applied ${id}, from its cache)`), 20_000, 50);
   expect(workerPidOf(dataDir)).not.toBe(record.pid);
   // the worker's own lines reach the console's output through its log file, a little later
-  await waitFor("the worker's line", async () => consoleProc.log.includes(`applied cached version v${number} (id ${id}`), 10_000, 50);
+  await consoleProc.until("the worker's line", async () => consoleProc.log.includes(`applied cached version v${number} (id ${id}`), 10_000, 50);
   expect(await localNode()).toMatchObject({ appliedVersion: id, state: "applied", lastError: null });
   // a snapshot sent to it would be logged by the worker as "applied version <id>"
   await sleep(1000);

@@ -4,29 +4,36 @@
 // the console kills its group, then the worker named by <data dir>/worker.pid; all by PID.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
+import { freePort } from "../../proxy-core/test/fixtures/ports";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+/** A port for the console or its worker to bind: outside the ephemeral range, never handed out twice at once (proxy-core/test/fixtures/ports.ts). */
+export { freePort };
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `fn` until it returns something truthy; errors thrown by `fn` count as "not yet". */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 15_000, everyMs = 20): Promise<T> {
+/** What a wait says when it fails: `diagnose` on a timeout; `giveUp` ends it early (a reason, or null to go on). */
+export interface WaitDiagnosis {
+  diagnose?: () => Promise<string>;
+  giveUp?: () => string | null;
+}
+
+/**
+ * Polls `fn` until it returns something truthy; errors thrown by `fn` count as "not yet". With `why`, a timeout
+ * (or a reason to give up) carries what the parts involved report then (ConsoleProcess.until passes its own).
+ */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 15_000, everyMs = 20, why: WaitDiagnosis = {}): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
+  const fail = async (msg: string) => {
+    const d = why.diagnose ? await why.diagnose().catch((e: Error) => `(no diagnosis: ${e.message})`) : "";
+    return new Error(`${msg}${last ? ` (last error: ${(last as Error).message})` : ""}${d ? `\n${d}` : ""}`);
+  };
   while (Date.now() < deadline) {
+    const stop = why.giveUp?.();
+    if (stop) throw await fail(`${stop} while waiting for ${what}`);
     try {
       const v = await fn();
       if (v) return v;
@@ -35,7 +42,13 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
     }
     await sleep(everyMs);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
+  throw await fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** The last `n` lines of `text`, under a header naming them. */
+export function tail(name: string, text: string, n = 40): string {
+  const lines = text.trimEnd().split("\n");
+  return `--- ${name} (last ${Math.min(n, lines.length)} of ${lines.length} lines) ---\n${lines.slice(-n).join("\n")}`;
 }
 
 export function assertBuilt(root = ROOT) {
@@ -96,6 +109,38 @@ export class ConsoleProcess {
       await sleep(50);
     }
     throw new Error(`console did not start in ${timeoutMs} ms:\n${this.log}`);
+  }
+
+  /**
+   * What the console says about its worker now, for a wait that failed: GET /api/worker (the process: state,
+   * restarts, its last error line), GET /api/nodes (each node's connection, applied version, state and the reason
+   * of its last NACK, e.g. a listener that could not bind) and the tail of the console's output, which carries the
+   * worker's own lines. Never throws: what cannot be read says why.
+   */
+  async diagnosis(): Promise<string> {
+    const get = async (p: string) => {
+      if (!this.running) return "(the console is not running)";
+      try {
+        const r = await fetch(this.base + p, { headers: { authorization: `Bearer ${this.o.token}` }, signal: AbortSignal.timeout(3000) });
+        return `HTTP ${r.status} ${(await r.text()).slice(0, 2000)}`;
+      } catch (e) {
+        return `(no answer: ${(e as Error).message})`;
+      }
+    };
+    const [worker, nodes] = await Promise.all([get("/api/worker"), get("/api/nodes")]);
+    const exit = this.proc && !this.running ? `console exited (${this.proc.exitCode ?? this.proc.signalCode})\n` : "";
+    return `${exit}GET /api/worker: ${worker}\nGET /api/nodes: ${nodes}\n${tail("console output", this.log)}`;
+  }
+
+  /**
+   * waitFor for something the console or its worker should bring about: a console that exits ends the wait at
+   * once, and either way the error carries what diagnosis() found.
+   */
+  until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 15_000, everyMs = 50): Promise<T> {
+    return waitFor(what, fn, timeoutMs, everyMs, {
+      diagnose: () => this.diagnosis(),
+      giveUp: () => (this.running ? null : "the console exited"),
+    });
   }
 
   /** SIGTERM by PID and wait for the exit; after `graceMs` the whole process group is killed, and a worker left

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { stringify } from "yaml";
-import { cluster, listener, request, startUpstream, waitFor } from "./harness";
+import { cluster, listener, request, startUpstream, waitForCliReady } from "./harness";
 import { freePort, runCli, type CliProc } from "../fixtures/cli";
 
 const MiB = 1024 * 1024;
@@ -58,7 +58,7 @@ describe("streaming", () => {
     );
     const p: CliProc = runCli(["-c", file]);
     cleanups.push(() => p.kill());
-    await waitFor(async () => (await request(admin, "/ready").catch(() => null))?.status === 200, "worker ready");
+    await waitForCliReady(p, admin);
     const rss = async () => Number(JSON.parse((await request(admin, "/memory")).body).total_physical_bytes);
     // warm up (JIT, buffers), then take the baseline
     for (let i = 0; i < 3; i++) await request(port, "/warm", { method: "POST", body: Buffer.alloc(4 * MiB) });

@@ -7,6 +7,8 @@ import tls from "node:tls";
 import { HCM_TYPE, TCP_PROXY_TYPE, type Cluster, type FilterChain, type HcmNetworkFilter, type Listener, type Route, type TcpProxy } from "../../src/config/schema";
 import { ProxyServer } from "../../src/server";
 import { AdminServer } from "../../src/admin/server";
+import { freePort } from "../fixtures/ports";
+import type { CliProc } from "../fixtures/cli";
 
 export interface Upstream {
   port: number;
@@ -35,13 +37,9 @@ export async function startUpstream(handler: (req: http.IncomingMessage, res: ht
   };
 }
 
-/** A port nothing listens on (bound then released). */
-export async function deadPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
+/** A port nothing listens on, and nothing will while this test runs (a connect there is refused): ports.ts. */
+export function deadPort(): Promise<number> {
+  return freePort();
 }
 
 export function cluster(name: string, ports: number[], extra: Partial<Cluster> = {}): Cluster {
@@ -137,14 +135,43 @@ export async function adminStat(adminPort: number, name: string): Promise<number
   return m ? Number(m[1]) : undefined;
 }
 
-/** Polls `fn` until it returns true (generous deadline for loaded CI machines). */
-export async function waitFor(fn: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) {
+/**
+ * Polls `fn` until it returns true (generous deadline for loaded CI machines). On a timeout the error carries what
+ * `diagnose` says about the state of things then (a process's stderr tail, say), so the failure can be read.
+ */
+export async function waitFor(fn: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000, diagnose?: () => string | Promise<string>) {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await fn()) return;
     await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  const why = diagnose ? await Promise.resolve().then(diagnose).catch((e: Error) => `(no diagnosis: ${e.message})`) : "";
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why ? `\n${why}` : ""}`);
+}
+
+/** The last `lines` lines of a CLI worker's stderr, for an error message. */
+export function stderrTail(p: CliProc, lines = 30): string {
+  const all = p.stderr().trimEnd().split("\n");
+  return `--- worker stderr (last ${Math.min(lines, all.length)} of ${all.length} lines) ---\n${all.slice(-lines).join("\n")}`;
+}
+
+/**
+ * Waits until a CLI worker's admin answers /ready with 200 (Envoy's readiness: its listeners are bound and its
+ * config applied). A worker that exits fails the wait at once, with its exit code and stderr (a listener it could
+ * not bind says "cannot bind … EADDRINUSE" there); a timeout carries the stderr too. The deadline is generous: on
+ * a loaded 2-core machine a worker takes a few seconds to start, and another test's load may starve it longer.
+ */
+export async function waitForCliReady(p: CliProc, adminPort: number, timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    async () => {
+      const { exitCode, signalCode } = p.child;
+      if (exitCode !== null || signalCode !== null) throw new Error(`the worker exited (${exitCode ?? signalCode}) before it was ready\n${stderrTail(p)}`);
+      return (await request(adminPort, "/ready").catch(() => null))?.status === 200;
+    },
+    `the worker's admin 127.0.0.1:${adminPort} to answer /ready`,
+    timeoutMs,
+    () => stderrTail(p),
+  );
 }
 
 export interface CountingUpstream {
