@@ -12,7 +12,7 @@ import type { StatsStore } from "../stats/store";
 import type { Cluster } from "../upstream/cluster";
 import type { ClusterManager } from "../upstream/cluster-manager";
 import { TcpProxyStats, tcpProxyClusterStats } from "./tcp-proxy-stats";
-import { TcpSession } from "./tcp-session";
+import { TcpSession, type TcpSessionOwner } from "./tcp-session";
 
 /** Envoy's tcp_proxy idle_timeout default: 1 hour. */
 export const DEFAULT_TCP_IDLE_TIMEOUT_MS = 3_600_000;
@@ -28,7 +28,7 @@ export interface TcpProxyLogging {
   listener: string;
 }
 
-export class TcpProxy {
+export class TcpProxy implements TcpSessionOwner {
   readonly stats: TcpProxyStats;
   /** 0 = disabled */
   readonly idleTimeoutMs: number;

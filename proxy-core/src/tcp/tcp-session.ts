@@ -17,16 +17,36 @@
 //   when both are closed.
 import type { Socket } from "node:net";
 import { performance } from "node:perf_hooks";
-import { loggedAddress, type LoggedAddress, type TcpConnectionInfo } from "../access-log/tcp-access-log";
+import { loggedAddress, type LoggedAddress, type TcpAccessLog, type TcpConnectionInfo } from "../access-log/tcp-access-log";
 import { ResponseFlag } from "../http/response-flags";
 import { countFailedConnect, trackConnection } from "../stats/connection-stats";
 import type { Cluster } from "../upstream/cluster";
 import type { Host } from "../upstream/host";
-import type { TcpProxy } from "./tcp-proxy";
-import { tcpProxyClusterStats } from "./tcp-proxy-stats";
+import { tcpProxyClusterStats, type TcpProxyStats } from "./tcp-proxy-stats";
 import { CONNECT_TIMEOUT_CODE, connectFailureReason, dialUpstream, type DialError, type UpstreamDial } from "./upstream-dial";
 
 function ignore() {}
+
+/**
+ * What a session needs from the tcp_proxy filter that accepted it (TcpProxy, tcp-proxy.ts): its settings, the stats
+ * it counts in, the cluster and hash-key picks, and a word when it closes. Envoy's TcpProxy::Filter holds its
+ * TcpProxy::Config the same way. Declared here, by the side that uses it, so the two modules do not import each other.
+ */
+export interface TcpSessionOwner {
+  readonly stats: TcpProxyStats;
+  /** 0 = disabled */
+  readonly idleTimeoutMs: number;
+  readonly maxConnectAttempts: number;
+  /** 0 = none */
+  readonly maxDurationMs: number;
+  /** null unless the filter has `access_log` */
+  readonly accessLog: TcpAccessLog | null;
+  /** the cluster for one connect attempt; `name` stays set when the cluster is missing */
+  pickCluster(): { name: string; cluster: Cluster | null };
+  /** the RING_HASH key of a connection, or null (a random host then) */
+  hashKey(socket: Socket): number | null;
+  onSessionClosed(s: TcpSession): void;
+}
 
 export class TcpSession implements TcpConnectionInfo {
   readonly startMs = performance.now();
@@ -66,7 +86,7 @@ export class TcpSession implements TcpConnectionInfo {
   #durationTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    readonly proxy: TcpProxy,
+    readonly proxy: TcpSessionOwner,
     readonly downstream: Socket,
   ) {
     this.downstreamRemote = loggedAddress(downstream.remoteAddress, downstream.remotePort);

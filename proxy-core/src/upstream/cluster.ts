@@ -40,6 +40,8 @@ export class Cluster {
   #dnsTimer: NodeJS.Timeout | null = null;
   #destroyed = false;
   #initialized = false;
+  /** each host's keep-alive pool, created on first use, so hosts that never get traffic hold no sockets */
+  readonly #pools = new Map<Host, ConnPool>();
   /** pools of hosts removed by a DNS refresh, closed once drained */
   #retired = new Set<ConnPool>();
 
@@ -123,7 +125,12 @@ export class Cluster {
 
   /** Lazily created keep-alive pool for a host. */
   poolFor(host: Host): ConnPool {
-    return (host.pool ??= new ConnPool(host, { connectTimeoutMs: this.connectTimeoutMs, resources: this.resources, stats: this.stats, tls: this.#tls }));
+    let pool = this.#pools.get(host);
+    if (!pool) {
+      pool = new ConnPool(host, { connectTimeoutMs: this.connectTimeoutMs, resources: this.resources, stats: this.stats, tls: this.#tls });
+      this.#pools.set(host, pool);
+    }
+    return pool;
   }
 
   /** Stops DNS refreshes, health checks and outlier sweeps; closes every pool after its in-flight requests finish. */
@@ -133,7 +140,7 @@ export class Cluster {
     this.healthChecker?.stop();
     this.outlierDetector?.stop();
     this.resources.dispose();
-    const pools = [...this.hosts.map((h) => h.pool), ...this.#retired].filter((p): p is ConnPool => p !== null);
+    const pools = [...this.#pools.values(), ...this.#retired];
     await Promise.all(pools.map((p) => p.close()));
   }
 
@@ -186,7 +193,11 @@ export class Cluster {
     const removed = this.hosts.filter((h) => !next.includes(h));
     const added = next.filter((h) => !this.hosts.includes(h));
     for (const old of removed) {
-      if (old.pool) this.#retire(old.pool);
+      const pool = this.#pools.get(old);
+      if (pool) {
+        this.#pools.delete(old);
+        this.#retire(pool);
+      }
       this.outlierDetector?.forget(old);
     }
     this.hosts = next;

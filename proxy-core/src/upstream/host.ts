@@ -1,6 +1,7 @@
 // One upstream endpoint. Per-host counters are plain numbers (Envoy shows them in /clusters, not /stats).
 // Health is a set of flags as in Envoy: a host is healthy when no flag is set; /clusters prints the flags.
-import type { ConnPool } from "../pool/conn-pool";
+// A host knows nothing of connection pools: its cluster keeps one per host (cluster.ts poolFor), as Envoy's
+// ClusterEntry keeps its host-to-pool map beside the host set rather than on the hosts.
 
 export class HostStats {
   cx_total = 0;
@@ -16,8 +17,6 @@ export class HostStats {
 export class Host {
   readonly label: string;
   readonly stats = new HostStats();
-  /** created on first use, so hosts that never get traffic hold no sockets */
-  pool: ConnPool | null = null;
   /** set by the active health checker (Envoy FAILED_ACTIVE_HC) */
   failedActiveHc = false;
   /** set while outlier detection ejects the host (Envoy FAILED_OUTLIER_CHECK) */
