@@ -1,49 +1,22 @@
 // Canary publishes from the UI: a draft that sends /api to a new upstream is published from the Review drawer
 // with "Canary first" on the bundled worker's node; the worker serves it while the version is not live, the
 // Nodes page shows the banner and the node's canary chip, and Promote (confirmed) makes it live for all.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, login, newPage, screenshot, startConsole, startUpstream, throughProxy, waitFor, type Console, type Upstream } from "./fixtures";
+import { describe, expect, it } from "vitest";
+import { login, screenshot, throughProxy, waitFor } from "./fixtures";
+import { pointApiAt, useScene, withApiRoute } from "./scene";
 
-type Doc = { static_resources: { listeners: { filter_chains: { filters: { typed_config: { route_config: { virtual_hosts: { routes: { route?: { cluster?: string } }[] }[] } } }[] }[] }[]; clusters: unknown[] } };
-
-let app: Console;
-let oldUp: Upstream;
-let newUp: Upstream;
-let browser: Browser;
-let page: Page;
-
-const cluster = (name: string, port: number) => ({
-  name, type: "STATIC", connect_timeout: "1s",
-  load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: port } } } }] }] },
-});
-const routes = (doc: Doc) => doc.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes;
-
-beforeAll(async () => {
-  oldUp = await startUpstream("answer from old");
-  newUp = await startUpstream("answer from new");
-  app = await startConsole();
-  const doc = await app.api<Doc>("/api/config");
-  doc.static_resources.clusters.push(cluster("old", oldUp.port), cluster("new", newUp.port));
-  routes(doc).unshift({ name: "api", match: { prefix: "/api" }, route: { cluster: "old" } } as never);
-  await app.send("PUT", "/api/config", doc);
-  await app.send("POST", "/api/versions", { message: "e2e: /api on old" });
-  await waitFor("the proxy to send /api to old", async () => (await throughProxy(app.listener, "/api/x")).body === "answer from old");
-  routes(doc)[0].route = { cluster: "new" };
-  await app.send("PUT", "/api/config", doc);
-  browser = await launchBrowser();
-  page = await newPage(browser);
-});
-
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await app?.stop();
-  await oldUp?.close();
-  await newUp?.close();
+// live: /api → old; the draft sends it to new
+const scene = useScene({
+  upstreams: { old: "answer from old", new: "answer from new" },
+  live: withApiRoute("old"),
+  message: "e2e: /api on old",
+  serves: { path: "/api/x", body: "answer from old" },
+  draft: pointApiAt("new"),
 });
 
 describe("canary publish", () => {
   it("publishes a canary from the drawer, shows it on the Nodes page, and promotes it", async () => {
+    const { app, page } = scene;
     await login(page, app, false);
     await page.getByTestId("draft-state").filter({ hasText: "Draft: 1 change" }).waitFor();
     await page.getByRole("button", { name: "Review & publish" }).click();
@@ -58,6 +31,8 @@ describe("canary publish", () => {
     const rollout = async () => (await app.api<{ rollout: { versionNumber: number; targeted: string[] } | null }>("/api/rollout")).rollout;
     expect(await rollout()).toMatchObject({ versionNumber: 3, targeted: ["local"] });
     await waitFor("the canary node to send /api to new", async () => (await throughProxy(app.listener, "/api/x")).body === "answer from new");
+    // the header counts the canary node against the canary version: up to date, not pending the live v2
+    await page.getByLabel("Live status").filter({ hasText: "v2 live" }).filter({ hasText: "1/1 nodes ✓" }).filter({ hasText: "canary v3 on 1/1" }).waitFor();
     const versions = await app.api<{ number: number; live: boolean }[]>("/api/versions");
     expect(versions.find((v) => v.number === 3)?.live).toBe(false);
 

@@ -1,70 +1,27 @@
 // Two people edit the same route at once, each in their own browser context: the first saves; the second's
 // save is refused with a notice saying who changed what, and "Reload and reapply my change" puts the second's
 // change on top of the first's, so both are in the draft. Real console, real Chromium.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, login, newPage, screenshot, startConsole, startUpstream, waitFor, type Console, type Upstream } from "./fixtures";
-import { HCM_TYPE, ROUTER_TYPE } from "../proxy-core/src/config/index";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { login, screenshot, waitFor } from "./fixtures";
+import { bootstrap, listener } from "../lib/config/test-fixtures";
+import { staticCluster, useScene } from "./scene";
 
 type RouteItem = { id: string; route: { name?: string; match: { prefix?: string }; route?: { cluster?: string; timeout?: string } } };
 type AuditEntry = { action: string; details: { ifMatch?: boolean } };
 
-let app: Console;
-let up: Upstream;
-let browser: Browser;
-let first: Page;
-let second: Page;
-
-beforeAll(async () => {
-  up = await startUpstream("shared upstream");
-  app = await startConsole();
-  const [address, port] = app.listener.split(":");
-  await app.send("PUT", "/api/config", {
-    static_resources: {
-      listeners: [
-        {
-          name: "main",
-          address: { socket_address: { address, port_value: Number(port) } },
-          filter_chains: [
-            {
-              filters: [
-                {
-                  name: "envoy.filters.network.http_connection_manager",
-                  typed_config: {
-                    "@type": HCM_TYPE,
-                    stat_prefix: "main",
-                    route_config: { name: "main", virtual_hosts: [{ name: "default", domains: ["*"], routes: [{ name: "shared", match: { prefix: "/shared" }, route: { cluster: "shared" } }] }] },
-                    http_filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": ROUTER_TYPE } }],
-                  },
-                },
-              ],
-            },
-          ],
-        },
-      ],
-      clusters: [
-        {
-          name: "shared",
-          type: "STATIC",
-          connect_timeout: "1s",
-          load_assignment: { cluster_name: "shared", endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: up.port } } } }] }] },
-        },
-      ],
-    },
-  });
-  browser = await launchBrowser();
-  // newPage opens a browser context of its own: two people, two sessions
-  [first, second] = [await newPage(browser), await newPage(browser)];
-});
-
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await app?.stop();
-  await up?.close();
+// nothing published on top of the starter: the draft alone routes /shared to the upstream; two pages, two people
+const scene = useScene({
+  upstreams: { shared: "shared upstream" },
+  draft: (_doc, { up, listener: at }) => {
+    const [address, port] = at.split(":");
+    return bootstrap([listener("main", Number(port), [{ name: "shared", match: { prefix: "/shared" }, route: { cluster: "shared" } }], { address })], [staticCluster("shared", up.shared.port)]);
+  },
+  pages: 2,
 });
 
 async function openEditor(page: Page) {
-  await page.goto(app.url + "/routes");
+  await page.goto(scene.app.url + "/routes");
   await page.getByRole("button", { name: "Edit route 1 (prefix /shared)" }).click();
   const editor = page.getByRole("dialog", { name: "Edit route" });
   await editor.getByLabel("Timeout").waitFor();
@@ -73,6 +30,7 @@ async function openEditor(page: Page) {
 
 describe("two editors, one route", () => {
   it("the second save is refused with the first's change listed, and reapplying keeps both", async () => {
+    const { app, pages: [first, second] } = scene;
     await login(first, app, false);
     await login(second, app, false);
     const firstEditor = await openEditor(first);
@@ -120,6 +78,7 @@ describe("two editors, one route", () => {
   });
 
   it("rolling back over unpublished changes lists them and asks to discard them first", async () => {
+    const { app, pages: [, second] } = scene;
     // v2 goes live; then someone leaves an unpublished cluster in the draft
     const doc = await app.api<{ static_resources: { listeners: unknown[]; clusters: { name: string }[] } }>("/api/config");
     doc.static_resources.clusters.push({ name: "v2-only", type: "STATIC", connect_timeout: "1s", load_assignment: { cluster_name: "v2-only", endpoints: [] } } as never);

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { ConsoleProcess, assertBuilt, freePort, waitFor as poll } from "../tests/support/console-process";
+import { ConsoleProcess, assertBuilt, freePort, tail, waitFor as poll } from "../tests/support/console-process";
 
 export const ROOT = process.env.SIGNALBOX_E2E_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const SCREENSHOTS = path.join(ROOT, "e2e", "screenshots");
@@ -30,12 +30,13 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-export async function startUpstream(body: string): Promise<Upstream> {
+/** An upstream on 127.0.0.1 answering every request with `status` and `body`. */
+export async function startUpstream(body: string, status = 200): Promise<Upstream> {
   const up = { port: 0, body, hits: 0 } as Upstream;
   const server = http.createServer((req, res) => {
     up.hits++;
     req.resume();
-    res.writeHead(200, { "content-type": "text/plain" });
+    res.writeHead(status, { "content-type": "text/plain" });
     res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -57,6 +58,10 @@ export interface Console {
   dataDir: string;
   pid: number;
   log: () => string;
+  /** waitFor for what the console or its worker should bring about: fails at once if the console exits, and with diagnosis() */
+  until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs?: number, everyMs?: number): Promise<T>;
+  /** GET /api/worker, GET /api/nodes and the console's output tail: what a failed wait reports */
+  diagnosis(): Promise<string>;
   api<T>(p: string): Promise<T>;
   /** any method, JSON in and out; throws on a non-2xx with the server's answer */
   send<T>(method: string, p: string, body?: unknown): Promise<T>;
@@ -93,18 +98,33 @@ export async function startConsole(opts: { workerAdminPort?: number; waitForWork
 
   try {
     await proc.start(60_000);
-    // the bundled worker connected and runs the starter version
+    // the bundled worker connected and runs the starter version (a timeout says what the console knows of it)
     if (opts.waitForWorker !== false) {
-      await waitFor("the bundled worker to apply the live version", async () => {
+      await proc.until("the bundled worker to apply the live version", async () => {
         const s = await api<{ live: { id: string } | null; nodes: { applied: number } }>("/api/draft/status");
         return s.live && s.nodes.applied >= 1;
-      }, 30_000);
+      }, 30_000, 250);
     }
   } catch (e) {
+    const message = (e as Error).message;
+    // proc.start() puts the whole output in its message; a wait has the tail in its diagnosis
+    const output = message.includes(proc.log) ? "" : `\n${tail("console output", proc.log, 200)}`;
     await stop();
-    throw new Error(`${(e as Error).message}\n--- console output ---\n${proc.log}`);
+    throw new Error(`${message}${output}`);
   }
-  return { url, token, listener: `127.0.0.1:${listenerPort}`, dataDir, pid: proc.proc!.pid!, log: () => proc.log, api, send, stop };
+  return {
+    url,
+    token,
+    listener: `127.0.0.1:${listenerPort}`,
+    dataDir,
+    pid: proc.proc!.pid!,
+    log: () => proc.log,
+    until: (what, fn, timeoutMs = 30_000, everyMs = 250) => proc.until(what, fn, timeoutMs, everyMs),
+    diagnosis: () => proc.diagnosis(),
+    api,
+    send,
+    stop,
+  };
 }
 
 // ---------------------------------------------------------------- browser

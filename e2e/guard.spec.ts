@@ -2,56 +2,22 @@
 // Review drawer's guard toggle ("roll back if 5xx > 5% within 10 s"); traffic through the bundled worker fails,
 // the console publishes the rollback, and the Overview shows it in a red banner (and the header a red chip)
 // until acknowledged, with a line in the event feed.
-import http from "node:http";
-import type net from "node:net";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, login, newPage, screenshot, startConsole, startUpstream, throughProxy, waitFor, type Console, type Upstream } from "./fixtures";
+import { describe, expect, it } from "vitest";
+import { login, screenshot, throughProxy, waitFor } from "./fixtures";
+import { pointApiAt, useScene, withApiRoute } from "./scene";
 
-type Doc = { static_resources: { listeners: { filter_chains: { filters: { typed_config: { route_config: { virtual_hosts: { routes: { route?: { cluster?: string } }[] }[] } } }[] }[] }[]; clusters: unknown[] } };
-
-let app: Console;
-let good: Upstream;
-let bad: http.Server;
-let browser: Browser;
-let page: Page;
-
-const cluster = (name: string, port: number) => ({
-  name, type: "STATIC", connect_timeout: "1s",
-  load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: port } } } }] }] },
-});
-
-beforeAll(async () => {
-  good = await startUpstream("answer from good");
-  bad = http.createServer((req, res) => {
-    req.resume();
-    res.writeHead(500).end("broken");
-  });
-  await new Promise<void>((r) => bad.listen(0, "127.0.0.1", r));
-  app = await startConsole();
-  const doc = await app.api<Doc>("/api/config");
-  doc.static_resources.clusters.push(cluster("good", good.port), cluster("bad", (bad.address() as net.AddressInfo).port));
-  doc.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes.unshift({ name: "api", match: { prefix: "/api" }, route: { cluster: "good" } } as never);
-  await app.send("PUT", "/api/config", doc);
-  await app.send("POST", "/api/versions", { message: "e2e: /api on good" });
-  await waitFor("the proxy to send /api to good", async () => (await throughProxy(app.listener, "/api/x")).body === "answer from good");
-  // the draft: /api to the broken upstream (what the guard will catch)
-  doc.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route = { cluster: "bad" };
-  await app.send("PUT", "/api/config", doc);
-  browser = await launchBrowser();
-  page = await newPage(browser);
-});
-
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await app?.stop();
-  await good?.close();
-  bad?.closeAllConnections();
-  await new Promise((r) => bad?.close(r));
+// live: /api → good; the draft sends it to an upstream answering 500 (what the guard will catch)
+const scene = useScene({
+  upstreams: { good: "answer from good", bad: { body: "broken", status: 500 } },
+  live: withApiRoute("good"),
+  message: "e2e: /api on good",
+  serves: { path: "/api/x", body: "answer from good" },
+  draft: pointApiAt("bad"),
 });
 
 describe("publish guard", () => {
   it("publishes with the guard toggle, and the Overview shows the rollback until acknowledged", async () => {
+    const { app, page } = scene;
     await login(page, app, false);
     await page.getByTestId("live-version").filter({ hasText: "v2 live" }).waitFor();
     await page.getByTestId("draft-state").filter({ hasText: "Draft: 1 change" }).waitFor();

@@ -8,9 +8,8 @@ import http from "node:http";
 import type net from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jsonAt, jsonObject, type JsonObject } from "../lib/json";
 import { launchBrowser, login, newPage, screenshot, startConsole, startUpstream, throughProxy, waitFor, type Console, type Upstream } from "./fixtures";
-
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- Envoy documents, edited in place
 
 const RUN = Math.random().toString(36).slice(2, 8);
 const FAST = "obs-fast";
@@ -43,7 +42,7 @@ async function startSlowUpstream(delayMs: number) {
   };
 }
 
-const cluster = (name: string, port: number, extra: Json = {}) => ({
+const cluster = (name: string, port: number, extra: JsonObject = {}) => ({
   name,
   type: "STATIC",
   connect_timeout: "1s",
@@ -52,20 +51,24 @@ const cluster = (name: string, port: number, extra: Json = {}) => ({
 });
 
 /** The draft plus the test's clusters and routes (first in the catch-all virtual host), traced at 100 %. */
-function withObservedRoutes(doc: Json): Json {
-  const hcm = doc.static_resources.listeners
-    .flatMap((l: Json) => l.filter_chains ?? [])
-    .flatMap((fc: Json) => fc.filters ?? [])
-    .map((f: Json) => f.typed_config)
-    .find((tc: Json) => tc?.route_config?.virtual_hosts?.some((vh: Json) => vh.domains?.includes("*")));
-  const vhost = hcm.route_config.virtual_hosts.find((vh: Json) => vh.domains.includes("*"));
+function withObservedRoutes(doc: JsonObject): JsonObject {
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const catchAll = (vh: unknown) => list(jsonAt(vh, "domains")).includes("*");
+  const hcm = list(jsonAt(doc, "static_resources", "listeners"))
+    .flatMap((l) => list(jsonAt(l, "filter_chains")))
+    .flatMap((fc) => list(jsonAt(fc, "filters")))
+    .map((f) => jsonObject(jsonAt(f, "typed_config")))
+    .find((tc) => list(jsonAt(tc, "route_config", "virtual_hosts")).some(catchAll));
+  const vhost = jsonObject(list(jsonAt(hcm, "route_config", "virtual_hosts")).find(catchAll));
+  const clusters = jsonAt(doc, "static_resources", "clusters");
+  if (!hcm || !vhost || !Array.isArray(clusters)) throw new Error("the draft has no catch-all virtual host to add the test's routes to");
   hcm.tracing ??= { random_sampling: { value: 100 } };
   vhost.routes = [
     { name: SLOW, match: { prefix: "/obs/slow" }, route: { cluster: SLOW, timeout: "5s" }, stat_prefix: "obs_slow" },
     { name: FAST, match: { prefix: "/obs/" }, route: { cluster: FAST }, stat_prefix: "obs_fast", decorator: { operation: "obs fast" } },
-    ...vhost.routes,
+    ...list(vhost.routes),
   ];
-  doc.static_resources.clusters.push(
+  clusters.push(
     cluster(FAST, fast.port),
     cluster(SLOW, slow.port, { circuit_breakers: { thresholds: [{ priority: "DEFAULT", max_requests: 1 }] } }),
   );
@@ -111,7 +114,7 @@ describe("observability views", () => {
     }
 
     // the test's routes, on top of whatever the demo published
-    const doc = await app.api<Json>("/api/config");
+    const doc = await app.api<JsonObject>("/api/config");
     await app.send("PUT", "/api/config", withObservedRoutes(doc));
     published = await app.send<{ id: string; number: number }>("POST", "/api/versions", { message: MESSAGE });
     await waitFor("the proxy to serve /obs/", async () => (await throughProxy(app.listener, "/obs/hello")).body === "fast", 20_000);

@@ -1,45 +1,21 @@
 // Review & publish reads as a review: edit a route's cluster and timeout in the UI, open the drawer, and the
 // change is there in words ("cluster a → b", "timeout 15s → 5s") with the route before and after side by side
 // and the unified text one toggle away; publish, and the drawer follows that version to "applied ✓" on the node.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, login, newPage, screenshot, startConsole, startUpstream, throughProxy, waitFor, type Console, type Upstream } from "./fixtures";
+import { describe, expect, it } from "vitest";
+import { login, screenshot, throughProxy, waitFor } from "./fixtures";
+import { useScene, withApiRoute } from "./scene";
 
-type Doc = { static_resources: { listeners: { filter_chains: { filters: { typed_config: { route_config: { virtual_hosts: { routes: unknown[] }[] } } }[] }[] }[]; clusters: unknown[] } };
-
-let app: Console;
-let upA: Upstream;
-let upB: Upstream;
-let browser: Browser;
-let page: Page;
-
-const cluster = (name: string, port: number) => ({
-  name, type: "STATIC", connect_timeout: "1s",
-  load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: port } } } }] }] },
-});
-
-beforeAll(async () => {
-  [upA, upB] = await Promise.all([startUpstream("answer from A"), startUpstream("answer from B")]);
-  app = await startConsole();
-  // live: /api → cluster a with a 15 s timeout, ahead of the starter's catch-all
-  const doc = await app.api<Doc>("/api/config");
-  doc.static_resources.clusters.push(cluster("a", upA.port), cluster("b", upB.port));
-  doc.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes.unshift({ name: "api", match: { prefix: "/api" }, route: { cluster: "a", timeout: "15s" } });
-  await app.send("PUT", "/api/config", doc);
-  await app.send("POST", "/api/versions", { message: "e2e: /api on a" });
-  await waitFor("the proxy to send /api to A", async () => (await throughProxy(app.listener, "/api/x")).body === "answer from A");
-  browser = await launchBrowser();
-  page = await newPage(browser);
-});
-
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await app?.stop();
-  await Promise.all([upA?.close(), upB?.close()]);
+// live: /api → cluster a with a 15 s timeout, ahead of the starter's catch-all
+const scene = useScene({
+  upstreams: { a: "answer from A", b: "answer from B" },
+  live: withApiRoute("a", { timeout: "15s" }),
+  message: "e2e: /api on a",
+  serves: { path: "/api/x", body: "answer from A" },
 });
 
 describe("Review & publish", () => {
   it("shows a route edit in words and side by side, then follows the publish to applied", async () => {
+    const { app, page } = scene;
     await login(page, app, false);
     await page.getByTestId("live-version").filter({ hasText: "v2 live" }).waitFor();
 

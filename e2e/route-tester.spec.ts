@@ -1,23 +1,16 @@
 // The route tester on the Routes page: type a request, press Enter, and see the route that takes it in the draft
 // and in the live version, with why an earlier route did not match and what the HTTP filters would do.
 import http from "node:http";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { HCM_TYPE, ROUTER_TYPE } from "../proxy-core/src/config/index";
 import { bootstrap, cluster } from "../lib/config/test-fixtures";
-import { freePort, launchBrowser, login, newPage, screenshot, startConsole, startUpstream, throughProxy, waitFor, type Console, type Upstream } from "./fixtures";
-
-let app: Console;
-let users: Upstream;
-let usersV2: Upstream;
-let browser: Browser;
-let page: Page;
-let edge: string;
+import { login, screenshot, throughProxy } from "./fixtures";
+import { useScene, type SceneParts } from "./scene";
 
 const LOCAL_RATELIMIT = "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit";
 
 /** One listener with an admin route (needs x-admin) before the users route; the draft adds a canary route for x-env: canary. */
-function config(edgePort: number, draft: boolean) {
+function config({ up, edgePort }: SceneParts, draft: boolean) {
   const routes = [
     { name: "admin", match: { prefix: "/v1", headers: [{ name: "x-admin", present_match: true }] }, route: { cluster: "users" } },
     ...(draft ? [{ name: "canary", match: { prefix: "/v1/users", headers: [{ name: "x-env", string_match: { exact: "canary" } }] }, route: { cluster: "users-v2" } }] : []),
@@ -45,7 +38,7 @@ function config(edgePort: number, draft: boolean) {
       },
     ],
   };
-  return bootstrap([listener], [cluster("users", [users.port]), cluster("users-v2", [usersV2.port])]);
+  return bootstrap([listener], [cluster("users", [up.users.port]), cluster("users-v2", [up["users-v2"].port])]);
 }
 
 /** GET through the proxy with a Host header of our choosing (fetch would send the listener's address). */
@@ -62,27 +55,18 @@ function getWithHost(listener: string, path: string, headers: Record<string, str
   });
 }
 
-beforeAll(async () => {
-  [users, usersV2] = await Promise.all([startUpstream("users v1"), startUpstream("users v2")]);
-  app = await startConsole();
-  const edgePort = await freePort();
-  edge = `127.0.0.1:${edgePort}`;
-  await app.send("PUT", "/api/config", config(edgePort, false));
-  const v = await app.send<{ id: string }>("POST", "/api/versions", { message: "route tester e2e" });
-  await waitFor("the worker to apply it", async () => (await app.api<{ id: string; appliedVersion: string | null }[]>("/api/nodes")).some((n) => n.appliedVersion === v.id));
-  await app.send("PUT", "/api/config", config(edgePort, true));
-  browser = await launchBrowser();
-  page = await newPage(browser);
-});
-
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await app?.stop();
-  await Promise.all([users?.close(), usersV2?.close()]);
+// live: the listener without the canary route; the draft adds it
+const scene = useScene({
+  upstreams: { users: "users v1", "users-v2": "users v2" },
+  edge: true,
+  live: (_doc, parts) => config(parts, false),
+  message: "route tester e2e",
+  draft: (_doc, parts) => config(parts, true),
 });
 
 describe("route tester", () => {
   it("shows the route taking a typed request in the draft and live, and why the earlier routes did not match", async () => {
+    const { app, page, edge } = scene;
     await login(page, app, false);
     await page.goto(app.url + "/routes");
     const tester = page.getByRole("region", { name: "Route tester" });

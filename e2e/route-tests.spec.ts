@@ -1,49 +1,24 @@
 // Route tests in the console: write a test on the Routes page (checked as you type, with the line of each problem),
 // save and run it against the draft and live, then Review & publish a draft that breaks it: Publish is blocked
 // until an override reason is given, and the override publishes, is audited, and the proxy follows.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, login, newPage, screenshot, startConsole, startUpstream, throughProxy, waitFor, type Console, type Upstream } from "./fixtures";
+import { describe, expect, it } from "vitest";
+import { login, screenshot, throughProxy, waitFor } from "./fixtures";
+import { starterRoutes, useScene, withApiRoute, type Doc } from "./scene";
 
-type Doc = { static_resources: { listeners: { filter_chains: { filters: { typed_config: { route_config: { virtual_hosts: { routes: { name?: string; route?: { cluster: string } }[] }[] } } }[] }[] }[]; clusters: unknown[] } };
-
-let app: Console;
-let upA: Upstream;
-let upB: Upstream;
-let browser: Browser;
-let page: Page;
-
-const cluster = (name: string, port: number) => ({
-  name, type: "STATIC", connect_timeout: "1s",
-  load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: port } } } }] }] },
-});
-const routesOf = (doc: Doc) => doc.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes;
-
-beforeAll(async () => {
-  [upA, upB] = await Promise.all([startUpstream("answer from A"), startUpstream("answer from B")]);
-  app = await startConsole();
-  // live: /api → cluster a, ahead of the starter's catch-all
-  const doc = await app.api<Doc>("/api/config");
-  doc.static_resources.clusters.push(cluster("a", upA.port), cluster("b", upB.port));
-  routesOf(doc).unshift({ name: "api", match: { prefix: "/api" }, route: { cluster: "a" } } as never);
-  await app.send("PUT", "/api/config", doc);
-  await app.send("POST", "/api/versions", { message: "e2e: /api on a" });
-  await waitFor("the proxy to send /api to A", async () => (await throughProxy(app.listener, "/api/x")).body === "answer from A");
-  browser = await launchBrowser();
-  page = await newPage(browser);
-});
-
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await app?.stop();
-  await Promise.all([upA?.close(), upB?.close()]);
+// live: /api → cluster a, ahead of the starter's catch-all
+const scene = useScene({
+  upstreams: { a: "answer from A", b: "answer from B" },
+  live: withApiRoute("a"),
+  message: "e2e: /api on a",
+  serves: { path: "/api/x", body: "answer from A" },
 });
 
 describe("Route tests", () => {
   it("are written in the UI, gate Review & publish, and an override with a reason publishes", async () => {
+    const { app, page } = scene;
     // the draft breaks the tested route: /api now goes to b
     const doc = await app.api<Doc>("/api/config");
-    routesOf(doc).find((r) => r.name === "api")!.route!.cluster = "b";
+    starterRoutes(doc).find((r) => r.name === "api")!.route!.cluster = "b";
     await app.send("PUT", "/api/config", doc);
 
     await login(page, app, false);
