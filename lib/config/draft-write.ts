@@ -13,8 +13,7 @@ import { nameRoutes } from "./route-names";
 import { validateDocument } from "./validation";
 import { repeatedAsLists } from "./repeated-fields";
 import { currentEnvironment } from "../environment/scope";
-
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { jsonAt, jsonObject, jsonObjects } from "../json";
 
 /** Errors inside the submitted resource (at `focus`) get paths relative to it. */
 function relativize(errors: ConfigIssue[], focus: string | null): ConfigIssue[] {
@@ -32,9 +31,9 @@ export async function replaceDraft(input: unknown, actor: string, opts: WriteOpt
   const errors = validateDocument(input);
   if (errors.length) throw new InvalidConfigError(errors);
   // single objects where Envoy takes one in place of a list are stored as the lists they stand for
-  const sr = (repeatedAsLists(input) as Json).static_resources ?? {};
+  const sr = jsonObject(jsonAt(repeatedAsLists(input), "static_resources")) ?? {};
   // only listeners and clusters belong to the draft (node/admin are per-worker bootstrap settings)
-  const doc = { static_resources: { listeners: sr.listeners ?? [], clusters: sr.clusters ?? [] } };
+  const doc = { static_resources: { listeners: jsonObjects(sr.listeners), clusters: jsonObjects(sr.clusters) } };
   // routes get a name and stat_prefix where they have none (route-names.ts)
   const rows = nameRoutes(decompose(doc));
   return serialized(async () => {

@@ -5,16 +5,15 @@
 // match ("/api/v1" → api_v1, "/" → root) with "_2", "_3" … when taken; it is written into the route's JSON once,
 // so it survives edits, reorders and publishes. Values the user wrote are never changed. Pure: no I/O.
 import type { DraftRows, RouteRow } from "./draft-mapper";
-
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- draft JSON, validated on write
+import { jsonAt, type JsonObject } from "../json";
 
 const MAX_SLUG = 40;
 
-/** A readable slug of the route's match: lower case, `[a-z0-9_]`, "root" for "/". */
-export function routeSlug(route: Json): string {
-  const m = route?.match ?? {};
-  const raw: string = m.prefix ?? m.path ?? m.path_separated_prefix ?? m.safe_regex?.regex ?? "";
-  return slugify(raw) || (m.safe_regex ? "regex" : "root");
+/** A readable slug of the route's match: lower case, `[a-z0-9_]`, "root" for "/". Names run before the draft is validated. */
+export function routeSlug(route: unknown): string {
+  const m = jsonAt(route, "match");
+  const raw = jsonAt(m, "prefix") ?? jsonAt(m, "path") ?? jsonAt(m, "path_separated_prefix") ?? jsonAt(m, "safe_regex", "regex");
+  return slugify(typeof raw === "string" ? raw : "") || (jsonAt(m, "safe_regex") ? "regex" : "root");
 }
 
 export function slugify(s: string): string {
@@ -57,29 +56,30 @@ export function nameRoutes(rows: DraftRows): DraftRows {
   for (const scope of scopes.values()) {
     for (const r of scope.routes) {
       if (!r.json || typeof r.json !== "object") continue;
-      if (!hasValue(r.json.name)) {
+      let name = hasValue(r.json.name) ? r.json.name : undefined;
+      if (name === undefined) {
         // a route with only a stat_prefix is named after it
-        const name = hasValue(r.json.stat_prefix) && !scope.names.has(r.json.stat_prefix) ? r.json.stat_prefix : unique(routeSlug(r.json), new Set([...scope.names, ...scope.prefixes]));
+        name = hasValue(r.json.stat_prefix) && !scope.names.has(r.json.stat_prefix) ? r.json.stat_prefix : unique(routeSlug(r.json), new Set([...scope.names, ...scope.prefixes]));
         // first, where a reader looks for it
         const { name: _empty, ...rest } = r.json;
         r.json = { name, ...rest };
         scope.names.add(name);
       }
-      const json: Json = r.json;
+      const json = r.json;
       if (!hasValue(json.stat_prefix)) {
-        const fromName = slugify(json.name) || routeSlug(json);
+        const fromName = slugify(name) || routeSlug(json);
         const prefix = unique(fromName, scope.prefixes);
         json.stat_prefix = prefix;
         scope.prefixes.add(prefix);
       }
-      r.name = json.name;
+      r.name = name;
     }
   }
   return rows;
 }
 
 /** Carries the `name` and `stat_prefix` of a route's previous JSON over to its edit, where the edit has none. */
-export function keepRouteNames(previous: Json, next: Json): Json {
+export function keepRouteNames(previous: JsonObject, next: JsonObject): JsonObject {
   if (!next || typeof next !== "object" || !previous || typeof previous !== "object") return next;
   const out = { ...next };
   if (!hasValue(out.name) && hasValue(previous.name)) out.name = previous.name;

@@ -15,7 +15,7 @@ import { listNodeViews } from "./nodes";
 import { Hub, WORKER_WS_PATH } from "./hub";
 import { Telemetry } from "../telemetry/telemetry";
 import { DEFAULT_SETTINGS } from "../contract/settings";
-import { PROTOCOL_VERSION } from "../../proxy-core/src/config/index";
+import { ConsoleToWorker, PROTOCOL_VERSION, type WorkerToConsole } from "../../proxy-core/src/config/index";
 
 const TOKEN = "hub-test-token";
 let dir: string;
@@ -59,7 +59,11 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// what the console sends a worker, checked against the protocol as the worker checks it
+type Msg = ConsoleToWorker;
+
+/** A worker's message, in the protocol (the tests of off-protocol input send theirs raw). */
+const send = (ws: WebSocket, m: WorkerToConsole) => ws.send(JSON.stringify(m));
 
 function connect(token: string | null): Promise<{ ws: WebSocket; next: (ms?: number) => Promise<Msg | null> }> {
   return new Promise((resolve, reject) => {
@@ -67,7 +71,7 @@ function connect(token: string | null): Promise<{ ws: WebSocket; next: (ms?: num
     const inbox: Msg[] = [];
     const waiters: ((m: Msg) => void)[] = [];
     ws.on("message", (d) => {
-      const m = JSON.parse(d.toString());
+      const m = ConsoleToWorker.parse(JSON.parse(d.toString()));
       const w = waiters.shift();
       if (w) w(m);
       else inbox.push(m);
@@ -108,11 +112,11 @@ describe("control-plane hub", () => {
   it("sends the live snapshot on hello, records the ACK, pushes publishes, records a NACK", async () => {
     const live = (await getLiveVersion())!;
     const { ws, next } = await connect(TOKEN);
-    ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n1", appliedVersion: null, admin: "127.0.0.1:1" }));
+    send(ws, { type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n1", appliedVersion: null, admin: "127.0.0.1:1" });
     const snap = (await next())!;
     expect(snap).toMatchObject({ type: "snapshot", version: live.id, number: 1 });
     expect(snap.resources).toEqual(live.snapshot);
-    ws.send(JSON.stringify({ type: "ack", version: snap.version, nonce: snap.nonce }));
+    send(ws, { type: "ack", version: snap.version, nonce: snap.nonce });
     await until(async () => (await listNodeViews()).some((n) => n.id === "n1" && n.connected && n.appliedVersion === live.id));
 
     // a publish needs a change: add a cluster to the draft
@@ -122,7 +126,7 @@ describe("control-plane hub", () => {
     const v2 = await publish("again", "test");
     const pushed = (await next())!;
     expect(pushed).toMatchObject({ type: "snapshot", version: v2.id, number: 2 });
-    ws.send(JSON.stringify({ type: "nack", version: v2.id, nonce: pushed.nonce, error: "bind failed", appliedVersion: live.id }));
+    send(ws, { type: "nack", version: v2.id, nonce: pushed.nonce, error: "bind failed", appliedVersion: live.id });
     await until(async () => (await listNodeViews()).some((n) => n.id === "n1" && n.lastError === "bind failed" && n.appliedVersion === live.id));
     expect(telemetry.events.recent().map((e) => e.kind)).toEqual(expect.arrayContaining(["nack", "publish", "connected"]));
     ws.close();
@@ -132,7 +136,7 @@ describe("control-plane hub", () => {
   it("does not resend what a worker already runs", async () => {
     const live = (await getLiveVersion())!;
     const { ws, next } = await connect(TOKEN);
-    ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n2", appliedVersion: live.id }));
+    send(ws, { type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n2", appliedVersion: live.id });
     expect(await next(300)).toBeNull();
     await until(async () => (await listNodeViews()).some((n) => n.id === "n2" && n.connected && n.appliedVersion === live.id));
     ws.close();
@@ -142,21 +146,21 @@ describe("control-plane hub", () => {
     const live = (await getLiveVersion())!;
     // before it restarted, the node refused the live version
     const before = await connect(TOKEN);
-    before.ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n7", appliedVersion: null }));
+    send(before.ws, { type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n7", appliedVersion: null });
     const snap = (await before.next())!;
-    before.ws.send(JSON.stringify({ type: "nack", version: snap.version, nonce: snap.nonce, error: "port taken", appliedVersion: null }));
+    send(before.ws, { type: "nack", version: snap.version, nonce: snap.nonce, error: "port taken", appliedVersion: null });
     await until(async () => (await listNodeViews()).some((n) => n.id === "n7" && n.lastError === "port taken"));
     before.ws.close();
     await until(async () => (await listNodeViews()).some((n) => n.id === "n7" && !n.connected));
     // it came back serving the live version from its --cache-dir
     const { ws, next } = await connect(TOKEN);
-    ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n7", appliedVersion: live.id, cachedVersionId: live.id }));
+    send(ws, { type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n7", appliedVersion: live.id, cachedVersionId: live.id });
     expect(await next(300)).toBeNull();
     await until(async () => (await listNodeViews()).some((n) => n.id === "n7" && n.connected && n.state === "applied" && n.lastError === null));
     ws.close();
     // a cached version that is not live is replaced by the live one
     const stale = await connect(TOKEN);
-    stale.ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n8", appliedVersion: "an-older-id", cachedVersionId: "an-older-id" }));
+    send(stale.ws, { type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n8", appliedVersion: "an-older-id", cachedVersionId: "an-older-id" });
     expect(await stale.next()).toMatchObject({ type: "snapshot", version: live.id });
     stale.ws.close();
   });
@@ -164,8 +168,8 @@ describe("control-plane hub", () => {
   it("turns cumulative counters into per-second points", async () => {
     const live = (await getLiveVersion())!;
     const { ws } = await connect(TOKEN);
-    ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n3", appliedVersion: live.id }));
-    const stats = (counters: Record<string, number>) => ws.send(JSON.stringify({ type: "stats", ts: Date.now(), counters, gauges: {}, histograms: {} }));
+    send(ws, { type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n3", appliedVersion: live.id });
+    const stats = (counters: Record<string, number>) => send(ws, { type: "stats", ts: Date.now(), counters, gauges: {}, histograms: {} });
     stats({ "http.a.downstream_rq_total": 100, "http.a.downstream_rq_2xx": 100 }); // baseline: traffic before this session
     stats({ "http.a.downstream_rq_total": 107, "http.a.downstream_rq_2xx": 104, "http.a.downstream_rq_5xx": 3, "http.b.downstream_rq_total": 2 });
     await new Promise((r) => setTimeout(r, 1100));
@@ -181,13 +185,13 @@ describe("control-plane hub", () => {
   it("keeps the spans workers send and groups them into traces, newest first", async () => {
     const live = (await getLiveVersion())!;
     const { ws } = await connect(TOKEN);
-    ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n5", appliedVersion: live.id }));
-    const span = (traceId: string, id: string, timestamp: number) => ({ traceId, id, name: "op", kind: "SERVER", timestamp, duration: 5, localEndpoint: { serviceName: "s" }, tags: {} });
+    send(ws, { type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n5", appliedVersion: live.id });
+    const span = (traceId: string, id: string, timestamp: number) => ({ traceId, id, name: "op", kind: "SERVER" as const, timestamp, duration: 5, localEndpoint: { serviceName: "s" }, tags: {} });
     // a message that breaks the protocol is refused whole and counted
     const unknownBefore = hub.refused.unknown;
     ws.send(JSON.stringify({ type: "spans", spans: [span("t9", "z", 1000), { nonsense: true }] }));
     await until(async () => hub.refused.unknown === unknownBefore + 1);
-    ws.send(JSON.stringify({ type: "spans", spans: [span("t1", "a", 1000), span("t2", "c", 3000), span("t1", "b", 2000)] }));
+    send(ws, { type: "spans", spans: [span("t1", "a", 1000), span("t2", "c", 3000), span("t1", "b", 2000)] });
     await until(async () => telemetry.queries.searchTraces({ limit: 100 }).length === 2);
     const traces = telemetry.queries.searchTraces({ limit: 100 });
     expect(traces.map((t) => t.traceId)).toEqual(["t2", "t1"]);
@@ -200,17 +204,17 @@ describe("control-plane hub", () => {
   it("counts and ignores what is not in the protocol, and an ACK/NACK that answers a superseded snapshot", async () => {
     const live = (await getLiveVersion())!;
     const { ws, next } = await connect(TOKEN);
-    ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n6", appliedVersion: null }));
+    send(ws, { type: "hello", protocol: PROTOCOL_VERSION, nodeId: "n6", appliedVersion: null });
     const snap = (await next())!;
     const before = { ...hub.refused };
     ws.send("not json");
     ws.send(JSON.stringify({ type: "telemetry", x: 1 }));
     ws.send(JSON.stringify({ type: "stats", ts: "yesterday", counters: {}, gauges: {}, histograms: {} }));
     // a NACK with a nonce the console never sent changes nothing
-    ws.send(JSON.stringify({ type: "nack", version: snap.version, nonce: "not-the-nonce", error: "stale", appliedVersion: null }));
+    send(ws, { type: "nack", version: snap.version, nonce: "not-the-nonce", error: "stale", appliedVersion: null });
     await until(async () => hub.refused.malformed === before.malformed + 1 && hub.refused.unknown === before.unknown + 2 && hub.refused.staleNonce === before.staleNonce + 1);
     expect((await listNodeViews()).find((n) => n.id === "n6")!.lastError).toBeNull();
-    ws.send(JSON.stringify({ type: "ack", version: snap.version, nonce: snap.nonce }));
+    send(ws, { type: "ack", version: snap.version, nonce: snap.nonce });
     await until(async () => (await listNodeViews()).some((n) => n.id === "n6" && n.appliedVersion === live.id && n.state === "applied"));
     ws.close();
   });
@@ -218,11 +222,11 @@ describe("control-plane hub", () => {
   it("closes a session that talks before hello, and one with another protocol", async () => {
     const a = await connect(TOKEN);
     const closedA = new Promise<number>((r) => a.ws.once("close", (code) => r(code)));
-    a.ws.send(JSON.stringify({ type: "ack", version: "x", nonce: "y" }));
+    send(a.ws, { type: "ack", version: "x", nonce: "y" });
     expect(await closedA).toBe(4001);
     const b = await connect(TOKEN);
     const closedB = new Promise<number>((r) => b.ws.once("close", (code) => r(code)));
-    b.ws.send(JSON.stringify({ type: "hello", protocol: 99, nodeId: "n4", appliedVersion: null }));
+    send(b.ws, { type: "hello", protocol: 99, nodeId: "n4", appliedVersion: null });
     expect(await closedB).toBe(4002);
   });
 });

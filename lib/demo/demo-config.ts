@@ -5,15 +5,17 @@ import { validateDocument } from "../config/validation";
 import type { BootstrapDoc } from "../config/draft-mapper";
 import { conflict } from "../errors";
 import type { DemoUpstreamKind } from "./contract";
-
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- documents are validated before and after
+import {
+  isTcpProxyFilter,
+  type Cluster, type HcmNetworkFilter, type HttpConnectionManager, type Listener, type NetworkFilter, type Route, type RouteAction, type Tracing, type VirtualHost,
+} from "../../proxy-core/src/config/index";
 
 export const DEMO_CLUSTERS: Record<DemoUpstreamKind, string> = { healthy: "demo-healthy", slow: "demo-slow", flaky: "demo-flaky" };
-const DEMO_NAMES = new Set(Object.values(DEMO_CLUSTERS));
+const DEMO_NAMES: ReadonlySet<unknown> = new Set(Object.values(DEMO_CLUSTERS));
 export const demoPath = (kind: DemoUpstreamKind) => `/demo/${kind}`;
 
 /** The HCM sampling the demo adds when the listener has no `tracing` of its own (Envoy: HttpConnectionManager.Tracing). */
-export const DEMO_TRACING = { random_sampling: { value: 100 } };
+export const DEMO_TRACING: Tracing = { random_sampling: { value: 100 } };
 
 export interface DemoTarget {
   listener: string;
@@ -26,16 +28,18 @@ export interface DemoPlan {
   doc: BootstrapDoc;
   target: DemoTarget;
   /** the tracing block the demo added to the listener's HCM (null: it kept the listener's own, or none) */
-  tracingAdded: Json | null;
+  tracingAdded: Tracing | null;
   notes: string[];
 }
 
-const isHcm = (f: Json) => f?.typed_config?.route_config && typeof f.typed_config.route_config === "object";
-const catchAll = (vh: Json) => Array.isArray(vh?.domains) && vh.domains.includes("*");
+// the document's resources as the schema reads them: the demo edits a draft that was validated, and validates its result
+const listenersOf = (doc: BootstrapDoc) => (doc.static_resources.listeners ?? []) as Listener[];
+const clustersOf = (doc: BootstrapDoc) => (doc.static_resources.clusters ?? []) as Cluster[];
+const isHcm = (f: NetworkFilter): f is HcmNetworkFilter => !isTcpProxyFilter(f);
+const catchAll = (vh: VirtualHost) => Array.isArray(vh?.domains) && vh.domains.includes("*");
 
 /** A plain-HTTP filter chain whose HCM has a catch-all virtual host, or null. */
-function demoChain(listener: Json): { hcm: Json; vhost: Json } | null {
-  if (listener?.transport_socket) return null;
+function demoChain(listener: Listener): { hcm: HttpConnectionManager; vhost: VirtualHost } | null {
   for (const fc of listener?.filter_chains ?? []) {
     if (fc?.transport_socket) continue;
     const hcm = (fc.filters ?? []).find(isHcm)?.typed_config;
@@ -45,17 +49,17 @@ function demoChain(listener: Json): { hcm: Json; vhost: Json } | null {
   return null;
 }
 
-function addressOf(listener: Json): { address: string; port: number } {
-  const sa = listener?.address?.socket_address ?? {};
+function addressOf(listener: Listener): { address: string; port: number } {
+  const sa = listener.address.socket_address;
   return { address: String(sa.address ?? ""), port: Number(sa.port_value ?? 0) };
 }
 
 /** The starter listener (by address, else by its name "main"), else the first listener the demo can use. */
-export function pickListener(doc: BootstrapDoc, starter: { address: string; port: number }): Json {
-  const usable = (doc.static_resources.listeners ?? []).filter((l: Json) => demoChain(l) && addressOf(l).port > 0);
+export function pickListener(doc: BootstrapDoc, starter: { address: string; port: number }): Listener {
+  const usable = listenersOf(doc).filter((l) => demoChain(l) && addressOf(l).port > 0);
   const listener =
-    usable.find((l: Json) => addressOf(l).port === starter.port && addressOf(l).address === starter.address) ??
-    usable.find((l: Json) => l.name === "main") ??
+    usable.find((l) => addressOf(l).port === starter.port && addressOf(l).address === starter.address) ??
+    usable.find((l) => l.name === "main") ??
     usable[0];
   if (!listener)
     throw conflict(
@@ -71,9 +75,9 @@ function clientHost(address: string): string {
   return address;
 }
 
-function demoCluster(kind: DemoUpstreamKind, port: number): Json {
+function demoCluster(kind: DemoUpstreamKind, port: number): Cluster {
   const name = DEMO_CLUSTERS[kind];
-  const c: Json = {
+  const c: Cluster = {
     name,
     type: "STATIC",
     connect_timeout: "1s",
@@ -87,11 +91,12 @@ function demoCluster(kind: DemoUpstreamKind, port: number): Json {
   return c;
 }
 
-function demoRoute(kind: DemoUpstreamKind, statPrefix: boolean): Json {
-  const r: Json = {
+function demoRoute(kind: DemoUpstreamKind, statPrefix: boolean): Route {
+  const action: RouteAction = { cluster: DEMO_CLUSTERS[kind], timeout: "5s" };
+  const r: Route = {
     name: DEMO_CLUSTERS[kind],
     match: { prefix: demoPath(kind) },
-    route: { cluster: DEMO_CLUSTERS[kind], timeout: "5s" },
+    route: action,
     // names the server span of the demo's traces
     decorator: { operation: `demo ${kind}` },
   };
@@ -100,21 +105,21 @@ function demoRoute(kind: DemoUpstreamKind, statPrefix: boolean): Json {
   if (kind === "flaky")
     // Envoy's router retry policy: 5xx answers and resets are retried twice, each try bounded, so most
     // flaky failures never reach the client and upstream_rq_retry counts them.
-    r.route.retry_policy = { retry_on: "5xx,reset,connect-failure", num_retries: 2, per_try_timeout: "1s" };
+    action.retry_policy = { retry_on: "5xx,reset,connect-failure", num_retries: 2, per_try_timeout: "1s" };
   return r;
 }
 
 const KINDS: DemoUpstreamKind[] = ["healthy", "slow", "flaky"];
 
-export type AddedTracing = { listener: string; tracing: Json } | null;
+export type AddedTracing = { listener: string; tracing: Tracing } | null;
 
 function build(input: BootstrapDoc, ports: Record<DemoUpstreamKind, number>, listenerName: string, previous: AddedTracing, o: { tracing: boolean; statPrefix: boolean }) {
   const doc = removeDemoResources(input, previous).doc;
-  const listener = doc.static_resources.listeners.find((l: Json) => l.name === listenerName);
-  const { hcm, vhost } = demoChain(listener)!;
+  const listener = listenersOf(doc).find((l) => l.name === listenerName);
+  const { hcm, vhost } = demoChain(listener!)!;
   // first, so the user's routes (often a catch-all "/") cannot shadow them; in turn they take only /demo/<kind>
   vhost.routes = [...KINDS.map((k) => demoRoute(k, o.statPrefix)), ...(vhost.routes ?? [])];
-  let tracingAdded: Json | null = null;
+  let tracingAdded: Tracing | null = null;
   if (o.tracing && hcm.tracing === undefined) hcm.tracing = tracingAdded = structuredClone(DEMO_TRACING);
   doc.static_resources.clusters = [...(doc.static_resources.clusters ?? []), ...KINDS.map((k) => demoCluster(k, ports[k]))];
   return { doc, tracingAdded, hadTracing: hcm.tracing !== undefined && tracingAdded === null };
@@ -159,16 +164,16 @@ export function addDemoConfig(
 export function removeDemoResources(input: BootstrapDoc, tracingAdded: AddedTracing): { doc: BootstrapDoc; changed: boolean } {
   const doc = structuredClone(input);
   let changed = false;
-  const clusters = doc.static_resources.clusters ?? [];
-  doc.static_resources.clusters = clusters.filter((c: Json) => !DEMO_NAMES.has(c?.name));
+  const clusters = clustersOf(doc);
+  doc.static_resources.clusters = clusters.filter((c) => !DEMO_NAMES.has(c?.name));
   changed ||= doc.static_resources.clusters.length !== clusters.length;
-  for (const l of (doc.static_resources.listeners ?? []) as Json[])
+  for (const l of listenersOf(doc))
     for (const fc of l?.filter_chains ?? [])
       for (const f of fc?.filters ?? []) {
         if (!isHcm(f)) continue;
         for (const vh of f.typed_config.route_config.virtual_hosts ?? []) {
           const routes = vh.routes ?? [];
-          const kept = routes.filter((r: Json) => !(DEMO_NAMES.has(r?.name) && DEMO_NAMES.has(r?.route?.cluster)));
+          const kept = routes.filter((r) => !(DEMO_NAMES.has(r?.name) && DEMO_NAMES.has(r?.route?.cluster)));
           if (kept.length !== routes.length) {
             vh.routes = kept;
             changed = true;

@@ -5,11 +5,7 @@
 // matchers need headers a span does not carry (only the method): a request that reaches a route with such a
 // matcher before its match is left unresolved rather than guessed.
 import type { Resources } from "../config/draft-mapper";
-import { toJsRegexSource } from "../../proxy-core/src/config/index";
-
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- a published, validated snapshot
-
-type Matcher = { exact?: string; prefix?: string; suffix?: string; contains?: string; safe_regex?: { regex: string }; ignore_case?: boolean };
+import { isTcpProxyFilter, toJsRegexSource, type Listener, type Route, type StringMatcher } from "../../proxy-core/src/config/index";
 
 interface CompiledRoute {
   name: string | null;
@@ -21,7 +17,7 @@ interface CompiledVhost {
   routes: CompiledRoute[];
 }
 
-function stringMatch(m: Matcher, v: string): boolean {
+function stringMatch(m: StringMatcher, v: string): boolean {
   const ic = m.ignore_case === true;
   const val = ic ? v.toLowerCase() : v;
   const f = (s: string) => (ic ? s.toLowerCase() : s);
@@ -33,13 +29,13 @@ function stringMatch(m: Matcher, v: string): boolean {
   return false;
 }
 
-function compileRoute(r: Json): CompiledRoute {
+function compileRoute(r: Route): CompiledRoute {
   const match = r?.match ?? {};
   const cs = match.case_sensitive !== false;
   const regex = match.safe_regex ? new RegExp(`^(?:${toJsRegexSource(match.safe_regex.regex)})$`) : null;
   const lc = (s: string) => (cs ? s : s.toLowerCase());
-  const headers: Json[] = match.headers ?? [];
-  const params: Json[] = match.query_parameters ?? [];
+  const headers = match.headers ?? [];
+  const params = match.query_parameters ?? [];
   return {
     name: typeof r?.name === "string" ? r.name : null,
     test(path, pathNoQuery, query, method) {
@@ -87,13 +83,14 @@ export class RouteResolver {
   readonly #byPort = new Map<number, CompiledVhost[][]>();
 
   constructor(resources: Resources) {
-    for (const l of (resources.listeners ?? []) as Json[]) {
+    // a published snapshot: validated with the schema when it was published
+    for (const l of (resources.listeners ?? []) as Listener[]) {
       const port = Number(l?.address?.socket_address?.port_value);
       const chains: CompiledVhost[][] = [];
       for (const fc of l?.filter_chains ?? [])
         for (const f of fc?.filters ?? []) {
-          const vhs = f?.typed_config?.route_config?.virtual_hosts;
-          if (Array.isArray(vhs)) chains.push(vhs.map((vh: Json) => ({ domains: vh.domains ?? [], routes: (vh.routes ?? []).map(compileRoute) })));
+          const vhs = isTcpProxyFilter(f) ? undefined : f?.typed_config?.route_config?.virtual_hosts;
+          if (Array.isArray(vhs)) chains.push(vhs.map((vh) => ({ domains: vh.domains ?? [], routes: (vh.routes ?? []).map(compileRoute) })));
         }
       this.#byPort.set(port, [...(this.#byPort.get(port) ?? []), ...chains]);
     }

@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { z } from "zod";
 
 export const DEPLOY = path.resolve(import.meta.dirname, "..", "..", "deploy");
 export const DASHBOARD_FILE = path.join(DEPLOY, "grafana", "signalbox-dashboard.json");
@@ -79,18 +80,38 @@ export function promqlNames(expr: string): { metrics: string[]; functions: strin
 
 export const isKnownFunction = (f: string) => FUNCTIONS.has(f);
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+// The parts of Grafana's dashboard JSON model these tests read; everything else is kept as it is.
+const Panel = z.looseObject({
+  id: z.number(),
+  type: z.string(),
+  title: z.string(),
+  gridPos: z.looseObject({ x: z.number(), y: z.number(), w: z.number(), h: z.number() }),
+  // a row has no queries
+  targets: z.array(z.looseObject({ refId: z.string(), expr: z.string() })).default([]),
+});
+type Panel = z.infer<typeof Panel>;
+const Dashboard = z.looseObject({
+  uid: z.string(),
+  title: z.string(),
+  schemaVersion: z.number(),
+  // a collapsed row holds its panels
+  panels: z.array(Panel.extend({ panels: z.array(Panel).optional() })),
+  templating: z.looseObject({
+    list: z.array(z.looseObject({ type: z.string(), name: z.string(), query: z.union([z.string(), z.looseObject({ query: z.string() })]) })),
+  }),
+});
+type Dashboard = z.infer<typeof Dashboard>;
 
-export function loadDashboard(): Json {
-  return JSON.parse(fs.readFileSync(DASHBOARD_FILE, "utf8"));
+export function loadDashboard(): Dashboard {
+  return Dashboard.parse(JSON.parse(fs.readFileSync(DASHBOARD_FILE, "utf8")));
 }
 
-export function dashboardPanels(d: Json): Json[] {
-  return (d.panels as Json[]).flatMap((p) => [p, ...(p.panels ?? [])]);
+export function dashboardPanels(d: Dashboard): Panel[] {
+  return d.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
 }
 
 /** Every query of the dashboard: panel targets and query variables, with where it comes from. */
-export function dashboardQueries(d: Json): { where: string; expr: string }[] {
+export function dashboardQueries(d: Dashboard): { where: string; expr: string }[] {
   const out: { where: string; expr: string }[] = [];
   for (const p of dashboardPanels(d)) for (const t of p.targets ?? []) out.push({ where: `panel "${p.title}" ${t.refId}`, expr: t.expr });
   for (const v of d.templating?.list ?? []) if (v.type === "query") out.push({ where: `variable $${v.name}`, expr: typeof v.query === "string" ? v.query : v.query.query });

@@ -12,6 +12,7 @@ import { tcpProxyClusterRefs, tcpProxyIssues } from "./validate-tcp-proxy";
 import { mirrorClusterRefs } from "./validate-mirror";
 import { runtimeLayerIssues } from "./validate-runtime";
 import { TCP_PROXY_TYPE, isTcpProxyFilter } from "./schema";
+import { jsonArray, jsonAt } from "./json";
 
 export type { ConfigIssue } from "./issues";
 export type { ConfigWarning } from "./warnings";
@@ -149,32 +150,31 @@ function checkFilterChains(l: Listener, base: string): ConfigIssue[] {
   return errors;
 }
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- walking input that failed the schema
-const arr = (v: unknown): Json[] => (Array.isArray(v) ? v : []);
-
 /**
  * Cluster references checked on raw input. When the schema refuses a document, the typed consistency checks
  * cannot run, yet the author should still hear about every problem at once (an unknown cluster beside a bad port).
  */
 function rawReferenceIssues(listeners: unknown, clusters: unknown, prefix: string): ConfigIssue[] {
-  const names = new Set(arr(clusters).map((c) => c?.name).filter((n) => typeof n === "string"));
+  const names = new Set(jsonArray(clusters).map((c) => jsonAt(c, "name")).filter((n) => typeof n === "string"));
   const out: ConfigIssue[] = [];
   const check = (name: unknown, path: string) => {
     if (typeof name === "string" && name !== "" && !names.has(name)) out.push({ path: join(prefix, path), message: `unknown cluster "${name}"` });
   };
-  arr(listeners).forEach((l, li) => {
-    const chains: [Json, string][] = arr(l?.filter_chains).map((fc, fi) => [fc, `listeners[${li}].filter_chains[${fi}]`]);
-    if (l?.default_filter_chain) chains.push([l.default_filter_chain, `listeners[${li}].default_filter_chain`]);
+  jsonArray(listeners).forEach((l, li) => {
+    const chains: [unknown, string][] = jsonArray(jsonAt(l, "filter_chains")).map((fc, fi) => [fc, `listeners[${li}].filter_chains[${fi}]`]);
+    const defaultChain = jsonAt(l, "default_filter_chain");
+    if (defaultChain) chains.push([defaultChain, `listeners[${li}].default_filter_chain`]);
     for (const [fc, fcPath] of chains)
-      arr(fc?.filters).forEach((f, ni) => {
-        check(f?.typed_config?.tracing?.provider?.typed_config?.collector_cluster, `${fcPath}.filters[${ni}].typed_config.tracing.provider.typed_config.collector_cluster`);
-        if (f?.typed_config?.["@type"] === TCP_PROXY_TYPE) for (const [name, path] of tcpProxyClusterRefs(f.typed_config)) check(name, `${fcPath}.filters[${ni}].typed_config.${path}`);
-        for (const [name, path] of mirrorClusterRefs(f?.typed_config?.route_config)) check(name, `${fcPath}.filters[${ni}].typed_config.route_config.${path}`);
-        arr(f?.typed_config?.route_config?.virtual_hosts).forEach((vh, vi) =>
-          arr(vh?.routes).forEach((r, ri) => {
+      jsonArray(jsonAt(fc, "filters")).forEach((f, ni) => {
+        const tc = jsonAt(f, "typed_config");
+        check(jsonAt(tc, "tracing", "provider", "typed_config", "collector_cluster"), `${fcPath}.filters[${ni}].typed_config.tracing.provider.typed_config.collector_cluster`);
+        if (jsonAt(tc, "@type") === TCP_PROXY_TYPE) for (const [name, path] of tcpProxyClusterRefs(tc)) check(name, `${fcPath}.filters[${ni}].typed_config.${path}`);
+        for (const [name, path] of mirrorClusterRefs(jsonAt(tc, "route_config"))) check(name, `${fcPath}.filters[${ni}].typed_config.route_config.${path}`);
+        jsonArray(jsonAt(tc, "route_config", "virtual_hosts")).forEach((vh, vi) =>
+          jsonArray(jsonAt(vh, "routes")).forEach((r, ri) => {
             const base = `${fcPath}.filters[${ni}].typed_config.route_config.virtual_hosts[${vi}].routes[${ri}].route`;
-            check(r?.route?.cluster, `${base}.cluster`);
-            arr(r?.route?.weighted_clusters?.clusters).forEach((wc, wi) => check(wc?.name, `${base}.weighted_clusters.clusters[${wi}].name`));
+            check(jsonAt(r, "route", "cluster"), `${base}.cluster`);
+            jsonArray(jsonAt(r, "route", "weighted_clusters", "clusters")).forEach((wc, wi) => check(jsonAt(wc, "name"), `${base}.weighted_clusters.clusters[${wi}].name`));
           }),
         );
       });
@@ -193,8 +193,8 @@ function schemaFailure(error: z.ZodError, input: unknown, listeners: unknown, cl
 export function validateBootstrap(input: unknown): ValidationResult<Bootstrap> {
   const { result: parsed, warnings } = withWarnings(input, () => Bootstrap.safeParse(input));
   if (!parsed.success) {
-    const sr = (input as Json)?.static_resources;
-    return schemaFailure(parsed.error, input, sr?.listeners, sr?.clusters, "static_resources");
+    const sr = jsonAt(input, "static_resources");
+    return schemaFailure(parsed.error, input, jsonAt(sr, "listeners"), jsonAt(sr, "clusters"), "static_resources");
   }
   const sr = parsed.data.static_resources;
   const errors = checkConsistency(sr.listeners ?? [], sr.clusters ?? [], "static_resources");
@@ -205,7 +205,7 @@ export function validateBootstrap(input: unknown): ValidationResult<Bootstrap> {
 /** Validates the resources of a snapshot pushed by the console: `{listeners, clusters}`. */
 export function validateResources(input: unknown): ValidationResult<SnapshotResources> {
   const { result: parsed, warnings } = withWarnings(input, () => SnapshotResources.safeParse(input));
-  if (!parsed.success) return schemaFailure(parsed.error, input, (input as Json)?.listeners, (input as Json)?.clusters, "");
+  if (!parsed.success) return schemaFailure(parsed.error, input, jsonAt(input, "listeners"), jsonAt(input, "clusters"), "");
   const errors = checkConsistency(parsed.data.listeners, parsed.data.clusters);
   return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data, warnings };
 }
