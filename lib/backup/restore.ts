@@ -16,6 +16,7 @@ import { getSettings } from "../settings/settings-service";
 import { getTelemetry } from "../telemetry/registry";
 import { InvalidBackupError, checkRows, decodeRow, parseBackup } from "./file-checks";
 import { storeState } from "./store-state";
+import { forgetValidated } from "../config/validated-draft";
 import { tableShapes } from "./tables";
 
 /** Thrown inside the transaction to roll it back with a 4xx. */
@@ -77,6 +78,8 @@ export async function restoreBackup(text: string, actor: string, opts: { dryRun:
       }
       return { live: lives, state };
     });
+    // under the config lock, before any publish: the restored drafts' revisions may repeat ones this console validated
+    forgetValidated();
     return { live, result: { ...summary, dryRun: false, restored: true, restorable: true, reason: null, replacesStarter: state.replacesStarter } };
   });
   if (!opts.dryRun) await afterRestore(out.live);

@@ -12,6 +12,7 @@ import { checkRevision, writeDraft, type AuditSpec, type WriteOpts, type Written
 import { nameRoutes } from "./route-names";
 import { validateDocument } from "./validation";
 import { repeatedAsLists } from "./repeated-fields";
+import { rememberValidated } from "./validated-draft";
 import { currentEnvironment } from "../environment/scope";
 import { jsonAt, jsonObject, jsonObjects } from "../json";
 
@@ -59,15 +60,19 @@ export async function mutateDraft<T>(
   audit: AuditSpec,
   change: (rows: DraftRows) => { focus: string | null; result: (rows: DraftRows) => T },
 ): Promise<Written<T>> {
+  const env = currentEnvironment();
   return serialized(async () => {
     const from = await checkRevision(opts);
-    const before = await loadDraftRows(currentEnvironment());
+    const before = await loadDraftRows(env);
     const rows = structuredClone(before);
     const { focus, result } = change(rows);
     nameRoutes(rows);
-    const errors = validateDocument(compose(rows));
+    const doc = compose(rows);
+    const errors = validateDocument(doc);
     if (errors.length) throw new InvalidConfigError(relativize(errors, focus));
     const { revision } = await transaction((tx) => writeDraft(tx, { before, after: rows, from, actor, opts, audit }));
+    // the publish that follows an edit need not compose and validate the draft again
+    rememberValidated(env, revision, doc.static_resources);
     return { value: result(rows), revision };
   });
 }

@@ -26,6 +26,7 @@ import type { CanaryTarget } from "../contract/rollout";
 import { notifyCanary, refuseDuringCanary, resolveTarget, startRollout } from "../rollout/canary";
 import type { Rollout } from "../repos/rollout-repo";
 import { currentEnvironment } from "../environment/scope";
+import { takeValidated } from "./validated-draft";
 
 /** The trimmed message, or a 400 naming the field. */
 function requireMessage(message: string): string {
@@ -64,11 +65,15 @@ export async function publish(message: string, actor: string, opts: PublishOpts 
   const env = currentEnvironment();
   let rollout = null as Rollout | null;
   const v = await serialized(async () => {
-    await checkRevision(opts);
+    const revision = await checkRevision(opts);
     await refuseDuringCanary();
-    const resources = composeResources(await loadDraftRows(env));
-    const errors = validateDocument({ static_resources: resources });
-    if (errors.length) throw new InvalidConfigError(errors, "the draft is not valid; fix it before publishing");
+    // the draft as the edit that made this revision validated it, or loaded and validated now
+    let resources = takeValidated(env, revision);
+    if (resources === null) {
+      resources = composeResources(await loadDraftRows(env));
+      const errors = validateDocument({ static_resources: resources });
+      if (errors.length) throw new InvalidConfigError(errors, "the draft is not valid; fix it before publishing");
+    }
     const hash = hashResources(resources);
     // the live version's hash is enough to tell "no changes": its snapshot is not read
     const liveId = await getLiveVersionId(env);

@@ -31,8 +31,10 @@ const full = (r: Row & { snapshot: string }): Version => ({ ...summary(r), snaps
 
 const summarySelect = { id: true, environment: true, promotedFromId: true, number: true, hash: true, author: true, message: true, createdAt: true, parentId: true, rollbackOfId: true } as const;
 
-export async function listVersions(env: string, tx: Tx = db(), limit = 1000): Promise<VersionSummary[]> {
-  const rows = await tx.configVersion.findMany({ where: { environment: env }, select: summarySelect, orderBy: { number: "desc" }, take: limit });
+/** Environment `env`'s versions, newest first: at most `limit`, and only those numbered below `before` when given. */
+export async function listVersions(env: string, tx: Tx = db(), limit = 1000, before?: number): Promise<VersionSummary[]> {
+  const where = before === undefined ? { environment: env } : { environment: env, number: { lt: before } };
+  const rows = await tx.configVersion.findMany({ where, select: summarySelect, orderBy: { number: "desc" }, take: limit });
   return rows.map(summary);
 }
 
@@ -64,8 +66,10 @@ export async function createVersion(
       environment: env, number: (last?.number ?? 0) + 1, hash: v.hash, author: v.author, message: v.message,
       snapshot: JSON.stringify(v.snapshot), parentId: v.parentId, rollbackOfId: v.rollbackOfId, promotedFromId: v.promotedFromId ?? null, createdAt: new Date(),
     },
+    select: summarySelect,
   });
-  return full(r);
+  // the snapshot it was given, not the stored text parsed back (a MiB at 10,000 routes)
+  return { ...summary(r), snapshot: v.snapshot as Version["snapshot"] };
 }
 
 /** Version numbers of the given ids (unknown ids are absent). */
