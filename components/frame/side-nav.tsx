@@ -6,6 +6,7 @@ const ITEMS = [
   { href: "/", label: "Overview" },
   { href: "/routes", label: "Routes" },
   { href: "/clusters", label: "Clusters" },
+  { href: "/listeners", label: "Listeners" },
   { href: "/traces", label: "Traces" },
   { href: "/access-log", label: "Access log" },
   { href: "/nodes", label: "Nodes" },

@@ -49,7 +49,7 @@ export function useEditorRevision<T>(opts: {
 }
 
 /** Every query that shows the draft: refetched after a draft write, and after a 409 (it is outdated). */
-export const draftKeys = () => [queryKeys.draftRoutes(), queryKeys.draftClusters(), queryKeys.draftStatus(), queryKeys.draftConfig()];
+export const draftKeys = () => [queryKeys.draftRoutes(), queryKeys.draftClusters(), queryKeys.draftListeners(), queryKeys.draftStatus(), queryKeys.draftConfig()];
 
 export function invalidateDraft(qc: QueryClient) {
   return Promise.all(draftKeys().map((queryKey) => qc.invalidateQueries({ queryKey, exact: true })));

@@ -11,6 +11,13 @@ export interface TelemetryScope {
   cluster?: string;
 }
 
+/** The filters of the audit trail (GET /api/audit `?actor=&action=&q=`). */
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  q?: string;
+}
+
 /** The filters of an event list (GET /api/events). */
 export interface EventFilter {
   cluster?: string;
@@ -27,6 +34,7 @@ export const queryKeys = {
   draftStatus: () => ["draft", "status"] as const,
   draftRoutes: () => ["draft", "routes"] as const,
   draftClusters: () => ["draft", "clusters"] as const,
+  draftListeners: () => ["draft", "listeners"] as const,
   draftConfig: () => ["draft", "config"] as const,
   discardPreview: () => ["draft", "discard-preview"] as const,
   /** the impact preview: sampled requests replayed against the draft */
@@ -42,7 +50,10 @@ export const queryKeys = {
   /** the running canary (GET /api/rollout) */
   rollout: () => ["rollout"] as const,
   bundledWorker: () => ["worker"] as const,
-  audit: (limit: number) => ["audit", limit] as const,
+  /** who is signed in (GET /api/session) */
+  session: () => ["session"] as const,
+  /** the audit trail: every filter in a fixed order (absent: null) */
+  audit: (limit: number, f: AuditFilter = {}) => ["audit", limit, f.actor ?? null, f.action ?? null, f.q ?? null] as const,
   /** every telemetry query (a publish moves the version markers of all of them) */
   telemetry: () => ["telemetry"] as const,
   allSeries: () => ["telemetry", "series"] as const,
@@ -72,5 +83,6 @@ export const afterPublishKeys = () => [
   queryKeys.rollout(),
   queryKeys.draftRoutes(),
   queryKeys.draftClusters(),
+  queryKeys.draftListeners(),
   queryKeys.draftConfig(),
 ];

@@ -6,6 +6,7 @@ export * from "./versions";
 export * from "./diff";
 export * from "./nodes";
 export * from "./draft";
+export * from "./listeners";
 export * from "./audit";
 export * from "./session";
 export * from "./traces";

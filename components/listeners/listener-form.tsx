@@ -1,0 +1,232 @@
+"use client";
+// Create or edit a listener: name, address and port, protocol, stat prefix, and for HTTPS its certificate
+// files and SNI names (for TCP the cluster it forwards to). Checked as you type (once typing pauses, and when a
+// field is left) with the schemas the server uses (listener-form-model.ts); the server's 422 paths land next
+// to the same fields. Saved on the draft revision the form stands on; when someone changed the draft since,
+// the server refuses (409) and the form offers to reapply the change on top of the latest draft.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState, type FormEvent, type SyntheticEvent } from "react";
+import { ApiError, draftConflictOf, errorMessage, type FieldError } from "@/components/queries/api-client";
+import { useEditorRevision } from "@/components/queries/draft-revision";
+import { rebaseForm } from "@/components/queries/rebase-form";
+import { draftListenersQuery } from "@/components/queries/use-draft-listeners-query";
+import { useSaveListenerMutation } from "@/components/queries/use-draft-listeners-mutations";
+import { ListenerBody, type DraftListenerItem } from "@/lib/contract/listeners";
+import type { DraftConflict } from "@/lib/contract/draft";
+import { ConflictNotice } from "@/components/ui/conflict-notice";
+import { ErrorSummary } from "@/components/ui/error-summary";
+import { Field } from "@/components/ui/field";
+import { ErrorClaims, toErrorMap } from "@/components/ui/field-errors";
+import { useDebounced } from "@/components/ui/use-debounced";
+import { CertificatesEditor } from "./certificates-editor";
+import { emptyListener, formToBody, listenerToForm, validateListener, type ListenerFormState } from "./listener-form-model";
+
+type Obj = Record<string, unknown>;
+const OWN_PATHS = ["name", "address", "port", "protocol", "statPrefix", "certificates", "serverNames", "cluster"];
+const isUnder = (path: string, field: string) => path === field || path.startsWith(field + ".") || path.startsWith(field + "[");
+
+interface Props {
+  id: string;
+  original?: DraftListenerItem;
+  /** the other listeners' names, to refuse a duplicate before the server does */
+  taken: string[];
+  /** the draft's clusters, for a TCP listener */
+  clusters: string[];
+  onSaved: (item: DraftListenerItem) => void;
+}
+
+/** Certificate rows carry a key for React only: equal forms may differ in keys. */
+const sameIgnoringKeys = (a: unknown, b: unknown) => JSON.stringify(a, (k, v) => (k === "key" ? undefined : v)) === JSON.stringify(b, (k, v) => (k === "key" ? undefined : v));
+const primaryVhosts = (item: DraftListenerItem | undefined) => item?.virtualHosts.filter((v) => v.filterChainIndex === 0).length ?? 0;
+
+export function ListenerForm({ id, original: openedWith, taken, clusters, onSaved }: Props) {
+  const qc = useQueryClient();
+  const save = useSaveListenerMutation();
+  // the listener and draft revision the form stands on: what it opened with, then what it saved or reloaded
+  const [original, setOriginal] = useState<DraftListenerItem | undefined>(openedWith);
+  const [opened, setOpened] = useState<ListenerFormState>(() => (openedWith ? listenerToForm(openedWith) : emptyListener()));
+  const [f, setF] = useState<ListenerFormState>(opened);
+  const [conflict, setConflict] = useState<DraftConflict | null>(null);
+  const [reapplying, setReapplying] = useState(false);
+  const shown = useQuery(draftListenersQuery()).data;
+  const [revision, setRevision] = useEditorRevision({
+    shown,
+    // the listener's own JSON: a virtual host or route edited elsewhere does not move it
+    latest: original ? shown?.data.find((l) => l.name === original.name)?.listener : undefined,
+    base: original?.listener,
+    untouched: sameIgnoringKeys(f, opened),
+    busy: save.isPending || reapplying || conflict !== null,
+    rebase: () => {
+      const item = shown?.data.find((l) => l.name === original?.name);
+      if (!item) return;
+      const form = listenerToForm(item);
+      setOriginal(item);
+      setOpened(form);
+      setF(form);
+    },
+  });
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const [checkNow, setCheckNow] = useState<ListenerFormState | null>(null);
+  const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
+  const [failure, setFailure] = useState<string>();
+  const patch = (p: Partial<ListenerFormState>) => {
+    setF((prev) => ({ ...prev, ...p }));
+    setServerErrors([]);
+  };
+  const touch = (e: SyntheticEvent<HTMLFormElement>, now: boolean) => {
+    const name = (e.target as { name?: unknown }).name;
+    if (typeof name === "string" && name) setTouched((prev) => (prev.has(name) ? prev : new Set(prev).add(name)));
+    if (now) setCheckNow(f);
+  };
+
+  const check = (form: ListenerFormState, base: DraftListenerItem | undefined) => {
+    const errs = validateListener(form, base?.listener as Obj | undefined, primaryVhosts(base));
+    if (taken.includes(form.name.trim()) && form.name.trim() !== base?.name) errs.push({ path: "name", message: "a listener with this name already exists" });
+    return errs;
+  };
+  const typed = useDebounced(f, 300);
+  const checked = checkNow === f ? f : typed;
+  const localErrors = useMemo(
+    () => check(checked, original).filter((e) => submitted || [...touched].some((field) => isUnder(e.path, field) || isUnder(field, e.path))),
+    // check reads `taken` and `original`, both listed
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [checked, submitted, touched, taken, original],
+  );
+  const claims = new ErrorClaims(toErrorMap([...localErrors, ...serverErrors]));
+  const err = {
+    name: claims.get("name"),
+    address: claims.get("address"),
+    port: claims.get("port"),
+    protocol: claims.get("protocol"),
+    statPrefix: claims.get("statPrefix"),
+    cluster: claims.get("cluster"),
+  };
+
+  const store = (form: ListenerFormState, base: DraftListenerItem | undefined, ifMatch: number | undefined) => {
+    const body = ListenerBody.parse(formToBody(form));
+    save.mutate(
+      { originalName: base?.name, body, ifMatch },
+      {
+        onSuccess: ({ data, revision: next }) => {
+          setOriginal(data);
+          const form = listenerToForm(data);
+          setOpened(form);
+          setF(form);
+          setRevision(next ?? undefined);
+          onSaved(data);
+        },
+        onError: (e) => {
+          const c = draftConflictOf(e);
+          if (c) setConflict(c);
+          else if (e instanceof ApiError && e.fieldErrors.length) setServerErrors(e.fieldErrors);
+          else setFailure(errorMessage(e));
+        },
+      },
+    );
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setSubmitted(true);
+    setCheckNow(f);
+    setFailure(undefined);
+    setConflict(null);
+    if (check(f, original).length) return;
+    store(f, original, revision);
+  };
+
+  /** Reload the draft; `keepMine`: put my change on top of the latest listener and save, else show the latest. */
+  const reload = async (keepMine: boolean) => {
+    setReapplying(true);
+    setFailure(undefined);
+    try {
+      const fresh = await qc.fetchQuery({ ...draftListenersQuery(), staleTime: 0 });
+      const ifMatch = fresh.revision ?? undefined;
+      setRevision(ifMatch);
+      setConflict(null);
+      const latest = original ? fresh.data.find((l) => l.name === original.name) : undefined;
+      if (original && !latest) {
+        setFailure(`The listener ${original.name} was renamed or deleted meanwhile, so there is nothing to apply your change to.`);
+        return;
+      }
+      const latestForm = latest ? listenerToForm(latest) : emptyListener();
+      const next = keepMine ? rebaseForm(opened, f, latestForm, sameIgnoringKeys) : latestForm;
+      setOriginal(latest);
+      setOpened(latestForm);
+      setF(next);
+      setCheckNow(next);
+      setServerErrors([]);
+      if (keepMine && !check(next, latest).length) store(next, latest, ifMatch);
+    } catch (e) {
+      setFailure(errorMessage(e));
+    } finally {
+      setReapplying(false);
+    }
+  };
+
+  const unclaimed = (e: FieldError) => !OWN_PATHS.some((p) => isUnder(e.path, p));
+  const certificates =
+    f.protocol === "https" ? (
+      <CertificatesEditor rows={f.certificates} inline={f.inlineCertificates} serverNames={f.serverNames} onRows={(certificates) => patch({ certificates })} onServerNames={(serverNames) => patch({ serverNames })} claims={claims} />
+    ) : null;
+  const unplaced = localErrors.filter(unclaimed);
+
+  return (
+    <form id={id} onSubmit={submit} onChange={(e) => touch(e, false)} onBlur={(e) => touch(e, true)} noValidate className="stack">
+      {conflict && <ConflictNotice conflict={conflict} pending={save.isPending || reapplying} onReapply={() => reload(true)} onDiscard={() => reload(false)} />}
+      <fieldset>
+        <legend>Listener</legend>
+        <div className="form-grid">
+          <Field label="Name" envoy="name" error={err.name} hint="Routes and stats name the listener by it.">
+            <input type="text" name="name" value={f.name} onChange={(e) => patch({ name: e.target.value })} placeholder="edge" autoComplete="off" className="mono" />
+          </Field>
+          <Field label="Protocol" error={err.protocol} hint={f.protocol === "tcp" ? "Connections go to one cluster as they are (tcp_proxy)." : "HTTP requests are routed by virtual host and route."}>
+            <select name="protocol" value={f.protocol} onChange={(e) => patch({ protocol: e.target.value as ListenerFormState["protocol"] })}>
+              <option value="http">HTTP</option>
+              <option value="https">HTTPS (TLS)</option>
+              <option value="tcp">TCP</option>
+            </select>
+          </Field>
+          <Field label="Address" envoy="address.socket_address.address" error={err.address} hint="0.0.0.0: every IPv4 address of the worker; 127.0.0.1: local only.">
+            <input type="text" name="address" value={f.address} onChange={(e) => patch({ address: e.target.value })} placeholder="0.0.0.0" autoComplete="off" className="mono" />
+          </Field>
+          <Field label="Port" envoy="address.socket_address.port_value" error={err.port}>
+            <input type="text" name="port" inputMode="numeric" value={f.port} onChange={(e) => patch({ port: e.target.value })} placeholder="8080" autoComplete="off" />
+          </Field>
+          <Field label="Stat prefix" envoy={f.protocol === "tcp" ? "tcp_proxy.stat_prefix" : "http_connection_manager.stat_prefix"} error={err.statPrefix} hint={f.protocol === "tcp" ? "Stats are tcp.<prefix>.*" : "Stats are http.<prefix>.*"}>
+            <input type="text" name="statPrefix" value={f.statPrefix} onChange={(e) => patch({ statPrefix: e.target.value })} placeholder={original?.statPrefix ?? (f.name.trim() || "(the name)")} autoComplete="off" className="mono" />
+          </Field>
+          {f.protocol === "tcp" && (
+            <Field label="Cluster" envoy="tcp_proxy.cluster" error={err.cluster}>
+              <select name="cluster" value={f.cluster} onChange={(e) => patch({ cluster: e.target.value })}>
+                <option value="">{original?.protocol === "tcp" && !original.cluster ? "(weighted clusters, kept)" : "Choose a cluster…"}</option>
+                {clusters.map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          )}
+        </div>
+      </fieldset>
+      {certificates}
+      {unplaced.length > 0 && (
+        <ul className="field-error" style={{ margin: 0, paddingLeft: 18 }}>
+          {unplaced.map((e, i) => (
+            <li key={i}>
+              {e.path && <code>{e.path}</code>} {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <ErrorSummary errors={serverErrors.filter(unclaimed)} title="The server refused the listener" />
+      {failure && (
+        <div className="alert" role="alert">
+          {failure}
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,77 @@
+"use client";
+// Every draft listener: where it listens, what it speaks, its certificates (by file path) and SNI names, and
+// its virtual hosts with their domains and route counts.
+import type { DraftListenerItem, ListenerFilterChain } from "@/lib/contract/listeners";
+import { DataTable, type Column } from "@/components/ui/data-table";
+
+const PROTOCOL_LABEL = { http: "HTTP", https: "HTTPS", tcp: "TCP" } as const;
+
+const hostPort = (l: DraftListenerItem) => `${l.address.includes(":") ? `[${l.address}]` : l.address}:${l.port}`;
+
+function Certificates({ chains }: { chains: ListenerFilterChain[] }) {
+  const withTls = chains.filter((c) => c.certificates.length > 0);
+  if (withTls.length === 0) return <span className="muted small">—</span>;
+  return (
+    <ul className="tag-list small" style={{ margin: 0, padding: 0, listStyle: "none" }}>
+      {withTls.flatMap((c) =>
+        c.certificates.map((cert, i) => (
+          <li key={`${c.index}/${i}`}>
+            {cert.certificateChain === null ? <span className="muted">inline PEM</span> : <code title={`key: ${cert.privateKey ?? "inline PEM"}`}>{cert.certificateChain}</code>}
+            {c.serverNames.length > 0 && <span className="muted"> · SNI {c.serverNames.join(", ")}</span>}
+          </li>
+        )),
+      )}
+    </ul>
+  );
+}
+
+function VirtualHosts({ l }: { l: DraftListenerItem }) {
+  if (l.protocol === "tcp" && l.virtualHosts.length === 0) return <span className="small">→ cluster {l.cluster ? <code>{l.cluster}</code> : "(weighted)"}</span>;
+  if (l.virtualHosts.length === 0) return <span className="chip amber plain" title="Every request gets 404 until a virtual host is added">none</span>;
+  return (
+    <ul className="small" style={{ margin: 0, padding: 0, listStyle: "none" }}>
+      {l.virtualHosts.map((v) => (
+        <li key={`${v.filterChainIndex}/${v.name}`}>
+          <strong>{v.name}</strong> <span className="mono">{v.domains.join(", ")}</span>{" "}
+          <span className="muted">
+            · {v.routes} {v.routes === 1 ? "route" : "routes"}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function ListenerTable({ rows, onEdit, onDelete }: { rows: DraftListenerItem[]; onEdit: (name: string) => void; onDelete: (l: DraftListenerItem) => void }) {
+  const columns: Column<DraftListenerItem>[] = [
+    { key: "name", header: "Name", cell: (l) => <code>{l.name}</code> },
+    { key: "address", header: "Address", cell: (l) => <span className="mono">{hostPort(l)}</span> },
+    {
+      key: "protocol",
+      header: "Protocol",
+      cell: (l) => (
+        <span className={`badge${l.protocol === "https" ? " accent" : ""}`} title={l.filterChains.length > 1 ? `${l.filterChains.length} filter chains` : undefined}>
+          {PROTOCOL_LABEL[l.protocol]}
+        </span>
+      ),
+    },
+    { key: "certificates", header: "Certificates", title: "Certificate files per filter chain, with the SNI names the chain is picked for", cell: (l) => <Certificates chains={l.filterChains} /> },
+    { key: "vhosts", header: "Virtual hosts", title: "Virtual hosts with their domains and how many routes each holds", cell: (l) => <VirtualHosts l={l} /> },
+    {
+      key: "actions",
+      header: <span className="sr-only">Actions</span>,
+      className: "actions",
+      cell: (l) => (
+        <div className="row" style={{ justifyContent: "flex-end", gap: 4 }}>
+          <button type="button" className="btn small" aria-label={`Edit listener ${l.name}`} onClick={() => onEdit(l.name)}>
+            Edit
+          </button>
+          <button type="button" className="btn small danger" aria-label={`Delete listener ${l.name}`} onClick={() => onDelete(l)}>
+            Delete
+          </button>
+        </div>
+      ),
+    },
+  ];
+  return <DataTable label="Listeners" columns={columns} rows={rows} rowKey={(l) => l.name} rowTestId="listener-row" />;
+}
