@@ -82,18 +82,20 @@ describe("console → proxy", () => {
     await page.getByTestId("draft-state").filter({ hasText: "Draft: 1 change" }).waitFor();
     await screenshot(page, "clusters");
 
-    // ---- route /e2e → cluster, moved above the starter catch-all
+    // ---- route /e2e → cluster, placed above the starter catch-all (where it can match)
     await nav("Routes").click();
     await page.getByRole("button", { name: "Add route" }).click();
     const newRoute = page.getByRole("dialog", { name: "New route" });
     await newRoute.getByLabel("Path prefix", { exact: true }).fill(PREFIX);
     await newRoute.getByLabel("Target cluster").selectOption(CLUSTER);
+    await newRoute.getByTestId("route-placement").filter({ hasText: "above route 1 (prefix /, starter)" }).waitFor();
     await screenshot(page, "routes-new");
     await newRoute.getByLabel("Path prefix", { exact: true }).press("Enter");
     await newRoute.waitFor({ state: "detached" });
     const rows = page.getByTestId("route-row");
-    await rows.filter({ hasText: PREFIX }).waitFor();
-    // appended last, behind the starter's prefix "/": the table says it can never match
+    await rows.first().filter({ hasText: PREFIX }).waitFor();
+    // moved behind the starter's prefix "/", the table says it can never match; moved back, it can
+    await page.getByRole("button", { name: `Move route 1 (prefix ${PREFIX}) down` }).click();
     await page.getByText(/can never match/).waitFor();
     await screenshot(page, "routes-shadowed");
     await page.getByRole("button", { name: `Move route 2 (prefix ${PREFIX}) up` }).click();

@@ -41,6 +41,25 @@ describe("cluster form model", () => {
     expect(paths).toContain("connect_timeout");
   });
 
+  it("refuses what the API refuses, in the schema's words that name the limit", () => {
+    const PORT = "load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value";
+    const f = (patch: Partial<ReturnType<typeof emptyCluster>>, port = "8080") => {
+      const c = { ...emptyCluster(), name: "web", ...patch };
+      c.endpoints[0].port = port;
+      return c;
+    };
+    expect(validateCluster(f({ name: "c".repeat(254) }))).toEqual([{ path: "name", message: "must be at most 253 characters" }]);
+    expect(validateCluster(f({ name: "c".repeat(253) }))).toEqual([]);
+    expect(validateCluster(f({ name: "my backend" }))).toEqual([
+      { path: "name", message: "may contain only visible ASCII characters other than ':' (no spaces: the name is part of stat names, where Envoy writes ':' as '_')" },
+    ]);
+    for (const port of ["0", "65536", "http"]) expect(validateCluster(f({}, port))).toEqual([{ path: PORT, message: "must be a port between 1 and 65535" }]);
+    expect(validateCluster(f({}, ""))).toEqual([{ path: PORT, message: "required" }]);
+    const weighted = f({});
+    weighted.endpoints[0].weight = "0";
+    expect(validateCluster(weighted)).toEqual([{ path: "load_assignment.endpoints[0].lb_endpoints[0].load_balancing_weight", message: "must be a whole number ≥ 1" }]);
+  });
+
   it("accepts a valid cluster", () => {
     const f = clusterToForm(original);
     expect(validateCluster(f)).toEqual([]);

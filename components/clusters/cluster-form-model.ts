@@ -111,25 +111,24 @@ export function formToCluster(f: ClusterFormState, original?: Cluster): Cluster 
   return c;
 }
 
+/**
+ * The same check the server runs for the cluster itself: the contract's Cluster schema, whose limits and messages
+ * the API uses too (proxy-core/src/config/schema-limits.ts: name length and characters, ports 1–65535 …). The form
+ * adds only "required" where a field is empty, as the schema would refuse it in less direct words.
+ */
 export function validateCluster(f: ClusterFormState): FieldError[] {
   const errors: FieldError[] = [];
   if (!f.name.trim()) errors.push({ path: "name", message: "required" });
-  else if (!/^[A-Za-z0-9_.\-]+$/.test(f.name.trim())) errors.push({ path: "name", message: "use letters, digits, '.', '_' and '-' only" });
   if (f.endpoints.length === 0) errors.push({ path: EP_PATH, message: "add at least one endpoint" });
   f.endpoints.forEach((e, i) => {
     const base = `${endpointPath(i)}.endpoint.address.socket_address`;
     if (!e.address.trim()) errors.push({ path: `${base}.address`, message: "required" });
-    const port = parseIntField(e.port);
-    if (port === undefined) errors.push({ path: `${base}.port_value`, message: "required" });
-    else if (Number.isNaN(port) || port < 1 || port > 65535) errors.push({ path: `${base}.port_value`, message: "must be a port between 1 and 65535" });
-    const w = parseIntField(e.weight);
-    if (w !== undefined && (Number.isNaN(w) || w < 1)) errors.push({ path: `${endpointPath(i)}.load_balancing_weight`, message: "must be a whole number ≥ 1" });
+    if (!e.port.trim()) errors.push({ path: `${base}.port_value`, message: "required" });
   });
-  for (const t of THRESHOLDS) {
-    const v = parseIntField(f.thresholds[t.key]);
-    if (v !== undefined && (Number.isNaN(v) || v < 0)) errors.push({ path: `${THRESHOLD_PATH}.${t.key}`, message: "must be a whole number ≥ 0" });
-  }
   const parsed = ClusterSchema.safeParse(formToCluster(f));
   if (!parsed.success) for (const e of fromZod(parsed.error)) if (!errors.some((x) => x.path === e.path)) errors.push(e);
   return errors;
 }
+
+/** Is `path` the field `field` (an Envoy path, as the inputs are named) or inside it? */
+export const isUnder = (path: string, field: string) => path === field || path.startsWith(field + ".") || path.startsWith(field + "[");

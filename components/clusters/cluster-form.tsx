@@ -1,10 +1,12 @@
 "use client";
-// Create or edit a cluster: settings, endpoints, circuit breakers. Validated as you type (after the
-// first submit) with the contract's schema; the server's 422 paths land next to the same fields. Saved on
-// the draft revision the form stands on; when someone changed the draft since, the server refuses (409) and
-// the form offers to reapply the change on top of the latest draft.
+// Create or edit a cluster: settings, endpoints, circuit breakers. Validated with the contract's schema as you
+// type (once typing pauses) and when a field is left, each message next to its field (inputs are named by their
+// Envoy path, so a change or blur says which field it was); the server's 422 paths land next to the same fields,
+// and only what the server refuses beyond that (409, 5xx, the network) shows as a banner. Saved on the draft
+// revision the form stands on; when someone changed the draft since, the server refuses (409) and the form
+// offers to reapply the change on top of the latest draft.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState, type FormEvent } from "react";
+import { useMemo, useState, type FormEvent, type SyntheticEvent } from "react";
 import { ApiError, draftConflictOf, errorMessage, type FieldError } from "@/components/queries/api-client";
 import { useEditorRevision } from "@/components/queries/draft-revision";
 import { rebaseForm } from "@/components/queries/rebase-form";
@@ -16,7 +18,8 @@ import { ConflictNotice } from "@/components/ui/conflict-notice";
 import { ErrorSummary } from "@/components/ui/error-summary";
 import { Field } from "@/components/ui/field";
 import { ErrorClaims, toErrorMap } from "@/components/ui/field-errors";
-import { clusterToForm, emptyCluster, formToCluster, validateCluster, type ClusterFormState } from "./cluster-form-model";
+import { useDebounced } from "@/components/ui/use-debounced";
+import { clusterToForm, emptyCluster, formToCluster, isUnder, validateCluster, type ClusterFormState } from "./cluster-form-model";
 import { EndpointsEditor } from "./endpoints-editor";
 import { ThresholdsEditor } from "./thresholds-editor";
 
@@ -58,7 +61,11 @@ export function ClusterForm({ id, original: openedWith, taken, onSaved, inlineSu
       setF(form);
     },
   });
-  const [touched, setTouched] = useState(false);
+  // the fields (Envoy paths) the user edited or left: their errors show as they type; after a submit, all do
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  // the state a blur or submit asked to check at once (typing is checked once it pauses)
+  const [checkNow, setCheckNow] = useState<ClusterFormState | null>(null);
   const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
   const [failure, setFailure] = useState<string>();
   const [saved, setSaved] = useState(false);
@@ -68,12 +75,18 @@ export function ClusterForm({ id, original: openedWith, taken, onSaved, inlineSu
     setSaved(false);
   };
 
+  const touch = (e: SyntheticEvent<HTMLFormElement>, now: boolean) => {
+    const name = (e.target as { name?: unknown }).name;
+    if (typeof name === "string" && name) setTouched((prev) => (prev.has(name) ? prev : new Set(prev).add(name)));
+    if (now) setCheckNow(f);
+  };
+  const typed = useDebounced(f, 300);
+  const checked = checkNow === f ? f : typed;
   const localErrors = useMemo(() => {
-    if (!touched) return [];
-    const errs = validateCluster(f);
-    if (taken.includes(f.name.trim()) && f.name.trim() !== original?.name) errs.push({ path: "name", message: "a cluster with this name already exists" });
-    return errs;
-  }, [f, touched, taken, original?.name]);
+    const errs = validateCluster(checked);
+    if (taken.includes(checked.name.trim()) && checked.name.trim() !== original?.name) errs.push({ path: "name", message: "a cluster with this name already exists" });
+    return errs.filter((e) => submitted || [...touched].some((field) => isUnder(e.path, field)));
+  }, [checked, submitted, touched, taken, original?.name]);
   const claims = new ErrorClaims(toErrorMap([...localErrors, ...serverErrors]));
   // read in render order, so leftovers can be summarised below
   const err = {
@@ -108,7 +121,8 @@ export function ClusterForm({ id, original: openedWith, taken, onSaved, inlineSu
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setTouched(true);
+    setSubmitted(true);
+    setCheckNow(f);
     setFailure(undefined);
     setConflict(null);
     const errs = validateCluster(f);
@@ -135,6 +149,7 @@ export function ClusterForm({ id, original: openedWith, taken, onSaved, inlineSu
       setOriginal(latest?.cluster);
       setOpened(latestForm);
       setF(next);
+      setCheckNow(next);
       setServerErrors([]);
       if (keepMine && !validateCluster(next).length) store(next, latest?.cluster, ifMatch);
     } catch (e) {
@@ -148,20 +163,23 @@ export function ClusterForm({ id, original: openedWith, taken, onSaved, inlineSu
   const thresholdsEditor = (
     <ThresholdsEditor values={f.thresholds} onChange={(k, v) => patch({ thresholds: { ...f.thresholds, [k]: v } })} claims={claims} />
   );
-  // the editors claim their own paths while rendering, so leftovers are found by prefix here
-  const rest = [...localErrors, ...serverErrors].filter((e) => !OWN_PATHS.some((p) => e.path === p || e.path.startsWith(p + ".") || e.path.startsWith(p + "[")));
+  // the editors claim their own paths while rendering, so leftovers are found by prefix here: the server's are its
+  // refusal (a banner), the form's own sit below the fields
+  const unclaimed = (e: FieldError) => !OWN_PATHS.some((p) => isUnder(e.path, p));
+  const refused = serverErrors.filter(unclaimed);
+  const unplaced = localErrors.filter(unclaimed);
 
   return (
-    <form id={id} onSubmit={submit} noValidate className="stack">
+    <form id={id} onSubmit={submit} onChange={(e) => touch(e, false)} onBlur={(e) => touch(e, true)} noValidate className="stack">
       {conflict && <ConflictNotice conflict={conflict} pending={save.isPending || reapplying} onReapply={() => reload(true)} onDiscard={() => reload(false)} />}
       <fieldset>
         <legend>Settings</legend>
         <div className="form-grid">
           <Field label="Name" envoy="name" error={err.name} hint={original ? "Renaming updates the routes that point at it." : undefined}>
-            <input type="text" value={f.name} onChange={(e) => patch({ name: e.target.value })} placeholder="backend" autoComplete="off" className="mono" />
+            <input type="text" name="name" value={f.name} onChange={(e) => patch({ name: e.target.value })} placeholder="backend" autoComplete="off" className="mono" />
           </Field>
           <Field label="Discovery type" envoy="type" error={err.type} hint="STATIC: IP addresses. STRICT_DNS: every address a hostname resolves to. LOGICAL_DNS: the first one.">
-            <select value={f.type} onChange={(e) => patch({ type: e.target.value })}>
+            <select name="type" value={f.type} onChange={(e) => patch({ type: e.target.value })}>
               <option value="">STATIC (default)</option>
               {["STATIC", "STRICT_DNS", "LOGICAL_DNS"].map((t) => (
                 <option key={t} value={t}>
@@ -171,7 +189,7 @@ export function ClusterForm({ id, original: openedWith, taken, onSaved, inlineSu
             </select>
           </Field>
           <Field label="Load balancing policy" envoy="lb_policy" error={err.lb} hint="RING_HASH hashes on the route's hash_policy (sticky); LEAST_REQUEST picks the less busy of two hosts.">
-            <select value={f.lbPolicy} onChange={(e) => patch({ lbPolicy: e.target.value })}>
+            <select name="lb_policy" value={f.lbPolicy} onChange={(e) => patch({ lbPolicy: e.target.value })}>
               <option value="">ROUND_ROBIN (default)</option>
               {["ROUND_ROBIN", "LEAST_REQUEST", "RING_HASH", "RANDOM"].map((p) => (
                 <option key={p} value={p}>
@@ -181,13 +199,22 @@ export function ClusterForm({ id, original: openedWith, taken, onSaved, inlineSu
             </select>
           </Field>
           <Field label="Connect timeout" envoy="connect_timeout" error={err.timeout} hint="Time to open a TCP connection to a host.">
-            <input type="text" value={f.connectTimeout} onChange={(e) => patch({ connectTimeout: e.target.value })} placeholder="5s" autoComplete="off" className="mono" />
+            <input type="text" name="connect_timeout" value={f.connectTimeout} onChange={(e) => patch({ connectTimeout: e.target.value })} placeholder="5s" autoComplete="off" className="mono" />
           </Field>
         </div>
       </fieldset>
       {endpointsEditor}
       {thresholdsEditor}
-      <ErrorSummary errors={rest} title="The server refused the cluster" />
+      {unplaced.length > 0 && (
+        <ul className="field-error" style={{ margin: 0, paddingLeft: 18 }}>
+          {unplaced.map((e, i) => (
+            <li key={i}>
+              {e.path && <code>{e.path}</code>} {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <ErrorSummary errors={refused} title="The server refused the cluster" />
       {failure && (
         <div className="alert" role="alert">
           {failure}

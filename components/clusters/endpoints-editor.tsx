@@ -26,13 +26,13 @@ export function EndpointsEditor({ rows, onChange, claims }: Props) {
           return (
             <div key={r.key} className="row" style={{ alignItems: "flex-start" }} data-testid="endpoint-row">
               <Field label={<><span className="sr-only">Endpoint {n} </span>Address</>} envoy="socket_address.address" error={claims.get(`${base}.address`)} className="ep-address">
-                <input type="text" value={r.address} onChange={(e) => update(i, { address: e.target.value })} placeholder="127.0.0.1" autoComplete="off" className="mono" />
+                <input type="text" name={`${base}.address`} value={r.address} onChange={(e) => update(i, { address: e.target.value })} placeholder="127.0.0.1" autoComplete="off" className="mono" />
               </Field>
               <Field label={<><span className="sr-only">Endpoint {n} </span>Port</>} envoy="port_value" error={claims.get(`${base}.port_value`)} className="ep-port">
-                <input type="text" inputMode="numeric" value={r.port} onChange={(e) => update(i, { port: e.target.value })} placeholder="8080" autoComplete="off" />
+                <input type="text" name={`${base}.port_value`} inputMode="numeric" value={r.port} onChange={(e) => update(i, { port: e.target.value })} placeholder="8080" autoComplete="off" />
               </Field>
               <Field label={<><span className="sr-only">Endpoint {n} </span>Weight</>} envoy="load_balancing_weight" error={claims.get(`${endpointPath(i)}.load_balancing_weight`)} className="ep-weight">
-                <input type="text" inputMode="numeric" value={r.weight} onChange={(e) => update(i, { weight: e.target.value })} placeholder="1" autoComplete="off" />
+                <input type="text" name={`${endpointPath(i)}.load_balancing_weight`} inputMode="numeric" value={r.weight} onChange={(e) => update(i, { weight: e.target.value })} placeholder="1" autoComplete="off" />
               </Field>
               <button
                 type="button"

@@ -21,7 +21,7 @@ export function ThresholdsEditor({ values, onChange, claims }: Props) {
       <div className="form-grid">
         {THRESHOLDS.map((t) => (
           <Field key={t.key} label={t.label} envoy={t.key} hint={`${t.meaning} Default ${t.def}.`} error={claims.get(`${THRESHOLD_PATH}.${t.key}`)}>
-            <input type="text" inputMode="numeric" value={values[t.key]} onChange={(e) => onChange(t.key, e.target.value)} placeholder={String(t.def)} autoComplete="off" />
+            <input type="text" name={`${THRESHOLD_PATH}.${t.key}`} inputMode="numeric" value={values[t.key]} onChange={(e) => onChange(t.key, e.target.value)} placeholder={String(t.def)} autoComplete="off" />
           </Field>
         ))}
       </div>

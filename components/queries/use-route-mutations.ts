@@ -6,7 +6,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, draftConflictOf } from "./api-client";
 import { cachedRevision, invalidateDraft } from "./draft-revision";
 import { queryKeys } from "./keys";
-import { DraftRouteItem } from "@/lib/contract";
+import { CreatedRoute, DraftRouteItem } from "@/lib/contract";
 import type { Route } from "./types";
 
 /** The revision a change is made on: the caller's, else the one the route list shows. */
@@ -26,8 +26,8 @@ function useRefresh() {
 export function useCreateRouteMutation() {
   const revision = useRevision();
   return useMutation({
-    mutationFn: (input: { listener?: string; virtualHost?: string; route: Route; ifMatch?: number }) =>
-      api.write("POST", "/api/draft/routes", { listener: input.listener, virtualHost: input.virtualHost, route: input.route }, DraftRouteItem, revision(input.ifMatch)),
+    mutationFn: (input: { listener?: string; virtualHost?: string; route: Route; position?: number; ifMatch?: number }) =>
+      api.write("POST", "/api/draft/routes", { listener: input.listener, virtualHost: input.virtualHost, route: input.route, position: input.position }, CreatedRoute, revision(input.ifMatch)),
     ...useRefresh(),
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Route } from "@/components/queries/types";
-import { EMPTY_ROUTE, formToRoute, routeToForm, shadows, validateRoute } from "./route-form-model";
+import { EMPTY_ROUTE, fieldOf, formToRoute, routeToForm, shadows, validateRoute } from "./route-form-model";
 
 describe("route form model", () => {
   it("round-trips forward and direct-response routes", () => {
@@ -32,6 +32,27 @@ describe("route form model", () => {
     expect(paths).toEqual(expect.arrayContaining(["match.prefix", "route.cluster", "route.timeout"]));
     expect(validateRoute({ ...EMPTY_ROUTE, action: "direct_response", status: "abc" }).map((e) => e.path)).toContain("direct_response.status");
     expect(validateRoute({ ...EMPTY_ROUTE, cluster: "api" })).toEqual([]);
+  });
+
+  it("refuses what the API refuses, in the schema's words that name the limit", () => {
+    const ok = { ...EMPTY_ROUTE, cluster: "api" };
+    expect(validateRoute({ ...ok, name: "n".repeat(254) })).toEqual([{ path: "name", message: "must be at most 253 characters" }]);
+    expect(validateRoute({ ...ok, name: "n".repeat(253) })).toEqual([]);
+    const direct = { ...EMPTY_ROUTE, action: "direct_response" as const, status: "200" };
+    expect(validateRoute({ ...direct, body: "x".repeat(4097) })).toEqual([
+      { path: "direct_response.body.inline_string", message: "must be at most 4096 bytes (Envoy's default max_direct_response_body_size_bytes)" },
+    ]);
+    expect(validateRoute({ ...direct, status: "abc" })).toEqual([{ path: "direct_response.status", message: "must be an HTTP status between 200 and 599" }]);
+    expect(validateRoute({ ...ok, matchKind: "safe_regex", matchValue: "/" + "a".repeat(1024) })).toEqual([{ path: "match.safe_regex.regex", message: "must be at most 1024 characters" }]);
+  });
+
+  it("knows which field an error belongs to", () => {
+    expect(fieldOf("name")).toBe("name");
+    expect(fieldOf("match.safe_regex.regex")).toBe("matchValue");
+    expect(fieldOf("match.case_sensitive")).toBe("caseSensitive");
+    expect(fieldOf("direct_response.body.inline_string")).toBe("body");
+    expect(fieldOf("route.cluster")).toBe("cluster");
+    expect(fieldOf("")).toBeNull();
   });
 
   it("knows when an earlier route shadows a later one", () => {

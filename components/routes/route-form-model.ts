@@ -97,12 +97,13 @@ export function formToRoute(f: RouteFormState, original?: Route): Route {
   return route;
 }
 
-/** The same check the server runs for the resource itself (cross-references are the server's). */
+/**
+ * The same check the server runs for the resource itself (cross-references are the server's): the contract's Route
+ * schema, whose limits and messages the API uses too (proxy-core/src/config/schema-limits.ts). The form adds only
+ * what it must say in its own words: a missing cluster or path, and a path that cannot match.
+ */
 export function validateRoute(f: RouteFormState, original?: Route): FieldError[] {
   const errors: FieldError[] = [];
-  if (f.action === "direct_response" && Number.isNaN(parseIntField(f.status) ?? NaN)) {
-    errors.push({ path: "direct_response.status", message: "must be an HTTP status code such as 200 or 404" });
-  }
   if (f.action === "route" && !f.cluster) errors.push({ path: "route.cluster", message: "choose the cluster that receives the request" });
   if (f.matchKind !== "safe_regex") {
     if (f.matchValue && !f.matchValue.startsWith("/")) errors.push({ path: `match.${f.matchKind}`, message: "must start with /" });
@@ -118,31 +119,26 @@ export function validateRoute(f: RouteFormState, original?: Route): FieldError[]
   return errors;
 }
 
+/** The form field an error path belongs to (errors show next to a field once it was edited or left), or null. */
+export function fieldOf(path: string): keyof RouteFormState | null {
+  const under = (p: string) => path === p || path.startsWith(p + ".") || path.startsWith(p + "[");
+  if (under("name")) return "name";
+  if (under("match.case_sensitive")) return "caseSensitive";
+  if (under("match")) return "matchValue";
+  if (under("route.cluster")) return "cluster";
+  if (under("route.timeout")) return "timeout";
+  if (under("direct_response.status")) return "status";
+  if (under("direct_response.body")) return "body";
+  return null;
+}
+
 export function matchLabel(r: Route): { kind: string; value: string } {
   const m = matchOf(r.match);
   return { kind: m.kind === "path_separated_prefix" ? "segment" : m.kind === "safe_regex" ? "regex" : m.kind, value: m.value };
 }
 
-/** Does route `a` (earlier) match every request route `b` (later) would? Conservative: only says yes when sure. */
-export function shadows(a: Route, b: Route): boolean {
-  // extra conditions on `a` mean it may let some of b's requests through
-  if (a.match.headers?.length || a.match.query_parameters?.length) return false;
-  const ai = a.match.case_sensitive === false;
-  const bi = b.match.case_sensitive === false;
-  if (!ai && bi) return false; // b matches more casings than a can
-  const norm = (s: string) => (ai ? s.toLowerCase() : s);
-  const bm = matchOf(b.match);
-  if (bm.kind === "safe_regex") return a.match.prefix === "" || a.match.prefix === "/";
-  // every path b matches starts with bm.value (a segment prefix also matches exactly bm.value)
-  if (a.match.prefix !== undefined) return norm(bm.value).startsWith(norm(a.match.prefix));
-  if (a.match.path !== undefined) return bm.kind === "path" && norm(bm.value) === norm(a.match.path);
-  if (a.match.path_separated_prefix !== undefined) {
-    const p = norm(a.match.path_separated_prefix);
-    const v = norm(bm.value);
-    return v === p || v.startsWith(p + "/");
-  }
-  return false;
-}
+/** Does route `a` (earlier) match every request route `b` (later) would? One implementation with the server's. */
+export { shadows } from "@/lib/contract/route-shadow";
 
 /** Envoy fields of `r` the form keeps but does not edit yet, for a note in the editor. */
 export function keptFields(r: Route): string[] {

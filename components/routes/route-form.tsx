@@ -1,11 +1,14 @@
 "use client";
-// Route editor in a side panel. Validates as you type (after the first submit) with the contract's
-// schema; the server validates again and its 422 field paths land next to the same fields. The change is
-// made on the draft revision the editor opened on: when someone changed the draft since, the server refuses
-// it (409) and the editor offers to reapply it on top of the latest draft.
+// Route editor in a side panel. Validates with the contract's schema as you type (once typing pauses) and when a
+// field is left, each message next to its field; the server validates again and its 422 field paths land next to
+// the same fields. Only what the server refuses beyond that (409, 5xx, the network) shows as a banner. A new route
+// is placed where it can match (above the first route that would shadow it, route-shadow.ts, as the server does),
+// and the panel says where before saving; the user may pick another position. The change is made on the draft
+// revision the editor opened on: when someone changed the draft since, the server refuses it (409) and the editor
+// offers to reapply it on top of the latest draft.
 import Link from "next/link";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState, type FormEvent } from "react";
+import { useMemo, useState, type FocusEvent, type FormEvent } from "react";
 import { ApiError, draftConflictOf, errorMessage, type FieldError } from "@/components/queries/api-client";
 import { useEditorRevision } from "@/components/queries/draft-revision";
 import { rebaseForm } from "@/components/queries/rebase-form";
@@ -13,12 +16,14 @@ import type { Route } from "@/components/queries/types";
 import { draftRoutesQuery } from "@/components/queries/use-draft-routes-query";
 import { useCreateRouteMutation, useUpdateRouteMutation } from "@/components/queries/use-route-mutations";
 import type { DraftConflict } from "@/lib/contract/draft";
+import { describeMatch, describePlacement, isStarterCatchAll, placeRoute } from "@/lib/contract/route-shadow";
 import { ConflictNotice } from "@/components/ui/conflict-notice";
 import { ErrorSummary } from "@/components/ui/error-summary";
 import { Field } from "@/components/ui/field";
 import { ErrorClaims, toErrorMap } from "@/components/ui/field-errors";
 import { Panel } from "@/components/ui/panel";
-import { EMPTY_ROUTE, formToRoute, keptFields, MATCH_KINDS, otherAction, routeToForm, validateRoute, type RouteFormState } from "./route-form-model";
+import { useDebounced } from "@/components/ui/use-debounced";
+import { EMPTY_ROUTE, fieldOf, formToRoute, keptFields, MATCH_KINDS, otherAction, routeToForm, validateRoute, type RouteFormState } from "./route-form-model";
 
 export interface VhostOption {
   listener: string;
@@ -42,7 +47,13 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
   );
   const [f, setF] = useState<RouteFormState>(opened);
   const [target, setTarget] = useState(0);
-  const [touched, setTouched] = useState(false);
+  // where a new route goes: "auto" (above the first route that would shadow it) or an index in its virtual host
+  const [position, setPosition] = useState<"auto" | number>("auto");
+  // the fields the user edited or left: their errors show as they type; after a submit, every error shows
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  // the state a blur or submit asked to check at once (typing is checked once it pauses)
+  const [checkNow, setCheckNow] = useState<RouteFormState | null>(null);
   const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
   const [failure, setFailure] = useState<string>();
   // the route and draft revision the form stands on: what it was opened with, until it reloads to reapply
@@ -65,12 +76,28 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
   });
   const set = <K extends keyof RouteFormState>(k: K, v: RouteFormState[K]) => {
     setF((prev) => ({ ...prev, [k]: v }));
+    setTouched((prev) => (prev.has(k) ? prev : new Set(prev).add(k)));
     setServerErrors([]);
+  };
+  // a field left: mark it and check what is there now (blur bubbles to the form as React's focusout)
+  const leave = (e: FocusEvent<HTMLFormElement>) => {
+    const name = (e.target as { name?: unknown }).name;
+    if (typeof name === "string" && name in f) setTouched((prev) => (prev.has(name) ? prev : new Set(prev).add(name)));
+    setCheckNow(f);
   };
 
   const kept = original ? otherAction(original) : null;
   const mk = MATCH_KINDS.find((k) => k.kind === f.matchKind)!;
-  const localErrors = useMemo(() => (touched ? validateRoute(f, original) : []), [f, touched, original]);
+  const typed = useDebounced(f, 300);
+  const checked = checkNow === f ? f : typed;
+  const localErrors = useMemo(
+    () =>
+      validateRoute(checked, original).filter((e) => {
+        const field = fieldOf(e.path);
+        return submitted || (field !== null && touched.has(field));
+      }),
+    [checked, original, submitted, touched],
+  );
   const claims = new ErrorClaims(toErrorMap([...localErrors, ...serverErrors]));
   const err = {
     name: claims.get("name"),
@@ -81,9 +108,23 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
     status: claims.get("direct_response.status"),
     body: claims.get("direct_response.body", true),
     action: claims.get("") ?? claims.get("route", true) ?? claims.get("direct_response", true),
+    position: claims.get("position"),
   };
+  // what no field claimed: the server's leftovers are its refusal (a banner); the form's own sit below the fields
   const rest = claims.rest();
+  const refused = rest.filter((e) => serverErrors.some((x) => x.path === e.path && x.message === e.message));
+  const unplaced = rest.filter((e) => !refused.includes(e));
   const pending = create.isPending || update.isPending || reapplying;
+
+  // the virtual host a new route goes to, its routes in match order, and where the route would go among them
+  const vh = vhosts[target];
+  const siblings = useMemo(
+    () => (vh ? (shown?.data ?? []).filter((r) => r.listener === vh.listener && r.virtualHost === vh.virtualHost).sort((a, b) => a.position - b.position) : []),
+    [shown, vh],
+  );
+  const siblingRoutes = siblings.map((s) => s.route);
+  const plan = placeRoute(siblingRoutes, formToRoute(f, original), position === "auto" ? undefined : position);
+  const placement = describePlacement(plan, siblingRoutes, true);
 
   const save = (form: RouteFormState, base: Route | undefined, ifMatch: number | undefined) => {
     const route = formToRoute(form, base);
@@ -95,14 +136,15 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
     };
     if (editing) update.mutate({ id: editing.id, route, ifMatch }, { onSuccess: onClose, onError });
     else {
-      const vh = vhosts[target];
-      create.mutate({ ...(vh ? { listener: vh.listener, virtualHost: vh.virtualHost } : {}), route, ifMatch }, { onSuccess: onClose, onError });
+      const at = position === "auto" ? {} : { position };
+      create.mutate({ ...(vh ? { listener: vh.listener, virtualHost: vh.virtualHost } : {}), route, ...at, ifMatch }, { onSuccess: onClose, onError });
     }
   };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setTouched(true);
+    setSubmitted(true);
+    setCheckNow(f);
     setFailure(undefined);
     setConflict(null);
     if (validateRoute(f, original).length) return;
@@ -129,7 +171,11 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
       setOpened(latestForm);
       setOriginal(latest.route);
       setF(merged);
-      if (validateRoute(merged, latest.route).length) return setTouched(true);
+      if (validateRoute(merged, latest.route).length) {
+        setSubmitted(true);
+        setCheckNow(merged);
+        return;
+      }
       save(merged, latest.route, ifMatch);
     } catch (e) {
       setFailure(errorMessage(e));
@@ -153,7 +199,7 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
         </>
       }
     >
-      <form id="route-form" onSubmit={submit} noValidate className="stack">
+      <form id="route-form" onSubmit={submit} onBlur={leave} noValidate className="stack">
         {conflict && <ConflictNotice conflict={conflict} pending={pending} onReapply={reapply} onDiscard={onClose} />}
         {original && keptFields(original).length > 0 && (
           <div className="alert info small">
@@ -161,8 +207,14 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
           </div>
         )}
         {!editing && vhosts.length > 1 && (
-          <Field label="Virtual host" hint="The route is appended at the end of this virtual host's routes.">
-            <select value={target} onChange={(e) => setTarget(Number(e.target.value))}>
+          <Field label="Virtual host" hint="The virtual host whose routes this one joins; where among them: Position, below.">
+            <select
+              value={target}
+              onChange={(e) => {
+                setTarget(Number(e.target.value));
+                setPosition("auto");
+              }}
+            >
               {vhosts.map((v, i) => (
                 <option key={i} value={i}>
                   {v.listener} / {v.virtualHost} ({v.domains.join(", ")})
@@ -171,8 +223,8 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
             </select>
           </Field>
         )}
-        <Field label="Name" envoy="name" hint="Optional; shown in stats and logs." error={err.name}>
-          <input type="text" value={f.name} onChange={(e) => set("name", e.target.value)} placeholder="(none)" autoComplete="off" />
+        <Field label="Name" envoy="name" hint="Optional; shown in access logs and traces." error={err.name}>
+          <input type="text" name="name" value={f.name} onChange={(e) => set("name", e.target.value)} placeholder="(none)" autoComplete="off" />
         </Field>
 
         <fieldset>
@@ -187,10 +239,10 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
               ))}
             </div>
             <Field label={mk.field} envoy={f.matchKind === "safe_regex" ? "match.safe_regex.regex" : `match.${f.matchKind}`} hint={mk.hint} error={err.match}>
-              <input type="text" value={f.matchValue} onChange={(e) => set("matchValue", e.target.value)} placeholder={mk.placeholder} autoComplete="off" className="mono" />
+              <input type="text" name="matchValue" value={f.matchValue} onChange={(e) => set("matchValue", e.target.value)} placeholder={mk.placeholder} autoComplete="off" className="mono" />
             </Field>
             <label className="row small" style={{ gap: 6 }}>
-              <input type="checkbox" checked={f.caseSensitive} onChange={(e) => set("caseSensitive", e.target.checked)} />
+              <input type="checkbox" name="caseSensitive" checked={f.caseSensitive} onChange={(e) => set("caseSensitive", e.target.checked)} />
               Case sensitive <span className="envoy-name" aria-hidden="true">match.case_sensitive · default true</span>
             </label>
             {err.case && <span className="field-error">{err.case}</span>}
@@ -225,7 +277,7 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
               <div className="form-grid">
                 <Field label="Target cluster" envoy="route.cluster" error={err.cluster}
                   hint={clusters.length === 0 ? <>No clusters yet. <Link href="/clusters">Add a cluster</Link> first.</> : undefined}>
-                  <select value={f.cluster} onChange={(e) => set("cluster", e.target.value)}>
+                  <select name="cluster" value={f.cluster} onChange={(e) => set("cluster", e.target.value)}>
                     <option value="">Choose a cluster…</option>
                     {clusters.map((c) => (
                       <option key={c} value={c}>
@@ -236,22 +288,53 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
                   </select>
                 </Field>
                 <Field label="Timeout" envoy="route.timeout" hint="Whole request, upstream included." error={err.timeout}>
-                  <input type="text" value={f.timeout} onChange={(e) => set("timeout", e.target.value)} placeholder="15s" autoComplete="off" className="mono" />
+                  <input type="text" name="timeout" value={f.timeout} onChange={(e) => set("timeout", e.target.value)} placeholder="15s" autoComplete="off" className="mono" />
                 </Field>
               </div>
             ) : (
               <div className="form-grid">
                 <Field label="Status" envoy="direct_response.status" error={err.status}>
-                  <input type="text" inputMode="numeric" value={f.status} onChange={(e) => set("status", e.target.value)} placeholder="200" autoComplete="off" />
+                  <input type="text" name="status" inputMode="numeric" value={f.status} onChange={(e) => set("status", e.target.value)} placeholder="200" autoComplete="off" />
                 </Field>
                 <Field label="Body" envoy="direct_response.body.inline_string" error={err.body} className="full">
-                  <textarea rows={3} value={f.body} onChange={(e) => set("body", e.target.value)} placeholder="(empty)" className="mono" />
+                  <textarea name="body" rows={3} value={f.body} onChange={(e) => set("body", e.target.value)} placeholder="(empty)" className="mono" />
                 </Field>
               </div>
             )}
           </div>
         </fieldset>
-        <ErrorSummary errors={rest} title="The server refused the route" />
+        {!editing && (
+          <Field
+            label="Position"
+            error={err.position}
+            hint={
+              <span data-testid="route-placement" style={plan.shadowedBy !== null || plan.hides.length ? { color: "var(--amber)" } : undefined}>
+                {placement[0].toUpperCase() + placement.slice(1)}.
+              </span>
+            }
+          >
+            <select name="position" value={String(position)} onChange={(e) => setPosition(e.target.value === "auto" ? "auto" : Number(e.target.value))}>
+              <option value="auto">Where it can match (automatic)</option>
+              {siblings.map((s, i) => (
+                <option key={s.id} value={i}>
+                  Above route {i + 1}: {describeMatch(s.route.match)}
+                  {isStarterCatchAll(s.route) ? " (starter catch-all)" : s.route.name ? ` (${s.route.name})` : ""}
+                </option>
+              ))}
+              <option value={siblings.length}>Last (route {siblings.length + 1})</option>
+            </select>
+          </Field>
+        )}
+        {unplaced.length > 0 && (
+          <ul className="field-error" style={{ margin: 0, paddingLeft: 18 }}>
+            {unplaced.map((e, i) => (
+              <li key={i}>
+                {e.path && <code>{e.path}</code>} {e.message}
+              </li>
+            ))}
+          </ul>
+        )}
+        <ErrorSummary errors={refused} title="The server refused the route" />
         {failure && (
           <div className="alert" role="alert">
             {failure}

@@ -8,12 +8,13 @@ import type { WriteOpts, Written } from "./draft-revision";
 import { mutateDraft } from "./draft-write";
 import { routeRow, type DraftRows, type RouteRow } from "./draft-mapper";
 import { keepRouteNames } from "./route-names";
-import { jsonAt } from "../json";
+import { placementOf } from "./route-placement";
+import type { RoutePlacement } from "../contract/draft";
+import { jsonArray, jsonAt, jsonObject, type JsonObject } from "../json";
 import { currentEnvironment } from "../environment/scope";
+import type { Route } from "../../proxy-core/src/config/index";
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-export interface DraftRouteItem { id: string; listener: string; virtualHost: string; domains: string[]; position: number; route: Json }
+export interface DraftRouteItem { id: string; listener: string; virtualHost: string; domains: string[]; position: number; route: Route }
 
 function sortedVhostsOf(rows: DraftRows, listenerId: string) {
   return rows.virtualHosts.filter((v) => v.listenerId === listenerId).sort((a, b) => a.filterChainIndex - b.filterChainIndex || a.position - b.position);
@@ -26,11 +27,16 @@ export function routeItems(rows: DraftRows): DraftRouteItem[] {
   for (const l of sortedListeners(rows))
     for (const v of sortedVhostsOf(rows, l.id))
       for (const r of sortedRoutesOf(rows, v.id))
-        out.push({ id: r.id, listener: l.name, virtualHost: v.name, domains: v.domains, position: r.position, route: r.json });
+        // typed as the contract's DraftRouteItem types it: every write validates the composed draft
+        out.push({ id: r.id, listener: l.name, virtualHost: v.name, domains: v.domains, position: r.position, route: r.json as Route });
   return out;
 }
 
-const routeConfigFilterIndex = (fc: Json): number => (fc?.filters ?? []).findIndex((f: Json) => f?.typed_config?.route_config && typeof f.typed_config.route_config === "object");
+const routeConfigFilterIndex = (fc: unknown): number =>
+  jsonArray(jsonAt(fc, "filters")).findIndex((f) => {
+    const rc = jsonAt(f, "typed_config", "route_config");
+    return typeof rc === "object" && rc !== null;
+  });
 
 /** Absolute path of a route in the composed document. */
 function routePath(rows: DraftRows, routeId: string): string | null {
@@ -61,9 +67,18 @@ export async function listDraftRoutes(): Promise<DraftRouteItem[]> {
   return routeItems(await loadDraftRows(currentEnvironment()));
 }
 
-export async function createDraftRoute(input: { listener?: string; virtualHost?: string; route: Json }, actor: string, opts: WriteOpts = {}): Promise<Written<DraftRouteItem>> {
+/**
+ * Adds a route to a virtual host (default: the first listener's first). It goes at `position` when given, else right
+ * above the first route that would shadow it (route-placement.ts), else last; the result says where and why.
+ */
+export async function createDraftRoute(
+  input: { listener?: string; virtualHost?: string; route: JsonObject; position?: number },
+  actor: string,
+  opts: WriteOpts = {},
+): Promise<Written<DraftRouteItem & { placement: RoutePlacement }>> {
   const id = randomUUID();
-  return mutateDraft(actor, opts, { action: "draft.route.create", target: `route:${id}`, details: { listener: input.listener, virtualHost: input.virtualHost, route: input.route } }, (rows) => {
+  const details = { listener: input.listener, virtualHost: input.virtualHost, route: input.route, ...(input.position !== undefined ? { position: input.position } : {}) };
+  return mutateDraft(actor, opts, { action: "draft.route.create", target: `route:${id}`, details }, (rows) => {
     const listeners = sortedListeners(rows);
     const l = input.listener === undefined ? listeners[0] : listeners.find((x) => x.name === input.listener);
     if (!l) throw focusError("listener", input.listener === undefined ? "the draft has no listener to add a route to" : `unknown listener "${input.listener}"`);
@@ -71,24 +86,28 @@ export async function createDraftRoute(input: { listener?: string; virtualHost?:
     if (!v) {
       if (input.virtualHost !== undefined) throw focusError("virtualHost", `unknown virtual host "${input.virtualHost}" on listener "${l.name}"`);
       // a listener without virtual hosts gets a catch-all one on its first HTTP filter chain
-      const listed = jsonAt(l.json, "filter_chains");
-      const chains: Json[] = Array.isArray(listed) ? listed : [];
-      const fi = chains.findIndex((fc: Json) => routeConfigFilterIndex(fc) >= 0);
+      const chains = jsonArray(jsonAt(l.json, "filter_chains"));
+      const fi = chains.findIndex((fc) => routeConfigFilterIndex(fc) >= 0);
       if (fi < 0) throw focusError("listener", `listener "${l.name}" has no HTTP connection manager to add a route to`);
       const fc = chains[fi];
-      const rc = fc.filters[routeConfigFilterIndex(fc)].typed_config.route_config;
-      if (!Array.isArray(rc.virtual_hosts)) rc.virtual_hosts = [];
+      const rc = jsonObject(jsonAt(fc, "filters", routeConfigFilterIndex(fc), "typed_config", "route_config"));
+      if (rc && !Array.isArray(rc.virtual_hosts)) rc.virtual_hosts = [];
       v = { id: randomUUID(), listenerId: l.id, filterChainIndex: fi, name: "default", position: 0, domains: ["*"], json: { name: "default", domains: ["*"], routes: [] } };
       rows.virtualHosts.push(v);
     }
     if (!Array.isArray(v.json.routes)) v.json.routes = [];
-    const position = sortedRoutesOf(rows, v.id).length;
-    rows.routes.push(routeRow(input.route, v.id, position, id));
-    return { focus: routePath(rows, id), result: (r) => itemOf(r, id) };
+    const siblings = sortedRoutesOf(rows, v.id);
+    if (input.position !== undefined && input.position > siblings.length)
+      throw focusError("position", `must be between 0 and ${siblings.length} (virtual host "${v.name}" has ${siblings.length} routes; ${siblings.length} puts it last)`);
+    const { plan, placement } = placementOf(siblings.map((r) => r.json), input.route, input.position);
+    renumber(siblings);
+    for (const r of siblings) if (r.position >= plan.position) r.position += 1;
+    rows.routes.push(routeRow(input.route, v.id, plan.position, id));
+    return { focus: routePath(rows, id), result: (r) => ({ ...itemOf(r, id), placement }) };
   });
 }
 
-export async function updateDraftRoute(id: string, route: Json, actor: string, opts: WriteOpts = {}): Promise<Written<DraftRouteItem>> {
+export async function updateDraftRoute(id: string, route: JsonObject, actor: string, opts: WriteOpts = {}): Promise<Written<DraftRouteItem>> {
   return mutateDraft(actor, opts, { action: "draft.route.update", target: `route:${id}`, details: { route } }, (rows) => {
     const i = rows.routes.findIndex((r) => r.id === id);
     if (i < 0) throw notFound(`route ${id} not found in the draft`);

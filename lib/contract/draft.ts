@@ -1,7 +1,7 @@
 // The draft: what the next publish will freeze (GET/PUT /api/config, /api/draft/*). Every draft read and write
 // answers `ETag: "r<revision>"`; writes take it back as If-Match and answer a stale one with DraftConflict.
 import { z } from "zod";
-import type { Cluster, Route } from "../../proxy-core/src/config/schema";
+import type { Cluster, Route, RouteMatch } from "../../proxy-core/src/config/schema";
 import { ErrorBody, FieldError, IsoTime } from "./common";
 import { ResourceChange } from "./versions";
 
@@ -71,11 +71,32 @@ export const DraftClusterItem = z.object({ name: z.string(), cluster: z.custom<C
 export type DraftClusterItem = z.infer<typeof DraftClusterItem>;
 export const DraftClusterList = z.array(DraftClusterItem);
 
+/**
+ * POST /api/draft/routes. `position` (0 = first) puts the route at that index among its virtual host's routes;
+ * without it the route goes right above the first route that would shadow it (route-shadow.ts), else last.
+ */
 export const CreateRouteBody = z.object({
   listener: z.string().min(1).optional(),
   virtualHost: z.string().min(1).optional(),
   route: z.record(z.string(), z.unknown()),
+  position: z.number().int().nonnegative().optional(),
 });
+
+/**
+ * Where POST /api/draft/routes put the route: its `position` in the virtual host, the route it went above
+ * (`before`, null when it went last) and why (`reason`, RoutePlacementPlan in route-shadow.ts), in a sentence.
+ */
+export const RoutePlacement = z.object({
+  position: z.number().int().nonnegative(),
+  before: z.object({ name: z.string().nullable(), match: z.custom<RouteMatch>(isObject) }).nullable(),
+  reason: z.enum(["appended", "above_shadowing_route", "requested"]),
+  message: z.string(),
+});
+export type RoutePlacement = z.infer<typeof RoutePlacement>;
+
+/** 201 to POST /api/draft/routes: the route as stored, and where it went. */
+export const CreatedRoute = DraftRouteItem.extend({ placement: RoutePlacement });
+export type CreatedRoute = z.infer<typeof CreatedRoute>;
 export const UpdateRouteBody = z.object({ route: z.record(z.string(), z.unknown()) });
 export const MoveRouteBody = z.object({ direction: z.enum(["up", "down"]) });
 export const PutClusterBody = z.record(z.string(), z.unknown());

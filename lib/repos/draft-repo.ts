@@ -7,10 +7,12 @@ import {
   routeRow,
   type CircuitBreakerRow, type ClusterRow, type DraftRows, type EndpointRow, type ListenerRow, type RouteRow, type VirtualHostRow,
 } from "../config/draft-mapper";
+import { jsonAt, jsonObject, type JsonObject } from "../json";
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- stored JSON was validated on write
-
-const parse = (s: string): Json => JSON.parse(s);
+const parse = (s: string): unknown => JSON.parse(s);
+// a resource's JSON is an object (the composed draft was validated on write), but a restored backup's rows are only
+// checked to be JSON: one that is no object reads as {}, and validating the draft refuses what it lacks
+const parseObject = (s: string): JsonObject => jsonObject(parse(s)) ?? {};
 const str = (v: unknown) => JSON.stringify(v);
 
 // ------------------------------------------------------------------ rows as stored
@@ -28,30 +30,30 @@ const stored = {
 // ------------------------------------------------------------------ reading
 
 function listenerRow(r: { id: string; name: string; position: number; json: string }): ListenerRow {
-  const json = parse(r.json);
-  const sa = json?.address?.socket_address ?? {};
+  const json = parseObject(r.json);
+  const sa = jsonObject(jsonAt(json, "address", "socket_address")) ?? {};
   return { id: r.id, name: r.name, position: r.position, address: String(sa.address ?? ""), port: Number(sa.port_value ?? 0), json };
 }
 
 function virtualHostRow(r: { id: string; listenerId: string; filterChainIndex: number; name: string; position: number; json: string }): VirtualHostRow {
-  const json = parse(r.json);
-  return { ...r, domains: Array.isArray(json?.domains) ? json.domains.map(String) : [], json };
+  const json = parseObject(r.json);
+  return { ...r, domains: Array.isArray(json.domains) ? json.domains.map(String) : [], json };
 }
 
 function clusterRow(r: { id: string; name: string; position: number; json: string }): ClusterRow {
-  const json = parse(r.json);
-  return { id: r.id, name: r.name, position: r.position, type: String(json?.type ?? "STATIC"), lbPolicy: String(json?.lb_policy ?? "ROUND_ROBIN"), json };
+  const json = parseObject(r.json);
+  return { id: r.id, name: r.name, position: r.position, type: String(json.type ?? "STATIC"), lbPolicy: String(json.lb_policy ?? "ROUND_ROBIN"), json };
 }
 
 function endpointRow(r: { id: string; clusterId: string; localityIndex: number; position: number; json: string }): EndpointRow {
   const json = parse(r.json);
-  const sa = json?.endpoint?.address?.socket_address ?? {};
-  return { ...r, address: String(sa.address ?? ""), port: Number(sa.port_value ?? 0), weight: Number(json?.load_balancing_weight ?? 1), json };
+  const sa = jsonObject(jsonAt(json, "endpoint", "address", "socket_address")) ?? {};
+  return { ...r, address: String(sa.address ?? ""), port: Number(sa.port_value ?? 0), weight: Number(jsonAt(json, "load_balancing_weight") ?? 1), json };
 }
 
 function circuitBreakerRow(r: { id: string; clusterId: string; position: number; json: string }): CircuitBreakerRow {
   const json = parse(r.json);
-  return { ...r, priority: String(json?.priority ?? "DEFAULT"), json };
+  return { ...r, priority: String(jsonAt(json, "priority") ?? "DEFAULT"), json };
 }
 
 /** Environment `env`'s draft, row by row. */
@@ -67,7 +69,7 @@ export async function loadDraftRows(env: string, tx: Tx = db()): Promise<DraftRo
   return {
     listeners: listeners.map(listenerRow),
     virtualHosts: virtualHosts.map(virtualHostRow),
-    routes: routes.map((r) => routeRow(parse(r.json), r.virtualHostId, r.position, r.id)),
+    routes: routes.map((r) => routeRow(parseObject(r.json), r.virtualHostId, r.position, r.id)),
     clusters: clusters.map(clusterRow),
     endpoints: endpoints.map(endpointRow),
     circuitBreakers: circuitBreakers.map(circuitBreakerRow),
@@ -176,4 +178,21 @@ export async function writeDraftRows(tx: Tx, env: string, before: DraftRows, aft
   for (const { id, ...data } of p.circuitBreakers.update) await tx.draftCircuitBreaker.update({ where: { id }, data });
   if (p.circuitBreakers.insert.length) await tx.draftCircuitBreaker.createMany({ data: p.circuitBreakers.insert });
   return p;
+}
+
+// ------------------------------------------------------------------ where routes are (the audit trail's words)
+
+export interface RoutePlace { id: string; environment: string; listener: string; virtualHost: string; json: JsonObject }
+
+/** Draft routes `ids` with their listener and virtual host names, in any environment (ids unknown now are absent). */
+export async function routePlaces(ids: string[], tx: Tx = db()): Promise<Map<string, RoutePlace>> {
+  const out = new Map<string, RoutePlace>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await tx.draftRoute.findMany({
+      where: { id: { in: ids.slice(i, i + 500) } },
+      select: { id: true, json: true, virtualHost: { select: { name: true, listener: { select: { name: true, environment: true } } } } },
+    });
+    for (const r of rows) out.set(r.id, { id: r.id, environment: r.virtualHost.listener.environment, listener: r.virtualHost.listener.name, virtualHost: r.virtualHost.name, json: parseObject(r.json) });
+  }
+  return out;
 }

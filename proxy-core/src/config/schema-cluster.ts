@@ -1,18 +1,21 @@
 // Clusters, endpoints, circuit breakers, health checks, outlier detection and upstream TLS
 // (envoy.config.cluster.v3, endpoint.v3, core.v3.HealthCheck, transport_sockets.tls.v3).
 import { z } from "zod";
-import { Address, DataSource, Duration, TYPE_PREFIX, UInt32Value, envoyEnum, repeated, wrapped } from "./schema-common";
+import { DataSource, UpstreamAddress, Duration, TYPE_PREFIX, UInt32Value, envoyEnum, repeated, wrapped } from "./schema-common";
 import { HTTP_PROTOCOL_OPTIONS, TypedExtensionProtocolOptions, http2Options } from "./schema-upstream-http";
 import { noteDeprecated, withDeprecations } from "./warnings";
+import { HeaderName, HeaderValue, StatName } from "./schema-limits";
 
 export const UPSTREAM_TLS_TYPE = TYPE_PREFIX + "envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext";
 
 /** envoy.type.v3.Percent */
 export const Percent = z.strictObject({ value: z.number().min(0).max(100) });
 
+const WEIGHT_MESSAGE = "must be a whole number ≥ 1";
+
 export const LbEndpoint = z.strictObject({
-  endpoint: z.strictObject({ address: Address }),
-  load_balancing_weight: wrapped(z.number().int().min(1)).optional(),
+  endpoint: z.strictObject({ address: UpstreamAddress }),
+  load_balancing_weight: wrapped(z.number(WEIGHT_MESSAGE).int(WEIGHT_MESSAGE).min(1, WEIGHT_MESSAGE)).optional(),
 });
 
 export const LocalityLbEndpoints = z.strictObject({
@@ -51,7 +54,7 @@ export const StatusRange = z
   .refine((r) => r.start < r.end, { message: "start must be less than end (the range is [start, end))" });
 
 export const HeaderValueOption = z.strictObject({
-  header: z.strictObject({ key: z.string().min(1), value: z.string() }),
+  header: z.strictObject({ key: HeaderName, value: HeaderValue }),
 });
 
 export const HttpHealthCheck = z.strictObject({
@@ -145,7 +148,7 @@ function legacyProtocolOptions<T extends { http2_protocol_options?: object; http
 }
 
 const ClusterFields = z.strictObject({
-  name: z.string().min(1),
+  name: StatName.min(1, "required"),
   type: envoyEnum(["STATIC", "STRICT_DNS", "LOGICAL_DNS"], ["EDS", "ORIGINAL_DST"]).optional(),
   connect_timeout: Duration.optional(),
   // honoured by the router: the most of a request body it buffers to replay on retry (router/router-request.ts)

@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { isDuration } from "./duration";
 import { isPlainObject } from "./warnings";
+import { BindPort, UpstreamPort } from "./schema-limits";
 
 export const TYPE_PREFIX = "type.googleapis.com/";
 export const HCM_TYPE = TYPE_PREFIX + "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
@@ -98,20 +99,26 @@ function oneOf(supported: readonly string[], knownUnsupported: readonly string[]
   });
 }
 
-export const Port = z.number().int("must be a whole port number").min(0, "must be a port between 0 and 65535").max(65535, "must be a port between 0 and 65535");
-export const UInt32 = z.number().int().min(0).max(4294967295);
+/** 0–65535 (a listener's 0: any free port; port_redirect's 0: unset, as proto3 reads it): schema-limits.ts */
+export const Port = BindPort;
+const UINT32_MESSAGE = "must be a whole number between 0 and 4294967295";
+export const UInt32 = z.number(UINT32_MESSAGE).int(UINT32_MESSAGE).min(0, UINT32_MESSAGE).max(4294967295, UINT32_MESSAGE);
 /** google.protobuf.UInt32Value */
 export const UInt32Value = wrapped(UInt32);
 /** google.protobuf.BoolValue */
 export const BoolValue = wrapped(z.boolean());
 
 export const SocketAddress = z.strictObject({
-  address: z.string().min(1),
+  address: z.string().min(1, "required"),
   port_value: Port,
   protocol: envoyEnum(["TCP"], ["UDP"]).optional(),
 });
 
+/** Where a listener or the admin interface binds (port 0: any free port). */
 export const Address = z.strictObject({ socket_address: SocketAddress });
+
+/** An upstream endpoint's address: the same fields, on a port that can be connected to (1–65535). */
+export const UpstreamAddress = z.strictObject({ socket_address: SocketAddress.extend({ port_value: UpstreamPort }) });
 
 /**
  * The name Signalbox gives a listener written without one: its address, `127.0.0.1_8080` (`[::1]_8080` for

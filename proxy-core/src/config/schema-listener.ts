@@ -7,6 +7,7 @@ import { Tracing, TrafficDirection } from "./schema-tracing";
 import { AccessLog } from "./schema-access-log";
 import { TCP_PROXY_TYPE, TcpProxy } from "./schema-tcp-proxy";
 import { networkFilter, oneTerminalFilter } from "./schema-network-filter";
+import { StatName } from "./schema-limits";
 
 export const HttpConnectionManager = z.strictObject({
   "@type": z.literal(HCM_TYPE),
@@ -113,7 +114,7 @@ export const ListenerFilter = z.strictObject({
 /** A listener; one written without `name` (Envoy's proto has no rule for it) is named after its address. */
 export const Listener = z.strictObject({
   /** unset or "": `127.0.0.1_8080` (listenerNameFor in schema-common.ts) */
-  name: z.string().optional(),
+  name: StatName.optional(),
   address: Address,
   // SNI (server_names) always works on TLS listeners: the TLS inspector is built in
   listener_filters: z.array(ListenerFilter).optional(),

@@ -7,12 +7,16 @@ import { Decorator } from "./schema-tracing";
 import { isPlainObject, noteDeprecated, withDeprecations } from "./warnings";
 import { TypedPerFilterConfigShape } from "./schema-per-filter";
 import { RuntimeFractionalPercent } from "./schema-percent";
+import { DIRECT_RESPONSE_BODY_MAX_BYTES, HeaderName, HeaderValue, REGEX_MAX_CHARS, RouteName, StatName, maxBytes, maxBytesMessage } from "./schema-limits";
 
 /** Why an RE2 regex cannot run as a JS RegExp with the same meaning, or null when it can. */
 export function re2Problem(re: string): string | null {
   if (/\(\?<?[=!]/.test(re)) return "lookahead/lookbehind is not supported by RE2";
   if (/\\[1-9]|\\k</.test(re)) return "backreferences are not supported by RE2";
   if (/\(\?[a-zA-Z]+[:)]/.test(re)) return "inline flags such as (?i) are not supported by Signalbox";
+  // RE2's parser refuses counted repetitions above 1000 (kMaxRepeat in re2/parse.cc): "bad repetition operator"
+  for (const m of re.matchAll(/(?<!\\)\{(\d+)(?:,(\d*))?\}/g))
+    if (Number(m[1]) > 1000 || (m[2] && Number(m[2]) > 1000)) return `repetition ${m[0]} is refused by RE2 (counts must be at most 1000)`;
   try {
     new RegExp(toJsRegexSource(re));
   } catch (e) {
@@ -27,6 +31,7 @@ export function toJsRegexSource(re: string): string {
 }
 
 const Regex = z.string().superRefine((re, ctx) => {
+  if (re.length > REGEX_MAX_CHARS) return void ctx.addIssue({ code: "custom", message: `must be at most ${REGEX_MAX_CHARS} characters` });
   const p = re2Problem(re);
   if (p) ctx.addIssue({ code: "custom", message: p });
 });
@@ -79,7 +84,7 @@ export const HeaderMatcher = withDeprecations(
   },
   z
     .strictObject({
-      name: z.string().min(1),
+      name: HeaderName,
       string_match: StringMatcher.optional(),
       present_match: z.boolean().optional(),
       invert_match: z.boolean().optional(),
@@ -129,7 +134,7 @@ export const RouteMatch = z
 // %REQ(x)%, %DOWNSTREAM_REMOTE_ADDRESS% and %UPSTREAM_HOST% are the formatter operators the router
 // evaluates; `%%` is a literal percent sign
 export const FORMAT_OPERATOR = /%%|%([A-Z_0-9]+)(\(([^)]*)\))?%/g;
-const FormattedValue = z.string().superRefine((v, ctx) => {
+const FormattedValue = HeaderValue.superRefine((v, ctx) => {
   for (const m of v.matchAll(FORMAT_OPERATOR)) {
     if (m[0] === "%%") continue;
     const ok = (m[1] === "REQ" && m[3]) || ((m[1] === "DOWNSTREAM_REMOTE_ADDRESS" || m[1] === "UPSTREAM_HOST") && m[2] === undefined);
@@ -137,10 +142,7 @@ const FormattedValue = z.string().superRefine((v, ctx) => {
   }
 });
 
-const MutableHeaderName = z
-  .string()
-  .min(1)
-  .refine((k) => !k.startsWith(":") && k.toLowerCase() !== "host", { message: "pseudo-headers and host cannot be modified (use host_rewrite_literal)" });
+const MutableHeaderName = HeaderName.refine((k) => !k.startsWith(":") && k.toLowerCase() !== "host", { message: "pseudo-headers and host cannot be modified (use host_rewrite_literal)" });
 
 const APPEND = "APPEND_IF_EXISTS_OR_ADD";
 const OVERWRITE = "OVERWRITE_IF_EXISTS_OR_ADD";
@@ -303,14 +305,21 @@ export const RedirectAction = z
   .superRefine(exactlyOne(["https_redirect", "scheme_redirect"], "may be set ", true))
   .superRefine(exactlyOne(["path_redirect", "prefix_rewrite"], "may be set ", true));
 
+const DIRECT_RESPONSE_BODY_MESSAGE = `${maxBytesMessage(DIRECT_RESPONSE_BODY_MAX_BYTES)} (Envoy's default max_direct_response_body_size_bytes)`;
+
+const STATUS_MESSAGE = "must be an HTTP status between 200 and 599";
+
 export const DirectResponseAction = z.strictObject({
-  status: z.number().int().min(200).max(599),
-  body: DataSource.optional(),
+  status: z.number(STATUS_MESSAGE).int(STATUS_MESSAGE).min(200, STATUS_MESSAGE).max(599, STATUS_MESSAGE),
+  body: DataSource.superRefine((d, ctx) => {
+    if (d.inline_string !== undefined && !maxBytes(DIRECT_RESPONSE_BODY_MAX_BYTES)(d.inline_string))
+      ctx.addIssue({ code: "custom", path: ["inline_string"], message: DIRECT_RESPONSE_BODY_MESSAGE });
+  }).optional(),
 });
 
 export const Route = z
   .strictObject({
-    name: z.string().optional(),
+    name: RouteName.optional(),
     match: RouteMatch,
     route: RouteAction.optional(),
     redirect: RedirectAction.optional(),
@@ -318,7 +327,7 @@ export const Route = z
     /** tracing: the server span's name (Envoy's route_components.proto Decorator) */
     decorator: Decorator.optional(),
     /** route stats under `vhost.<virtual host name>.route.<stat_prefix>.` (router/route-stats.ts); "" or unset: none */
-    stat_prefix: z.string().optional(),
+    stat_prefix: StatName.optional(),
     /** per-route HTTP filter configs, checked by validate.ts against each filter's schema */
     typed_per_filter_config: TypedPerFilterConfigShape.optional(),
     ...HeaderMutations,
@@ -345,7 +354,7 @@ export const VirtualCluster = z
   });
 
 export const VirtualHost = z.strictObject({
-  name: z.string().min(1),
+  name: StatName.min(1, "required"),
   domains: repeated(z.array(z.string().min(1)).min(1)),
   routes: repeated(z.array(Route)).optional(),
   retry_policy: RetryPolicy.optional(),
@@ -363,7 +372,7 @@ export const RouteConfiguration = z.strictObject({
   name: z.string().optional(),
   virtual_hosts: repeated(z.array(VirtualHost)).optional(),
   /** removed from every request that is not internal (x-envoy-internal, http/internal-request.ts) */
-  internal_only_headers: repeated(z.array(z.string().min(1))).optional(),
+  internal_only_headers: repeated(z.array(HeaderName)).optional(),
   /** for the virtual hosts and routes that have none of their own */
   request_mirror_policies: repeated(z.array(RequestMirrorPolicy)).optional(),
   typed_per_filter_config: TypedPerFilterConfigShape.optional(),

@@ -22,6 +22,7 @@ export * from "./schema-upstream-http";
 export * from "./schema-runtime";
 export * from "./schema-tcp-proxy";
 export * from "./schema-percent";
+export * from "./schema-limits";
 
 /**
  * bootstrap.v3.Admin. The deprecated access_log_path is accepted only as /dev/null (no admin access log, which is

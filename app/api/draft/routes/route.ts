@@ -1,5 +1,5 @@
 import { withHandler, reply } from "@/lib/http";
-import { CreateRouteBody, DraftRouteItem, DraftRouteList } from "@/lib/contract";
+import { CreateRouteBody, CreatedRoute, DraftRouteList } from "@/lib/contract";
 import { etagHeaders, ifMatchOf } from "@/lib/config/draft-etag";
 import { readDraft } from "@/lib/config/draft-read";
 import { createDraftRoute, routeItems } from "@/lib/config/draft-routes";
@@ -10,8 +10,11 @@ export const GET = withHandler({ response: DraftRouteList }, async () => {
   return reply(routeItems(rows), 200, etagHeaders(revision));
 });
 
-/** Append a route to a virtual host (default: first listener, first virtual host). */
-export const POST = withHandler({ body: CreateRouteBody, response: DraftRouteItem }, async ({ req, body, actor }) => {
+/**
+ * Add a route to a virtual host (default: first listener, first virtual host): at `position`, else right above the
+ * first route that would shadow it, else last; `placement` says where it went and why.
+ */
+export const POST = withHandler({ body: CreateRouteBody, response: CreatedRoute }, async ({ req, body, actor }) => {
   const { value, revision } = await createDraftRoute(body, actor, { ifMatch: ifMatchOf(req) });
   return reply(value, 201, etagHeaders(revision));
 });
