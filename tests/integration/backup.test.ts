@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as C from "../../lib/contract";
 import { bodyHash } from "../../lib/backup/file-checks";
 import { bootstrap, cluster, listener } from "../../lib/config/test-fixtures";
-import { ROOT, api, assertBuilt, ConsoleProcess, freePort, get, startUpstream, tmpDir, waitFor } from "./harness";
+import { ROOT, api, assertBuilt, ConsoleProcess, errorBody, freePort, get, parsed, startUpstream, tmpDir, waitFor } from "./harness";
 
 const TOKEN = "backup-token-" + Math.random().toString(36).slice(2);
 
@@ -86,7 +86,7 @@ describe("backup, restore and bootstrap export", () => {
       expect((await call("PUT", "/api/config", config(routes))).status).toBe(200);
       const r = await call("POST", "/api/versions", { message });
       expect(r.status, r.text).toBe(201);
-      return r.json as { id: string; number: number };
+      return parsed(r, C.PublishResult);
     };
     const v2 = await publish([{ prefix: "/", cluster: "a" }], "everything to a");
     await publish([{ prefix: "/b", cluster: "b" }, { prefix: "/", cluster: "a" }], "/b to b");
@@ -170,10 +170,11 @@ describe("backup, restore and bootstrap export", () => {
     ];
     for (const [what, body, status, code] of cases) {
       const r = await call("POST", "/api/restore", body);
-      expect([what, r.status, r.json?.error?.code]).toEqual([what, status, code]);
+      expect([what, r.status]).toEqual([what, status]);
+      expect([what, errorBody(r).error.code]).toEqual([what, code]);
     }
     const snapErr = await call("POST", "/api/restore", JSON.stringify(invalid));
-    expect(snapErr.json.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: expect.stringMatching(/^tables\.ConfigVersion\[1\]\.snapshot\.clusters\[0\]\.connect_timeout/) })]));
+    expect(errorBody(snapErr).errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: expect.stringMatching(/^tables\.ConfigVersion\[1\]\.snapshot\.clusters\[0\]\.connect_timeout/) })]));
 
     const after = await backupOf(call);
     expect(after.tables).toEqual(before.tables);
@@ -216,7 +217,7 @@ describe("backup, restore and bootstrap export", () => {
     const before = await backupOf(call);
     const r = await call("POST", "/api/restore", text);
     expect(r.status).toBe(409);
-    expect(r.json.error.message).toMatch(/already has 4 versions/);
+    expect(errorBody(r).error.message).toMatch(/already has 4 versions/);
     const dry = C.RestoreResult.parse((await call("POST", "/api/restore?dryRun=1", text)).json);
     expect(dry).toMatchObject({ restorable: false, restored: false });
     expect((await backupOf(call)).tables).toEqual(before.tables);

@@ -10,10 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodeList } from "../../lib/contract/nodes";
 import { RolloutState } from "../../lib/contract/rollout";
 import { DraftStatus } from "../../lib/contract/draft";
+import { GuardList } from "../../lib/contract/guard";
+import { PublishResult, VersionList, VersionSummary } from "../../lib/contract/versions";
 import { EventList, type EventRow } from "../../lib/contract/events";
 import { eventText } from "../../components/telemetry/event-lines";
 import { bootstrap, cluster, listener } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, freePort, get, ROOT, sleep, startUpstream, tmpDir, waitFor } from "./harness";
+import { api, assertBuilt, ConsoleProcess, errorBody, freePort, get, parsed, ROOT, sleep, startUpstream, tmpDir, waitFor } from "./harness";
 
 const TOKEN = "canary-token-" + Math.random().toString(36).slice(2);
 const BIN = path.join(ROOT, "proxy-core/bin/proxy-core.mjs");
@@ -110,7 +112,7 @@ beforeAll(async () => {
   }
   const r = await publish("base: /api to one", config("one"));
   expect(r.status, r.text).toBe(201);
-  liveId = baseId = r.json.id;
+  liveId = baseId = parsed(r, PublishResult).id;
   await applied(workers.a, liveId);
   await applied(workers.b, liveId);
   expect(await servedBy(workers.a)).toBe("one");
@@ -139,7 +141,8 @@ describe("canary publishes", () => {
   it("a selector canary reaches the labelled node only; a publish meanwhile is 409; abort puts it back", async () => {
     const r = await publish("v2: /api to two, canary on ring=canary", config("two", "v2"), { selector: { ring: "canary" } });
     expect(r.status, r.text).toBe(201);
-    const v2 = r.json.id as string;
+    const pub = parsed(r, PublishResult);
+    const v2 = pub.id;
     await applied(workers.a, v2);
     expect(await servedBy(workers.a)).toBe("two");
     await sleep(300);
@@ -150,18 +153,18 @@ describe("canary publishes", () => {
     expect(list.find((n) => n.id === "edge-b")).toMatchObject({ targetVersion: liveId, canary: false, appliedVersion: liveId });
     const rollout = RolloutState.parse((await call("GET", "/api/rollout")).json).rollout;
     expect(rollout).toMatchObject({ versionId: v2, liveVersionId: liveId, targeted: ["edge-a"], applied: 1, connected: 2, target: { selector: { ring: "canary" } } });
-    const versions = (await call("GET", "/api/versions")).json as { id: string; live: boolean }[];
+    const versions = await call.as(VersionList, "GET", "/api/versions");
     expect(versions.find((v) => v.id === v2)?.live).toBe(false);
     // the header counts each node against its own version: edge-a on the canary is not pending the live one
     expect(DraftStatus.parse((await call("GET", "/api/draft/status")).json)).toMatchObject({
       nodes: { connected: 2, applied: 2, rejected: 0 },
-      canary: { versionId: v2, number: r.json.number, targeted: 1, applied: 1, rejected: 0 },
+      canary: { versionId: v2, number: pub.number, targeted: 1, applied: 1, rejected: 0 },
     });
-    expect(await eventLine("canary_started", v2)).toBe(`canary v${r.json.number} started on 1 node (\`edge-a\`) matching ring=canary by admin: “v2: /api to two, canary on ring=canary”`);
+    expect(await eventLine("canary_started", v2)).toBe(`canary v${pub.number} started on 1 node (\`edge-a\`) matching ring=canary by admin: “v2: /api to two, canary on ring=canary”`);
 
     const during = await publish("v3 during the canary", config("one", "v3"));
     expect(during.status).toBe(409);
-    expect(during.json.error.code).toBe("canary_in_progress");
+    expect(errorBody(during).error.code).toBe("canary_in_progress");
 
     const abort = await call("POST", `/api/versions/${v2}/abort`);
     expect(abort.status, abort.text).toBe(200);
@@ -169,7 +172,7 @@ describe("canary publishes", () => {
     expect(await servedBy(workers.a)).toBe("one");
     expect(await servedBy(workers.b)).toBe("one");
     expect((await call("GET", "/api/rollout")).json).toEqual({ rollout: null });
-    expect(await eventLine("canary_aborted", v2)).toBe(`canary v${r.json.number} aborted by admin: its nodes went back to the live version`);
+    expect(await eventLine("canary_aborted", v2)).toBe(`canary v${pub.number} aborted by admin: its nodes went back to the live version`);
     expect(DraftStatus.parse((await call("GET", "/api/draft/status")).json)).toMatchObject({ nodes: { connected: 2, applied: 2 }, canary: null });
     expect((await call("POST", `/api/versions/${v2}/promote`)).status).toBe(409);
     const audit = JSON.stringify((await call("GET", "/api/audit")).json);
@@ -179,7 +182,8 @@ describe("canary publishes", () => {
   it("a named-node canary survives the worker's restart, then promote moves every node", async () => {
     const r = await publish("v4: /api to two, canary on edge-a", config("two", "v4"), { nodes: ["edge-a"] });
     expect(r.status, r.text).toBe(201);
-    const v4 = r.json.id as string;
+    const pub = parsed(r, PublishResult);
+    const v4 = pub.id;
     await applied(workers.a, v4);
     expect(await servedBy(workers.a)).toBe("two");
     expect(await servedBy(workers.b)).toBe("one");
@@ -192,14 +196,14 @@ describe("canary publishes", () => {
     expect(await servedBy(workers.a)).toBe("two");
     expect(await servedBy(workers.b)).toBe("one");
 
-    expect(await eventLine("canary_started", v4)).toBe(`canary v${r.json.number} started on 1 node (\`edge-a\`) by admin: “v4: /api to two, canary on edge-a”`);
+    expect(await eventLine("canary_started", v4)).toBe(`canary v${pub.number} started on 1 node (\`edge-a\`) by admin: “v4: /api to two, canary on edge-a”`);
     const promote = await call("POST", `/api/versions/${v4}/promote`);
     expect(promote.status, promote.text).toBe(200);
-    expect(await eventLine("canary_promoted", v4)).toBe(`canary v${r.json.number} promoted to every node by admin`);
+    expect(await eventLine("canary_promoted", v4)).toBe(`canary v${pub.number} promoted to every node by admin`);
     await applied(workers.b, v4);
     expect(await servedBy(workers.a)).toBe("two");
     expect(await servedBy(workers.b)).toBe("two");
-    const versions = (await call("GET", "/api/versions")).json as { id: string; live: boolean }[];
+    const versions = await call.as(VersionList, "GET", "/api/versions");
     expect(versions.find((v) => v.id === v4)?.live).toBe(true);
     expect((await call("GET", "/api/rollout")).json).toEqual({ rollout: null });
     expect((await nodes()).every((n) => n.targetVersion === v4 && !n.canary)).toBe(true);
@@ -209,7 +213,7 @@ describe("canary publishes", () => {
   it("a percent canary picks ceil(percent%) of the connected nodes; a rollback ends it", async () => {
     const r = await publish("v5: /api to one, 50%", config("one", "v5"), { percent: 50 });
     expect(r.status, r.text).toBe(201);
-    const v5 = r.json.id as string;
+    const v5 = parsed(r, PublishResult).id;
     const rollout = RolloutState.parse((await call("GET", "/api/rollout")).json).rollout!;
     expect(rollout.targeted).toHaveLength(1);
     const picked = rollout.targeted[0] === "edge-a" ? workers.a : workers.b;
@@ -220,8 +224,9 @@ describe("canary publishes", () => {
 
     const rb = await call("POST", `/api/versions/${baseId}/rollback`, { discardDraft: true });
     expect(rb.status, rb.text).toBe(201);
-    await applied(workers.a, rb.json.id);
-    await applied(workers.b, rb.json.id);
+    const back = parsed(rb, VersionSummary).id;
+    await applied(workers.a, back);
+    await applied(workers.b, back);
     expect((await call("GET", "/api/rollout")).json).toEqual({ rollout: null });
   });
 
@@ -230,22 +235,23 @@ describe("canary publishes", () => {
     expect((await call("PUT", "/api/config", config("bad", "v6"))).status).toBe(200);
     const r = await call("POST", "/api/versions", { message: "v6: /api to a failing upstream, canary on edge-a", canary: { nodes: ["edge-a"] }, guard: { maxErrorRatio: 0.05, windowS: 60, minRequests: 10 } });
     expect(r.status, r.text).toBe(201);
-    const v6 = r.json.id as string;
-    expect(r.json.guard).toMatchObject({ state: "running", versionId: v6 });
+    const pub = parsed(r, PublishResult);
+    const v6 = pub.id;
+    expect(pub.guard).toMatchObject({ state: "running", versionId: v6 });
     await applied(workers.a, v6);
-    const countBefore = ((await call("GET", "/api/versions")).json as unknown[]).length;
+    const countBefore = (await call.as(VersionList, "GET", "/api/versions")).length;
     const port = await edgePort(workers.a);
     let fails = 0;
     await waitFor("the guard to abort the canary", async () => {
       for (let i = 0; i < 10; i++) if ((await get(port, `/api/${i}`)).status === 500) fails++;
-      return (await call("GET", "/api/rollout")).json.rollout === null;
+      return (await call.as(RolloutState, "GET", "/api/rollout")).rollout === null;
     }, 30_000, 100);
     expect(fails).toBeGreaterThanOrEqual(10);
     await applied(workers.a, live);
     expect(await servedBy(workers.a)).toBe("one");
     // no rollback version was published: the live version stayed as it was
-    expect(((await call("GET", "/api/versions")).json as unknown[]).length).toBe(countBefore);
-    const guard = ((await call("GET", "/api/guards")).json as { guards: { versionId: string; state: string }[] }).guards.find((g) => g.versionId === v6);
+    expect((await call.as(VersionList, "GET", "/api/versions")).length).toBe(countBefore);
+    const guard = (await call.as(GuardList, "GET", "/api/guards")).guards.find((g) => g.versionId === v6);
     expect(guard?.state).toBe("rolled_back");
     expect(JSON.stringify((await call("GET", "/api/audit")).json)).toMatch(/version\.canary\.abort[^]*guard|guard[^]*version\.canary\.abort/);
   }, 60_000);

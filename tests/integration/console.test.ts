@@ -3,8 +3,10 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import * as C from "../../lib/contract";
 import { bootstrap, cluster, listener, prefixRoute } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, freePort, get, startUpstream, tmpDir } from "./harness";
+import { api, assertBuilt, ConsoleProcess, errorBody, freePort, get, parsed, startUpstream, tmpDir } from "./harness";
 
 const TOKEN = "integration-token-" + Math.random().toString(36).slice(2);
 const STARTER_TEXT = "Signalbox is running: open the console to add routes";
@@ -19,11 +21,8 @@ let up3: Awaited<ReturnType<typeof startUpstream>>;
 let starterPort: number;
 let listenerPort: number;
 
-type NodeView = { id: string; connected: boolean; appliedVersion: string | null; lastError: string | null; lastSeen: string };
-
-async function localNode(): Promise<NodeView | undefined> {
-  const r = await call("GET", "/api/nodes");
-  return (r.json as NodeView[]).find((n) => n.id === "local");
+async function localNode(): Promise<C.NodeView | undefined> {
+  return (await call.as(C.NodeList, "GET", "/api/nodes")).find((n) => n.id === "local");
 }
 
 /** Milliseconds until the bundled worker reports `versionId` as applied. */
@@ -71,7 +70,7 @@ describe("console + bundled worker", () => {
     for (const [m, p] of [["GET", "/api/config"], ["PUT", "/api/config"], ["POST", "/api/versions"], ["GET", "/api/nodes"], ["GET", "/api/audit"], ["GET", "/api/draft/status"]]) {
       const r = await anon(m, p, m === "GET" ? undefined : {});
       expect(r.status, `${m} ${p}`).toBe(401);
-      expect(r.json.error.code).toBe("unauthorized");
+      expect(errorBody(r).error.code).toBe("unauthorized");
     }
     const wrong = await api(consoleProc.base, "wrong")("GET", "/api/versions");
     expect(wrong.status).toBe(401);
@@ -89,7 +88,7 @@ describe("console + bundled worker", () => {
   });
 
   it("publishes the starter version on an empty database and the worker serves it", async () => {
-    const versions = (await call("GET", "/api/versions")).json;
+    const versions = await call.as(C.VersionList, "GET", "/api/versions");
     expect(versions).toHaveLength(1);
     expect(versions[0]).toMatchObject({ number: 1, author: "system" });
     await timeToApply(versions[0].id, Date.now(), 30_000);
@@ -109,9 +108,9 @@ describe("console + bundled worker", () => {
     const t0 = Date.now();
     const pub = await call("POST", "/api/versions", { message: "first route" });
     expect(pub.status).toBe(201);
-    expect(Object.keys(pub.json)).toEqual(expect.arrayContaining(["id", "number", "hash", "author", "message", "createdAt"]));
-    expect(pub.json).toMatchObject({ number: 2, author: "admin", message: "first route" });
-    v1 = pub.json;
+    v1 = parsed(pub, C.PublishResult);
+    expect(Object.keys(v1)).toEqual(expect.arrayContaining(["id", "number", "hash", "author", "message", "createdAt"]));
+    expect(v1).toMatchObject({ number: 2, author: "admin", message: "first route" });
     const elapsed = await timeToApply(v1.id, t0);
     console.log(`[it] publish → applied by the bundled worker in ${elapsed} ms`);
     expect(elapsed).toBeLessThan(applyBudgetMs());
@@ -132,16 +131,16 @@ describe("console + bundled worker", () => {
     bad.static_resources.clusters.pop(); // "other" no longer exists
     const r = await call("PUT", "/api/config", bad);
     expect(r.status).toBe(422);
-    expect(r.json.errors).toContainEqual({
+    expect(errorBody(r).errors).toContainEqual({
       path: "static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[1].route.cluster",
       message: 'unknown cluster "other"',
     });
-    expect(r.json.error.code).toBe("invalid_config");
+    expect(errorBody(r).error.code).toBe("invalid_config");
     // also with schema errors in the same document, the unknown cluster is still named
     (bad.static_resources.clusters[0] as Record<string, unknown>).lb_policy = "MAGLEV";
     const r2 = await call("PUT", "/api/config", bad);
     expect(r2.status).toBe(422);
-    expect(r2.json.errors.map((e: { message: string }) => e.message)).toEqual(expect.arrayContaining(['unknown cluster "other"', expect.stringMatching(/MAGLEV is not supported/)]));
+    expect(errorBody(r2).errors?.map((e) => e.message)).toEqual(expect.arrayContaining(['unknown cluster "other"', expect.stringMatching(/MAGLEV is not supported/)]));
     expect((await call("GET", "/api/config")).text).toBe(before.text);
     expect((await call("GET", "/api/versions")).json).toEqual(versionsBefore);
   });
@@ -149,10 +148,10 @@ describe("console + bundled worker", () => {
   it("answers malformed JSON and YAML with 400, and accepts YAML", async () => {
     const bad = await call("PUT", "/api/config", '{"static_resources": {', { "content-type": "application/json" });
     expect(bad.status).toBe(400);
-    expect(bad.json.error.message).toMatch(/malformed JSON/);
+    expect(errorBody(bad).error.message).toMatch(/malformed JSON/);
     const badYaml = await call("PUT", "/api/config", "static_resources: [\n  a", { "content-type": "application/yaml" });
     expect(badYaml.status).toBe(400);
-    expect(badYaml.json.error.message).toMatch(/malformed YAML/);
+    expect(errorBody(badYaml).error.message).toMatch(/malformed YAML/);
     const yaml = (await call("GET", "/api/config?format=yaml")).text;
     expect(yaml).toMatch(/^static_resources:/);
     const put = await call("PUT", "/api/config", yaml, { "content-type": "application/yaml" });
@@ -167,23 +166,24 @@ describe("console + bundled worker", () => {
     const t0 = Date.now();
     const pub = await call("POST", "/api/versions", { message: "second route" });
     expect(pub.status).toBe(201);
-    v2 = pub.json;
+    v2 = parsed(pub, C.PublishResult);
     expect(v2.number).toBe(v1.number + 1);
     await timeToApply(v2.id, t0);
     expect((await get(listenerPort, "/second")).body).toBe("up3 /second");
 
-    const list = (await call("GET", "/api/versions")).json;
-    expect(list.map((v: { number: number }) => v.number)).toEqual([3, 2, 1]);
+    const list = await call.as(C.VersionList, "GET", "/api/versions");
+    expect(list.map((v) => v.number)).toEqual([3, 2, 1]);
     const one = await call("GET", `/api/versions/${v2.id}`);
-    expect(one.json.snapshot).toStrictEqual(storedSecond().static_resources);
+    expect(parsed(one, C.VersionDetail).snapshot).toStrictEqual(storedSecond().static_resources);
 
     const d = await call("GET", `/api/versions/${v1.id}/diff?to=${v2.id}`);
     expect(d.status).toBe(200);
-    expect(d.json.changes.map((c: { kind: string; change: string; label: string }) => [c.kind, c.change, c.label])).toEqual([
+    const diff = parsed(d, C.VersionDiff);
+    expect(diff.changes.map((c) => [c.kind, c.change, c.label])).toEqual([
       ["route", "added", "route /second (second) on listener main/default"],
       ["cluster", "added", "cluster other"],
     ]);
-    expect(d.json.unified).toMatch(/^\+.*prefix: \/second/m);
+    expect(diff.unified).toMatch(/^\+.*prefix: \/second/m);
     expect((await call("GET", `/api/versions/nope/diff?to=${v2.id}`)).status).toBe(404);
   });
 
@@ -192,14 +192,16 @@ describe("console + bundled worker", () => {
     const rb = await call("POST", `/api/versions/${v1.id}/rollback`);
     expect(rb.status).toBe(201);
     expect(rb.json).toMatchObject({ number: v2.number + 1, hash: v1.hash });
-    await timeToApply(rb.json.id, t0);
+    const back = parsed(rb, C.VersionSummary);
+    await timeToApply(back.id, t0);
     expect((await get(listenerPort, "/second")).status).toBe(404);
     expect((await get(listenerPort, "/first")).body).toMatch(/^up[12] \/first$/);
     expect((await call("GET", "/api/config")).json).toStrictEqual(storedFirst());
 
-    const audit = (await call("GET", "/api/audit")).json as { at: string; actor: string; action: string; target: string; details: unknown }[];
+    // loose: the keys check below sees every key the server sent, not only those the schema names
+    const audit = await call.as(z.array(C.AuditEntry.loose()), "GET", "/api/audit");
     expect(Object.keys(audit[0]).sort()).toEqual(["action", "actor", "at", "details", "target"]);
-    expect(audit[0]).toMatchObject({ action: "version.rollback", actor: "admin", target: rb.json.id });
+    expect(audit[0]).toMatchObject({ action: "version.rollback", actor: "admin", target: back.id });
     const actions = audit.map((a) => a.action);
     expect(actions.filter((a) => a === "version.publish").length).toBeGreaterThanOrEqual(3);
     expect(actions).toContain("draft.replace");
@@ -207,7 +209,7 @@ describe("console + bundled worker", () => {
   });
 
   it("the bundled worker reconnects after the console restarts", async () => {
-    const live = (await call("GET", "/api/versions")).json[0];
+    const live = (await call.as(C.VersionList, "GET", "/api/versions"))[0];
     expect(await consoleProc.stop()).toBe(0);
     await consoleProc.start();
     const node = await consoleProc.until("local connected and applied", async () => {

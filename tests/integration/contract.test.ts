@@ -9,7 +9,7 @@ import { z } from "zod";
 import * as C from "../../lib/contract";
 import { DemoStatus } from "../../lib/demo/contract";
 import { bootstrap, cluster, listener, prefixRoute } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, freePort, get, ROOT, startUpstream, tmpDir, waitFor } from "./harness";
+import { api, assertBuilt, ConsoleProcess, errorBody, freePort, get, parsed, ROOT, startUpstream, tmpDir, waitFor } from "./harness";
 import { openSse } from "../support/sse";
 
 const TOKEN = "contract-token-" + Math.random().toString(36).slice(2);
@@ -39,6 +39,7 @@ const GETS: Record<string, { path: () => string; schema?: z.ZodType; text?: (bod
   "/api/rollout": { path: () => "/api/rollout", schema: C.RolloutState },
   "/api/worker": { path: () => "/api/worker", schema: C.BundledWorkerStatus },
   "/api/draft/clusters": { path: () => "/api/draft/clusters", schema: C.DraftClusterList },
+  "/api/draft/listeners": { path: () => "/api/draft/listeners", schema: C.DraftListenerList },
   "/api/draft/routes": { path: () => "/api/draft/routes", schema: C.DraftRouteList },
   "/api/draft/status": { path: () => "/api/draft/status", schema: C.DraftStatus },
   "/api/draft/discard-preview": { path: () => "/api/draft/discard-preview", schema: C.DiscardPreview },
@@ -83,17 +84,17 @@ beforeAll(async () => {
   consoleProc = new ConsoleProcess({ dataDir, port: await freePort(), token: TOKEN, starterPort: await freePort(), workerAdminPort: await freePort() });
   await consoleProc.start();
   call = api(consoleProc.base, TOKEN);
-  ids.first = (await call("GET", "/api/versions")).json[0].id;
+  ids.first = (await call.as(C.VersionList, "GET", "/api/versions"))[0].id;
   // a traced listener in front of a real upstream, published as version 2
   const l = listener("main", listenerPort, [prefixRoute("/", "up")]);
   (l.filter_chains[0].filters[0].typed_config as Record<string, unknown>).tracing = { random_sampling: { value: 100 } };
   expect((await call("PUT", "/api/config", bootstrap([l], [cluster("up", [upstream.port])]))).status).toBe(200);
   const v2 = await call("POST", "/api/versions", { message: "contract: traced listener" });
   expect(v2.status).toBe(201);
-  ids.second = v2.json.id;
+  ids.second = parsed(v2, C.PublishResult).id;
   await waitFor("the worker to serve version 2", async () => (await get(listenerPort, "/hello")).status === 200);
   for (let i = 0; i < 5; i++) await get(listenerPort, `/hello/${i}`);
-  await waitFor("traces at the console", async () => (await call("GET", "/api/traces")).json.traces.length >= 5);
+  await waitFor("traces at the console", async () => (await call.as(C.TraceList, "GET", "/api/traces")).traces.length >= 5);
 }, 90_000);
 
 afterAll(async () => {
@@ -113,15 +114,15 @@ describe("API contract", () => {
       const first = await stream.waitFor(1, 5000);
       stream.close();
       expect(stream.status).toBe(200);
-      const parsed = e.schema!.safeParse(JSON.parse(first?.[0].data ?? "null"));
-      expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+      const result = e.schema!.safeParse(JSON.parse(first?.[0].data ?? "null"));
+      expect(result.success ? [] : result.error.issues).toEqual([]);
       return;
     }
     const r = await call("GET", e.path());
     expect(r.status, r.text).toBe(200);
     if (e.text) return e.text(r.text);
-    const parsed = e.schema!.safeParse(r.json);
-    expect(parsed.success ? [] : parsed.error.issues, JSON.stringify(r.json).slice(0, 500)).toEqual([]);
+    const result = e.schema!.safeParse(r.json);
+    expect(result.success ? [] : result.error.issues, JSON.stringify(r.json).slice(0, 500)).toEqual([]);
   });
 
   it("the data behind them is real: two versions, the live one on the connected node, traced spans", async () => {
@@ -145,6 +146,6 @@ describe("API contract", () => {
     ];
     expect(cases.map((c) => c.status)).toEqual([401, 404, 404, 400, 422]);
     for (const c of cases) expect(C.ErrorBody.safeParse(c.json).success, c.text).toBe(true);
-    expect(cases[4].json.errors.length).toBeGreaterThan(0);
+    expect(errorBody(cases[4]).errors?.length).toBeGreaterThan(0);
   });
 });

@@ -6,9 +6,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { BootstrapDocument } from "../../lib/contract/draft";
+import { TraceList } from "../../lib/contract/traces";
+import { VersionList } from "../../lib/contract/versions";
 import { DemoStatus, DemoStopResult } from "../../lib/demo/contract";
 import { dashboardFamilies } from "../deploy/promql";
-import { api, assertBuilt, ConsoleProcess, freePort, get, isAlive, ROOT, sleep, tmpDir } from "./harness";
+import { api, assertBuilt, ConsoleProcess, errorBody, freePort, get, isAlive, ROOT, sleep, tmpDir } from "./harness";
 
 const TOKEN = "demo-token-" + Math.random().toString(36).slice(2);
 const STARTER_TEXT = "Signalbox is running: open the console to add routes";
@@ -62,8 +66,11 @@ async function demoStatus(): Promise<DemoStatus> {
 }
 
 async function liveVersionId(): Promise<string> {
-  return (await call("GET", "/api/versions")).json[0].id;
+  return (await call.as(VersionList, "GET", "/api/versions"))[0].id;
 }
+
+/** The part of a draft listener the tests read: each filter's typed_config, every field kept. */
+const ListenerFilters = z.object({ filter_chains: z.array(z.object({ filters: z.array(z.object({ typed_config: z.record(z.string(), z.unknown()) })) })) });
 
 describe("demo traffic", () => {
   let started: DemoStatus;
@@ -80,7 +87,7 @@ describe("demo traffic", () => {
     started = DemoStatus.parse(r.json);
     expect(started).toMatchObject({ running: true, target: `127.0.0.1:${starterPort}`, publishedVersion: { number: 2 } });
     expect(started.upstreams.map((u) => [u.kind, u.name])).toEqual([["healthy", "demo-healthy"], ["slow", "demo-slow"], ["flaky", "demo-flaky"]]);
-    const v = (await call("GET", "/api/versions")).json[0];
+    const v = (await call.as(VersionList, "GET", "/api/versions"))[0];
     expect(v).toMatchObject({ number: 2, author: "demo", message: expect.stringMatching(/^demo: sample upstreams/) });
 
     // the user's starter route is still there, after the demo's
@@ -90,8 +97,8 @@ describe("demo traffic", () => {
     await consoleProc.until("the slow cluster's breaker to refuse requests", async () => (await workerStat("cluster.demo-slow.upstream_rq_pending_overflow")) > 0, 10_000, 100);
     await consoleProc.until("retries on the flaky route", async () => (await workerStat("cluster.demo-flaky.upstream_rq_retry")) > 0, 10_000, 100);
     await consoleProc.until("a trace of a demo request", async () => {
-      const t = await call("GET", "/api/traces?limit=50");
-      return (t.json.traces as { spans: { name: string }[] }[]).some((x) => x.spans.some((s) => s.name.startsWith("demo ")));
+      const t = await call.as(TraceList, "GET", "/api/traces?limit=50");
+      return t.traces.some((x) => x.spans.some((s) => s.name.startsWith("demo ")));
     }, 10_000, 100);
     const s = await consoleProc.until("every route to carry load", async () => {
       const st = await demoStatus();
@@ -109,7 +116,7 @@ describe("demo traffic", () => {
     // a second start while it runs is refused
     const again = await call("POST", "/api/demo", {});
     expect(again.status).toBe(409);
-    expect(again.json.error.message).toMatch(/already running/);
+    expect(errorBody(again).error.message).toMatch(/already running/);
   });
 
   it("the worker's /stats/prometheus carries every family the Grafana dashboard charts, with the demo's series", async () => {
@@ -134,9 +141,9 @@ describe("demo traffic", () => {
 
     // the worker is back to the user's config: /demo/* falls through to the starter route, and no tracing
     await consoleProc.until("the starter route to take /demo/ again", async () => (await get(starterPort, "/demo/healthy")).body === STARTER_TEXT);
-    const draft = (await call("GET", "/api/config")).json;
+    const draft = await call.as(BootstrapDocument, "GET", "/api/config");
     expect(draft.static_resources.clusters).toEqual([]);
-    expect(draft.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.tracing).toBeUndefined();
+    expect(ListenerFilters.parse(draft.static_resources.listeners[0]).filter_chains[0].filters[0].typed_config.tracing).toBeUndefined();
 
     // nothing to stop or remove any more: still 200, and it says so
     const twice = DemoStopResult.parse((await call("DELETE", "/api/demo")).json);
@@ -144,14 +151,14 @@ describe("demo traffic", () => {
   });
 
   it("refuses to start with 409 while the draft has unpublished changes, and starts nothing", async () => {
-    const draft = (await call("GET", "/api/config")).json;
+    const draft = await call.as(BootstrapDocument, "GET", "/api/config");
     draft.static_resources.clusters.push({ name: "half-done", type: "STATIC", connect_timeout: "1s", load_assignment: { cluster_name: "half-done", endpoints: [] } });
     expect((await call("PUT", "/api/config", draft)).status).toBe(200);
     const versionBefore = await liveVersionId();
 
     const r = await call("POST", "/api/demo", {});
     expect(r.status).toBe(409);
-    expect(r.json.error.message).toMatch(/^cannot start the demo: the draft has 1 unpublished change: publish it .* or discard it first/);
+    expect(errorBody(r).error.message).toMatch(/^cannot start the demo: the draft has 1 unpublished change: publish it .* or discard it first/);
     expect(await liveVersionId()).toBe(versionBefore);
     expect(await demoStatus()).toMatchObject({ running: false, upstreams: [] });
 

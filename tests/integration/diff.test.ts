@@ -6,7 +6,7 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as C from "../../lib/contract";
 import { bootstrap, cluster, listener } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, freePort, get, startUpstream, tmpDir, waitFor } from "./harness";
+import { api, assertBuilt, ConsoleProcess, errorBody, freePort, get, parsed, startUpstream, tmpDir, waitFor } from "./harness";
 
 const TOKEN = "diff-token-" + Math.random().toString(36).slice(2);
 
@@ -30,7 +30,7 @@ const config = (clusterName: string, timeout: string, extra: { endpoints?: numbe
 async function publish(message: string): Promise<{ id: string; number: number }> {
   const r = await call("POST", "/api/versions", { message });
   expect(r.status, r.text).toBe(201);
-  return r.json;
+  return parsed(r, C.PublishResult);
 }
 
 async function localNode() {
@@ -98,11 +98,11 @@ describe("readable diff API", () => {
   it("bad and unknown versions: 400 naming the parameter, 404 naming the version", async () => {
     const none = await call("GET", `/api/versions/${v3.id}/diff`);
     expect(none.status).toBe(400);
-    expect(none.json.error.message).toMatch(/against: exactly one of \?against=<version id> or \?to=<version id> is required/);
+    expect(errorBody(none).error.message).toMatch(/against: exactly one of \?against=<version id> or \?to=<version id> is required/);
     expect((await call("GET", `/api/versions/${v3.id}/diff?against=${v2.id}&to=${v2.id}`)).status).toBe(400);
     const missing = await call("GET", `/api/versions/${v3.id}/diff?against=nope`);
     expect(missing.status).toBe(404);
-    expect(missing.json.error.message).toBe("version nope not found");
+    expect(errorBody(missing).error.message).toBe("version nope not found");
   });
 
   it("a rejection names the version it refused, and stops counting once a later version is live", async () => {

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as C from "../../lib/contract";
 import { bootstrap, cluster, listener, prefixRoute } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, freePort, startUpstream, tmpDir } from "./harness";
+import { api, assertBuilt, ConsoleProcess, errorBody, freePort, parsed, startUpstream, tmpDir } from "./harness";
 
 const TOKEN = "revisions-token-" + Math.random().toString(36).slice(2);
 
@@ -21,8 +21,7 @@ const etag = (r: { headers: Headers }) => r.headers.get("etag");
 const revisionOf = (r: { headers: Headers }) => Number(/^"r(\d+)"$/.exec(etag(r) ?? "")?.[1] ?? NaN);
 const ifMatch = (tag: string | null) => ({ "if-match": tag ?? "" });
 
-type Audit = { actor: string; action: string; target: string; details: Record<string, unknown> };
-const lastAudit = async (action: string): Promise<Audit> => ((await alice("GET", "/api/audit?limit=20")).json as Audit[]).find((a) => a.action === action)!;
+const lastAudit = async (action: string): Promise<C.AuditEntry> => (await alice.as(C.AuditList, "GET", "/api/audit?limit=20")).find((a) => a.action === action)!;
 
 beforeAll(async () => {
   assertBuilt();
@@ -57,7 +56,7 @@ describe("draft revisions over HTTP", () => {
   it("two clients edit the same route: the second gets 409 with the first's change, and nothing is lost", async () => {
     const [a, b] = await Promise.all([alice("GET", "/api/draft/routes"), bob("GET", "/api/draft/routes")]);
     expect(etag(a)).toBe(etag(b));
-    const route = (a.json as C.DraftRouteItem[]).find((r) => r.route.name === "a")!;
+    const route = parsed(a, C.DraftRouteList).find((r) => r.route.name === "a")!;
 
     const first = await alice("PUT", `/api/draft/routes/${route.id}`, { route: { ...route.route, route: { cluster: "up", timeout: "5s" } } }, ifMatch(etag(a)));
     expect(first.status, first.text).toBe(200);
@@ -74,15 +73,15 @@ describe("draft revisions over HTTP", () => {
     // alice's change is there, bob's is not; the revision did not move
     const now = await bob("GET", "/api/draft/routes");
     expect(etag(now)).toBe(etag(first));
-    expect((now.json as C.DraftRouteItem[]).find((r) => r.id === route.id)!.route).toMatchObject({ match: { prefix: "/a" }, route: { timeout: "5s" } });
+    expect(parsed(now, C.DraftRouteList).find((r) => r.id === route.id)!.route).toMatchObject({ match: { prefix: "/a" }, route: { timeout: "5s" } });
 
     // a stale create and a stale whole-draft PUT are refused too; bob reapplies on the new revision
     expect((await bob("POST", "/api/draft/routes", { route: { match: { prefix: "/c" }, direct_response: { status: 204 } } }, ifMatch(etag(b)))).status).toBe(409);
     expect((await bob("PUT", "/api/config", (await bob("GET", "/api/config")).json, ifMatch(etag(b)))).status).toBe(409);
-    const latest = (now.json as C.DraftRouteItem[]).find((r) => r.id === route.id)!;
+    const latest = parsed(now, C.DraftRouteList).find((r) => r.id === route.id)!;
     const again = await bob("PUT", `/api/draft/routes/${route.id}`, { route: { ...latest.route, match: { prefix: "/bob" } } }, ifMatch(etag(now)));
     expect(again.status).toBe(200);
-    expect(again.json.route).toMatchObject({ match: { prefix: "/bob" }, route: { timeout: "5s" } });
+    expect(parsed(again, C.DraftRouteItem).route).toMatchObject({ match: { prefix: "/bob" }, route: { timeout: "5s" } });
     expect((await lastAudit("draft.route.update")).details).toMatchObject({ ifMatch: true, revision: revisionOf(again) });
   });
 
@@ -94,7 +93,7 @@ describe("draft revisions over HTTP", () => {
     expect(C.DraftConflict.parse(stale.json).changes).toEqual([expect.objectContaining({ kind: "cluster", name: "extra", change: "added" })]);
     const bad = await alice("DELETE", "/api/draft/clusters/extra", undefined, { "if-match": "r3" });
     expect(bad.status).toBe(400);
-    expect(bad.json.error.message).toMatch(/^If-Match/);
+    expect(errorBody(bad).error.message).toMatch(/^If-Match/);
   });
 
   it("a write without If-Match still works and is audited as such", async () => {
@@ -118,7 +117,8 @@ describe("draft revisions over HTTP", () => {
     expect(pub.status, pub.text).toBe(201);
     const again = await alice("POST", "/api/versions", { message: "nothing new" });
     expect(again.status).toBe(409);
-    expect(again.json.error).toEqual({ code: "no_changes", message: expect.stringMatching(new RegExp(`identical to live version v${pub.json.number}`)) });
+    const number = parsed(pub, C.PublishResult).number;
+    expect(again.json).toEqual(expect.objectContaining({ error: { code: "no_changes", message: expect.stringMatching(new RegExp(`identical to live version v${number}`)) } }));
   });
 
   it("discard: the preview lists what goes, DELETE /api/draft restores live and is audited", async () => {
@@ -141,7 +141,7 @@ describe("draft revisions over HTTP", () => {
   });
 
   it("rolling back with a dirty draft is refused with the pending changes, then goes through with discardDraft", async () => {
-    const versions = (await alice("GET", "/api/versions")).json as C.VersionListItem[];
+    const versions = await alice.as(C.VersionList, "GET", "/api/versions");
     const target = versions[1];
     expect((await bob("PUT", "/api/draft/clusters/pending", cluster("pending", [upstream.port]))).status).toBe(201);
     const refused = await alice("POST", `/api/versions/${target.id}/rollback`, {});

@@ -72,7 +72,7 @@ describe("the draft's validation summary", () => {
     const body = C.ErrorBody.parse(refused.json);
     expect(body.error.code).toBe("invalid_config");
     expect(body.errors).toEqual(v.problems);
-    expect(((await call("GET", "/api/versions")).json as unknown[]).length).toBe(1);
+    expect((await call.as(C.VersionList, "GET", "/api/versions")).length).toBe(1);
   });
 
   it("a whole-config PUT of the same mistake is refused at write time with the same words, and leaves the draft as it was", async () => {

@@ -8,10 +8,11 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { NodeList } from "../../lib/contract/nodes";
 import { EnvironmentList } from "../../lib/contract/environments";
-import { VersionList } from "../../lib/contract/versions";
+import { PublishResult, VersionList, VersionSummary } from "../../lib/contract/versions";
+import { BootstrapDocument, DraftStatus } from "../../lib/contract/draft";
 import { AuditList } from "../../lib/contract/audit";
 import { bootstrap, cluster, listener } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, freePort, get, ROOT, startUpstream, tmpDir, waitFor } from "./harness";
+import { api, assertBuilt, ConsoleProcess, errorBody, freePort, get, parsed, ROOT, startUpstream, tmpDir, waitFor } from "./harness";
 
 const TOKEN = "env-token-" + Math.random().toString(36).slice(2);
 const BIN = path.join(ROOT, "proxy-core/bin/proxy-core.mjs");
@@ -39,7 +40,7 @@ async function publish(env: string | null, message: string, doc: unknown) {
   expect(put.status, put.text).toBe(200);
   const r = await call("POST", "/api/versions", { message }, inEnv(env));
   expect(r.status, r.text).toBe(201);
-  return r.json as { id: string; number: number; environment: string };
+  return parsed(r, PublishResult);
 }
 
 function startWorker(w: Worker) {
@@ -97,15 +98,15 @@ afterAll(async () => {
 it("refuses an environment name that is not one, and one that does not exist, before doing anything", async () => {
   const bad = await call("GET", "/api/versions", undefined, inEnv("Not Valid"));
   expect(bad.status).toBe(400);
-  expect(bad.json.error.message).toMatch(/^header x-signalbox-environment: an environment name is 1 to 40 characters/);
+  expect(errorBody(bad).error.message).toMatch(/^header x-signalbox-environment: an environment name is 1 to 40 characters/);
   const missing = await call("GET", "/api/versions?environment=qa", undefined);
   expect(missing.status).toBe(404);
-  expect(missing.json.error.message).toMatch(/^environment qa does not exist \(query parameter environment\)/);
+  expect(errorBody(missing).error.message).toMatch(/^environment qa does not exist \(query parameter environment\)/);
   const dup = await call("POST", "/api/environments", { name: "staging" });
   expect(dup.status).toBe(409);
   const badBody = await call("POST", "/api/environments", { name: "-x" });
   expect(badBody.status).toBe(400);
-  expect(badBody.json.error.message).toMatch(/name:/);
+  expect(errorBody(badBody).error.message).toMatch(/name:/);
 });
 
 it("keeps a draft, versions and a live version per environment, and each worker runs its own", async () => {
@@ -113,7 +114,7 @@ it("keeps a draft, versions and a live version per environment, and each worker 
   const stagingVersions = VersionList.parse((await call("GET", "/api/versions", undefined, inEnv("staging"))).json);
   expect(stagingVersions).toEqual([]);
   const stagingDraft = await call("GET", "/api/config", undefined, inEnv("staging"));
-  expect(stagingDraft.json.static_resources).toMatchObject({ listeners: [], clusters: [] });
+  expect(parsed(stagingDraft, BootstrapDocument).static_resources).toMatchObject({ listeners: [], clusters: [] });
 
   const p1 = await publish(null, "prod on one", config("one", "p1"));
   const s1 = await publish("staging", "staging on two", config("two", "s1"));
@@ -136,38 +137,38 @@ it("keeps a draft, versions and a live version per environment, and each worker 
   // a draft edit in staging leaves the default draft clean; rolling back across environments is refused
   expect((await call("PUT", "/api/config", config("one", "s2"), inEnv("staging"))).status).toBe(200);
   const defaultStatus = await call("GET", "/api/draft/status");
-  expect(defaultStatus.json.changes).toEqual([]);
+  expect(parsed(defaultStatus, DraftStatus).changes).toEqual([]);
   const cross = await call("POST", `/api/versions/${s1.id}/rollback`, {});
   expect(cross.status).toBe(409);
-  expect(cross.json.error.code).toBe("wrong_environment");
+  expect(errorBody(cross).error.code).toBe("wrong_environment");
 });
 
 it("promotes a staging version into default as a new version with its origin; only the default worker moves", async () => {
   const [s] = VersionList.parse((await call("GET", "/api/versions", undefined, inEnv("staging"))).json);
   const r = await call("POST", "/api/environments/default/promote", { versionId: s.id });
   expect(r.status, r.text).toBe(201);
-  const promoted = r.json as { id: string; number: number; environment: string; promotedFromId: string; message: string; hash: string };
+  const promoted = parsed(r, VersionSummary);
   expect(promoted).toMatchObject({ environment: "default", number: 3, promotedFromId: s.id, hash: s.hash, message: "Promote staging v1: staging on two" });
   await applied(prod, promoted.id);
   expect(await servedBy(prod)).toBe("two");
   // staging still runs its own v1, and its draft edit is untouched
   expect(await servedBy(staging)).toBe("two");
   const stagingStatus = await call("GET", "/api/draft/status", undefined, inEnv("staging"));
-  expect(stagingStatus.json.changes.length).toBeGreaterThan(0);
+  expect(parsed(stagingStatus, DraftStatus).changes.length).toBeGreaterThan(0);
   const list = VersionList.parse((await call("GET", "/api/versions")).json);
   expect(list[0]).toMatchObject({ number: 3, live: true, promotedFrom: { environment: "staging", number: 1 } });
 
   // promoting the same config again changes nothing: refused; into a dirty draft: refused with the changes
   const again = await call("POST", "/api/environments/default/promote", { versionId: s.id });
   expect(again.status).toBe(409);
-  expect(again.json.error.code).toBe("no_changes");
+  expect(errorBody(again).error.code).toBe("no_changes");
   const back = VersionList.parse((await call("GET", "/api/versions")).json).find((v) => v.number === 2)!;
   const dirty = await call("POST", "/api/environments/staging/promote", { versionId: back.id });
   expect(dirty.status).toBe(409);
-  expect(dirty.json.error.code).toBe("draft_dirty");
+  expect(errorBody(dirty).error.code).toBe("draft_dirty");
   const forced = await call("POST", "/api/environments/staging/promote", { versionId: back.id, discardDraft: true });
   expect(forced.status, forced.text).toBe(201);
-  await applied(staging, forced.json.id);
+  await applied(staging, parsed(forced, VersionSummary).id);
   expect(await servedBy(staging)).toBe("one");
   expect(await servedBy(prod)).toBe("two");
 

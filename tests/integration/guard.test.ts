@@ -9,8 +9,11 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GuardList, type GuardRunView } from "../../lib/contract/guard";
 import { NodeList } from "../../lib/contract/nodes";
+import { AuditList } from "../../lib/contract/audit";
+import { EventList } from "../../lib/contract/events";
+import { PublishResult, VersionList } from "../../lib/contract/versions";
 import { bootstrap, cluster, listener } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, freePort, get, ROOT, sleep, startUpstream, tmpDir, waitFor } from "./harness";
+import { api, assertBuilt, ConsoleProcess, freePort, get, parsed, ROOT, sleep, startUpstream, tmpDir, waitFor } from "./harness";
 
 const TOKEN = "guard-token-" + Math.random().toString(36).slice(2);
 const BIN = path.join(ROOT, "proxy-core/bin/proxy-core.mjs");
@@ -34,7 +37,7 @@ async function publish(message: string, doc: unknown, guard?: Record<string, unk
   expect((await call("PUT", "/api/config", doc)).status).toBe(200);
   const r = await call("POST", "/api/versions", { message, ...(guard ? { guard } : {}) });
   expect(r.status, r.text).toBe(201);
-  return r.json as { id: string; number: number; guard?: GuardRunView };
+  return parsed(r, PublishResult);
 }
 
 async function guards(): Promise<GuardRunView[]> {
@@ -63,7 +66,7 @@ async function trafficUntil<T>(p: string, done: () => Promise<T | undefined | nu
 }
 
 async function versions() {
-  return (await call("GET", "/api/versions")).json as { id: string; number: number; author: string; message: string; rollbackOfId: string | null; live: boolean; createdAt: string }[];
+  return call.as(VersionList, "GET", "/api/versions");
 }
 
 function startWorker(adminPort: number) {
@@ -161,10 +164,10 @@ describe("publish guard", () => {
     for (let i = 0; i < 5; i++) expect((await get(edgePort, `/api/after/${i}`)).status).toBe(200);
 
     // audited and in the event feed
-    const audit = (await call("GET", "/api/audit")).json as { actor: string; action: string; target: string; details: Record<string, unknown> }[];
+    const audit = await call.as(AuditList, "GET", "/api/audit");
     expect(audit.find((a) => a.action === "version.rollback" && a.target === rb.id)?.actor).toBe("guard");
     expect(audit.find((a) => a.action === "guard.rollback" && a.target === v.id)).toMatchObject({ actor: "guard", details: { reason: g.reason, rollbackVersionId: rb.id } });
-    const events = (await call("GET", "/api/events?kind=guard_rollback")).json as { events: { details: Record<string, unknown> }[] };
+    const events = await call.as(EventList, "GET", "/api/events?kind=guard_rollback");
     expect(events.events.map((e) => e.details.reason)).toEqual([g.reason]);
     // on the banner until acknowledged
     expect(GuardList.parse((await call("GET", "/api/guards?unacknowledged=1")).json).guards.map((x) => x.id)).toEqual([g.id]);
@@ -182,7 +185,7 @@ describe("publish guard", () => {
     expect(g.state, g.reason ?? "").toBe("passed");
     const list = await versions();
     expect(list[0]).toMatchObject({ id: v.id, live: true });
-    const events = (await call("GET", "/api/events?kind=guard_passed")).json as { events: { details: Record<string, unknown> }[] };
+    const events = await call.as(EventList, "GET", "/api/events?kind=guard_passed");
     expect(events.events.map((e) => e.details.versionId)).toEqual([v.id]);
   });
 

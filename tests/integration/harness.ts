@@ -5,6 +5,8 @@ import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { z } from "zod";
+import { ErrorBody } from "../../lib/contract/common";
 
 export { ConsoleProcess, ROOT, assertBuilt, freePort, isAlive, killLeftoverWorker, sleep, tail, waitFor, workerPidOf, type ConsoleOpts, type WaitDiagnosis } from "../support/console-process";
 
@@ -25,8 +27,38 @@ export function tmpDir(prefix: string) {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** One answer of the console API. `json` is the body parsed as JSON (undefined when empty or not JSON): read it through `parsed`. */
+export interface ApiAnswer {
+  method: string;
+  path: string;
+  status: number;
+  json: unknown;
+  text: string;
+  headers: Headers;
+}
+
+/**
+ * The body of `r` parsed with its schema from the API contract (lib/contract/*), so a test that reads an answer
+ * checks it too. A body the schema refuses fails the test with the request, the status and the text.
+ */
+export function parsed<S extends z.ZodType>(r: ApiAnswer, schema: S): z.output<S> {
+  const p = schema.safeParse(r.json);
+  if (p.success) return p.data;
+  throw new Error(`${r.method} ${r.path} answered ${r.status} with a body its schema refuses:\n${z.prettifyError(p.error)}\nbody: ${r.text.slice(0, 2000)}`);
+}
+
+/** The ErrorBody of a non-2xx answer (`error.code`, `error.message`, and for 422 `errors` with field paths). */
+export function errorBody(r: ApiAnswer): ErrorBody {
+  if (r.status < 400) throw new Error(`${r.method} ${r.path} answered ${r.status}, not an error: ${r.text.slice(0, 2000)}`);
+  return parsed(r, ErrorBody);
+}
+
+/**
+ * A client for the console API: `call(method, path, body?, headers?)` answers the raw ApiAnswer, and
+ * `call.as(Schema, method, path, body?, headers?)` the body parsed with `Schema` (see `parsed`).
+ */
 export function api(base: string, token: string | null) {
-  return async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const call = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> => {
     const h: Record<string, string> = { ...headers };
     if (token) h.authorization = `Bearer ${token}`;
     let payload: string | undefined;
@@ -36,14 +68,17 @@ export function api(base: string, token: string | null) {
     }
     const r = await fetch(base + p, { method, headers: h, body: payload });
     const text = await r.text();
-    let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
       json = undefined;
     }
-    return { status: r.status, json, text, headers: r.headers };
+    return { method, path: p, status: r.status, json, text, headers: r.headers };
   };
+  const as = async <S extends z.ZodType>(schema: S, method: string, p: string, body?: unknown, headers?: Record<string, string>): Promise<z.output<S>> =>
+    parsed(await call(method, p, body, headers), schema);
+  return Object.assign(call, { as });
 }
 
 /** GET through the proxy; resolves with status and body (no keep-alive, so each request is independent). */

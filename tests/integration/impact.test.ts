@@ -5,7 +5,7 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as C from "../../lib/contract";
 import { bootstrap, cluster, listener } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, freePort, get, startUpstream, tmpDir, waitFor } from "./harness";
+import { api, assertBuilt, ConsoleProcess, freePort, get, parsed, startUpstream, tmpDir, waitFor } from "./harness";
 
 const TOKEN = "impact-token-" + Math.random().toString(36).slice(2);
 
@@ -61,7 +61,8 @@ beforeAll(async () => {
   expect((await call("PUT", "/api/config", bootstrap([listener("edge", edgePort, toRoutes(LIVE))], clusters))).status).toBe(200);
   const v = await call("POST", "/api/versions", { message: "impact test" });
   expect(v.status).toBe(201);
-  await waitFor("the worker to apply the version", async () => ((await call("GET", "/api/nodes")).json as C.NodeView[]).some((n) => n.id === "local" && n.appliedVersion === v.json.id));
+  const { id } = parsed(v, C.PublishResult);
+  await waitFor("the worker to apply the version", async () => (await call.as(C.NodeList, "GET", "/api/nodes")).some((n) => n.id === "local" && n.appliedVersion === id));
 }, 90_000);
 
 afterAll(async () => {

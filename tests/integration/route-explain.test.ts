@@ -5,7 +5,7 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as C from "../../lib/contract";
 import { bootstrap, cluster, listener } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, freePort, get, startUpstream, tmpDir, waitFor } from "./harness";
+import { api, assertBuilt, ConsoleProcess, errorBody, freePort, get, parsed, startUpstream, tmpDir, waitFor } from "./harness";
 
 const TOKEN = "explain-token-" + Math.random().toString(36).slice(2);
 
@@ -42,7 +42,8 @@ beforeAll(async () => {
   expect((await call("PUT", "/api/config", bootstrap([listener("edge", edgePort, LIVE)], clusters))).status).toBe(200);
   const v = await call("POST", "/api/versions", { message: "explain test" });
   expect(v.status).toBe(201);
-  await waitFor("the worker to apply the version", async () => ((await call("GET", "/api/nodes")).json as C.NodeView[]).some((n) => n.id === "local" && n.appliedVersion === v.json.id));
+  const { id } = parsed(v, C.PublishResult);
+  await waitFor("the worker to apply the version", async () => (await call.as(C.NodeList, "GET", "/api/nodes")).some((n) => n.id === "local" && n.appliedVersion === id));
   expect((await call("PUT", "/api/config", bootstrap([listener("edge", edgePort, DRAFT)], clusters))).status).toBe(200);
 }, 90_000);
 
@@ -103,8 +104,9 @@ describe("POST /api/routes/explain", () => {
     ] as const) {
       const r = await call("POST", "/api/routes/explain", body);
       expect(r.status, JSON.stringify(body)).toBe(400);
-      expect(r.json.error.code).toBe("bad_request");
-      expect(r.json.error.message).toContain(field);
+      const e = errorBody(r).error;
+      expect(e.code).toBe("bad_request");
+      expect(e.message).toContain(field);
     }
     const malformed = await call("POST", "/api/routes/explain", "{not json", { "content-type": "application/json" });
     expect(malformed.status).toBe(400);

@@ -8,7 +8,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as C from "../../lib/contract";
 import { bootstrap, cluster, listener } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, freePort, tmpDir } from "./harness";
+import { api, assertBuilt, ConsoleProcess, errorBody, freePort, parsed, tmpDir } from "./harness";
 
 const TOKEN = "route-tests-token-" + Math.random().toString(36).slice(2);
 
@@ -79,8 +79,9 @@ describe("route tests stored with the draft", () => {
     const saved = await putYaml(SUITE_YAML, { "if-match": etagOf(empty) });
     expect(saved.status).toBe(200);
     expect(revisionOf(saved)).toBe(before + 1);
-    expect(C.RouteTestSuite.parse(saved.json).tests).toHaveLength(2);
-    expect(saved.json.tests[0].input.random_value).toBe("7");
+    const suite = parsed(saved, C.RouteTestSuite);
+    expect(suite.tests).toHaveLength(2);
+    expect(suite.tests[0].input).toMatchObject({ random_value: "7" });
 
     // the draft's revision moved for everyone: a write on the old one is refused with what changed, and by whom
     const stale = await call("PUT", "/api/config", config("a"), { "if-match": etagOf(empty) });
@@ -97,7 +98,7 @@ describe("route tests stored with the draft", () => {
     const before = await call("GET", "/api/draft/route-tests");
     const bad = await putYaml("tests:\n- test_name: x\n  input: {authority: a, path: /, method: GE, dynamic_metadata: {}}\n  validate: {}\n");
     expect(bad.status).toBe(422);
-    const paths = (bad.json.errors as { path: string }[]).map((e) => e.path);
+    const paths = errorBody(bad).errors?.map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(["tests[0].input.method", "tests[0].input.dynamic_metadata", "tests[0].validate"]));
     expect((await putYaml("tests: [unclosed")).status).toBe(400);
     const after = await call("GET", "/api/draft/route-tests");
@@ -136,7 +137,7 @@ describe("running the tests and the publish gate", () => {
     expect(adhoc.draft.results).toEqual([{ testName: "health", passed: true, failures: [] }]);
     const invalid = await call("POST", "/api/draft/route-tests/run", { suite: { tests: [{ test_name: "x" }] } });
     expect(invalid.status).toBe(422);
-    expect(invalid.json.errors[0].path).toBe("tests[0].input");
+    expect(errorBody(invalid).errors?.[0].path).toBe("tests[0].input");
   });
 
   it("refuses a publish that breaks a tested route, with the failure; an override needs a reason, then publishes and is audited", async () => {
@@ -145,27 +146,28 @@ describe("running the tests and the publish gate", () => {
     expect(run.draft.results[0]).toEqual({ testName: "api goes to a", passed: false, failures: ["expected: [a], actual: [b], test type: cluster_name"] });
     expect(run.live?.passed).toBe(true);
 
-    const versionsBefore = (await call("GET", "/api/versions")).json.length;
+    const versionsBefore = (await call.as(C.VersionList, "GET", "/api/versions")).length;
     const refused = await call("POST", "/api/versions", { message: "send /api to b" });
     expect(refused.status).toBe(409);
     const body = C.RouteTestsFailed.parse(refused.json);
     expect(body.error.code).toBe("route_tests_failed");
     expect(body.error.message).toContain("1 of 2 route tests fails against the draft: api goes to a: expected: [a], actual: [b]");
     expect(body.failures).toEqual([{ testName: "api goes to a", passed: false, failures: ["expected: [a], actual: [b], test type: cluster_name"] }]);
-    expect((await call("GET", "/api/versions")).json.length).toBe(versionsBefore);
+    expect((await call.as(C.VersionList, "GET", "/api/versions")).length).toBe(versionsBefore);
 
     const noReason = await call("POST", "/api/versions", { message: "send /api to b", overrideRouteTests: { reason: "  " } });
     expect(noReason.status).toBe(400);
-    expect(noReason.json.errors).toEqual([{ path: "overrideRouteTests.reason", message: expect.any(String) }]);
+    expect(errorBody(noReason).errors).toEqual([{ path: "overrideRouteTests.reason", message: expect.any(String) }]);
 
     const ok = await call("POST", "/api/versions", { message: "send /api to b", overrideRouteTests: { reason: "b serves /api from now on; test to be updated" } });
     expect(ok.status).toBe(201);
+    const okId = parsed(ok, C.PublishResult).id;
     const audit = C.AuditList.parse((await call("GET", "/api/audit?limit=20")).json);
     const override = audit.find((e) => e.action === "version.publish.override");
-    expect(override).toMatchObject({ actor: "admin", target: ok.json.id });
+    expect(override).toMatchObject({ actor: "admin", target: okId });
     expect(override!.details).toMatchObject({ reason: "b serves /api from now on; test to be updated", tests: 2, failures: [{ testName: "api goes to a", failures: ["expected: [a], actual: [b], test type: cluster_name"] }] });
     // the version keeps the suite it was published with, as imported
-    expect(JSON.parse(versionSuite(ok.json.id)!)).toEqual((await call("GET", "/api/draft/route-tests")).json);
+    expect(JSON.parse(versionSuite(okId)!)).toEqual((await call("GET", "/api/draft/route-tests")).json);
   });
 
   it("publishes a change of the tests alone (they are part of the config), and then there is nothing to publish", async () => {
@@ -177,10 +179,11 @@ describe("running the tests and the publish gate", () => {
     expect([before.changes.length, before.routeTestsChanged]).toEqual([0, true]);
     const v = await call("POST", "/api/versions", { message: "update the api test" });
     expect(v.status).toBe(201);
+    const vId = parsed(v, C.PublishResult).id;
     expect(C.DraftStatus.parse((await call("GET", "/api/draft/status")).json).routeTestsChanged).toBe(false);
-    expect(JSON.parse(versionSuite(v.json.id)!).tests[0].validate).toEqual({ cluster_name: "b" });
-    expect((await call("GET", "/api/audit?limit=5")).json.some((e: { action: string; target: string }) => e.action === "version.publish.override" && e.target === v.json.id)).toBe(false);
-    expect((await call("POST", "/api/versions", { message: "again" })).json.error.code).toBe("no_changes");
+    expect(JSON.parse(versionSuite(vId)!).tests[0].validate).toEqual({ cluster_name: "b" });
+    expect((await call.as(C.AuditList, "GET", "/api/audit?limit=5")).some((e) => e.action === "version.publish.override" && e.target === vId)).toBe(false);
+    expect(errorBody(await call("POST", "/api/versions", { message: "again" })).error.code).toBe("no_changes");
   });
 
   it("removes the tests with an empty suite; a publish is no longer gated", async () => {
@@ -192,7 +195,7 @@ describe("running the tests and the publish gate", () => {
     expect((await call("PUT", "/api/config", config("a"))).status).toBe(200);
     const v = await call("POST", "/api/versions", { message: "api back to a, no tests" });
     expect(v.status).toBe(201);
-    expect(versionSuite(v.json.id)).toBeNull();
+    expect(versionSuite(parsed(v, C.PublishResult).id)).toBeNull();
   });
 
   it("needs the token", async () => {

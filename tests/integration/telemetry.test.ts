@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as C from "../../lib/contract";
 import { bootstrap, cluster, listener, prefixRoute } from "../../lib/config/test-fixtures";
 import { openSse } from "../support/sse";
-import { api, assertBuilt, ConsoleProcess, freePort, get, startUpstream, tmpDir, waitFor } from "./harness";
+import { api, assertBuilt, ConsoleProcess, freePort, get, parsed, startUpstream, tmpDir, waitFor } from "./harness";
 
 const TOKEN = "telemetry-token-" + Math.random().toString(36).slice(2);
 
@@ -87,7 +87,8 @@ beforeAll(async () => {
   expect((await call("PUT", "/api/config", bootstrap([edge], clusters))).status).toBe(200);
   const v = await call("POST", "/api/versions", { message: "telemetry test" });
   expect(v.status).toBe(201);
-  await waitFor("the worker to apply the version", async () => ((await call("GET", "/api/nodes")).json as C.NodeView[]).some((n) => n.id === "local" && n.appliedVersion === v.json.id));
+  const { id } = parsed(v, C.PublishResult);
+  await waitFor("the worker to apply the version", async () => (await call.as(C.NodeList, "GET", "/api/nodes")).some((n) => n.id === "local" && n.appliedVersion === id));
 }, 90_000);
 
 afterAll(async () => {
@@ -177,7 +178,8 @@ describe("telemetry", () => {
     expect(summary.clusters.find((c) => c.name === "slow")?.overflow).toBe(overflow);
     const live = await waitFor("a clusters report", async () => {
       const r = await call("GET", "/api/telemetry/clusters/slow");
-      return r.status === 200 && r.json.endpoints.length === 1 ? C.ClusterLive.parse(r.json) : null;
+      const report = r.status === 200 ? parsed(r, C.ClusterLive) : null;
+      return report && report.endpoints.length === 1 ? report : null;
     }, 15_000, 250);
     expect(live.usage.requests.max).toBe(1);
     expect(live.endpoints[0]).toMatchObject({ address: `127.0.0.1:${upstreams[2].port}`, healthFlags: "healthy" });
@@ -266,7 +268,7 @@ describe("telemetry", () => {
   it("keeps what was counted across a console restart (1h series from SQLite)", async () => {
     expect(await consoleProc.stop()).toBe(0);
     await consoleProc.start();
-    await waitFor("the worker back", async () => ((await call("GET", "/api/nodes")).json as C.NodeView[]).some((n) => n.id === "local" && n.connected), 30_000, 100);
+    await waitFor("the worker back", async () => (await call.as(C.NodeList, "GET", "/api/nodes")).some((n) => n.id === "local" && n.connected), 30_000, 100);
     // the current 10 s step is left out of the window: wait for the last traffic's bucket to be over
     await waitFor("the 1h series to count everything", async () => count(await series("window=1h&route=api&vhost=default")) === sent.api.total, 30_000, 500);
     const apiRoute = await series("window=1h&route=api&vhost=default");
@@ -296,7 +298,7 @@ describe("telemetry", () => {
 
     const put = await call("PUT", "/api/settings", { retentionHours: 1 });
     expect(put.status).toBe(200);
-    expect(put.json.retentionHours).toBe(1);
+    expect(parsed(put, C.Settings).retentionHours).toBe(1);
     expect(C.Settings.parse((await call("GET", "/api/settings")).json).retentionHours).toBe(1);
     const audit = C.AuditList.parse((await call("GET", "/api/audit?limit=5")).json);
     expect(audit[0]).toMatchObject({ actor: "admin", action: "settings.update", target: "settings", details: { retentionHours: { from: 24, to: 1 } } });

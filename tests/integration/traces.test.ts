@@ -2,8 +2,9 @@
 // through the bundled worker, and the sampled spans coming back over the worker WebSocket to GET /api/traces.
 import fs from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { TraceList } from "../../lib/contract/traces";
 import { bootstrap, cluster, listener, prefixRoute } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, freePort, get, startUpstream, tmpDir, waitFor } from "./harness";
+import { api, assertBuilt, ConsoleProcess, freePort, get, parsed, startUpstream, tmpDir, waitFor } from "./harness";
 
 const TOKEN = "traces-token-" + Math.random().toString(36).slice(2);
 let dataDir: string;
@@ -35,10 +36,10 @@ it("spans of sampled requests reach GET /api/traces, newest first, grouped by tr
   await waitFor("the listener to serve", async () => (await get(port, "/a").catch(() => null))?.status === 200);
   await get(port, "/b");
 
-  type Trace = { traceId: string; spans: { name: string; kind: string; node: string; tags: Record<string, string> }[] };
   const traces = await waitFor("two traces", async () => {
     const r = await call("GET", "/api/traces?limit=2");
-    return r.status === 200 && (r.json.traces as Trace[]).length === 2 ? (r.json.traces as Trace[]) : null;
+    const found = r.status === 200 ? parsed(r, TraceList).traces : [];
+    return found.length === 2 ? found : null;
   });
   const newest = traces[0].spans.find((s) => s.kind === "SERVER")!;
   expect(newest).toMatchObject({ name: "traced-op", node: "local" });

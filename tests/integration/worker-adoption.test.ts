@@ -6,8 +6,10 @@ import http from "node:http";
 import net from "node:net";
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { BundledWorkerStatus, NodeList } from "../../lib/contract/nodes";
+import { PublishResult } from "../../lib/contract/versions";
 import { bootstrap, listener } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, freePort, get, isAlive, sleep, tmpDir, waitFor, workerPidOf } from "./harness";
+import { api, assertBuilt, ConsoleProcess, freePort, get, isAlive, parsed, sleep, tmpDir, waitFor, workerPidOf } from "./harness";
 
 const TOKEN = "adoption-token-" + Math.random().toString(36).slice(2);
 const STARTER_TEXT = "Signalbox is running: open the console to add routes";
@@ -127,14 +129,14 @@ it("survives kill -9 of its console under traffic, is adopted by the next start,
   // the next start on the same data directory adopts it: the same pid, no second worker, connected again
   await consoleProc.start();
   const status = await consoleProc.until("the worker to be adopted", async () => {
-    const r = await call("GET", "/api/worker");
-    return r.json?.state === "adopted" ? r.json : null;
+    const worker = await call.as(BundledWorkerStatus, "GET", "/api/worker");
+    return worker.state === "adopted" ? worker : null;
   }, 10_000, 50);
   expect(status).toMatchObject({ state: "adopted", pid, nodeId: "local", adminAddress: `127.0.0.1:${adminPort}`, restarts: 0 });
   expect(consoleProc.log).toContain(`adopted the running worker pid ${pid}`);
   expect(workerPidOf(dataDir)).toBe(pid);
   await consoleProc.until("local connected", async () => {
-    const nodes = (await call("GET", "/api/nodes")).json as { id: string; connected: boolean }[];
+    const nodes = await call.as(NodeList, "GET", "/api/nodes");
     return nodes.find((n) => n.id === "local")?.connected;
   }, 10_000, 50);
   expect(proxyCoreProcesses()).toEqual([pid]);
@@ -145,11 +147,12 @@ it("survives kill -9 of its console under traffic, is adopted by the next start,
   const t0 = Date.now();
   const pub = await call("POST", "/api/versions", { message: "while adopted" });
   expect(pub.status).toBe(201);
+  const published = parsed(pub, PublishResult);
   await consoleProc.until("the new body", async () => (await get(starterPort, "/").catch(() => null))?.body === NEW_TEXT, 5000, 20);
   console.log(`[it] publish → served by the adopted worker in ${Date.now() - t0} ms`);
   await consoleProc.until("/api/nodes to show it applied", async () => {
-    const nodes = (await call("GET", "/api/nodes")).json as { id: string; appliedVersion: string | null }[];
-    return nodes.find((n) => n.id === "local")?.appliedVersion === pub.json.id;
+    const nodes = await call.as(NodeList, "GET", "/api/nodes");
+    return nodes.find((n) => n.id === "local")?.appliedVersion === published.id;
   }, 5000, 50);
   expect(proxyCoreProcesses()).toEqual([pid]);
 

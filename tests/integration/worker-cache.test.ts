@@ -6,8 +6,10 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { NodeList } from "../../lib/contract/nodes";
+import { PublishResult } from "../../lib/contract/versions";
 import { bootstrap, listener } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, freePort, get, isAlive, ROOT, sleep, tail, tmpDir, waitFor, workerPidOf } from "./harness";
+import { api, assertBuilt, ConsoleProcess, freePort, get, isAlive, parsed, ROOT, sleep, tail, tmpDir, waitFor, workerPidOf } from "./harness";
 
 const TOKEN = "cache-token-" + Math.random().toString(36).slice(2);
 const STARTER_TEXT = "Signalbox is running: open the console to add routes";
@@ -46,7 +48,7 @@ function readCache(file: string): CacheFile | null {
 }
 
 async function localNode() {
-  const nodes = (await call("GET", "/api/nodes")).json as { id: string; appliedVersion: string | null; state: string; lastError: string | null }[];
+  const nodes = await call.as(NodeList, "GET", "/api/nodes");
   return nodes.find((n) => n.id === "local");
 }
 
@@ -63,7 +65,7 @@ it("the bundled worker caches each applied version under the data dir and serves
   expect((await call("PUT", "/api/config", doc)).status).toBe(200);
   const pub = await call("POST", "/api/versions", { message: "cached" });
   expect(pub.status).toBe(201);
-  const { id, number } = pub.json as { id: string; number: number };
+  const { id, number } = parsed(pub, PublishResult);
   await consoleProc.until("the published version in the cache", async () => readCache(cacheFile)?.versionId === id, 10_000, 50);
   expect(readCache(cacheFile)).toMatchObject({ versionId: id, number });
   expect(fs.statSync(cacheFile).mode & 0o777).toBe(0o600);

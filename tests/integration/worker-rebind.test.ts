@@ -5,6 +5,8 @@
 import fs from "node:fs";
 import net from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { NodeList } from "../../lib/contract/nodes";
+import { VersionList } from "../../lib/contract/versions";
 import { api, assertBuilt, ConsoleProcess, freePort, get, tmpDir } from "./harness";
 
 const TOKEN = "rebind-token-" + Math.random().toString(36).slice(2);
@@ -14,8 +16,6 @@ let dataDir: string;
 let consoleProc: ConsoleProcess;
 let starterPort: number;
 const squatter = net.createServer((s) => s.destroy());
-
-type NodeView = { id: string; state: string; appliedVersion: string | null; lastError: string | null; rejectedVersionId: string | null };
 
 beforeAll(async () => {
   assertBuilt();
@@ -34,8 +34,8 @@ afterAll(async () => {
 
 it("NACKs the starter while its port is taken, says so when a wait times out, and serves it once the port is free", async () => {
   const call = api(consoleProc.base, TOKEN);
-  const local = async () => ((await call("GET", "/api/nodes")).json as NodeView[]).find((n) => n.id === "local");
-  const starter = (await call("GET", "/api/versions")).json[0] as { id: string };
+  const local = async () => (await call.as(NodeList, "GET", "/api/nodes")).find((n) => n.id === "local");
+  const starter = (await call.as(VersionList, "GET", "/api/versions"))[0];
 
   const rejected = await consoleProc.until("the NACK of the starter version", async () => ((await local())?.state === "rejected" ? local() : null), 30_000);
   expect(rejected).toMatchObject({ appliedVersion: null, rejectedVersionId: starter.id, lastError: `listener main: cannot bind 127.0.0.1:${starterPort}: EADDRINUSE` });

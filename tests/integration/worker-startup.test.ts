@@ -6,7 +6,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { BundledWorkerStatus } from "../../lib/worker/status";
+import { BundledWorkerStatus, NodeList } from "../../lib/contract/nodes";
 import { api, assertBuilt, ConsoleProcess, freePort, isAlive, ROOT, tmpDir, waitFor, workerPidOf } from "./harness";
 
 const TOKEN = "startup-token-" + Math.random().toString(36).slice(2);
@@ -27,10 +27,10 @@ async function newConsole(dataDir = tmpDir("signalbox-startup-"), workerAdminPor
   return c;
 }
 
-const workerStatus = async (c: ConsoleProcess) => (await api(c.base, TOKEN)("GET", "/api/worker")).json as BundledWorkerStatus;
+const workerStatus = (c: ConsoleProcess) => api(c.base, TOKEN).as(BundledWorkerStatus, "GET", "/api/worker");
 
 async function localNode(c: ConsoleProcess) {
-  const nodes = (await api(c.base, TOKEN)("GET", "/api/nodes")).json as { id: string; connected: boolean }[];
+  const nodes = await api(c.base, TOKEN).as(NodeList, "GET", "/api/nodes");
   return nodes.find((n) => n.id === "local");
 }
 
