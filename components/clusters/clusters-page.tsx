@@ -2,13 +2,10 @@
 import { useMemo, useState } from "react";
 import { useDraftClustersQuery } from "@/components/queries/use-draft-clusters-query";
 import { useDraftRoutesQuery } from "@/components/queries/use-draft-routes-query";
-import { useClusterLiveQueries } from "@/components/queries/use-cluster-live-query";
 import { useLiveTicks } from "@/components/queries/use-live-ticks";
 import { LiveIndicator } from "@/components/telemetry/live-indicator";
 import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
 import { Panel } from "@/components/ui/panel";
-import { TableSkeleton } from "@/components/ui/skeleton";
 import { ClusterForm } from "./cluster-form";
 import { ClusterTable } from "./cluster-table";
 import { DeleteClusterDialog } from "./delete-cluster-dialog";
@@ -31,15 +28,8 @@ export function ClustersPage() {
   const usage = useClusterUsage();
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<string | null>(null);
-  const [filter, setFilter] = useState("");
   const rows = clusters.data ?? [];
-  const q = filter.trim().toLowerCase();
-  const visible = q ? rows.filter((r) => JSON.stringify(r.cluster).toLowerCase().includes(q)) : rows;
   const live = useLiveTicks();
-  // breaker usage comes one cluster per request: only for the first page of what is shown
-  const names = visible.slice(0, 50).map((r) => r.name);
-  const liveQueries = useClusterLiveQueries(names);
-  const liveByName = new Map(names.map((n, i) => [n, liveQueries[i]]));
   const addButton = (
     <button type="button" className="btn primary" onClick={() => setCreating(true)}>
       Add cluster
@@ -57,22 +47,18 @@ export function ClustersPage() {
         <LiveIndicator state={live} />
         {addButton}
       </div>
-      {clusters.isPending ? (
-        <TableSkeleton label="Loading clusters" />
-      ) : clusters.isError ? (
-        <ErrorState what="clusters" error={clusters.error} onRetry={() => clusters.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState title="No clusters yet" action={addButton}>
-          A cluster is a group of upstream hosts. Add one, then point a route at it.
-        </EmptyState>
-      ) : (
-        <>
-          <div className="row" style={{ marginBottom: 12, maxWidth: 360 }}>
-            <input type="search" aria-label="Filter clusters" placeholder="Filter clusters…" value={filter} onChange={(e) => setFilter(e.target.value)} />
-          </div>
-          {visible.length ? <ClusterTable rows={visible} usage={usage} live={live} liveByName={liveByName} onDelete={setDeleting} /> : <p className="muted">No cluster matches “{filter}”.</p>}
-        </>
-      )}
+      <ClusterTable
+        rows={clusters.data}
+        query={clusters}
+        empty={
+          <EmptyState title="No clusters yet" action={addButton}>
+            A cluster is a group of upstream hosts. Add one, then point a route at it.
+          </EmptyState>
+        }
+        usage={usage}
+        live={live}
+        onDelete={setDeleting}
+      />
       {creating && (
         <Panel
           variant="drawer-wide"

@@ -1,9 +1,8 @@
 "use client";
+import { useMemo } from "react";
 import { useDraftStatusQuery } from "@/components/queries/use-draft-status-query";
 import { useNodesQuery } from "@/components/queries/use-nodes-query";
 import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
-import { TableSkeleton } from "@/components/ui/skeleton";
 import { BundledWorkerPanel } from "./bundled-worker-panel";
 import { CanaryBanner } from "./canary-banner";
 import { NodeTable } from "./node-table";
@@ -11,7 +10,8 @@ import { NodeTable } from "./node-table";
 export function NodesPage() {
   const status = useDraftStatusQuery();
   const nodes = useNodesQuery({ refetchInterval: 2000 });
-  const list = [...(nodes.data ?? [])].sort((a, b) => Number(b.connected) - Number(a.connected) || a.id.localeCompare(b.id));
+  // connected first, then by id; the polling answers a new array every 2 s, so sort only when it changes
+  const list = useMemo(() => nodes.data && [...nodes.data].sort((a, b) => Number(b.connected) - Number(a.connected) || a.id.localeCompare(b.id)), [nodes.data]);
 
   return (
     <>
@@ -26,18 +26,16 @@ export function NodesPage() {
       </div>
       <CanaryBanner />
       <BundledWorkerPanel />
-      {nodes.isPending ? (
-        <TableSkeleton label="Loading nodes" />
-      ) : nodes.isError ? (
-        <ErrorState what="nodes" error={nodes.error} onRetry={() => nodes.refetch()} />
-      ) : list.length === 0 ? (
-        <EmptyState title="No nodes yet">
-          A node is a proxy worker that runs the published configuration. The console starts one named <code>local</code>; others connect with{" "}
-          <code>npx proxy-core --control-plane ws://HOST:PORT/ws/worker --node-id NAME</code>.
-        </EmptyState>
-      ) : (
-        <NodeTable nodes={list} />
-      )}
+      <NodeTable
+        nodes={list}
+        query={nodes}
+        empty={
+          <EmptyState title="No nodes yet">
+            A node is a proxy worker that runs the published configuration. The console starts one named <code>local</code>; others connect with{" "}
+            <code>npx proxy-core --control-plane ws://HOST:PORT/ws/worker --node-id NAME</code>.
+          </EmptyState>
+        }
+      />
     </>
   );
 }

@@ -1,15 +1,25 @@
 "use client";
-// One virtual host's routes in match order (first match wins), with shadowing spelled out, and each route's
-// live requests/s, error ratio and p99 (kept per route `stat_prefix`, so a route without one has none).
+// Every draft route in one virtualised table: a header row per virtual host (listener and domains), its routes in
+// match order (first match wins) with shadowing spelled out, and each route's live requests/s, error ratio and p99
+// (kept per route `stat_prefix`, so a route without one has none). The rows' labels and shadowing come from
+// route-table-model.ts, worked out once per change of the routes.
+import { useCallback, useMemo, type ReactNode } from "react";
 import type { DraftRouteRow } from "@/components/queries/types";
 import type { LiveState } from "@/components/queries/use-live-ticks";
-import { statPrefixOf } from "@/components/telemetry/live-figures";
 import { figuresSource, TrafficCell } from "@/components/telemetry/traffic-cell";
-import { DataTable, type Column } from "@/components/ui/data-table";
-import { matchLabel, shadows } from "./route-form-model";
+import { DataTable, type Column, type QueryState } from "@/components/ui/data-table";
+import type { RouteGroup, RouteItem } from "./route-table-model";
+import { isStarterCatchAll } from "@/lib/contract/route-shadow";
+import { Truncate } from "@/components/ui/truncate";
 
 interface Props {
-  rows: DraftRouteRow[];
+  /** undefined while `query` loads */
+  items: RouteItem[] | undefined;
+  groups: Map<string, RouteGroup>;
+  query: QueryState;
+  /** the filter's text and its setter (kept in the URL by the page) */
+  filter: { value: string; onChange: (q: string) => void };
+  empty: ReactNode;
   onEdit: (row: DraftRouteRow) => void;
   onDelete: (row: DraftRouteRow) => void;
   onMove: (row: DraftRouteRow, direction: "up" | "down") => void;
@@ -32,7 +42,7 @@ function ActionCell({ row }: { row: DraftRouteRow }) {
         {w.clusters.map((c, i) => (
           <span key={c.name}>
             {i > 0 && " · "}
-            <code>{c.name}</code> <span className="muted small">{Math.round((c.weight / total) * 100)}%</span>
+            <Truncate mono max={24}>{c.name}</Truncate> <span className="muted small">{Math.round((c.weight / total) * 100)}%</span>
           </span>
         ))}
       </span>
@@ -41,7 +51,7 @@ function ActionCell({ row }: { row: DraftRouteRow }) {
   if (r.route)
     return (
       <span>
-        → <code>{r.route.cluster}</code>
+        → <Truncate mono>{r.route.cluster ?? ""}</Truncate>
         {r.route.timeout && <span className="muted small"> · timeout {r.route.timeout}</span>}
         {r.route.prefix_rewrite !== undefined && <span className="muted small"> · rewrite → {r.route.prefix_rewrite || '""'}</span>}
         {r.route.retry_policy && <span className="muted small"> · retries</span>}
@@ -66,87 +76,129 @@ function ActionCell({ row }: { row: DraftRouteRow }) {
   return <span className="muted">—</span>;
 }
 
-function conditions(row: DraftRouteRow): string[] {
-  const m = row.route.match;
-  return [
-    ...(m.headers ?? []).map((h) => `header ${h.name}${h.present_match !== undefined ? (h.present_match ? " present" : " absent") : h.string_match ? " matches" : ""}`),
-    ...(m.query_parameters ?? []).map((q) => `query ${q.name}`),
-  ];
+/** The action in words, for the filter. */
+function actionText(row: DraftRouteRow): string {
+  const r = row.route;
+  if (r.route?.weighted_clusters) return r.route.weighted_clusters.clusters.map((c) => c.name).join(" ");
+  if (r.route) return r.route.cluster ?? "";
+  if (r.redirect) return `redirect ${r.redirect.host_redirect ?? ""} ${r.redirect.path_redirect ?? ""}`;
+  if (r.direct_response) return `${r.direct_response.status} direct response`;
+  return "";
 }
 
-interface Item {
-  row: DraftRouteRow;
-  index: number;
-  shadowedBy: number;
-}
-
-function LiveCell({ row, kind, live }: { row: DraftRouteRow; kind: "rps" | "errorRatio" | "p99"; live: LiveState }) {
-  const prefix = statPrefixOf(row.route);
-  if (!prefix)
+function LiveCell({ item, kind, live }: { item: RouteItem; kind: "rps" | "errorRatio" | "p99"; live: LiveState }) {
+  if (!item.statPrefix)
     return (
       <span className="muted" title={NO_PREFIX}>
         —{kind === "rps" && <span className="sr-only"> (no stats: the route has no stat_prefix)</span>}
       </span>
     );
-  return <TrafficCell target={{ type: "route", vhost: row.virtualHost, route: prefix }} kind={kind} live={live} />;
+  return <TrafficCell target={{ type: "route", vhost: item.row.virtualHost, route: item.statPrefix }} kind={kind} live={live} />;
 }
 
-export function RouteTable({ rows, onEdit, onDelete, onMove, moving, live }: Props) {
-  const items: Item[] = rows.map((row, i) => ({ row, index: i, shadowedBy: rows.slice(0, i).findIndex((earlier) => shadows(earlier.route, row.route)) }));
-  const source = figuresSource(live);
-  const columns: Column<Item>[] = [
-    { key: "n", header: "#", num: true, width: 48, cell: (it) => <span className="muted">{it.index + 1}</span> },
-    {
-      key: "match",
-      header: "Match",
-      cell: ({ row, index, shadowedBy }) => {
-        const m = matchLabel(row.route);
-        const prefix = statPrefixOf(row.route);
-        return (
-          <>
-            <span className="badge accent">{m.kind}</span> <code>{m.value}</code>
-            {row.route.match.case_sensitive === false && <span className="muted small"> · any case</span>}
-            {row.route.name && <span className="muted small"> · {row.route.name}</span>}
-            {prefix && <span className="muted small" title="stat_prefix: its stats are vhost.<virtual host>.route.<stat_prefix>.*"> · stats <code>{prefix}</code></span>}
-            {conditions(row).length > 0 && <div className="muted small">+ {conditions(row).join(", ")}</div>}
-            {shadowedBy >= 0 && (
-              <div className="small" style={{ color: "var(--amber)" }}>
-                Route {index + 1} can never match: route {shadowedBy + 1} matches every request it would.
-              </div>
-            )}
-          </>
-        );
-      },
+function MatchCell({ item }: { item: RouteItem }) {
+  const { row, match, conditions, statPrefix, shadowedBy, index } = item;
+  return (
+    <>
+      <span className="badge accent">{match.kind}</span> <Truncate mono max={48}>{match.value}</Truncate>
+      {row.route.match.case_sensitive === false && <span className="muted small"> · any case</span>}
+      {row.route.name && <span className="muted small"> · {row.route.name}{isStarterCatchAll(row.route) && <> · <span className="badge" title="The starter version's route: it answers every request no route above it takes">starter catch-all</span></>}</span>}
+      {statPrefix && (
+        <span className="muted small" title="stat_prefix: its stats are vhost.<virtual host>.route.<stat_prefix>.*">
+          {" "}
+          · stats <code>{statPrefix}</code>
+        </span>
+      )}
+      {conditions.length > 0 && <div className="muted small">+ {conditions.join(", ")}</div>}
+      {shadowedBy >= 0 && (
+        <div className="small" style={{ color: "var(--amber)" }}>
+          Route {index + 1} can never match: route {shadowedBy + 1} matches every request it would.
+        </div>
+      )}
+    </>
+  );
+}
+
+const itemKey = (it: RouteItem) => it.row.id;
+const groupOf = (it: RouteItem) => it.group;
+// the whole route as stored (headers, rewrites, timeouts…) and where it sits: what the filter searched before
+const searchText = (it: RouteItem) => `${JSON.stringify(it.row.route)}\n${it.row.listener} ${it.row.virtualHost} ${it.row.domains.join(" ")}`;
+
+export function RouteTable({ items, groups, query, filter, empty, onEdit, onDelete, onMove, moving, live }: Props) {
+  const columns = useMemo<Column<RouteItem>[]>(() => {
+    const source = figuresSource(live);
+    return [
+      { key: "n", header: "#", num: true, width: 48, cell: (it) => <span className="muted">{it.index + 1}</span> },
+      { key: "match", header: "Match", cell: (it) => <MatchCell item={it} />, value: (it) => `${it.match.kind} ${it.match.value} ${it.conditions.join(" ")}` },
+      { key: "action", header: "Action", cell: (it) => <ActionCell row={it.row} />, value: (it) => actionText(it.row) },
+      { key: "rps", header: "Req/s", num: true, width: 80, title: `Requests per second, ${source}`, cell: (it) => <LiveCell item={it} kind="rps" live={live} /> },
+      { key: "err", header: "Errors", num: true, width: 80, title: `5xx share of responses, ${source}`, cell: (it) => <LiveCell item={it} kind="errorRatio" live={live} /> },
+      { key: "p99", header: "p99", num: true, width: 80, title: `99th percentile latency, ${source}`, cell: (it) => <LiveCell item={it} kind="p99" live={live} /> },
+    ];
+  }, [live]);
+
+  const rowActions = useCallback(
+    (it: RouteItem) => {
+      const { row, index, last, match } = it;
+      const label = `route ${index + 1} (${match.kind} ${match.value})`;
+      return (
+        <div className="row" style={{ justifyContent: "flex-end", gap: 4 }}>
+          <button type="button" className="btn icon" aria-label={`Move ${label} up`} disabled={index === 0 || moving} onClick={() => onMove(row, "up")}>
+            ↑
+          </button>
+          <button type="button" className="btn icon" aria-label={`Move ${label} down`} disabled={last || moving} onClick={() => onMove(row, "down")}>
+            ↓
+          </button>
+          <button type="button" className="btn small" aria-label={`Edit ${label}`} onClick={() => onEdit(row)}>
+            Edit
+          </button>
+          <button type="button" className="btn small danger" aria-label={`Delete ${label}`} onClick={() => onDelete(row)}>
+            Delete
+          </button>
+        </div>
+      );
     },
-    { key: "action", header: "Action", cell: ({ row }) => <ActionCell row={row} /> },
-    { key: "rps", header: "Req/s", num: true, title: `Requests per second, ${source}`, cell: ({ row }) => <LiveCell row={row} kind="rps" live={live} /> },
-    { key: "err", header: "Errors", num: true, title: `5xx share of responses, ${source}`, cell: ({ row }) => <LiveCell row={row} kind="errorRatio" live={live} /> },
-    { key: "p99", header: "p99", num: true, title: `99th percentile latency, ${source}`, cell: ({ row }) => <LiveCell row={row} kind="p99" live={live} /> },
-    {
-      key: "actions",
-      header: <span className="sr-only">Actions</span>,
-      className: "actions",
-      cell: ({ row, index }) => {
-        const m = matchLabel(row.route);
-        const label = `route ${index + 1} (${m.kind} ${m.value})`;
+    [moving, onMove, onEdit, onDelete],
+  );
+
+  const groupBy = useMemo(
+    () => ({
+      of: groupOf,
+      header: (key: string) => {
+        const g = groups.get(key);
+        if (!g) return key;
         return (
-          <div className="row" style={{ justifyContent: "flex-end", gap: 4 }}>
-            <button type="button" className="btn icon" aria-label={`Move ${label} up`} disabled={index === 0 || moving} onClick={() => onMove(row, "up")}>
-              ↑
-            </button>
-            <button type="button" className="btn icon" aria-label={`Move ${label} down`} disabled={index === rows.length - 1 || moving} onClick={() => onMove(row, "down")}>
-              ↓
-            </button>
-            <button type="button" className="btn small" aria-label={`Edit ${label}`} onClick={() => onEdit(row)}>
-              Edit
-            </button>
-            <button type="button" className="btn small danger" aria-label={`Delete ${label}`} onClick={() => onDelete(row)}>
-              Delete
-            </button>
+          <div className="group-head">
+            <h2 style={{ margin: 0 }}>
+              <Truncate>{g.virtualHost}</Truncate>
+            </h2>
+            <span className="muted small">
+              listener <Truncate mono>{g.listener}</Truncate> · domains {g.domains.map((d) => <code key={d}>{d} </code>)}
+            </span>
           </div>
         );
       },
-    },
-  ];
-  return <DataTable label="Routes in match order" columns={columns} rows={items} rowKey={(it) => it.row.id} rowTestId="route-row" pageSize={200} />;
+    }),
+    [groups],
+  );
+
+  const onActivate = useCallback((it: RouteItem) => onEdit(it.row), [onEdit]);
+
+  return (
+    <DataTable
+      label="Routes in match order"
+      what="routes"
+      columns={columns}
+      rows={items}
+      rowKey={itemKey}
+      rowTestId="route-row"
+      query={query}
+      empty={empty}
+      filter={{ label: "Filter routes", placeholder: "Filter routes…", value: filter.value, onChange: filter.onChange }}
+      searchText={searchText}
+      groupBy={groupBy}
+      rowActions={rowActions}
+      onRowActivate={onActivate}
+    />
+  );
 }

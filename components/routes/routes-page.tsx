@@ -1,38 +1,22 @@
 "use client";
-import { useSearchParams } from "next/navigation";
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { errorMessage } from "@/components/queries/api-client";
 import type { DraftRouteRow } from "@/components/queries/types";
 import { useDraftClustersQuery } from "@/components/queries/use-draft-clusters-query";
 import { useDraftRoutesQuery } from "@/components/queries/use-draft-routes-query";
+import { useVirtualHostOptions } from "@/components/queries/use-draft-listeners-query";
 import { useLiveTicks } from "@/components/queries/use-live-ticks";
 import { useDeleteRouteMutation, useMoveRouteMutation } from "@/components/queries/use-route-mutations";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
-import { TableSkeleton } from "@/components/ui/skeleton";
-import { writeParams } from "@/components/ui/url-state";
+import { useUrlFilter } from "@/components/ui/use-url-filter";
 import { LiveIndicator } from "@/components/telemetry/live-indicator";
 import { matchLabel } from "./route-form-model";
-import { RouteForm, type VhostOption } from "./route-form";
+import { RouteForm } from "./route-form";
 import { RouteTable } from "./route-table";
+import { routeItems } from "./route-table-model";
 import { RouteTester } from "./route-tester";
 import { RouteTests } from "./route-tests";
-
-interface Group extends VhostOption {
-  rows: DraftRouteRow[];
-}
-
-function groupRows(rows: DraftRouteRow[]): Group[] {
-  const groups = new Map<string, Group>();
-  for (const r of rows) {
-    const key = `${r.listener}\u0000${r.virtualHost}`;
-    if (!groups.has(key)) groups.set(key, { listener: r.listener, virtualHost: r.virtualHost, domains: r.domains ?? [], rows: [] });
-    groups.get(key)!.rows.push(r);
-  }
-  for (const g of groups.values()) g.rows.sort((a, b) => a.position - b.position);
-  return [...groups.values()];
-}
 
 export function RoutesPage() {
   const routes = useDraftRoutesQuery();
@@ -41,24 +25,26 @@ export function RoutesPage() {
   const move = useMoveRouteMutation();
   const [editor, setEditor] = useState<{ row?: DraftRouteRow } | null>(null);
   const [deleting, setDeleting] = useState<DraftRouteRow | null>(null);
-  const params = useSearchParams();
   // ?q= is the filter, so other pages (top routes, traces) can link to a route
-  const [filter, setFilterState] = useState(() => params.get("q") ?? "");
-  const setFilter = (q: string) => {
-    setFilterState(q);
-    writeParams({ q });
-  };
+  const filter = useUrlFilter("q");
   const live = useLiveTicks();
 
-  const groups = useMemo(() => groupRows(routes.data ?? []), [routes.data]);
+  // grouping, labels and shadowing: once per change of the routes, not per render
+  const model = useMemo(() => routeItems(routes.data ?? []), [routes.data]);
+  const vhosts = useMemo(() => [...model.groups.values()], [model]);
+  const listeners = useMemo(() => [...new Set(vhosts.map((g) => g.listener))], [vhosts]);
   const clusterNames = (clusters.data ?? []).map((c) => c.name);
-  const q = filter.trim().toLowerCase();
-  const visible = q
-    ? groups.map((g) => ({
-        ...g,
-        rows: g.rows.filter((r) => JSON.stringify(r.route).toLowerCase().includes(q) || g.domains.join(" ").toLowerCase().includes(q)),
-      }))
-    : groups;
+  // the route form offers every virtual host, those without routes yet (a new listener's) included
+  const targets = useVirtualHostOptions(vhosts);
+
+  const { mutate: moveRoute, isPending: moving } = move;
+  const onMove = useCallback((row: DraftRouteRow, direction: "up" | "down") => moveRoute({ id: row.id, direction }), [moveRoute]);
+  const onEdit = useCallback((row: DraftRouteRow) => setEditor({ row }), []);
+  const addButton = (
+    <button type="button" className="btn primary" onClick={() => setEditor({})}>
+      Add route
+    </button>
+  );
 
   return (
     <>
@@ -69,62 +55,39 @@ export function RoutesPage() {
         </div>
         <span className="spacer" />
         <LiveIndicator state={live} />
-        <button type="button" className="btn primary" onClick={() => setEditor({})}>
-          Add route
-        </button>
+        {addButton}
       </div>
 
-      <RouteTester listeners={[...new Set(groups.map((g) => g.listener))]} />
+      <RouteTester listeners={listeners} />
 
-      {routes.isPending ? (
-        <TableSkeleton label="Loading routes" />
-      ) : routes.isError ? (
-        <ErrorState what="routes" error={routes.error} onRetry={() => routes.refetch()} />
-      ) : groups.length === 0 ? (
-        <EmptyState title="No routes yet" action={<button type="button" className="btn primary" onClick={() => setEditor({})}>Add route</button>}>
-          A route matches requests by path and sends them to a cluster or answers them directly.
-        </EmptyState>
-      ) : (
-        <>
-          <div className="row" style={{ marginBottom: 12, maxWidth: 360 }}>
-            <input type="search" aria-label="Filter routes" placeholder="Filter routes…" value={filter} onChange={(e) => setFilter(e.target.value)} />
-          </div>
-          {(move.isError || remove.isError) && (
-            <div className="alert" role="alert" style={{ marginBottom: 12 }}>
-              {errorMessage(move.error ?? remove.error)}
-            </div>
-          )}
-          {visible.map((g) => (
-            <section key={`${g.listener}/${g.virtualHost}`} aria-label={`Virtual host ${g.virtualHost}`}>
-              <div className="group-head">
-                <h2 style={{ margin: 0 }}>{g.virtualHost}</h2>
-                <span className="muted small">
-                  listener <code>{g.listener}</code> · domains {g.domains.map((d) => <code key={d}>{d} </code>)}
-                </span>
-              </div>
-              {g.rows.length ? (
-                <RouteTable
-                  rows={g.rows}
-                  moving={move.isPending}
-                  live={live}
-                  onEdit={(row) => setEditor({ row })}
-                  onDelete={setDeleting}
-                  onMove={(row, direction) => move.mutate({ id: row.id, direction })}
-                />
-              ) : (
-                <p className="muted">No route matches “{filter}”.</p>
-              )}
-            </section>
-          ))}
-        </>
+      {(move.isError || remove.isError) && (
+        <div className="alert" role="alert" style={{ marginBottom: 12 }}>
+          {errorMessage(move.error ?? remove.error)}
+        </div>
       )}
+      <RouteTable
+        items={routes.data ? model.items : undefined}
+        groups={model.groups}
+        query={routes}
+        filter={filter}
+        empty={
+          <EmptyState title="No routes yet" action={addButton}>
+            A route matches requests by path and sends them to a cluster or answers them directly.
+          </EmptyState>
+        }
+        moving={moving}
+        live={live}
+        onEdit={onEdit}
+        onDelete={setDeleting}
+        onMove={onMove}
+      />
 
       <RouteTests />
 
       {editor && (
         <RouteForm
           editing={editor.row ? { id: editor.row.id, route: editor.row.route } : undefined}
-          vhosts={groups}
+          vhosts={targets}
           clusters={clusterNames}
           onClose={() => setEditor(null)}
         />

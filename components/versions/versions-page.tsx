@@ -2,12 +2,10 @@
 // Versions, newest first; the two being compared are in the URL (?compare=a,b, or ?diff=v for a version
 // against the one it replaced), so a chart's version marker can link straight to a diff.
 import { useSearchParams } from "next/navigation";
-import { useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Version } from "@/components/queries/types";
 import { useVersionsQuery } from "@/components/queries/use-versions-query";
 import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
-import { TableSkeleton } from "@/components/ui/skeleton";
 import { RollbackDialog } from "./rollback-dialog";
 import { PromoteDialog } from "./promote-dialog";
 import { VersionDiffPanel } from "./version-diff-panel";
@@ -25,11 +23,18 @@ export function VersionsPage() {
   const fromUrl = useMemo(() => selectionFromUrl(params, list), [params, list]);
   const selected = picked ?? fromUrl;
 
-  const select = (ids: string[]) => {
+  const select = useCallback((ids: string[]) => {
     setPicked(ids);
     window.history.replaceState(null, "", ids.length ? `?compare=${ids.map(encodeURIComponent).join(",")}` : window.location.pathname);
-  };
-  const toggle = (id: string) => select(selected.includes(id) ? selected.filter((x) => x !== id) : [...selected, id].slice(-2));
+  }, []);
+  const toggle = useCallback((id: string) => select(selected.includes(id) ? selected.filter((x) => x !== id) : [...selected, id].slice(-2)), [select, selected]);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = versions;
+  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  // a version picked in the URL (a chart's marker, a link) may be older than the pages loaded: load on until it is
+  const missing = selected.some((id) => !list.some((v) => v.id === id));
+  useEffect(() => {
+    if (missing && hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [missing, hasNextPage, isFetchingNextPage, fetchNextPage]);
   const pair = selected
     .map((id) => list.find((v) => v.id === id))
     .filter((v): v is Version => Boolean(v))
@@ -43,16 +48,8 @@ export function VersionsPage() {
           <p>Every published configuration, newest first. Select two to compare; roll back to any of them.</p>
         </div>
       </div>
-      {versions.isPending ? (
-        <TableSkeleton label="Loading versions" />
-      ) : versions.isError ? (
-        <ErrorState what="versions" error={versions.error} onRetry={() => versions.refetch()} />
-      ) : list.length === 0 ? (
-        <EmptyState title="Nothing published yet">
-          Each publish creates an immutable, numbered version you can compare and roll back to. Use “Review &amp; publish” above.
-        </EmptyState>
-      ) : (
-        <div className="stack" style={{ gap: 16 }}>
+      <div className="stack" style={{ gap: 16 }}>
+        {list.length > 0 && (
           <section className="card" aria-label="Compare versions">
             {pair.length === 2 ? (
               <>
@@ -73,9 +70,22 @@ export function VersionsPage() {
               </p>
             )}
           </section>
-          <VersionTimeline versions={list} selected={selected} onToggle={toggle} onRollback={setRollingBack} onPromote={setPromoting} />
-        </div>
-      )}
+        )}
+        <VersionTimeline
+          versions={versions.data}
+          query={versions}
+          empty={
+            <EmptyState title="Nothing published yet">
+              Each publish creates an immutable, numbered version you can compare and roll back to. Use “Review &amp; publish” above.
+            </EmptyState>
+          }
+          more={{ hasMore: hasNextPage, loading: isFetchingNextPage, onLoadMore: loadMore, label: "Load older versions" }}
+          selected={selected}
+          onToggle={toggle}
+          onRollback={setRollingBack}
+          onPromote={setPromoting}
+        />
+      </div>
       {rollingBack && <RollbackDialog target={rollingBack} live={live} onClose={() => setRollingBack(null)} />}
       {promoting && <PromoteDialog version={promoting} onClose={() => setPromoting(null)} />}
     </>

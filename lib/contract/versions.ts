@@ -32,6 +32,17 @@ export const VersionListItem = VersionSummary.extend({
 export type VersionListItem = z.infer<typeof VersionListItem>;
 export const VersionList = z.array(VersionListItem);
 
+/**
+ * GET /api/versions paging: at most `limit` versions (default 1000, as before paging), newest first, only those
+ * numbered below `before` (a version number: the last one of the previous page). Numbers are unique per
+ * environment and never reused, so the cursor neither skips nor repeats a version as new ones are published.
+ */
+export const VersionListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional().default(1000),
+  before: z.coerce.number().int().positive().optional(),
+});
+export type VersionListQuery = z.infer<typeof VersionListQuery>;
+
 /** Envoy v3 resources as the version stores them (validated by the proxy's schema when published). */
 export const SnapshotResources = z.object({
   listeners: z.array(z.custom<Listener>((v) => typeof v === "object" && v !== null)),

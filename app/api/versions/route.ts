@@ -1,13 +1,13 @@
 import { withHandler, reply } from "@/lib/http";
-import { PublishResult, VersionList } from "@/lib/contract/versions";
+import { PublishResult, VersionList, VersionListQuery } from "@/lib/contract/versions";
 import { PublishGatedBody } from "@/lib/contract/route-tests";
 import type { PublishOpts } from "@/lib/config/publish";
 import { ifMatchOf } from "@/lib/config/draft-etag";
 import { publishWithGuard } from "@/lib/guard/guard-service";
 import { listVersionItems } from "@/lib/config/version-list";
 
-/** Versions, newest first, each with `live` and how many connected nodes run it. */
-export const GET = withHandler({ response: VersionList }, async () => listVersionItems());
+/** Versions, newest first, each with `live` and how many connected nodes run it; `?limit=&before=` pages them. */
+export const GET = withHandler({ query: VersionListQuery, response: VersionList }, async ({ query }) => listVersionItems(query));
 
 /**
  * Publish the draft: it becomes the new live version and is pushed to every connected worker. 400 without a
