@@ -1,40 +1,31 @@
 "use client";
-import { Fragment, useMemo, useState } from "react";
-import { useAuditQuery, type AuditEntry } from "@/components/queries/use-audit-query";
+import { useCallback, useMemo, useState } from "react";
+import { useAuditQuery } from "@/components/queries/use-audit-query";
+import { useEnvironmentsQuery } from "@/components/queries/use-environments";
+import { useDebounced } from "@/components/ui/use-debounced";
 import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
-import { TableSkeleton } from "@/components/ui/skeleton";
-import { dateTime, timeAgo } from "@/components/ui/format";
-import { DetailRow } from "@/components/ui/detail-row";
+import { DataTable } from "@/components/ui/data-table";
+import { auditColumns, auditDetail } from "./audit-columns";
+import { AUDIT_ACTIONS } from "./audit-entry";
 
-/** "version.publish" → "Publish", "draft.route.update" → "Route update" (the raw action stays in the title). */
-function actionLabel(action: string): string {
-  const parts = action.split(".").filter((p) => p !== "draft" && p !== "version");
-  const text = (parts.length ? parts : [action]).join(" ");
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** Versions are shown by number ("v4, rollback of v2"); other targets as recorded. */
-function targetLabel(e: AuditEntry): string {
-  const d = (e.details ?? {}) as { number?: unknown; rollbackOfNumber?: unknown };
-  if (typeof d.number !== "number") return e.target;
-  return typeof d.rollbackOfNumber === "number" ? `v${d.number} (rollback of v${d.rollbackOfNumber})` : `v${d.number}`;
-}
-
-function matches(e: AuditEntry, q: string): boolean {
-  if (!q) return true;
-  const hay = `${e.actor} ${e.action} ${e.target} ${JSON.stringify(e.details)}`.toLowerCase();
-  return q
-    .toLowerCase()
-    .split(/\s+/)
-    .every((w) => hay.includes(w));
-}
+/** Entries per request: "Load older entries" (or scrolling to the end) reads the next page. */
+const AUDIT_PAGE = 100;
+const idOf = (e: { id: string }) => e.id;
 
 export function AuditPage() {
-  const audit = useAuditQuery();
   const [filter, setFilter] = useState("");
-  const [open, setOpen] = useState<number | null>(null);
-  const rows = useMemo(() => (audit.data ?? []).filter((e) => matches(e, filter.trim())), [audit.data, filter]);
+  const [actor, setActor] = useState("");
+  const [action, setAction] = useState("");
+  // the server filters (GET /api/audit ?q=&actor=&action=): typing waits for a pause before asking
+  const audit = useAuditQuery(AUDIT_PAGE, { q: useDebounced(filter), actor: useDebounced(actor), action });
+  const current = useEnvironmentsQuery().data?.current ?? null;
+  const [open, setOpen] = useState<string | null>(null);
+  const filtered = !!(filter.trim() || actor.trim() || action);
+  const toggle = useCallback((id: string) => setOpen((o) => (o === id ? null : id)), []);
+  const columns = useMemo(() => auditColumns(open, toggle), [open, toggle]);
+  const detail = useMemo(() => auditDetail(open, current), [open, current]);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = audit;
+  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
 
   return (
     <>
@@ -44,65 +35,41 @@ export function AuditPage() {
           <p>Every change to the configuration, who made it and when, newest first. Entries are never edited or removed.</p>
         </div>
       </div>
-      <div className="row" style={{ marginBottom: 12, maxWidth: 360 }}>
+      <div className="row" style={{ marginBottom: 12, maxWidth: 720, gap: 8 }}>
         <input
           type="search"
           aria-label="Filter audit entries"
-          placeholder="Filter by actor, action, target…"
+          placeholder="Words: publish, /api, backend…"
           value={filter}
           onChange={(e) => setFilter(e.target.value)}
         />
+        <input aria-label="Actor" placeholder="Actor" value={actor} onChange={(e) => setActor(e.target.value)} style={{ maxWidth: 160 }} />
+        <select aria-label="Action" value={action} onChange={(e) => setAction(e.target.value)} style={{ maxWidth: 240 }}>
+          <option value="">Every action</option>
+          {AUDIT_ACTIONS.map((a) => (
+            <option key={a.value} value={a.value}>
+              {a.label}
+            </option>
+          ))}
+        </select>
       </div>
-      {audit.isPending ? (
-        <TableSkeleton label="Loading the audit trail" />
-      ) : audit.isError ? (
-        <ErrorState what="the audit trail" error={audit.error} onRetry={() => audit.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState title={filter ? "Nothing matches the filter" : "No changes yet"}>
-          {filter ? "Try fewer words." : "Draft saves, publishes and rollbacks appear here with their author."}
-        </EmptyState>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Actor</th>
-                <th>Action</th>
-                <th>Target</th>
-                <th>Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((e, i) => {
-                const expanded = open === i;
-                return (
-                  <Fragment key={`${e.at}-${i}`}>
-                    <tr data-testid="audit-row">
-                      <td className="small" title={dateTime(e.at)}>
-                        {timeAgo(e.at)}
-                      </td>
-                      <td>
-                        <code>{e.actor}</code>
-                      </td>
-                      <td title={e.action}>{actionLabel(e.action)}</td>
-                      <td className="mono small" title={e.target}>
-                        {targetLabel(e)}
-                      </td>
-                      <td>
-                        <button type="button" className="btn link small" aria-expanded={expanded} onClick={() => setOpen(expanded ? null : i)}>
-                          {expanded ? "Hide" : "Show"}
-                        </button>
-                      </td>
-                    </tr>
-                    {expanded && <DetailRow colSpan={5}>{JSON.stringify(e.details, null, 2)}</DetailRow>}
-                  </Fragment>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        label="Audit trail, newest first"
+        what="the audit trail"
+        columns={columns}
+        rows={audit.data}
+        rowKey={idOf}
+        rowTestId="audit-row"
+        query={audit}
+        empty={
+          <EmptyState title={filtered ? "Nothing matches the filter" : "No changes yet"}>
+            {filtered ? "Try fewer words, or another actor or action." : "Draft saves, publishes and rollbacks appear here with their author."}
+          </EmptyState>
+        }
+        detail={detail}
+        onRowActivate={(e) => toggle(e.id)}
+        more={{ hasMore: hasNextPage, loading: isFetchingNextPage, onLoadMore: loadMore, label: "Load older entries" }}
+      />
     </>
   );
 }

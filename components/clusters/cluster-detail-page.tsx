@@ -15,6 +15,7 @@ import { ClusterForm } from "./cluster-form";
 import { useClusterUsage } from "./clusters-page";
 import { DeleteClusterDialog } from "./delete-cluster-dialog";
 import { EndpointsTab } from "./endpoints-tab";
+import { Truncate } from "@/components/ui/truncate";
 
 const TABS = [
   { id: "endpoints", label: "Endpoints" },
@@ -38,12 +39,15 @@ export function ClusterDetailPage({ name }: { name: string }) {
   return (
     <>
       <nav aria-label="Breadcrumb" className="small muted" style={{ marginBottom: 6 }}>
-        <Link href="/clusters">Clusters</Link> / <code>{name}</code>
+        <Link href="/clusters">Clusters</Link> / <Truncate mono>{name}</Truncate>
       </nav>
       <div className="page-head">
         <div>
           <h1>
-            Cluster <code style={{ fontSize: 18 }}>{name}</code>
+            Cluster{" "}
+            <Truncate mono className="title-name">
+              {name}
+            </Truncate>
           </h1>
           <p>
             {usage.get(name) ?? 0} {usage.get(name) === 1 ? "route sends" : "routes send"} traffic here. Settings change the draft; publish to make them live.

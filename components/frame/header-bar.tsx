@@ -8,6 +8,7 @@ import { DiscardDraftButton } from "./discard-draft";
 import { LiveStatus } from "./live-status";
 import { PublishDrawer } from "./publish-drawer";
 import { EnvironmentSwitcher } from "./environment-switcher";
+import { UserMenu } from "./user-menu";
 
 export function HeaderBar() {
   const status = useDraftStatusQuery();
@@ -39,6 +40,7 @@ export function HeaderBar() {
         Review &amp; publish
       </button>
       {open && status.data && <PublishDrawer status={status.data} onClose={() => setOpen(false)} />}
+      <UserMenu />
     </header>
   );
 }

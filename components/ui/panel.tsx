@@ -1,8 +1,10 @@
 "use client";
-// Side panel (drawer) and centred dialog: labelled, modal, close on Escape or a click outside,
-// focus moved inside on open and given back on close.
-import { useEffect, useId, useRef, type ReactNode } from "react";
+// Side panel (drawer) and centred dialog: labelled, modal, close on Escape or a click outside; focus moves
+// inside on open, Tab cycles inside, and it goes back to what had it on close (focus-trap.ts). Of stacked
+// layers (a confirmation over a drawer) only the innermost answers Escape.
+import { useCallback, useId, useRef, type ReactNode } from "react";
 import { useEscape } from "./use-escape";
+import { useFocusTrap } from "./focus-trap";
 
 interface PanelProps {
   title: string;
@@ -17,13 +19,13 @@ interface PanelProps {
 export function Panel({ title, onClose, children, footer, variant = "drawer", headerExtra }: PanelProps) {
   const id = useId();
   const ref = useRef<HTMLDivElement>(null);
-  useEscape(true, onClose);
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>("input:not([type=hidden]), select, textarea, button:not([data-close])");
-    (first ?? ref.current)?.focus();
-    return () => previous?.focus?.();
-  }, []);
+  const innermost = useFocusTrap(ref);
+  useEscape(
+    true,
+    useCallback(() => {
+      if (innermost()) onClose();
+    }, [innermost, onClose]),
+  );
   const cls = variant === "dialog" ? "dialog" : variant === "drawer-wide" ? "drawer wide" : "drawer";
   return (
     <>

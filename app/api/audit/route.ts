@@ -1,6 +1,10 @@
 import { withHandler } from "@/lib/http";
 import { AuditList, AuditQuery } from "@/lib/contract";
-import { listAudit } from "@/lib/repos/audit-repo";
+import { listAuditEntries } from "@/lib/audit/list-audit";
 
-/** Audit trail, newest first: [{at, actor, action, target, details}]. */
-export const GET = withHandler({ query: AuditQuery, response: AuditList }, async ({ query }) => listAudit({ limit: query.limit, before: query.before }));
+/**
+ * Audit trail, newest first: [{id, at, actor, action, target, targetLabel, summary, environment, version, changes,
+ * moreChanges, details}]. `?actor=` exactly, `?action=` that action or those under it, `?q=` words of the entry;
+ * `limit` and `before` page through them.
+ */
+export const GET = withHandler({ query: AuditQuery, response: AuditList }, async ({ query }) => listAuditEntries(query));

@@ -1,0 +1,19 @@
+"use client";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { Session } from "@/lib/contract";
+import { api } from "./api-client";
+import { queryKeys } from "./keys";
+
+/** GET /api/session: who this browser is signed in as (it does not change while the page is open). */
+export function useSessionQuery() {
+  return useQuery({ queryKey: queryKeys.session(), queryFn: () => api.get("/api/session", Session), staleTime: Infinity });
+}
+
+/** DELETE /api/session: clears the session cookie; then the whole app goes to /login, as a full load (no cached
+ *  answer of the signed-in session is left in memory) that replaces the page (Back does not return to it). */
+export function useLogoutMutation() {
+  return useMutation({
+    mutationFn: () => api.del("/api/session"),
+    onSuccess: () => window.location.replace("/login"),
+  });
+}
