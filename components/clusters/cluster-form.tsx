@@ -7,7 +7,7 @@
 // offers to reapply the change on top of the latest draft.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent, type SyntheticEvent } from "react";
-import { ApiError, draftConflictOf, errorMessage, type FieldError } from "@/components/queries/api-client";
+import { errorMessage, routeSaveError, type FieldError } from "@/components/queries/api-client";
 import { useEditorRevision } from "@/components/queries/draft-revision";
 import { rebaseForm } from "@/components/queries/rebase-form";
 import type { Cluster } from "@/components/queries/types";
@@ -16,6 +16,7 @@ import { draftClustersQuery } from "@/components/queries/use-draft-clusters-quer
 import type { DraftConflict } from "@/lib/contract/draft";
 import { ConflictNotice } from "@/components/ui/conflict-notice";
 import { ErrorSummary } from "@/components/ui/error-summary";
+import { UnplacedErrors } from "@/components/ui/unplaced-errors";
 import { Field } from "@/components/ui/field";
 import { ErrorClaims, toErrorMap } from "@/components/ui/field-errors";
 import { useDebounced } from "@/components/ui/use-debounced";
@@ -110,10 +111,7 @@ export function ClusterForm({ id, original: openedWith, taken, onSaved, inlineSu
           onSaved(cluster.name);
         },
         onError: (e) => {
-          const c = draftConflictOf(e);
-          if (c) setConflict(c);
-          else if (e instanceof ApiError && e.fieldErrors.length) setServerErrors(e.fieldErrors);
-          else setFailure(errorMessage(e));
+          routeSaveError(e, { conflict: setConflict, fields: setServerErrors, banner: setFailure });
         },
       },
     );
@@ -205,15 +203,7 @@ export function ClusterForm({ id, original: openedWith, taken, onSaved, inlineSu
       </fieldset>
       {endpointsEditor}
       {thresholdsEditor}
-      {unplaced.length > 0 && (
-        <ul className="field-error" style={{ margin: 0, paddingLeft: 18 }}>
-          {unplaced.map((e, i) => (
-            <li key={i}>
-              {e.path && <code>{e.path}</code>} {e.message}
-            </li>
-          ))}
-        </ul>
-      )}
+      <UnplacedErrors errors={unplaced} />
       <ErrorSummary errors={refused} title="The server refused the cluster" />
       {failure && (
         <div className="alert" role="alert">

@@ -6,7 +6,7 @@
 // the server refuses (409) and the form offers to reapply the change on top of the latest draft.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent, type SyntheticEvent } from "react";
-import { ApiError, draftConflictOf, errorMessage, type FieldError } from "@/components/queries/api-client";
+import { errorMessage, routeSaveError, type FieldError } from "@/components/queries/api-client";
 import { useEditorRevision } from "@/components/queries/draft-revision";
 import { rebaseForm } from "@/components/queries/rebase-form";
 import { draftListenersQuery } from "@/components/queries/use-draft-listeners-query";
@@ -15,6 +15,7 @@ import { ListenerBody, type DraftListenerItem } from "@/lib/contract/listeners";
 import type { DraftConflict } from "@/lib/contract/draft";
 import { ConflictNotice } from "@/components/ui/conflict-notice";
 import { ErrorSummary } from "@/components/ui/error-summary";
+import { UnplacedErrors } from "@/components/ui/unplaced-errors";
 import { Field } from "@/components/ui/field";
 import { ErrorClaims, toErrorMap } from "@/components/ui/field-errors";
 import { useDebounced } from "@/components/ui/use-debounced";
@@ -117,10 +118,7 @@ export function ListenerForm({ id, original: openedWith, taken, clusters, onSave
           onSaved(data);
         },
         onError: (e) => {
-          const c = draftConflictOf(e);
-          if (c) setConflict(c);
-          else if (e instanceof ApiError && e.fieldErrors.length) setServerErrors(e.fieldErrors);
-          else setFailure(errorMessage(e));
+          routeSaveError(e, { conflict: setConflict, fields: setServerErrors, banner: setFailure });
         },
       },
     );
@@ -212,15 +210,7 @@ export function ListenerForm({ id, original: openedWith, taken, clusters, onSave
         </div>
       </fieldset>
       {certificates}
-      {unplaced.length > 0 && (
-        <ul className="field-error" style={{ margin: 0, paddingLeft: 18 }}>
-          {unplaced.map((e, i) => (
-            <li key={i}>
-              {e.path && <code>{e.path}</code>} {e.message}
-            </li>
-          ))}
-        </ul>
-      )}
+      <UnplacedErrors errors={unplaced} />
       <ErrorSummary errors={serverErrors.filter(unclaimed)} title="The server refused the listener" />
       {failure && (
         <div className="alert" role="alert">

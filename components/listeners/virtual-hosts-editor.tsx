@@ -4,7 +4,7 @@
 // Each save is made on the draft revision the row stands on: a 409 shows who changed what, with reapply.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
-import { ApiError, draftConflictOf, errorMessage, type FieldError } from "@/components/queries/api-client";
+import { errorMessage, routeSaveError, type FieldError } from "@/components/queries/api-client";
 import { useEditorRevision } from "@/components/queries/draft-revision";
 import { rebaseForm } from "@/components/queries/rebase-form";
 import { draftListenersQuery } from "@/components/queries/use-draft-listeners-query";
@@ -82,10 +82,7 @@ function VirtualHostRow({ listener, vhost: openedWith, onDone }: RowProps) {
           onDone?.();
         },
         onError: (e) => {
-          const c = draftConflictOf(e);
-          if (c) setConflict(c);
-          else if (e instanceof ApiError && e.fieldErrors.length) setServerErrors(e.fieldErrors);
-          else setFailure(errorMessage(e));
+          routeSaveError(e, { conflict: setConflict, fields: setServerErrors, banner: setFailure });
         },
       },
     );

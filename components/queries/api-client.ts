@@ -49,6 +49,17 @@ export function draftDirtyOf(e: unknown): DraftDirty | null {
   return r.success ? r.data : null;
 }
 
+/**
+ * Where a failed draft-editor save goes: a 409 on a stale revision to the conflict notice (reload and reapply),
+ * a 422's field errors next to their fields, anything else to the banner.
+ */
+export function routeSaveError(e: unknown, to: { conflict: (c: DraftConflict) => void; fields: (errors: FieldError[]) => void; banner: (message: string) => void }): void {
+  const c = draftConflictOf(e);
+  if (c) to.conflict(c);
+  else if (e instanceof ApiError && e.fieldErrors.length) to.fields(e.fieldErrors);
+  else to.banner(errorMessage(e));
+}
+
 export function loginUrl(): string {
   if (typeof window === "undefined") return "/login";
   const back = window.location.pathname + window.location.search;

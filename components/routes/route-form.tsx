@@ -9,7 +9,7 @@
 import Link from "next/link";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FocusEvent, type FormEvent } from "react";
-import { ApiError, draftConflictOf, errorMessage, type FieldError } from "@/components/queries/api-client";
+import { errorMessage, routeSaveError, type FieldError } from "@/components/queries/api-client";
 import { useEditorRevision } from "@/components/queries/draft-revision";
 import { rebaseForm } from "@/components/queries/rebase-form";
 import type { Route } from "@/components/queries/types";
@@ -19,6 +19,7 @@ import type { DraftConflict } from "@/lib/contract/draft";
 import { describeMatch, describePlacement, isStarterCatchAll, placeRoute } from "@/lib/contract/route-shadow";
 import { ConflictNotice } from "@/components/ui/conflict-notice";
 import { ErrorSummary } from "@/components/ui/error-summary";
+import { UnplacedErrors } from "@/components/ui/unplaced-errors";
 import { Field } from "@/components/ui/field";
 import { ErrorClaims, toErrorMap } from "@/components/ui/field-errors";
 import { Panel } from "@/components/ui/panel";
@@ -128,12 +129,7 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
 
   const save = (form: RouteFormState, base: Route | undefined, ifMatch: number | undefined) => {
     const route = formToRoute(form, base);
-    const onError = (e: Error) => {
-      const c = draftConflictOf(e);
-      if (c) setConflict(c);
-      else if (e instanceof ApiError && e.fieldErrors.length) setServerErrors(e.fieldErrors);
-      else setFailure(errorMessage(e));
-    };
+    const onError = (e: Error) => routeSaveError(e, { conflict: setConflict, fields: setServerErrors, banner: setFailure });
     if (editing) update.mutate({ id: editing.id, route, ifMatch }, { onSuccess: onClose, onError });
     else {
       const at = position === "auto" ? {} : { position };
@@ -325,15 +321,7 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
             </select>
           </Field>
         )}
-        {unplaced.length > 0 && (
-          <ul className="field-error" style={{ margin: 0, paddingLeft: 18 }}>
-            {unplaced.map((e, i) => (
-              <li key={i}>
-                {e.path && <code>{e.path}</code>} {e.message}
-              </li>
-            ))}
-          </ul>
-        )}
+        <UnplacedErrors errors={unplaced} />
         <ErrorSummary errors={refused} title="The server refused the route" />
         {failure && (
           <div className="alert" role="alert">
