@@ -1,4 +1,6 @@
-// The further scenarios of issue #4, run against Signalbox's worker (and nginx where a comparison is asked for).
+// The scenarios beyond the throughput table (route-table scale, concurrency, a node:http hello-world reference,
+// circuit-breaker overflow, a down upstream, streaming bodies, config swaps under load, observability cost), run
+// against Signalbox's worker (and nginx where a comparison is asked for).
 import http from "node:http";
 import path from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";

@@ -1,5 +1,5 @@
-// The "ceiling" reference: a minimal Node proxy on node:http plus undici's low-level Pool.dispatch with a
-// raw-header handler (no streams wrapper, no routing, no stats). Usage: node minimal-proxy-server.mjs PORT ORIGIN
+// The "ceiling" reference for a Node proxy: a minimal proxy on node:http plus undici's low-level Pool.dispatch with
+// a raw-header handler (no streams wrapper, no routing, no stats). Usage: node minimal-proxy-server.mjs PORT ORIGIN
 import http from "node:http";
 import { Pool } from "undici";
 

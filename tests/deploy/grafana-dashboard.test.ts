@@ -45,7 +45,7 @@ describe("Grafana dashboard", () => {
     for (const q of queries.filter((x) => x.where.startsWith("panel"))) expect(q.expr, q.where).toContain('node=~"$node"');
   });
 
-  it("charts the series the brief names: response classes, latency histograms, breakers, overflow, healthy hosts, uptime", () => {
+  it("charts response classes, latency histograms, breakers, overflow, healthy hosts and uptime", () => {
     expect(dashboardFamilies(d)).toEqual(
       expect.arrayContaining([
         "envoy_cluster_upstream_rq_xx", "envoy_http_downstream_rq_xx", "envoy_http_downstream_rq_time", "envoy_cluster_upstream_rq_time",

@@ -26,7 +26,7 @@ describe("Prometheus alert rules", () => {
     for (const a of rules) expect(tested, a.alert).toContain(`alertname: ${a.alert}`);
   });
 
-  it("has the alerts the brief names, with their durations", () => {
+  it("alerts on an open breaker (1 m), a 5xx ratio above 5 % (5 m), no healthy upstream and a worker down", () => {
     const byName = Object.fromEntries(rules.map((r) => [r.alert, r]));
     expect(byName.SignalboxCircuitBreakerOpen).toMatchObject({ for: "1m", expr: expect.stringContaining("envoy_cluster_circuit_breakers_default_rq_open") });
     expect(byName.SignalboxHigh5xxRatio).toMatchObject({ for: "5m", expr: expect.stringContaining("> 0.05") });

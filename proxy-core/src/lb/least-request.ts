@@ -1,6 +1,6 @@
 // LEAST_REQUEST (Envoy docs: Supported load balancers). Equal weights: power of `choice_count` choices: sample
 // that many distinct random hosts and take the one with the fewest active requests (with 2 hosts and the default
-// 2 choices both are always compared, CV2). Unequal weights: weighted round robin where each host's weight is
+// 2 choices both are always compared). Unequal weights: weighted round robin where each host's weight is
 // `weight / (active_requests + 1)` (Envoy's active_request_bias at its default 1.0), recomputed on every pick.
 import type { Host } from "../upstream/host";
 import { candidates, type LbContext, type LoadBalancer } from "./lb-context";

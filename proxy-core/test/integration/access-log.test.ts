@@ -80,7 +80,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 const route = (extra: Partial<Route> = {}): Route => ({ match: { prefix: "/" }, route: { cluster: "backend" }, ...extra }) as Route;
 
 describe("access_log: Envoy's formats, written to files", () => {
-  it("AL1: the default format is exactly Envoy's line; body bytes both ways; ip:port upstream host", async () => {
+  it("the default format is exactly Envoy's line; body bytes both ways; ip:port upstream host", async () => {
     const u = await upstream();
     const p = logPath();
     const { proxy, port } = await start([withAccessLog(listener("l", [route()]), [file(p)])], [cluster("backend", [u.port])]);
@@ -94,7 +94,7 @@ describe("access_log: Envoy's formats, written to files", () => {
     expect(lines[1]).toMatch(new RegExp(`^${ts} "POST /service/2\\?q=1 HTTP/1\\.1" 200 - 5 12 \\d+ \\d+ ${tail(1)}$`));
   });
 
-  it("AL1: no route → `404 NR 0 0 … - …` with no upstream host", async () => {
+  it("default format, no route → `404 NR 0 0 … - …` with no upstream host", async () => {
     const u = await upstream();
     const p = logPath();
     const { proxy, port } = await start([withAccessLog(listener("l", [route({ match: { prefix: "/api" } })]), [file(p)])], [cluster("backend", [u.port])]);

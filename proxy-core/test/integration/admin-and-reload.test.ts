@@ -1,4 +1,4 @@
-// Admin endpoints, atomic config swaps (socket kept, bind failures refused), unknown cluster (RV10).
+// Admin endpoints, atomic config swaps (socket kept, bind failures refused), and a route to an unknown cluster.
 import { afterEach, describe, expect, it } from "vitest";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
@@ -49,7 +49,8 @@ describe("admin", () => {
 
     const json = JSON.parse((await request(admin.port, "/stats?format=json")).body);
     expect(json.stats).toContainEqual({ name: "cluster.svc.upstream_rq_total", value: 1 });
-    // AD4, with Envoy's tag extraction: the cluster name is a label
+    // Prometheus output with Envoy's tag extraction (source/common/config/well_known_names.cc): the cluster name
+    // is a label
     expect((await request(admin.port, "/stats/prometheus")).body).toContain(`# TYPE envoy_cluster_upstream_rq_total counter`);
 
     const dump = JSON.parse((await request(admin.port, "/config_dump")).body);
@@ -139,7 +140,7 @@ describe("config swaps", () => {
 });
 
 describe("router", () => {
-  it("RV10: a route to a cluster the manager does not have → 503, empty body, no_cluster", async () => {
+  it("a route to a cluster the manager does not have → 503, empty body, no_cluster", async () => {
     // the config contract refuses dangling references, so build the runtime pieces directly
     const store = new StatsStore();
     const cfg = listener("l", [{ match: { prefix: "/" }, route: { cluster: "does_not_exist" } }]);

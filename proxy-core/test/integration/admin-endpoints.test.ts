@@ -1,5 +1,6 @@
-// Admin (spec §7, issue #3 items 9-10): AD1-AD4, Prometheus names and tags, histogram percentiles in
-// text/JSON/Prometheus, /memory, /server_info, /healthcheck, /config_dump error_state and key redaction.
+// The admin interface (Envoy docs: Administration interface, operations/admin): /healthcheck/fail and /ready,
+// /stats filters, Prometheus names and tags (as source/server/admin/prometheus_stats.cc writes them), histogram
+// percentiles in text/JSON/Prometheus, /memory, /server_info, /config_dump error_state and key redaction.
 import { afterEach, describe, expect, it } from "vitest";
 import { cluster, listener, request, startProxy, startUpstream } from "./harness";
 
@@ -22,7 +23,7 @@ async function setup() {
 }
 
 describe("admin endpoints", () => {
-  it("AD1: GET on /healthcheck/fail → 400 and no effect; POST makes /ready DRAINING (traffic still flows), /healthcheck/ok LIVE again", async () => {
+  it("GET on /healthcheck/fail → 400 and no effect; POST makes /ready DRAINING (traffic still flows), /healthcheck/ok LIVE again", async () => {
     const { h, admin } = await setup();
     expect((await request(admin, "/healthcheck/fail")).status).toBe(400);
     expect(JSON.parse((await request(admin, "/server_info")).body).health_check_failed).toBe(false);
@@ -38,10 +39,10 @@ describe("admin endpoints", () => {
     expect((await request(admin, "/healthcheck/ok", { method: "POST" })).status).toBe(200);
     expect(JSON.parse((await request(admin, "/server_info")).body).health_check_failed).toBe(false);
     const live = await request(admin, "/ready");
-    expect([live.status, live.body]).toEqual([200, "LIVE\n"]); // AD2
+    expect([live.status, live.body]).toEqual([200, "LIVE\n"]); // a live server's /ready: 200 and the state name
   });
 
-  it("AD3: /stats?filter gives exactly one line; histograms print Envoy's P0(..) .. P100(..) line", async () => {
+  it("/stats?filter gives exactly one line; histograms print Envoy's P0(..) .. P100(..) line", async () => {
     const { admin } = await setup();
     const one = (await request(admin, `/stats?filter=${encodeURIComponent("^http\\.ingress_http\\.downstream_rq_2xx$")}`)).body;
     expect(one).toBe("http.ingress_http.downstream_rq_2xx: 5\n");
@@ -58,7 +59,7 @@ describe("admin endpoints", () => {
     expect(rqTime.values[9].cumulative).toBeGreaterThan(0);
   });
 
-  it("AD4: /stats/prometheus: envoy_ names, TYPE lines, tags for cluster, HCM prefix, listener, response code and class, histograms", async () => {
+  it("/stats/prometheus: envoy_ names, TYPE lines, tags for cluster, HCM prefix, listener, response code and class, histograms", async () => {
     const { h, admin } = await setup();
     const p = (await request(admin, "/stats/prometheus")).body;
     expect(p).toContain("# TYPE envoy_cluster_upstream_rq_total counter\n");

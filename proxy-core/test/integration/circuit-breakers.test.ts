@@ -1,5 +1,7 @@
-// Circuit-breaker completeness (spec §3): track_remaining gauges (CB3), retry budgets and the retry-admission
-// API the router uses, max_retries 0 (CB4 at the resource level; the router's retry tests cover the reply).
+// Cluster circuit breakers beyond the overflow replies (Envoy docs: Circuit breaking,
+// intro/arch_overview/upstream/circuit_breaking; the remaining_* gauges in "Circuit breakers statistics" of
+// configuration/upstream/cluster_manager/cluster_stats): track_remaining gauges, retry budgets, the retry-admission
+// API the router uses, and max_retries 0 at the resource level (retries.test.ts checks the reply the client gets).
 import { afterEach, describe, expect, it } from "vitest";
 import { cluster, listener, request, startProxy, startUpstream, waitFor, type Harness, type Upstream } from "./harness";
 import type { Cluster } from "../../src/config";
@@ -20,8 +22,8 @@ async function holdingUpstream(): Promise<{ u: Upstream; release(): void }> {
   return { u, release: () => held.splice(0).forEach((f) => f()) };
 }
 
-describe("circuit breakers (spec §3)", () => {
-  it("CB3: track_remaining → remaining_rq 10 idle, 7 with 3 in flight; remaining_cx/_pending/_retries too", async () => {
+describe("circuit breakers", () => {
+  it("track_remaining → remaining_rq 10 idle, 7 with 3 in flight; remaining_cx/_pending/_retries too", async () => {
     const { u, release } = await holdingUpstream();
     const h = await proxy([cluster("c", [u.port], { circuit_breakers: { thresholds: [{ max_requests: 10, max_connections: 5, track_remaining: true }] } })]);
     const cb = "cluster.c.circuit_breakers.default.";
@@ -38,7 +40,7 @@ describe("circuit breakers (spec §3)", () => {
     await waitFor(async () => (await h.stat(cb + "remaining_rq")) === 10, "back to 10");
   });
 
-  it("CB3: without track_remaining the remaining_* gauges are absent", async () => {
+  it("without track_remaining the remaining_* gauges are absent", async () => {
     const { u } = await holdingUpstream();
     const h = await proxy([cluster("plain", [u.port], { circuit_breakers: { thresholds: [{ max_requests: 10 }] } })]);
     const body = (await request(h.admin.port, "/stats?filter=circuit_breakers")).body;
@@ -46,7 +48,7 @@ describe("circuit breakers (spec §3)", () => {
     expect(body).not.toContain("remaining");
   });
 
-  it("CB4 (resource level): max_retries 0 refuses every retry; the default allows 3 concurrent", async () => {
+  it("retry resource: max_retries 0 refuses every retry; the default allows 3 concurrent", async () => {
     const { u } = await holdingUpstream();
     const h = await proxy([cluster("c", [u.port], { circuit_breakers: { thresholds: [{ max_retries: 0 }] } }), cluster("d", [u.port])]);
     const c = h.proxy.clusterManager!.get("c")!;
@@ -62,7 +64,7 @@ describe("circuit breakers (spec §3)", () => {
     expect(await h.stat("cluster.d.circuit_breakers.default.rq_retry_open")).toBe(0);
   });
 
-  it("CB4: route retries 3 × 5xx, cluster max_retries 0 → the upstream's own 503, upstream_rq_retry_overflow 1, no retry", async () => {
+  it("route retries 3 × 5xx, cluster max_retries 0 → the upstream's own 503, upstream_rq_retry_overflow 1, no retry", async () => {
     const u = await startUpstream((_req, res) => {
       res.statusCode = 503;
       res.end("upstream says no");

@@ -1,4 +1,7 @@
-// Cluster vectors CV1–CV4 and the LB policies end to end: real proxy, real node:http upstreams.
+// Clusters end to end: the LB policies (Envoy docs: Supported load balancers,
+// intro/arch_overview/upstream/load_balancing/load_balancers), connect_timeout, and STRICT_DNS vs LOGICAL_DNS
+// (Envoy docs: Service discovery, intro/arch_overview/upstream/service_discovery). Real proxy, real node:http
+// upstreams.
 import { afterEach, describe, expect, it } from "vitest";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
@@ -24,8 +27,8 @@ async function hostLines(h: Harness): Promise<string[]> {
   return (await request(h.admin.port, "/clusters")).body.split("\n");
 }
 
-describe("clusters (spec §2.4)", () => {
-  it("CV1: ROUND_ROBIN over 3 hosts, 6 requests → rq_total::2 per host in /clusters", async () => {
+describe("clusters", () => {
+  it("ROUND_ROBIN over 3 hosts, 6 requests → rq_total::2 per host in /clusters", async () => {
     const us = [await upstream("a"), await upstream("b"), await upstream("c")];
     const h = await proxy([cluster("svc", us.map((u) => u.port))]);
     for (let i = 0; i < 6; i++) expect((await request(h.port, "/")).status).toBe(200);
@@ -33,7 +36,7 @@ describe("clusters (spec §2.4)", () => {
     for (const u of us) expect(lines).toContain(`svc::127.0.0.1:${u.port}::rq_total::2`);
   });
 
-  it("CV2: LEAST_REQUEST balances in-flight requests and sends new ones to the less busy host until equal", async () => {
+  it("LEAST_REQUEST balances in-flight requests and sends new ones to the less busy host until equal", async () => {
     const held = { a: [] as (() => void)[], b: [] as (() => void)[] };
     const hold = (k: "a" | "b") => (_req: unknown, res: { end(s: string): void }) => held[k].push(() => res.end(k));
     const a = await upstream("a", hold("a"));
@@ -99,12 +102,13 @@ describe("clusters (spec §2.4)", () => {
     expect(await h.stat("cluster.svc.ring_hash_lb.size")).toBe(64);
     expect(await h.stat("cluster.svc.ring_hash_lb.min_hashes_per_host")).toBe(32);
     expect(await h.stat("cluster.svc.ring_hash_lb.max_hashes_per_host")).toBe(32);
-    // no hash_policy on the route → a random host each time ([kb] Envoy)
+    // no hash_policy on the route → a random host each time: without a hash key Envoy's chooseHost hashes a random
+    // value (source/extensions/load_balancing_policies/common/thread_aware_lb_impl.cc)
     const seen = new Set<string>();
     await waitFor(async () => (seen.add((await request(h.port, "/")).body), seen.size === 2), "both hosts picked");
   });
 
-  it("CV3: connect_timeout 0.25s → 503 connection timeout, upstream_cx_connect_timeout and _connect_fail", async () => {
+  it("connect_timeout 0.25 s → 503 connection timeout, upstream_cx_connect_timeout and _connect_fail", async () => {
     // A TCP server that accepts and never speaks: the TLS handshake never completes, and the connect timeout
     // covers it (as in Envoy, where a TLS connection is "connected" after the handshake). Filling a listen
     // backlog is not reliable here (gVisor completes every handshake), and a blackhole IP needs a network.
@@ -134,7 +138,7 @@ describe("clusters (spec §2.4)", () => {
     expect(await hostLines(h)).toContain(`svc::127.0.0.1:${port}::cx_connect_fail::1`);
   });
 
-  it("CV4: the same name as STRICT_DNS gives one host per address, as LOGICAL_DNS exactly one", async () => {
+  it("STRICT_DNS makes one host per resolved address, LOGICAL_DNS exactly one", async () => {
     const u = await upstream("dns");
     const ep = (address: string) => ({ endpoint: { address: { socket_address: { address, port_value: u.port } } } });
     // two names for 127.0.0.1 stand in for one name with two A records: STRICT_DNS makes a host per address

@@ -1,4 +1,4 @@
-// Bodies are streamed, never buffered whole (issue #3 item 7): 200 MiB up and 200 MiB down through a real
+// Bodies are streamed, never buffered whole: 200 MiB up and 200 MiB down through a real
 // CLI worker (child process) while its RSS, read from the admin /memory endpoint, stays flat.
 import { afterEach, describe, expect, it } from "vitest";
 import fs from "node:fs";

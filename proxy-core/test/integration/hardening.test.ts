@@ -1,4 +1,4 @@
-// Hardening (issue #3 item 11): request smuggling, oversized headers, slow clients and idle timeouts, and a
+// Hardening against hostile clients: request smuggling, oversized headers, slow clients and idle timeouts, and a
 // garbage storm after which the worker still serves. Raw TCP clients so every byte is under test control.
 import { afterEach, describe, expect, it } from "vitest";
 import net from "node:net";

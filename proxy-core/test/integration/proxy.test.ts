@@ -80,7 +80,7 @@ describe("forwarding", () => {
     expect(r.body.length).toBe(body.length);
   });
 
-  it("direct_response (RV6): status, body, text/plain, no upstream-service-time", async () => {
+  it("direct_response: status, body, text/plain, no upstream-service-time", async () => {
     const h = await proxy([listener("l", [{ match: { path: "/ok" }, direct_response: { status: 200, body: { inline_string: "ok" } } }])], []);
     const r = await request(h.port, "/ok?x=1");
     expect(r.status).toBe(200);
@@ -92,7 +92,7 @@ describe("forwarding", () => {
     expect(await h.stat("http.ingress_http.rq_direct_response")).toBe(1);
   });
 
-  it("no route (RV3): 404 with empty body and no_route counted", async () => {
+  it("no route: 404 with empty body and no_route counted; `path` ignores the query", async () => {
     const h = await proxy([listener("l", [{ match: { path: "/exact" }, direct_response: { status: 200 } }])], []);
     expect((await request(h.port, "/exact?x=1")).status).toBe(200);
     const r = await request(h.port, "/exact/");
@@ -148,7 +148,7 @@ describe("upstream failures", () => {
 });
 
 describe("circuit breakers", () => {
-  it("CB1: max_connections 1 + max_pending_requests 1 → third concurrent request gets the overflow 503", async () => {
+  it("circuit breaker max_connections 1 + max_pending_requests 1 → third concurrent request gets the overflow 503", async () => {
     const held: (() => void)[] = [];
     const u = await upstream("u", (_req, res) => held.push(() => res.end("done")));
     const h = await proxy(
@@ -177,7 +177,7 @@ describe("circuit breakers", () => {
     expect(await h.stat("cluster.c.circuit_breakers.default.rq_pending_open")).toBe(0);
   });
 
-  it("CB2: max_connections alone queues instead of rejecting; trips emit an event", async () => {
+  it("circuit breaker max_connections alone queues instead of rejecting; trips emit an event", async () => {
     const u = await upstream("u", (_req, res) => setTimeout(() => res.end("ok"), 20));
     const h = await proxy(
       [listener("l", [{ match: { prefix: "/" }, route: { cluster: "c" } }])],

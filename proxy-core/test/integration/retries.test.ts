@@ -1,5 +1,8 @@
-// Retries and timeouts end to end (spec §4, RT1–RT8, CB4 of §3.4, local replies of §6): real proxy, real
-// node:http upstreams answering from a script. Timing assertions only use generous upper bounds.
+// Retries and timeouts end to end: retry_on conditions, retry limits, back-off and the x-envoy-* request headers
+// (Envoy docs: Router filter, configuration/http/http_filters/router_filter; the decisions follow
+// source/common/router/retry_state_impl.cc), a cluster circuit breaker's max_retries, route and per-try timeouts,
+// and the exact local replies they end in (source/common/router/router.cc). Real proxy, real node:http upstreams
+// answering from a script. Timing assertions only use generous upper bounds.
 import { afterEach, describe, expect, it } from "vitest";
 import type http from "node:http";
 import { cluster, deadPort, listener, request, startProxy, startUpstream, type Harness, type Upstream } from "./harness";
@@ -39,7 +42,7 @@ async function proxy(routes: Route[], clusters: Cluster[], vhost: Record<string,
 const route = (action: Record<string, unknown>): Route => ({ match: { prefix: "/" }, route: { cluster: "c", ...action } }) as Route;
 
 describe("retries", () => {
-  it("RT1: 5xx, 503 503 200 → 200 with 2 retries; retried responses counted under retry.", async () => {
+  it("retry_on 5xx: 503, 503, 200 → 200 after 2 retries; the retried responses are counted under retry.", async () => {
     const u = await scripted([503, 503, 200]);
     const h = await proxy([route({ retry_policy: { retry_on: "5xx", num_retries: 2 } })], [cluster("c", [u.port])]);
     const r = await request(h.port, "/");
@@ -54,7 +57,7 @@ describe("retries", () => {
     expect(await h.stat("cluster.c.circuit_breakers.default.rq_retry_open")).toBe(0);
   });
 
-  it("RT2: retry limit → the upstream's own 503 body; limit_exceeded", async () => {
+  it("num_retries 1 used up → the upstream's own 503 body; upstream_rq_retry_limit_exceeded", async () => {
     const u = await scripted([503]);
     const h = await proxy([route({ retry_policy: { retry_on: "5xx", num_retries: 1 } })], [cluster("c", [u.port])]);
     const r = await request(h.port, "/");
@@ -65,7 +68,7 @@ describe("retries", () => {
     expect(await h.stat("cluster.c.upstream_rq_503")).toBe(1);
   });
 
-  it("RT3: retriable-4xx retries 409 only; 429 needs retriable-status-codes", async () => {
+  it("retriable-4xx retries 409 only; 429 needs retriable-status-codes", async () => {
     const u = await scripted([409, 200]);
     const h = await proxy([route({ retry_policy: { retry_on: "retriable-4xx" } })], [cluster("c", [u.port])]);
     expect((await request(h.port, "/")).status).toBe(200);
@@ -79,7 +82,7 @@ describe("retries", () => {
     expect((await request(h3.port, "/")).status).toBe(200);
   });
 
-  it("CB4: max_retries 0 → the upstream 503 is forwarded as is, retry_overflow, no x-envoy-overloaded", async () => {
+  it("circuit breaker max_retries 0 → the upstream 503 is forwarded as is, upstream_rq_retry_overflow, no x-envoy-overloaded", async () => {
     const u = await scripted([503, 200]);
     const h = await proxy([route({ retry_policy: { retry_on: "5xx", num_retries: 3 } })], [cluster("c", [u.port], { circuit_breakers: { thresholds: [{ max_retries: 0 }] } })]);
     const r = await request(h.port, "/");
@@ -120,7 +123,7 @@ describe("retries", () => {
     expect((await request(h.port, "/own")).status).toBe(503);
   });
 
-  it("RT8: connect-failure + previous_hosts → 200 from the live host", async () => {
+  it("retry_on connect-failure with the previous_hosts predicate: a dead host then the live one → 200", async () => {
     const live = await scripted([200]);
     const dead = await deadPort();
     const h = await proxy(
@@ -172,7 +175,7 @@ describe("retries", () => {
 });
 
 describe("timeouts", () => {
-  it("RT4: route timeout 1s → 504 `upstream request timeout`, upstream_rq_timeout, no service time", async () => {
+  it("route timeout 1 s → 504 `upstream request timeout`, upstream_rq_timeout, no x-envoy-upstream-service-time", async () => {
     const u = await scripted([0]);
     const h = await proxy([route({ timeout: "1s" })], [cluster("c", [u.port])]);
     const t0 = performance.now();
@@ -190,7 +193,7 @@ describe("timeouts", () => {
     expect(await h.stat("http.ingress_http.downstream_rq_5xx")).toBe(1);
   });
 
-  it("RT5: x-envoy-upstream-rq-timeout-ms overrides the route timeout and is not forwarded; alt-response → 204", async () => {
+  it("x-envoy-upstream-rq-timeout-ms overrides the route timeout and is not forwarded; alt-response → 204", async () => {
     const seen: http.IncomingHttpHeaders[] = [];
     const u = await scripted([(req) => void seen.push(req.headers)]);
     const h = await proxy([route({ timeout: "30s" })], [cluster("c", [u.port])]);
@@ -203,7 +206,9 @@ describe("timeouts", () => {
     expect([alt.status, alt.body]).toEqual([204, ""]);
   });
 
-  it("RT6: per_try_timeout 0.5s × 3 attempts, then 504; upstream_rq_per_try_timeout 3 [kb exact count]", async () => {
+  it("per_try_timeout 0.5 s × 3 attempts, then 504; upstream_rq_per_try_timeout counts 3", async () => {
+    // Envoy's Filter::onPerTryTimeout (source/common/router/router.cc) counts every attempt that times out, the
+    // last one included, before it decides whether to retry; the route timeout (10 s) never fires.
     const u = await scripted([0]);
     const h = await proxy([route({ timeout: "10s", retry_policy: { retry_on: "5xx", num_retries: 2, per_try_timeout: "0.5s" } })], [cluster("c", [u.port])]);
     const t0 = performance.now();
@@ -228,7 +233,7 @@ describe("timeouts", () => {
     expect(u.times.length).toBe(2);
   });
 
-  it("RT7: default back-off between attempt 1 and 2 is below 25 ms plus generous scheduling slack", async () => {
+  it("default back-off: attempt 2 follows attempt 1 within the 25 ms base interval plus generous scheduling slack", async () => {
     const u = await scripted([503, 200]);
     const h = await proxy([route({ retry_policy: { retry_on: "5xx" } })], [cluster("c", [u.port])]);
     expect((await request(h.port, "/")).status).toBe(200);

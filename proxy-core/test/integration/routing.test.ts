@@ -1,5 +1,6 @@
-// Routing end to end (spec §1): direct responses, redirects, rewrites, header mutations at every level,
-// weighted clusters, header matchers and hash_policy, through a real proxy to real node:http upstreams.
+// Routing end to end (Envoy docs: HTTP routing, intro/arch_overview/http/http_routing; RouteAction and
+// RedirectAction in config/route/v3/route_components.proto): direct responses, redirects, rewrites, header mutations
+// at every level, weighted clusters, header matchers and hash_policy, through a real proxy to real node:http upstreams.
 import { afterEach, describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,7 +37,7 @@ function listenerWith(routes: Route[], extra: { config?: Partial<RouteConfigurat
 }
 
 describe("direct_response and redirect", () => {
-  it("RV6: direct_response inline and from a file, with route response_headers_to_add; no upstream", async () => {
+  it("direct_response inline and from a file, with route response_headers_to_add; no upstream", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "sb-direct-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(path.join(dir, "body.txt"), "from file");
@@ -61,7 +62,7 @@ describe("direct_response and redirect", () => {
     expect(await h.stat("http.ingress_http.rq_direct_response")).toBe(2);
   });
 
-  it("RV7: https_redirect → 301 with location, empty body, rq_redirect; other codes and fields", async () => {
+  it("https_redirect → 301 with location, empty body, rq_redirect; other codes and fields", async () => {
     const h = await proxy(
       [
         listenerWith([
@@ -88,7 +89,7 @@ describe("direct_response and redirect", () => {
 });
 
 describe("rewrites", () => {
-  it("RV8: prefix_rewrite sends the rewritten path and x-envoy-original-path; the query is kept", async () => {
+  it("prefix_rewrite sends the rewritten path and x-envoy-original-path; the query is kept", async () => {
     const u = await echo();
     const h = await proxy([listenerWith([{ match: { prefix: "/service/1/" }, route: { cluster: "svc", prefix_rewrite: "/" } }])], [cluster("svc", [u.port])]);
     const seen = JSON.parse((await request(h.port, "/service/1/abc?x=1")).body);
@@ -96,7 +97,9 @@ describe("rewrites", () => {
     expect(seen.headers["x-envoy-original-path"]).toBe("/service/1/abc?x=1");
   });
 
-  it("regex_rewrite substitutes on the path without the query ([kb] query preserved); host_rewrite_literal", async () => {
+  it("regex_rewrite substitutes on the path without the query, which is kept; host_rewrite_literal", async () => {
+    // Envoy applies regex_rewrite to the path without its query and appends the query again
+    // (RouteEntryImplBase::currentUrlPathAfterRewriteWithMatchedPath, source/common/router/config_impl.cc)
     const u = await echo();
     const h = await proxy(
       [listenerWith([{ match: { prefix: "/svc/" }, route: { cluster: "svc", regex_rewrite: { pattern: { regex: "^/svc/([^/]+)/(.*)$" }, substitution: "/\\2/instance/\\1" }, host_rewrite_literal: "upstream.internal" } }])],
@@ -115,7 +118,8 @@ describe("rewrites", () => {
   });
 });
 
-describe("header mutations (§1.7)", () => {
+// Envoy docs: Custom request/response headers (configuration/http/http_conn_man/headers)
+describe("header mutations", () => {
   it("route → virtual host → route configuration, outermost applied last; remove; format operators; responses too", async () => {
     const u = await echo("u1");
     const h = await proxy(
@@ -176,7 +180,7 @@ describe("header mutations (§1.7)", () => {
 });
 
 describe("weighted clusters and matchers", () => {
-  it("RV9: a 90/10 split over 2,000 requests stays within ±4σ; per-cluster headers and host rewrite", async () => {
+  it("weighted clusters: a 90/10 split over 2,000 requests stays within ±4σ; per-cluster headers and host rewrite", async () => {
     const v1 = await echo("v1");
     const v2 = await echo("v2");
     const h = await proxy(

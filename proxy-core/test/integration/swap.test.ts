@@ -1,4 +1,4 @@
-// Graceful swap (issue #3 item 12): continuous keep-alive traffic during 20 back-to-back config applies
+// Graceful config swap: continuous keep-alive traffic during 20 back-to-back config applies
 // (each changes the route table and replaces the cluster) sees zero failures, and traffic follows the swaps.
 import { afterEach, describe, expect, it } from "vitest";
 import http from "node:http";

@@ -1,5 +1,7 @@
-// Downstream TLS (spec §11): SNI filter-chain selection (TL1), mTLS (TL2), minimum version (TL3), stats,
-// x-forwarded-proto, and refused TLS configs. Real certificates from openssl, real TLS clients.
+// Downstream TLS on listeners (Envoy docs: TLS, intro/arch_overview/security/ssl; filter-chain selection by
+// FilterChainMatch.server_names in config/listener/v3/listener_components.proto): SNI filter-chain selection, client
+// certificates (mTLS), the minimum protocol version, stats, x-forwarded-proto, and refused TLS configs. Real
+// certificates from openssl, real TLS clients.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import https from "node:https";
 import tls from "node:tls";
@@ -95,7 +97,7 @@ function get(port: number, servername: string | undefined, opts: tls.ConnectionO
 }
 
 describe("TLS listeners", () => {
-  it("TL1: SNI picks the chain: exact name, then the wildcard; unknown SNI without a default chain → connection closed", async () => {
+  it("SNI picks the filter chain: exact name, then the wildcard; unknown SNI without a default chain → connection closed", async () => {
     const h = await start(tlsListener([chain("d1", "domain1", { serverNames: ["domain1.example.com"] }), chain("wild", "wild", { serverNames: ["*.example.com"] })]));
     const a = await get(h.port, "domain1.example.com");
     expect(a.status).toBe(200);
@@ -123,7 +125,7 @@ describe("TLS listeners", () => {
     expect((await get(h.port, "DOMAIN1.example.com")).peerCN).toBe("domain1.example.com"); // case-insensitive
   });
 
-  it("TL2: require_client_certificate: no cert → handshake fails; a cert from another CA fails; a CA-signed cert works", async () => {
+  it("require_client_certificate: no cert → handshake fails; a cert from another CA fails; a CA-signed cert works", async () => {
     const h = await start(
       tlsListener([
         chain("mtls", "domain1", {
@@ -143,7 +145,7 @@ describe("TLS listeners", () => {
     expect(await h.stat("http.mtls.downstream_rq_total")).toBe(1);
   });
 
-  it("TL3: TLSv1.1 clients are refused (minimum TLSv1_2); tls_params can pin TLSv1.2 as the maximum", async () => {
+  it("TLSv1.1 clients are refused (minimum TLSv1_2); tls_params can pin TLSv1.2 as the maximum", async () => {
     const h = await start(tlsListener([chain("d1", "domain1")]));
     await expect(get(h.port, "x", { minVersion: "TLSv1", maxVersion: "TLSv1.1" })).rejects.toThrow();
     const h2 = await start({

@@ -1,4 +1,5 @@
-// HCM tracing end to end (spec §9, TR1–TR3): real proxy, real upstreams and a real Zipkin collector (a node:http
+// HCM tracing end to end (Envoy docs: Tracing, intro/arch_overview/observability/tracing): the sampling decision, B3
+// propagation and Zipkin reports, with a real proxy, real upstreams and a real Zipkin collector (a node:http
 // server answering 202 like Zipkin) on 127.0.0.1. Spans reach the collector through the proxy's own pools.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -71,8 +72,8 @@ async function proxy(tracing: Tracing, up: Upstream, opts: { collector?: Collect
 const HEX16 = /^[0-9a-f]{16}$/;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe("tracing: sampling, B3 propagation, Zipkin reports (spec §9)", () => {
-  it("TR1: a request without headers is sampled at 100 %: B3 upstream, 1 SERVER span named by the decorator", async () => {
+describe("tracing: sampling, B3 propagation, Zipkin reports", () => {
+  it("a request without headers is sampled at 100 %: B3 upstream, 1 SERVER span named by the decorator", async () => {
     const up = await upstream();
     const col = await startCollector();
     const { port, stat } = await proxy({ provider: zipkin() }, up, { collector: col });
@@ -110,7 +111,7 @@ describe("tracing: sampling, B3 propagation, Zipkin reports (spec §9)", () => {
     expect(stat("tracing.zipkin.spans_sent")).toBe(2);
   });
 
-  it("TR2: an incoming B3 context is continued (shared span id by default, parent otherwise)", async () => {
+  it("an incoming B3 context is continued (shared span id by default, parent otherwise)", async () => {
     const up = await upstream();
     const col = await startCollector();
     const incoming = { "x-b3-traceid": "463ac35c9f6413ad48485a3953bb6124", "x-b3-spanid": "a2fb4a1d1a96d312", "x-b3-sampled": "1" };
@@ -135,7 +136,7 @@ describe("tracing: sampling, B3 propagation, Zipkin reports (spec §9)", () => {
     expect(up2.seen[0].headers["x-b3-parentspanid"]).toBe(s2.id);
   });
 
-  it("TR3: an upstream 503 marks the span as an error", async () => {
+  it("an upstream 503 marks the span as an error", async () => {
     const up = await upstream([503]);
     const col = await startCollector();
     const { port } = await proxy({ provider: zipkin() }, up, { collector: col });

@@ -1,5 +1,6 @@
-// Upstream TLS (spec §11): cluster transport_socket envoy.transport_sockets.tls with an UpstreamTlsContext,
-// against real node:https upstreams using certificates made by openssl at test time.
+// Upstream TLS (Envoy docs: TLS, intro/arch_overview/security/ssl): cluster transport_socket
+// envoy.transport_sockets.tls with an UpstreamTlsContext, against real node:https upstreams using certificates made
+// by openssl at test time.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -46,7 +47,7 @@ async function proxy(port: number, ctx: Omit<UpstreamTlsContext, "@type">, extra
   return h;
 }
 
-describe("upstream TLS (spec §11)", () => {
+describe("upstream TLS", () => {
   it("no validation_context: any server cert is accepted; no SNI unless `sni`; TLS 1.2 by default (Envoy's upstream max)", async () => {
     const up = await httpsUpstream();
     const h = await proxy(up.port, {});

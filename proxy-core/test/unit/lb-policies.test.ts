@@ -23,7 +23,7 @@ function count(pick: () => Host | null, n: number) {
 }
 
 describe("LEAST_REQUEST", () => {
-  it("CV2: with 2 hosts and 2 choices always picks the one with fewer active requests", () => {
+  it("with 2 hosts and 2 choices always picks the one with fewer active requests", () => {
     const [h1, h2] = hosts(2);
     h1.stats.rq_active = 10;
     const lb = new LeastRequestLoadBalancer([h1, h2]);
@@ -125,7 +125,8 @@ describe("RING_HASH", () => {
   });
 });
 
-describe("health and panic (spec §5.3)", () => {
+// Envoy docs: Panic threshold (intro/arch_overview/upstream/load_balancing/panic_threshold)
+describe("health and panic", () => {
   const config = (extra: Partial<Cluster> = {}): Cluster => ({ name: "c", ...extra });
 
   it("picks only healthy hosts above the threshold; in panic every host and lb_healthy_panic counts", () => {

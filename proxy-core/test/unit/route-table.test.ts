@@ -4,7 +4,8 @@ import type { Route } from "../../src/config/schema";
 
 const dr = (status: number): Pick<Route, "direct_response"> => ({ direct_response: { status } });
 
-describe("virtual host selection (RV1)", () => {
+// VirtualHost.domains search order (config/route/v3/route_components.proto)
+describe("virtual host selection", () => {
   const table = new RouteTable({
     virtual_hosts: [
       { name: "D", domains: ["*"], routes: [] },
@@ -43,7 +44,7 @@ describe("virtual host selection (RV1)", () => {
 
 describe("route matching", () => {
   const mk = (routes: Route[]) => new RouteTable({ virtual_hosts: [{ name: "v", domains: ["*"], routes }] });
-  it("RV2: first match wins, in config order", () => {
+  it("first match wins, in config order", () => {
     const t = mk([
       { match: { prefix: "/" }, route: { cluster: "c1" } },
       { match: { prefix: "/api" }, route: { cluster: "c2" } },
@@ -55,7 +56,7 @@ describe("route matching", () => {
     ]);
     expect(r.route("h", "/api/x")?.cluster).toBe("c2");
   });
-  it("RV3: path strips the query, prefix includes it", () => {
+  it("path strips the query, prefix includes it", () => {
     const t = mk([{ match: { path: "/exact" }, ...dr(200) }]);
     expect(t.route("h", "/exact?x=1")).not.toBeNull();
     expect(t.route("h", "/exact/")).toBeNull();

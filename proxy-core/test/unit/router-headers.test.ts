@@ -1,4 +1,6 @@
-// Header mutations (spec §1.7), redirect locations (§1.5), retry back-off and accounting (§4.3, §4.4).
+// Header mutations (Envoy docs: Custom request/response headers, configuration/http/http_conn_man/headers), redirect
+// locations (RedirectAction in config/route/v3/route_components.proto), retry back-off and accounting (Envoy docs:
+// Router filter, configuration/http/http_filters/router_filter; source/common/router/retry_state_impl.cc).
 import { describe, expect, it } from "vitest";
 import { EventEmitter } from "node:events";
 import { HeaderMutation, applyMutations } from "../../src/router/header-mutation";
@@ -55,7 +57,7 @@ describe("redirect location", () => {
     const r = compileRoute({ match, redirect }, 0, { vhostRetryPolicy: null, request: [], response: [] });
     return redirectLocation(r, r.redirect!, scheme, host, path);
   };
-  it("RV7 https_redirect keeps host, path and query; default 301", () => {
+  it("https_redirect keeps host, path and query; default 301", () => {
     expect(loc({ https_redirect: true }, "h", "/p?q=1")).toBe("https://h/p?q=1");
     expect(compileRoute({ match: { prefix: "/" }, redirect: { https_redirect: true } }, 0, { vhostRetryPolicy: null, request: [], response: [] }).redirect!.status).toBe(301);
   });

@@ -1,5 +1,5 @@
-// Route matching (spec §1.3, RV2/RV4/RV5), header and query matchers, and the route index that must give
-// the same first match as an in-order scan.
+// Route matching (RouteMatch in config/route/v3/route_components.proto): path specifiers, first match wins, header
+// and query matchers, and the route index that must give the same first match as an in-order scan.
 import { describe, expect, it } from "vitest";
 import { RouteTable } from "../../src/router/route-table";
 import type { Route, RouteMatch } from "../../src/config/schema";
@@ -10,12 +10,12 @@ const table = (routes: Route[]) => new RouteTable({ virtual_hosts: [{ name: "v",
 const statusOf = (t: RouteTable, path: string, headers: string[] = []) => t.route("h", path, headers)?.direct?.status ?? null;
 
 describe("path matchers", () => {
-  it("RV2: first match wins, in config order", () => {
+  it("first match wins, in config order", () => {
     expect(statusOf(table([to({ prefix: "/" }, 201), to({ prefix: "/api" }, 202)]), "/api/x")).toBe(201);
     expect(statusOf(table([to({ prefix: "/api" }, 202), to({ prefix: "/" }, 201)]), "/api/x")).toBe(202);
   });
 
-  it("RV4: path_separated_prefix matches the segment boundary only, query ignored", () => {
+  it("path_separated_prefix matches the segment boundary only, query ignored", () => {
     const t = table([to({ path_separated_prefix: "/api/dev" })]);
     expect(statusOf(t, "/api/dev")).toBe(200);
     expect(statusOf(t, "/api/dev/")).toBe(200);
@@ -24,7 +24,7 @@ describe("path matchers", () => {
     expect(statusOf(t, "/api/developer")).toBeNull();
   });
 
-  it("RV5: case_sensitive false for prefix; safe_regex must match the whole path without the query", () => {
+  it("case_sensitive false for prefix; safe_regex must match the whole path without the query", () => {
     expect(statusOf(table([to({ prefix: "/API", case_sensitive: false })]), "/api/x")).toBe(200);
     expect(statusOf(table([to({ prefix: "/API" })]), "/api/x")).toBeNull();
     const r = table([to({ safe_regex: { regex: "/api/[0-9]+" } })]);
@@ -34,7 +34,7 @@ describe("path matchers", () => {
     expect(statusOf(r, "/v/api/12")).toBeNull();
   });
 
-  it("path: exact with the query stripped (RV3); case-insensitive path", () => {
+  it("path: exact with the query stripped; case-insensitive path", () => {
     const t = table([to({ path: "/exact" }, 200), to({ path: "/Other", case_sensitive: false }, 201)]);
     expect(statusOf(t, "/exact?x=1")).toBe(200);
     expect(statusOf(t, "/exact/")).toBeNull();
@@ -66,7 +66,9 @@ describe("header and query matchers", () => {
     expect(statusOf(t, "/", ["x-s", "the end", "x-c", "amidb"])).toBe(207);
     expect(statusOf(t, "/", ["x-s", "the end"])).toBe(299);
   });
-  it("repeated headers are matched joined with ',' [kb]", () => {
+  it("repeated headers are matched joined with ','", () => {
+    // HeaderUtility::matchHeaders joins every value of the header with "," (getAllOfHeaderAsString,
+    // source/common/http/header_utility.cc)
     expect(statusOf(t, "/", ["x-multi", "a", "X-Multi", "b"])).toBe(204);
     expect(statusOf(t, "/", ["x-multi", "a"])).toBe(299);
   });

@@ -23,7 +23,7 @@ describe("stats store", () => {
     const json = renderJson(s) as { stats: { name?: string; value?: number }[] };
     expect(json.stats).toContainEqual({ name: "cluster.a.upstream_rq_total", value: 1 });
     const prom = renderPrometheus(s);
-    // Envoy's tag extraction: the cluster name becomes a label (AD4)
+    // Envoy's tag extraction (source/common/config/well_known_names.cc): the cluster name becomes a label
     expect(prom).toContain('# TYPE envoy_cluster_upstream_rq_total counter\nenvoy_cluster_upstream_rq_total{envoy_cluster_name="a"} 1');
     expect(prom).toContain("# TYPE envoy_cluster_upstream_rq_time histogram");
     expect(prom).toContain('envoy_cluster_upstream_rq_time_bucket{envoy_cluster_name="a",le="+Inf"} 1');

@@ -1,5 +1,7 @@
-// Validation of HCM `tracing`, route `decorator` and listener `traffic_direction` (spec §9.1): supported
-// fields pass, everything else is refused with its path, and collector_cluster must name a cluster.
+// Validation of HCM `tracing`, route `decorator` and listener `traffic_direction` (Envoy docs: Tracing,
+// intro/arch_overview/observability/tracing; the fields Envoy's Zipkin sandbox uses, as in
+// proxy-core/examples/zipkin/front-proxy-zipkin.yaml): supported fields pass, everything else is refused with its
+// path, and collector_cluster must name a cluster.
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
