@@ -32,6 +32,8 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // `--project e2e`: the journeys (e2e/*.spec.ts) and the console's pages one spec each (e2e/pages/*.spec.ts),
+          // one file at a time: each starts a console, its worker and Chromium, which is all two cores can carry
           name: "e2e",
           include: ["e2e/**/*.spec.ts"],
           testTimeout: 120_000,

@@ -1,13 +1,13 @@
 // e2e fixtures: the real console in production mode (with its bundled worker), real upstream servers,
 // and Debian's Chromium driven by playwright-core. Everything started here is stopped by PID.
 import fs from "node:fs";
-import http from "node:http";
-import type net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { ConsoleProcess, assertBuilt, freePort, tail, waitFor as poll } from "../tests/support/console-process";
+import { startUpstream as startKitUpstream, type Upstream } from "../proxy-core/test/kit/upstream";
+import { waitFor as poll } from "../proxy-core/test/kit/wait";
+import { ConsoleProcess, assertBuilt, freePort, tail } from "../tests/support/console-process";
 
 export const ROOT = process.env.SIGNALBOX_E2E_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const SCREENSHOTS = path.join(ROOT, "e2e", "screenshots");
@@ -16,37 +16,18 @@ const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 export { freePort };
 
-/** Polls like the integration harness, at a pace suited to a browser (250 ms, 30 s by default). */
-export function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 250): Promise<T> {
-  return poll(what, fn, timeoutMs, everyMs);
+/** The test kit's poll (proxy-core/test/kit/wait.ts) at a pace suited to a browser: every 250 ms, 30 s by default. */
+export function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 30_000, everyMs = 250) {
+  return poll(what, fn, { timeoutMs, everyMs });
 }
 
 // ---------------------------------------------------------------- upstreams
 
-export interface Upstream {
-  port: number;
-  body: string;
-  hits: number;
-  close(): Promise<void>;
-}
+export type { Upstream };
 
-/** An upstream on 127.0.0.1 answering every request with `status` and `body`. */
-export async function startUpstream(body: string, status = 200): Promise<Upstream> {
-  const up = { port: 0, body, hits: 0 } as Upstream;
-  const server = http.createServer((req, res) => {
-    up.hits++;
-    req.resume();
-    res.writeHead(status, { "content-type": "text/plain" });
-    res.end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  up.port = (server.address() as net.AddressInfo).port;
-  up.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  return up;
+/** An upstream on 127.0.0.1 answering every request with `status` and `body` (proxy-core/test/kit/upstream.ts). */
+export function startUpstream(body: string, status = 200): Promise<Upstream> {
+  return startKitUpstream({ body, status });
 }
 
 // ---------------------------------------------------------------- console
@@ -148,6 +129,16 @@ export async function login(page: Page, c: Console, shot = true): Promise<void> 
   // click waits until the button is enabled, i.e. the form is hydrated
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+}
+
+/**
+ * Logs the page's browser context in without the form: POST /api/session with the admin token through the
+ * context's own request client, whose cookie store is the context's, so every page of it (and every later test of
+ * the file) carries the signalbox_session cookie. The form itself is e2e/pages/login.spec.ts's to test.
+ */
+export async function loginWithSession(page: Page, c: Console): Promise<void> {
+  const res = await page.context().request.post(c.url + "/api/session", { data: { token: c.token } });
+  if (!res.ok()) throw new Error(`POST /api/session: HTTP ${res.status()} ${(await res.text()).slice(0, 300)}`);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

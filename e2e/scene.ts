@@ -2,13 +2,14 @@
 // with its bundled worker, a version published on top of the starter (the spec's clusters and routes) that the
 // worker has applied and serves, optionally a draft left over it, and Chromium pages. A spec states its scene in
 // a few lines and keeps every assertion of its own; a scene that cannot be set up fails the spec's beforeAll with
-// "scene: <step>" and what the console says about its worker, never with an assertion of the spec.
+// "scene: <step>" and what the console says about its worker, never with an assertion of the spec. With
+// `login: true` the pages are logged in once, through the session API, so a spec's tests start on a console page.
 //
 //   const scene = useScene({ upstreams: { a: "answer from A", b: "answer from B" }, live: withApiRoute("a"), serves: … });
 //   it("…", async () => { const { app, page } = scene; … });
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { freePort, launchBrowser, newPage, startConsole, startUpstream, throughProxy, waitFor, type Console, type Upstream } from "./fixtures";
+import { freePort, launchBrowser, loginWithSession, newPage, startConsole, startUpstream, throughProxy, waitFor, type Console, type Upstream } from "./fixtures";
 
 /** An Envoy v3 document as GET/PUT /api/config carry it, edited in place by the specs. */
 export interface Doc {
@@ -47,6 +48,8 @@ export interface SceneSpec {
   draft?: (doc: Doc, parts: SceneParts) => object | void;
   /** browser pages, each in a browser context of its own (default 1; 0: no browser) */
   pages?: number;
+  /** log every page's context in once, through the session API (fixtures.ts loginWithSession), not the form */
+  login?: boolean;
 }
 
 export interface Scene extends SceneParts {
@@ -163,6 +166,7 @@ export function useScene(spec: SceneSpec): Scene {
       scene.pages = await step("the pages", async () => {
         const pages: Page[] = [];
         for (let i = 0; i < n; i++) pages.push(await newPage(b));
+        if (spec.login) for (const p of pages) await loginWithSession(p, c);
         return pages;
       });
       scene.page = scene.pages[0];

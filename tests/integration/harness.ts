@@ -2,25 +2,18 @@
 // real node:http upstreams, free ports, and a small API client. Every process is killed by PID.
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { ErrorBody } from "../../lib/contract/common";
+import { startUpstream as startKitUpstream, type Upstream } from "../../proxy-core/test/kit/upstream";
 
-export { ConsoleProcess, ROOT, assertBuilt, freePort, isAlive, killLeftoverWorker, sleep, tail, waitFor, workerPidOf, type ConsoleOpts, type WaitDiagnosis } from "../support/console-process";
+export { ConsoleProcess, ROOT, assertBuilt, freePort, isAlive, killLeftoverWorker, sleep, tail, waitFor, workerPidOf, type ConsoleOpts, type WaitDiagnosis, type WaitOptions } from "../support/console-process";
+export type { Upstream };
 
-/** A real upstream on 127.0.0.1: answers `<name> <url>`, or whatever `handler` does. */
-export async function startUpstream(name: string, handler?: http.RequestListener): Promise<{ port: number; server: http.Server; hits: string[] }> {
-  const hits: string[] = [];
-  const server = http.createServer((req, res) => {
-    hits.push(req.url ?? "");
-    if (handler) return handler(req, res);
-    res.setHeader("content-type", "text/plain");
-    res.end(`${name} ${req.url}`);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  return { port: (server.address() as net.AddressInfo).port, server, hits };
+/** A real upstream on 127.0.0.1 (proxy-core/test/kit/upstream.ts): answers `<name> <url>`, or whatever `handler` does. */
+export function startUpstream(name: string, handler?: http.RequestListener): Promise<Upstream> {
+  return startKitUpstream({ body: (req) => `${name} ${req.url}`, handler });
 }
 
 export function tmpDir(prefix: string) {

@@ -5,45 +5,20 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { freePort } from "../../proxy-core/test/fixtures/ports";
+import { freePort } from "../../proxy-core/test/kit/ports";
+import { isAlive, killGroup } from "../../proxy-core/test/kit/processes";
+import { sleep, waitFor, type WaitDiagnosis, type WaitOptions } from "../../proxy-core/test/kit/wait";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
-/** A port for the console or its worker to bind: outside the ephemeral range, never handed out twice at once (proxy-core/test/fixtures/ports.ts). */
+/** A port for the console or its worker to bind: outside the ephemeral range, never handed out twice at once (proxy-core/test/kit/ports.ts). */
 export { freePort };
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Whether a pid runs, zombies excluded (proxy-core/test/kit/processes.ts). */
+export { isAlive };
 
-/** What a wait says when it fails: `diagnose` on a timeout; `giveUp` ends it early (a reason, or null to go on). */
-export interface WaitDiagnosis {
-  diagnose?: () => Promise<string>;
-  giveUp?: () => string | null;
-}
-
-/**
- * Polls `fn` until it returns something truthy; errors thrown by `fn` count as "not yet". With `why`, a timeout
- * (or a reason to give up) carries what the parts involved report then (ConsoleProcess.until passes its own).
- */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 15_000, everyMs = 20, why: WaitDiagnosis = {}): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  const fail = async (msg: string) => {
-    const d = why.diagnose ? await why.diagnose().catch((e: Error) => `(no diagnosis: ${e.message})`) : "";
-    return new Error(`${msg}${last ? ` (last error: ${(last as Error).message})` : ""}${d ? `\n${d}` : ""}`);
-  };
-  while (Date.now() < deadline) {
-    const stop = why.giveUp?.();
-    if (stop) throw await fail(`${stop} while waiting for ${what}`);
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(everyMs);
-  }
-  throw await fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
+/** The test kit's poll (proxy-core/test/kit/wait.ts): `waitFor(what, fn, timeoutMs | options, everyMs, why)`. */
+export { sleep, waitFor, type WaitDiagnosis, type WaitOptions };
 
 /** The last `n` lines of `text`, under a header naming them. */
 export function tail(name: string, text: string, n = 40): string {
@@ -180,21 +155,6 @@ export function workerPidOf(dataDir: string): number | null {
   }
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    // a zombie has exited already
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return true;
-  }
-}
-
 /** SIGKILLs the worker named by the data dir's pid file if it still runs proxy-core (a test started it), and waits. */
 export async function killLeftoverWorker(dataDir: string): Promise<void> {
   const pid = workerPidOf(dataDir);
@@ -212,12 +172,4 @@ export async function killLeftoverWorker(dataDir: string): Promise<void> {
     return;
   }
   await waitFor(`worker pid ${pid} to exit`, async () => !isAlive(pid), 5000, 50).catch(() => {});
-}
-
-function killGroup(pid: number) {
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    /* the group is gone */
-  }
 }

@@ -1,5 +1,5 @@
-// Test harness: real upstream servers, config builders, a plain HTTP client (fresh connection per request
-// unless an agent is given) and a ProxyServer + admin on ephemeral ports.
+// Test harness: real upstream servers (the test kit's, proxy-core/test/kit), config builders, a plain HTTP client
+// (fresh connection per request unless an agent is given) and a ProxyServer + admin on ephemeral ports.
 import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
@@ -7,34 +7,16 @@ import tls from "node:tls";
 import { HCM_TYPE, TCP_PROXY_TYPE, type Cluster, type FilterChain, type HcmNetworkFilter, type Listener, type Route, type TcpProxy } from "../../src/config/schema";
 import { ProxyServer } from "../../src/server";
 import { AdminServer } from "../../src/admin/server";
-import { freePort } from "../fixtures/ports";
+import { freePort } from "../kit/ports";
+import { startUpstream as startKitUpstream, type Upstream } from "../kit/upstream";
+import { sleep, waitFor as kitWaitFor } from "../kit/wait";
 import type { CliProc } from "../fixtures/cli";
 
-export interface Upstream {
-  port: number;
-  server: http.Server;
-  /** requests seen, in order */
-  seen: http.IncomingMessage[];
-  close(): Promise<void>;
-}
+export { sleep, type Upstream };
 
-export async function startUpstream(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<Upstream> {
-  const seen: http.IncomingMessage[] = [];
-  const server = http.createServer((req, res) => {
-    seen.push(req);
-    handler(req, res);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    port: (server.address() as AddressInfo).port,
-    server,
-    seen,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+/** A real upstream answering as `handler` does, every request recorded in `seen`: the test kit's (kit/upstream.ts). */
+export function startUpstream(handler: http.RequestListener): Promise<Upstream> {
+  return startKitUpstream({ handler });
 }
 
 /** A port nothing listens on, and nothing will while this test runs (a connect there is refused): ports.ts. */
@@ -136,17 +118,11 @@ export async function adminStat(adminPort: number, name: string): Promise<number
 }
 
 /**
- * Polls `fn` until it returns true (generous deadline for loaded CI machines). On a timeout the error carries what
- * `diagnose` says about the state of things then (a process's stderr tail, say), so the failure can be read.
+ * The test kit's waitFor (kit/wait.ts) in the argument order these tests use: polls `fn` until it returns true;
+ * an error `fn` throws counts as "not yet", and a timeout's error carries the last one and what `diagnose` says.
  */
-export async function waitFor(fn: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000, diagnose?: () => string | Promise<string>) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const why = diagnose ? await Promise.resolve().then(diagnose).catch((e: Error) => `(no diagnosis: ${e.message})`) : "";
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why ? `\n${why}` : ""}`);
+export async function waitFor(fn: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000, diagnose?: () => string | Promise<string>): Promise<void> {
+  await kitWaitFor(what, fn, { timeoutMs, diagnose });
 }
 
 /** The last `lines` lines of a CLI worker's stderr, for an error message. */
@@ -162,16 +138,14 @@ export function stderrTail(p: CliProc, lines = 30): string {
  * a loaded 2-core machine a worker takes a few seconds to start, and another test's load may starve it longer.
  */
 export async function waitForCliReady(p: CliProc, adminPort: number, timeoutMs = 30_000): Promise<void> {
-  await waitFor(
-    async () => {
-      const { exitCode, signalCode } = p.child;
-      if (exitCode !== null || signalCode !== null) throw new Error(`the worker exited (${exitCode ?? signalCode}) before it was ready\n${stderrTail(p)}`);
-      return (await request(adminPort, "/ready").catch(() => null))?.status === 200;
-    },
-    `the worker's admin 127.0.0.1:${adminPort} to answer /ready`,
+  await kitWaitFor(`the worker's admin 127.0.0.1:${adminPort} to answer /ready`, async () => (await request(adminPort, "/ready").catch(() => null))?.status === 200, {
     timeoutMs,
-    () => stderrTail(p),
-  );
+    diagnose: () => stderrTail(p),
+    giveUp: () => {
+      const { exitCode, signalCode } = p.child;
+      return exitCode !== null || signalCode !== null ? `the worker exited (${exitCode ?? signalCode})` : null;
+    },
+  });
 }
 
 export interface CountingUpstream {
@@ -253,8 +227,6 @@ export function burst(port: number, n: number, path: string | ((i: number) => st
     Array.from({ length: n }, (_, i) => request(port, typeof path === "string" ? path : path(i)).catch((e: Error) => ({ status: 0, headers: {}, body: e.message }))),
   );
 }
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The listener with `http_filters` on its (first) connection manager, the router appended last. */
 export function withHttpFilters<L extends HttpListener>(l: L, filters: Record<string, unknown>[]): L {
