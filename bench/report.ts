@@ -5,6 +5,8 @@ import type { WrkResult } from "./lib/wrk";
 import type { ScenarioReport } from "./scenarios";
 import type { PublishLatencyResult } from "./lib/publish-latency";
 import { publishTable, publishTargetRows } from "./lib/publish-report";
+import type { ConsoleUiResult } from "./lib/console-ui";
+import { consoleUiSection, consoleUiTargetRows } from "./lib/console-ui-report";
 
 /** One target's figures at one connection level in one round, and its memory: what run.ts measures. */
 export interface LevelResult extends WrkResult {
@@ -39,7 +41,7 @@ function machine(): string {
   return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${nginx}, ${haproxy}`;
 }
 
-export function renderReport(results: RunResult[], sc: ScenarioReport | null, meta: { rounds: number; seconds: number; levels: number[] }): string {
+export function renderReport(results: RunResult[], sc: ScenarioReport | null, meta: { rounds: number; seconds: number; levels: number[] }, consoleUi: ConsoleUiResult | null = null): string {
   const targets = [...new Set(results.map((r) => r.target))];
   const at = (t: string, round: number, c: number) => results.find((r) => r.target === t && r.round === round)?.levels.find((l) => l.connections === c);
   const rounds = [...new Set(results.map((r) => r.round))];
@@ -76,6 +78,7 @@ export function renderReport(results: RunResult[], sc: ScenarioReport | null, me
   const added = med(sb, 1, (l) => l.p50) - med("direct", 1, (l) => l.p50);
   const nginxAdded = med("nginx", 1, (l) => l.p50) - med("direct", 1, (l) => l.p50);
 
+  const uiRows = consoleUi ? consoleUiTargetRows(consoleUi) : [];
   lines.push("## Targets", "");
   lines.push("| figure | target | measured | |");
   lines.push("|---|---|---|---|");
@@ -105,7 +108,7 @@ export function renderReport(results: RunResult[], sc: ScenarioReport | null, me
     lines.push(`| requests/s with cors + local_ratelimit (never limiting) ahead of the router vs the router alone (50 connections) | < 10% cost | ${fmt((1 - fc) * 100, 1)}% cost: ${fmt(sc.filterChain.withRps)} vs ${fmt(sc.filterChain.withoutRps)} (per round: ${sc.filterChain.ratios.map((x) => `${fmt(x, 2)}×`).join(", ")}) | ${mark(fc >= 0.9)} |`);
     const co = sc.console;
     lines.push(`| console CPU with ${co.workers} simulated workers streaming stats, events and spans (${co.seconds} s) | < 25% of one core | ${fmt(co.cpuPct, 1)}% (RSS ${fmt(co.rssMb)} MB, 1h fleet series in ${fmt(co.seriesMs)} ms) | ${mark(co.cpuPct < 25)} |`);
-    lines.push(...publishTargetRows(sc.publish));
+    lines.push(...publishTargetRows(sc.publish), ...uiRows);
     lines.push("");
     lines.push("## Scenarios", "", `Route scale and breaker open: medians over ${sc.rounds} round${sc.rounds > 1 ? "s" : ""}; the others run once.`, "");
     lines.push("| scenario | result |", "|---|---|");
@@ -116,8 +119,9 @@ export function renderReport(results: RunResult[], sc: ScenarioReport | null, me
     const st = sc.streaming;
     lines.push(`| body streaming, ${st.mib} MiB up, ${st.mib} MiB down, ${st.mib} MiB up again | upload ${fmt(st.uploadMBps)} MiB/s, download ${fmt(st.downloadMBps)} MiB/s; RSS ${fmt(st.baselineRssMb)} MB after a warm-up → ${fmt(st.peakFirstMb)} MB peak during the first ${st.mib} MiB → ${fmt(st.peakRssMb)} MB peak over all ${3 * st.mib} MiB |`);
     lines.push("", ...publishTable(sc.publish));
-  }
-  lines.push("", "Reproduce: `npm run bench` (installs nginx, haproxy and wrk from Debian's packages if missing). `BENCH_ROUNDS`, `BENCH_SECONDS` and `BENCH_SCENARIOS=0` shorten a run; `BENCH_ONLY=publish npx tsx bench/run.ts` runs the publish-latency scenario alone.", "");
+  } else lines.push(...uiRows);
+  if (consoleUi) lines.push("", ...consoleUiSection(consoleUi));
+  lines.push("", "Reproduce: `npm run bench` (installs nginx, haproxy and wrk from Debian's packages if missing). `BENCH_ROUNDS`, `BENCH_SECONDS` and `BENCH_SCENARIOS=0` shorten a run; `BENCH_ONLY=publish npx tsx bench/run.ts` runs the publish-latency scenario alone, `BENCH_ONLY=console` the console scenario.", "");
   return lines.join("\n");
 }
 
@@ -134,6 +138,23 @@ export function renderPublishReport(r: PublishLatencyResult): string {
     "",
     ...publishTable(r),
     "Reproduce: `BENCH_ONLY=publish npx tsx bench/run.ts` (after `npx tsx scripts/ensure-build.ts`); `BENCH_PUBLISHES`, `BENCH_PUBLISHES_10K`, `BENCH_PUBLISHES_UNDER_LOAD` and `BENCH_PUBLISH_RPS` change the counts and the rate.",
+    "",
+  ].join("\n");
+}
+
+/** `BENCH_ONLY=console`: the console scenario alone (bench/results/console.md). */
+export function renderConsoleUiReport(r: ConsoleUiResult): string {
+  return [
+    "# Signalbox benchmark: the console at scale (run alone)",
+    "",
+    `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine()}; this scenario alone, nothing else of the benchmark running.`,
+    "",
+    "| figure | target | measured | |",
+    "|---|---|---|---|",
+    ...consoleUiTargetRows(r),
+    "",
+    ...consoleUiSection(r),
+    "Reproduce: `BENCH_ONLY=console npx tsx bench/run.ts` (after `npx tsx scripts/ensure-build.ts`; Debian's `chromium`); `BENCH_CONSOLE_ROUTES` changes the table size (default 10,000), `BENCH_HEAPSNAPSHOT_DIR=DIR` keeps the heap snapshot.",
     "",
   ].join("\n");
 }

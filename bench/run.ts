@@ -1,6 +1,7 @@
-// `npm run bench`: Signalbox's worker against a direct connection and the baselines of issue #4,
-// interleaved over rounds, on 127.0.0.1 only. wrk is pinned to core 0 (with the upstream nginx),
-// the proxy under test to core 1. Each wrk run is bounded (≤ 15 s); every process is stopped by PID.
+// `npm run bench`: Signalbox's worker against a direct connection and the baselines (nginx, HAProxy, http-proxy,
+// @fastify/http-proxy, and node-minimal as the "ceiling" for a Node proxy), interleaved over rounds, on 127.0.0.1
+// only. wrk is pinned to core 0 (with the upstream nginx), the proxy under test to core 1. Each wrk run is bounded
+// (≤ 15 s); every process is stopped by PID.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -8,8 +9,9 @@ import { PORTS, haproxyConf, nginxProxyConf, upstreamNginxConf, writeSignalboxCo
 import { cpuSeconds, peakRssMb, sampleRss, sleep, startPinned, stop, stopAll, treePids, waitForPort, type Proc } from "./lib/procs";
 import { runWrk } from "./lib/wrk";
 import { runScenarios, type ScenarioReport } from "./scenarios";
-import { renderPublishReport, renderReport, type LevelResult, type RunResult } from "./report";
+import { renderConsoleUiReport, renderPublishReport, renderReport, type LevelResult, type RunResult } from "./report";
 import { runPublishLatency } from "./lib/publish-latency";
+import { runConsoleUi, type ConsoleUiResult } from "./lib/console-ui";
 import { workerCommand } from "./lib/worker";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -32,7 +34,7 @@ export const TARGETS: Target[] = [
   { name: "haproxy", port: PORTS.haproxy, start: (dir) => startPinned("haproxy", PROXY_CORE, "haproxy", ["-db", "-f", haproxyConf(dir)]) },
   { name: "http-proxy", port: PORTS.httpProxy, start: () => startPinned("http-proxy", PROXY_CORE, node, [path.join(root, "bench/targets/http-proxy-server.mjs"), String(PORTS.httpProxy), `http://127.0.0.1:${PORTS.upstreamA}`]) },
   { name: "@fastify/http-proxy", port: PORTS.fastify, start: () => startPinned("fastify", PROXY_CORE, node, [path.join(root, "bench/targets/fastify-proxy-server.mjs"), String(PORTS.fastify), `http://127.0.0.1:${PORTS.upstreamA}`]) },
-  // the issue's "ceiling" for a Node proxy: node:http + undici Pool.dispatch with a raw-header handler, no features
+  // the "ceiling" for a Node proxy: node:http + undici Pool.dispatch with a raw-header handler, no features
   { name: "node-minimal", port: PORTS.minimal, start: () => startPinned("node-minimal", PROXY_CORE, node, [path.join(root, "bench/targets/minimal-proxy-server.mjs"), String(PORTS.minimal), `http://127.0.0.1:${PORTS.upstreamA}`]) },
   { name: "signalbox", port: PORTS.signalbox, start: (dir) => { const [cmd, ...args] = workerCommand(writeSignalboxConfig(dir, "signalbox")); return startPinned("signalbox", PROXY_CORE, cmd, args, { NODE_ENV: "production" }); } },
 ];
@@ -61,11 +63,13 @@ export async function measure(target: Target, dir: string, round: number, pathna
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "signalbox-bench-"));
+  if (process.env.BENCH_ONLY === "console") return consoleOnly(dir);
   if (process.env.BENCH_ONLY !== "publish") console.log(`bench: ${ROUNDS} rounds, ${SECONDS}s per level, levels ${LEVELS.join("/")} connections, work dir ${dir}`);
   const upstream = startPinned("upstream-nginx", LOAD_CORE, "nginx", ["-p", dir, "-c", upstreamNginxConf(dir)]);
   if (process.env.BENCH_ONLY === "publish") return publishOnly(dir, upstream);
   const results: RunResult[] = [];
   let scenarios: ScenarioReport | null = null;
+  let consoleUi: ConsoleUiResult | null = null;
   let scenarioError: unknown = null;
   try {
     await waitForPort(PORTS.upstreamA, 10_000, upstream);
@@ -87,11 +91,17 @@ async function main() {
         scenarioError = e;
         console.error("scenarios failed (the targets' rounds are still reported):", e);
       }
+      try {
+        consoleUi = await runConsoleUi();
+      } catch (e) {
+        scenarioError = e;
+        console.error("the console scenario failed (the rest is still reported):", e);
+      }
     }
   } finally {
     await stopAll();
   }
-  const md = renderReport(results, scenarios, { rounds: ROUNDS, seconds: SECONDS, levels: LEVELS });
+  const md = renderReport(results, scenarios, { rounds: ROUNDS, seconds: SECONDS, levels: LEVELS }, consoleUi);
   fs.mkdirSync(path.join(root, "bench/results"), { recursive: true });
   fs.writeFileSync(path.join(root, "bench/results/latest.md"), md);
   console.log("\n" + md);
@@ -108,6 +118,19 @@ async function publishOnly(dir: string, upstream: Proc) {
     fs.mkdirSync(path.join(root, "bench/results"), { recursive: true });
     fs.writeFileSync(path.join(root, "bench/results/publish.md"), md);
     console.log("\n" + md + "\nwritten to bench/results/publish.md");
+  } finally {
+    await stopAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `BENCH_ONLY=console`: the console scenario alone (bench/lib/console-ui.ts); its own report, bench/results/console.md. */
+async function consoleOnly(dir: string) {
+  try {
+    const md = renderConsoleUiReport(await runConsoleUi());
+    fs.mkdirSync(path.join(root, "bench/results"), { recursive: true });
+    fs.writeFileSync(path.join(root, "bench/results/console.md"), md);
+    console.log("\n" + md + "\nwritten to bench/results/console.md");
   } finally {
     await stopAll();
     fs.rmSync(dir, { recursive: true, force: true });
