@@ -20,15 +20,21 @@ const UNIFIED_TIMEOUT_MS = 1500;
 
 const versionSide = (v: Version): DiffSide => ({ kind: "version", id: v.id, number: v.number, hash: v.hash, label: `v${v.number}` });
 
-function configDiff(from: DiffSide, to: DiffSide, a: Resources, b: Resources): z.input<typeof ConfigDiff> {
+/**
+ * Past this many changes the text diff is not attempted: it would be a hundred thousand lines nobody reads, and
+ * rendering both sides as YAML and diffing them costs seconds the Review drawer would wait for.
+ */
+const UNIFIED_MAX_CHANGES = 2000;
+
+export function configDiff(from: DiffSide, to: DiffSide, a: Resources, b: Resources): z.input<typeof ConfigDiff> {
   const identical = from.hash === to.hash;
-  return {
-    from,
-    to,
-    identical,
-    changes: identical ? [] : readableDiff(a, b),
-    unified: identical ? "" : unifiedDiff(from.label, to.label, a, b, UNIFIED_TIMEOUT_MS),
-  };
+  const changes = identical ? [] : readableDiff(a, b);
+  const unified = identical
+    ? ""
+    : changes.length > UNIFIED_MAX_CHANGES
+      ? `--- ${from.label}\n+++ ${to.label}\n@@ ${changes.length} changes are too many for a text diff (it is made for up to ${UNIFIED_MAX_CHANGES}): the changes above list every difference @@\n`
+      : unifiedDiff(from.label, to.label, a, b, UNIFIED_TIMEOUT_MS);
+  return { from, to, identical, changes, unified };
 }
 
 /** The draft against the live version (against nothing when no version was published yet). */

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { cluster, listener, prefixRoute } from "../test-fixtures";
 import { readableDiff, resourceChanges, unifiedDiff } from "../diff";
+import { configDiff } from "./config-diff";
 import type { ReadableChange } from "../../contract/diff";
 
 type Route = Record<string, unknown>;
@@ -125,6 +126,23 @@ describe("readable diff: virtual hosts, listeners, clusters, endpoints, breakers
       { kind: "listener", name: "main", change: "changed" },
       { kind: "cluster", name: "a", change: "changed" },
     ]);
+  });
+});
+
+describe("the text diff", () => {
+  const side = (label: string) => ({ kind: "version" as const, id: label, number: 1, hash: label, label });
+  const routes = (n: number, cl: string) => Array.from({ length: n }, (_, i) => named(`r${i}`, `/r/${i}`, cl));
+
+  it("is made for a few changes", () => {
+    const d = configDiff(side("v1"), side("v2"), snap(routes(3, "a")), snap(routes(3, "b")));
+    expect(d.changes).toHaveLength(3);
+    expect(d.unified).toMatch(/^\+\s+cluster: b$/m);
+  });
+
+  it("is not attempted past 2,000 changes, and says so", () => {
+    const d = configDiff(side("v1"), side("v2"), snap(routes(2_001, "a")), snap(routes(2_001, "b")));
+    expect(d.changes).toHaveLength(2_001);
+    expect(d.unified).toBe("--- v1\n+++ v2\n@@ 2001 changes are too many for a text diff (it is made for up to 2000): the changes above list every difference @@\n");
   });
 });
 
