@@ -17,6 +17,7 @@ import { getTelemetry } from "../telemetry/registry";
 import { InvalidBackupError, checkRows, decodeRow, parseBackup } from "./file-checks";
 import { storeState } from "./store-state";
 import { forgetValidated } from "../config/validated-draft";
+import { forgetDraftReads } from "../config/draft-read";
 import { tableShapes } from "./tables";
 
 /** Thrown inside the transaction to roll it back with a 4xx. */
@@ -80,6 +81,7 @@ export async function restoreBackup(text: string, actor: string, opts: { dryRun:
     });
     // under the config lock, before any publish: the restored drafts' revisions may repeat ones this console validated
     forgetValidated();
+    forgetDraftReads();
     return { live, result: { ...summary, dryRun: false, restored: true, restorable: true, reason: null, replacesStarter: state.replacesStarter } };
   });
   if (!opts.dryRun) await afterRestore(out.live);

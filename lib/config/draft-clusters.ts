@@ -1,14 +1,13 @@
 // Cluster edits on the draft (the /api/draft/clusters endpoints and the Clusters page), through mutateDraft
 // (draft-write.ts) like every change. A rename rewrites the routes that point at the cluster.
+import { getDraftRows } from "./draft-read";
 import { randomUUID } from "node:crypto";
 import { conflict, notFound } from "../errors";
-import { loadDraftRows } from "../repos/draft-repo";
 import type { WriteOpts, Written } from "./draft-revision";
 import { mutateDraft } from "./draft-write";
 import { clusterRows, composeCluster, routeRow, type DraftRows } from "./draft-mapper";
 import type { Cluster } from "../../proxy-core/src/config/index";
 import { jsonObject, type JsonObject } from "../json";
-import { currentEnvironment } from "../environment/scope";
 
 export interface DraftClusterItem { name: string; cluster: Cluster }
 
@@ -18,7 +17,7 @@ export function clusterItems(rows: DraftRows): DraftClusterItem[] {
 }
 
 export async function listDraftClusters(): Promise<DraftClusterItem[]> {
-  return clusterItems(await loadDraftRows(currentEnvironment()));
+  return clusterItems(await getDraftRows());
 }
 
 /** Create or replace cluster `name`; when the body names another cluster, `name` is renamed and routes follow. */

@@ -3,17 +3,16 @@
 // is written from a form-friendly body (lib/contract/listeners.ts ListenerBody) turned into Envoy's Listener
 // JSON by buildListener (lib/contract/listener-json.ts) on top of the listener it replaces, so its virtual
 // hosts (their own rows) and every Envoy field the body does not edit stay.
+import { getDraftRows } from "./draft-read";
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { InvalidConfigError, notFound } from "../errors";
-import { loadDraftRows } from "../repos/draft-repo";
 import type { AuditSpec, WriteOpts, Written } from "./draft-revision";
 import { mutateDraft } from "./draft-write";
 import type { DraftRows, ListenerRow } from "./draft-mapper";
 import { ListenerBody, type DeletedListener, type DraftListenerItem, type ListenerVirtualHost } from "../contract/listeners";
 import { bodyErrors, buildListener, listenerField, listenerSummary } from "../contract/listener-json";
 import type { FieldError } from "../contract/common";
-import { currentEnvironment } from "../environment/scope";
 
 export const sortedListeners = (rows: DraftRows) => [...rows.listeners].sort((a, b) => a.position - b.position);
 
@@ -45,7 +44,7 @@ export function findListener(rows: DraftRows, name: string): ListenerRow {
 }
 
 export async function listDraftListeners(): Promise<DraftListenerItem[]> {
-  return listenerItems(await loadDraftRows(currentEnvironment()));
+  return listenerItems(await getDraftRows());
 }
 
 export const invalid = (errors: FieldError[]) => new InvalidConfigError(errors);

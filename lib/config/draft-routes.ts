@@ -1,9 +1,9 @@
 // Route edits on the draft (the /api/draft/routes endpoints and the Routes page): each goes through
 // mutateDraft (draft-write.ts), so it is validated with the contract, checked against If-Match and audited
 // like any other change, and answers its result with the draft's new revision.
+import { getDraftRows } from "./draft-read";
 import { randomUUID } from "node:crypto";
 import { InvalidConfigError, notFound } from "../errors";
-import { loadDraftRows } from "../repos/draft-repo";
 import type { WriteOpts, Written } from "./draft-revision";
 import { mutateDraft } from "./draft-write";
 import { routeRow, type DraftRows, type RouteRow } from "./draft-mapper";
@@ -11,7 +11,6 @@ import { keepRouteNames } from "./route-names";
 import { placementOf } from "./route-placement";
 import type { RoutePlacement } from "../contract/draft";
 import { jsonArray, jsonAt, jsonObject, type JsonObject } from "../json";
-import { currentEnvironment } from "../environment/scope";
 import type { Route } from "../../proxy-core/src/config/index";
 
 export interface DraftRouteItem { id: string; listener: string; virtualHost: string; domains: string[]; position: number; route: Route }
@@ -64,7 +63,7 @@ function itemOf(rows: DraftRows, id: string): DraftRouteItem {
 const focusError = (path: string, message: string) => new InvalidConfigError([{ path, message }]);
 
 export async function listDraftRoutes(): Promise<DraftRouteItem[]> {
-  return routeItems(await loadDraftRows(currentEnvironment()));
+  return routeItems(await getDraftRows());
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import type { ConfigDiff, DiffSide } from "../../contract/diff";
 import { notFound } from "../../errors";
-import { loadDraftRows } from "../../repos/draft-repo";
+import { getDraftRows } from "../draft-read";
 import { getLiveVersionId } from "../../repos/live-state-repo";
 import { getVersion, type Version } from "../../repos/version-repo";
 import { hashResources } from "../canonical";
@@ -40,7 +40,7 @@ export function configDiff(from: DiffSide, to: DiffSide, a: Resources, b: Resour
 /** The draft against the live version (against nothing when no version was published yet). */
 export async function diffDraft(): Promise<z.input<typeof ConfigDiff>> {
   const env = currentEnvironment();
-  const [rows, liveId] = await Promise.all([loadDraftRows(env), getLiveVersionId(env)]);
+  const [rows, liveId] = await Promise.all([getDraftRows(), getLiveVersionId(env)]);
   const live = liveId ? await getVersion(liveId) : null;
   const draft = composeResources(rows);
   const from: DiffSide = live ? { ...versionSide(live), label: `v${live.number} (live)` } : { kind: "empty", id: null, number: null, hash: hashResources(EMPTY), label: "nothing published" };
