@@ -4,7 +4,7 @@
 import { listNodes } from "../repos/node-repo";
 import { getRunningRollout } from "../repos/rollout-repo";
 import { versionNumbers } from "../repos/version-repo";
-import { ruleOf } from "../rollout/canary";
+import { ruleOf } from "../rollout/target";
 import { fleetCounts } from "../rollout/fleet-counts";
 import { composeResources } from "./draft-mapper";
 import { getLiveVersion, readDraft } from "./draft-read";

@@ -6,7 +6,7 @@ import { getLiveVersionId } from "../repos/live-state-repo";
 import { listNodes, nodeLabels, type NodeInfo } from "../repos/node-repo";
 import { versionNumbers } from "../repos/version-repo";
 import { getRunningRollout } from "../repos/rollout-repo";
-import { ruleOf } from "../rollout/canary";
+import { ruleOf } from "../rollout/target";
 import { targets } from "../rollout/target";
 import { currentEnvironment } from "../environment/scope";
 

@@ -7,8 +7,7 @@ import { getTelemetry } from "../telemetry/registry";
 import { listNodes, nodeLabels } from "../repos/node-repo";
 import type { Rollout } from "../repos/rollout-repo";
 import type { VersionSummary } from "../repos/version-repo";
-import { ruleOf } from "./canary";
-import { targets } from "./target";
+import { ruleOf, targets } from "./target";
 
 function record(kind: "canary_started" | "canary_promoted" | "canary_aborted", details: Record<string, unknown>): void {
   getTelemetry()?.events.record({ ts: Date.now(), node: "console", kind, details });

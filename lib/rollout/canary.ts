@@ -7,7 +7,7 @@ import { listNodes } from "../repos/node-repo";
 import { createRollout, getRunningRollout, type Rollout } from "../repos/rollout-repo";
 import type { Tx } from "../repos/transaction";
 import type { Version } from "../repos/version-repo";
-import { pickPercent, type CanaryRule } from "./target";
+import { pickPercent, ruleOf } from "./target";
 import { recordCanaryStarted } from "./canary-events";
 import { currentEnvironment } from "../environment/scope";
 
@@ -23,13 +23,6 @@ async function connectedNodeIds(env: string): Promise<string[]> {
   const cp = getControlPlane();
   if (cp) return cp.connectedNodes(env);
   return (await listNodes()).filter((n) => n.connected && n.environment === env).map((n) => n.id);
-}
-
-/** The rule a rollout row stands for: a percent was resolved into node ids when it started. */
-export function ruleOf(r: Pick<Rollout, "target" | "nodes">): CanaryRule {
-  if (r.target.nodes) return { nodes: r.target.nodes, selector: null };
-  if (r.target.selector) return { nodes: null, selector: r.target.selector };
-  return { nodes: r.nodes ?? [], selector: null };
 }
 
 /** Resolves a percent over the nodes connected now, before the publish's transaction opens. */

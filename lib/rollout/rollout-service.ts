@@ -11,9 +11,9 @@ import { listNodes, nodeLabels } from "../repos/node-repo";
 import { endRollout, getRunningRollout, type Rollout } from "../repos/rollout-repo";
 import { transaction } from "../repos/transaction";
 import { getVersion, versionNumbers, type Version } from "../repos/version-repo";
-import { notifyCanary, ruleOf } from "./canary";
+import { notifyCanary } from "./canary";
 import { recordCanaryEnded } from "./canary-events";
-import { targets } from "./target";
+import { ruleOf, targets } from "./target";
 import { currentEnvironment } from "../environment/scope";
 
 /** The running canary, which must be of version `id` (404 unknown version, 409 no_canary otherwise). */
