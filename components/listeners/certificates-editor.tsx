@@ -66,7 +66,7 @@ export function CertificatesEditor({ rows, inline, serverNames, onRows, onServer
           label="Server names (SNI)"
           envoy="filter_chain_match.server_names"
           error={claims.get("serverNames", true)}
-          hint="Names the client asks for in the TLS handshake, separated by commas; *.example.com for a wildcard. Empty: any name."
+          hint="Names the client asks for in the TLS handshake, separated by commas; *.example.com for a wildcard. Left empty, the certificate serves every name."
         >
           <input type="text" name="serverNames" value={serverNames} onChange={(e) => onServerNames(e.target.value)} placeholder="(any)" autoComplete="off" className="mono" />
         </Field>

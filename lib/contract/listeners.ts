@@ -58,7 +58,7 @@ export const ListenerBody = z.strictObject({
 export type ListenerBody = z.infer<typeof ListenerBody>;
 
 /**
- * What withHandler parses the PUT body with: any JSON object. The service parses it with ListenerBody itself,
+ * What withHandler parses the PUT body with, a JSON object of whatever shape. The service parses it with ListenerBody itself,
  * so a bad field is a 422 naming it (`port`, `certificates[0].privateKey`) like every other invalid resource.
  */
 export const PutListenerBody = z.record(z.string(), z.unknown());

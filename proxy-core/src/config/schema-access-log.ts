@@ -140,7 +140,7 @@ export const AccessLogFilter: z.ZodType<AccessLogFilter> = z.lazy(() =>
       duration_filter: z.strictObject({ comparison: ComparisonFilter }).optional(),
       /** leaves out the requests the health_check HTTP filter marked as health checks */
       not_health_check_filter: z.strictObject({}).optional(),
-      /** no flags: any flag matches */
+      /** without flags, every flag matches */
       response_flag_filter: z.strictObject({ flags: z.array(envoyName(RESPONSE_FLAG_NAMES as [string, ...string[]])).optional() }).optional(),
       and_filter: z.strictObject({ filters: z.array(AccessLogFilter).min(2, "at least 2 filters are required") }).optional(),
       or_filter: z.strictObject({ filters: z.array(AccessLogFilter).min(2, "at least 2 filters are required") }).optional(),
