@@ -5,6 +5,7 @@
 // never interleave with an apply.
 import type { SnapshotResources } from "./config/schema";
 import { formatIssues, validateResources } from "./config/validate";
+import { ParseReuse } from "./config/reuse";
 import type { StatsStore } from "./stats/store";
 
 export class ConfigRejectedError extends Error {
@@ -20,6 +21,8 @@ export interface ApplyError {
 export class ApplyQueue {
   #tail: Promise<unknown> = Promise.resolve();
   #draining = false;
+  /** the routes of the last valid snapshot, parsed: the next snapshot parses only those it changed */
+  readonly #reuse = new ParseReuse();
   readonly #st;
   lastError: ApplyError | null = null;
 
@@ -69,7 +72,7 @@ export class ApplyQueue {
   async #validateAndCommit(input: unknown, commit: (resources: SnapshotResources) => Promise<void>) {
     const st = this.#st;
     st.attempt.inc();
-    const v = validateResources(input);
+    const v = validateResources(input, this.#reuse);
     if (!v.ok) {
       st.rejected.inc();
       throw new ConfigRejectedError(formatIssues(v.errors));

@@ -7,6 +7,7 @@ import { Decorator } from "./schema-tracing";
 import { isPlainObject, noteDeprecated, withDeprecations } from "./warnings";
 import { TypedPerFilterConfigShape } from "./schema-per-filter";
 import { RuntimeFractionalPercent } from "./schema-percent";
+import { reusable } from "./reuse";
 import { DIRECT_RESPONSE_BODY_MAX_BYTES, HeaderName, HeaderValue, REGEX_MAX_CHARS, RouteName, StatName, maxBytes, maxBytesMessage } from "./schema-limits";
 
 /** Why an RE2 regex cannot run as a JS RegExp with the same meaning, or null when it can. */
@@ -356,7 +357,8 @@ export const VirtualCluster = z
 export const VirtualHost = z.strictObject({
   name: StatName.min(1, "required"),
   domains: repeated(z.array(z.string().min(1)).min(1)),
-  routes: repeated(z.array(Route)).optional(),
+  /** a route whose JSON is unchanged since the last snapshot is not parsed again (reuse.ts) */
+  routes: repeated(z.array(reusable(Route))).optional(),
   retry_policy: RetryPolicy.optional(),
   /** stats for matching requests under `vhost.<name>.vcluster.<virtual cluster>.`, the rest under `other` */
   virtual_clusters: repeated(z.array(VirtualCluster)).optional(),

@@ -7,6 +7,7 @@ import net from "node:net";
 import { zodIssues, type ConfigIssue } from "./issues";
 import { joinPath } from "./paths";
 import { withWarnings, type ConfigWarning } from "./warnings";
+import type { ParseReuse } from "./reuse";
 import { httpFilterChainIssues, httpFilterClusterIssues } from "./validate-http-filters";
 import { tcpProxyClusterRefs, tcpProxyIssues } from "./validate-tcp-proxy";
 import { mirrorClusterRefs } from "./validate-mirror";
@@ -202,9 +203,13 @@ export function validateBootstrap(input: unknown): ValidationResult<Bootstrap> {
   return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data, warnings };
 }
 
-/** Validates the resources of a snapshot pushed by the console: `{listeners, clusters}`. */
-export function validateResources(input: unknown): ValidationResult<SnapshotResources> {
-  const { result: parsed, warnings } = withWarnings(input, () => SnapshotResources.safeParse(input));
+/**
+ * Validates the resources of a snapshot pushed by the console: `{listeners, clusters}`. With `reuse`, routes
+ * whose JSON the last valid snapshot had are taken from it instead of parsed again.
+ */
+export function validateResources(input: unknown, reuse?: ParseReuse): ValidationResult<SnapshotResources> {
+  const parse = () => withWarnings(input, () => SnapshotResources.safeParse(input));
+  const { result: parsed, warnings } = reuse ? reuse.run(parse, (r) => r.result.success) : parse();
   if (!parsed.success) return schemaFailure(parsed.error, input, jsonAt(input, "listeners"), jsonAt(input, "clusters"), "");
   const errors = checkConsistency(parsed.data.listeners, parsed.data.clusters);
   return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data, warnings };

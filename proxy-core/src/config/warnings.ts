@@ -17,9 +17,16 @@ export interface ConfigWarning {
 /** raw object → field ("" for the object itself) → message */
 type Notes = Map<object, Map<string, string>>;
 let active: Notes | null = null;
+/** how many times a schema noted a deprecated field, in or outside withWarnings: a parse that moved it noted one */
+let noted = 0;
+
+export function notedCount(): number {
+  return noted;
+}
 
 /** Records that `field` of the raw input object `raw` is deprecated (a no-op outside withWarnings). */
 export function noteDeprecated(raw: object, field: string, message: string): void {
+  noted++;
   if (!active) return;
   let fields = active.get(raw);
   if (!fields) active.set(raw, (fields = new Map()));
