@@ -277,7 +277,7 @@ async function underLoad(b: Bench, target: DraftRouteItem, publishes: number, ra
   } finally {
     r = await load.stop();
   }
-  log(`under load: ${acked}/${publishes} publishes acked by ${b.workers.length} workers in ${r.seconds.toFixed(1)} s; ${r.requests} requests to w1 at ${rate}/s, ${r.non2xx} non-2xx, ${r.errors} socket errors${r.firstError ? ` (first: ${r.firstError})` : ""}, ${r.skipped} not sent (in-flight cap)`);
+  log(`under load: ${acked}/${publishes} publishes acked by ${b.workers.length} workers in ${r.seconds.toFixed(1)} s; ${r.requests} requests to w1 at ${rate}/s, ${r.non2xx} non-2xx, ${r.errors} socket errors${r.firstError ? ` (first: ${r.firstError})` : ""}, ${r.skipped} not sent (in-flight cap); latency p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms, max ${r.latency.max.toFixed(0)} ms`);
   return { routes: UNDER_LOAD_ROUTES, workers: b.workers.length, publishes, acked, rate, load: r };
 }
 

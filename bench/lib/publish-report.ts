@@ -21,7 +21,7 @@ export function publishTargetRows(r: PublishLatencyResult): string[] {
   return [
     targetRow(r, 1000, 100, "p99 < 100 ms"),
     targetRow(r, 10000, 1000, "p99 < 1 s"),
-    `| failed requests over ${u.publishes} publishes under steady load (${fmt(u.rate)} requests/s to one of ${u.workers} workers, ${fmt(u.routes)} routes; header mutation or weights of the route it hits) | 0 | ${failed} of ${fmt(u.load.requests)} (${u.load.non2xx} non-2xx, ${u.load.errors} socket errors; ${u.acked}/${u.publishes} publishes acked by every worker in ${fmt(u.load.seconds, 1)} s) | ${mark(failed === 0 && u.acked === u.publishes && u.load.skipped === 0)} |`,
+    `| failed requests over ${u.publishes} publishes under steady load (${fmt(u.rate)} requests/s to one of ${u.workers} workers, ${fmt(u.routes)} routes; header mutation or weights of the route it hits) | 0 | ${failed} of ${fmt(u.load.requests)} (${u.load.non2xx} non-2xx, ${u.load.errors} socket errors; ${u.acked}/${u.publishes} publishes acked by every worker in ${fmt(u.load.seconds, 1)} s; ${u.load.skipped ? `${fmt(u.load.skipped)} not sent: too many waiting; ` : ""}latency from when each request was due: p50 ${fmt(u.load.latency.p50, 1)} ms, p99 ${fmt(u.load.latency.p99, 1)} ms, max ${fmt(u.load.latency.max)} ms) | ${mark(failed === 0 && u.acked === u.publishes && u.load.skipped === 0)} |`,
   ];
 }
 
