@@ -29,9 +29,17 @@ export class Reply<T> {
     readonly body: T,
     readonly status = 200,
     readonly headers?: HeadersInit,
+    /** the member of a union `response` this body is: checked against it alone (see replyAs) */
+    readonly schema?: z.ZodType,
   ) {}
 }
 export const reply = <T>(body: T, status = 200, headers?: HeadersInit) => new Reply(body, status, headers);
+/**
+ * A body of the one shape `schema` of a handler's union `response`, which the request picked (the diff endpoints'
+ * query: the whole diff, without its sides, or one change). Checked against that shape only: a union tries its
+ * members in turn, and a 10,000-change diff failing one member first costs several times checking the right one.
+ */
+export const replyAs = <S extends z.ZodType>(schema: S, body: z.input<S>, status = 200, headers?: HeadersInit) => new Reply(body, status, headers, schema);
 
 type Answer<RS> = RS extends z.ZodType ? z.input<RS> | Reply<z.input<RS>> | Response : unknown;
 
@@ -115,8 +123,9 @@ export function withHandler<
       const out: unknown = await inEnvironment(env, () => fn({ req, actor, body, query, params } as never));
       if (out instanceof Response) return out;
       const r = out instanceof Reply ? out : new Reply(out);
-      if (!opts.response) return json(r.body ?? null, r.status, r.headers);
-      const checked = opts.response.safeParse(r.body);
+      const schema = r.schema ?? opts.response;
+      if (!schema) return json(r.body ?? null, r.status, r.headers);
+      const checked = schema.safeParse(r.body);
       if (!checked.success) {
         console.error(`[api] ${req.method} ${safePath(req.url)}: the response breaks the API contract: ${zodMessage(checked.error, "response")}`);
         return json({ error: { code: "internal", message: "internal server error" } }, 500);

@@ -1,13 +1,13 @@
 "use client";
 // One readable change: what happened to which resource, the fields in words, and on demand the resource
-// before and after, side by side.
+// before and after, side by side (fetched then: ChangeSides).
 import { useState } from "react";
-import type { ReadableChange } from "@/lib/contract/diff";
+import type { ReadableChangeSummary } from "@/lib/contract/diff";
 import type { Format } from "./align";
-import { SideBySide } from "./side-by-side";
+import { ChangeSides, type DiffOf } from "./change-sides";
 
-const TONE: Record<ReadableChange["change"], string> = { added: "green", removed: "red", changed: "amber", moved: "grey" };
-export const KIND_LABEL: Record<ReadableChange["kind"], string> = {
+const TONE: Record<ReadableChangeSummary["change"], string> = { added: "green", removed: "red", changed: "amber", moved: "grey" };
+export const KIND_LABEL: Record<ReadableChangeSummary["kind"], string> = {
   listener: "listener",
   virtual_host: "virtual host",
   route: "route",
@@ -16,7 +16,7 @@ export const KIND_LABEL: Record<ReadableChange["kind"], string> = {
   circuit_breaker: "circuit breakers",
 };
 
-export function ChangeRow({ change: c, format, fromLabel, toLabel }: { change: ReadableChange; format: Format; fromLabel: string; toLabel: string }) {
+export function ChangeRow({ change: c, format, of }: { change: ReadableChangeSummary; format: Format; of: DiffOf }) {
   const [open, setOpen] = useState(false);
   return (
     <li className="rd-change" data-testid="diff-change" data-kind={c.kind} data-change={c.change}>
@@ -41,7 +41,7 @@ export function ChangeRow({ change: c, format, fromLabel, toLabel }: { change: R
           ))}
         </ul>
       )}
-      {open && <SideBySide before={c.before} after={c.after} format={format} fromLabel={fromLabel} toLabel={toLabel} label={`Before and after: ${c.label}`} />}
+      {open && <ChangeSides change={c} of={of} format={format} />}
     </li>
   );
 }

@@ -2,13 +2,16 @@
 // The one diff view (Review drawer, Versions page, rollback dialog): the changes grouped by listener and
 // cluster, in words, each expandable to its JSON or YAML side by side; "Text diff" shows the unified diff of
 // the canonical YAML instead. Past COLLAPSE_ABOVE changes the groups start collapsed and render their rows
-// only when opened, a page at a time, so 10,000 changed routes do not become 10,000 DOM rows at once.
+// only when opened, a page at a time, so 10,000 changed routes do not become 10,000 DOM rows at once. The diff
+// comes without the changes' sides (`?sides=0`); a change's are fetched from `source` when it is opened.
 import { useMemo, useState } from "react";
-import type { ConfigDiff } from "@/lib/contract/diff";
+import type { ConfigDiffSummary } from "@/lib/contract/diff";
+import type { DiffSource } from "@/components/queries/use-diff-change-query";
 import { DiffView } from "@/components/ui/diff-view";
 import { Segmented } from "@/components/ui/segmented";
 import type { Format } from "./align";
 import { ChangeRow } from "./change-row";
+import type { DiffOf } from "./change-sides";
 import { COLLAPSE_ABOVE, ROWS_PER_PAGE, countText, groupChanges, type ChangeGroup } from "./group";
 
 type View = "changes" | "text";
@@ -21,12 +24,12 @@ const FORMATS = [
   { value: "json", label: "JSON" },
 ] as const;
 
-export function ConfigDiffView({ diff, label }: { diff: ConfigDiff; label: string }) {
+export function ConfigDiffView({ diff, source, label }: { diff: ConfigDiffSummary; source: DiffSource; label: string }) {
   const [view, setView] = useState<View>("changes");
   const [format, setFormat] = useState<Format>("yaml");
   const groups = useMemo(() => groupChanges(diff.changes), [diff.changes]);
   const collapsed = diff.changes.length > COLLAPSE_ABOVE;
-  const sides = { fromLabel: diff.from.label, toLabel: diff.to.label };
+  const of = useMemo<DiffOf>(() => ({ source, from: diff.from, to: diff.to }), [source, diff.from, diff.to]);
 
   if (diff.identical || diff.changes.length === 0)
     return (
@@ -52,13 +55,13 @@ export function ConfigDiffView({ diff, label }: { diff: ConfigDiff; label: strin
       {view === "text" ? (
         <DiffView text={diff.unified} label={`${label} as text`} />
       ) : (
-        groups.map((g) => <Group key={g.group} group={g} startOpen={!collapsed} format={format} {...sides} />)
+        groups.map((g) => <Group key={g.group} group={g} startOpen={!collapsed} format={format} of={of} />)
       )}
     </div>
   );
 }
 
-function Group({ group: g, startOpen, format, fromLabel, toLabel }: { group: ChangeGroup; startOpen: boolean; format: Format; fromLabel: string; toLabel: string }) {
+function Group({ group: g, startOpen, format, of }: { group: ChangeGroup; startOpen: boolean; format: Format; of: DiffOf }) {
   const [open, setOpen] = useState(startOpen);
   const [shown, setShown] = useState(ROWS_PER_PAGE);
   const rest = g.changes.length - shown;
@@ -73,7 +76,7 @@ function Group({ group: g, startOpen, format, fromLabel, toLabel }: { group: Cha
       {open && (
         <ul className="rd-list">
           {g.changes.slice(0, shown).map((c) => (
-            <ChangeRow key={c.id} change={c} format={format} fromLabel={fromLabel} toLabel={toLabel} />
+            <ChangeRow key={c.id} change={c} format={format} of={of} />
           ))}
           {rest > 0 && (
             <li>

@@ -46,6 +46,8 @@ export const queryKeys = {
   versions: () => ["versions"] as const,
   version: (id: string) => ["versions", id] as const,
   versionDiff: (from: string, to: string) => ["versions", from, "diff", to] as const,
+  /** one change of a diff with its sides: the two sides' hashes say what it is from, whichever endpoint answers it */
+  diffChange: (fromHash: string, toHash: string, changeId: string) => ["diff", fromHash, toHash, "change", changeId] as const,
   nodes: () => ["nodes"] as const,
   /** the running canary (GET /api/rollout) */
   rollout: () => ["rollout"] as const,

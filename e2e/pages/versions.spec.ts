@@ -41,6 +41,10 @@ describe("Versions page", () => {
     await page.getByLabel(`Select v${second} to compare`).check();
     const diff = page.getByLabel(`Diff from v${first} to v${second}`);
     await diff.getByText(`endpoint 127.0.0.1:${up.b.port} in cluster ${CLUSTER}`).waitFor();
+    // a change's before and after are fetched when it is opened (GET /api/versions/{id}/diff?change=)
+    const endpoint = `endpoint 127.0.0.1:${up.b.port} in cluster ${CLUSTER}`;
+    await diff.getByRole("button", { name: `Show before and after of ${endpoint}` }).click();
+    await diff.getByRole("table", { name: `Before and after: ${endpoint}` }).getByRole("row").filter({ hasText: `port_value: ${up.b.port}` }).waitFor();
     await screenshot(page, "versions-diff");
     await page.getByRole("button", { name: `Roll back to v${first}` }).click();
     const confirm = page.getByRole("dialog", { name: `Roll back to v${first}?` });

@@ -3,7 +3,9 @@
 // <stat_prefix>.upstream_rq_<N>xx` (Envoy's router_filter.rst "Route statistics": only routes with a stat_prefix
 // have them), and falls back to its upstream clusters' `cluster.<name>.upstream_rq_<N>xx` without one. An empty
 // set means nothing route-level changed (a listener setting, a new unused cluster): the guard watches the fleet.
-import { readableDiff, type Snapshot } from "../config/diff/readable";
+// The diff is the one the Review drawer computed for this publish when it is still kept (changesBetween).
+import type { Snapshot } from "../config/diff/readable";
+import { changesBetween } from "../config/diff/config-diff";
 import { arr, isObj, matchText, obj, str } from "../config/diff/format";
 
 export type GuardTarget =
@@ -39,7 +41,7 @@ const whereOf = (label: string) => label.slice(label.lastIndexOf(" on listener "
  */
 export function affectedTargets(previous: Snapshot, next: Snapshot): GuardTarget[] {
   const out = new Map<string, GuardTarget>();
-  for (const c of readableDiff(previous, next)) {
+  for (const c of changesBetween(previous, next)) {
     if (c.change === "removed") continue;
     if (c.kind === "route") addRoute(c.after, whereOf(c.label), out);
     else if (c.kind === "virtual_host" && c.change === "added" && isObj(c.after)) {
