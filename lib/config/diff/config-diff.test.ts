@@ -16,6 +16,7 @@ import { affectedTargets } from "../../guard/affected";
 import { bootstrap, cluster, listener } from "../test-fixtures";
 import { changesBetween, diffChange, diffSummary, draftPair, fullDiff, versionPair } from "./config-diff";
 import { diffsComputed, forgetDiffs } from "./diff-cache";
+import { draftStatus } from "../draft-status";
 
 let dir: string;
 let v1: Version;
@@ -135,5 +136,32 @@ describe("a version pair", () => {
     expect(back).toMatchObject({ change: "removed", before: added.after, after: null });
     expect((await expectApiError(versionPair(v1.id, "nope"), 404)).message).toBe("version nope not found");
     expect((await expectApiError(diffChange(await versionPair(v1.id, v2.id), "x"), 404)).message).toBe(`change x is not in the diff from v${v1.number} to v${v2.number}`);
+  });
+});
+
+describe("the header's status warms the Review drawer's diff", () => {
+  it("a status with pending changes computes the draft diff in the background; opening Review then computes nothing", async () => {
+    await replaceDraft(doc("9s"), "dave");
+    const n = diffsComputed();
+    const status = await draftStatus();
+    expect(status.changes.length).toBeGreaterThan(0);
+    await expect.poll(() => diffsComputed() - n, { timeout: 5000 }).toBe(1);
+    const lean = await diffSummary(await draftPair());
+    expect(lean.to.hash).toBe(status.draftHash);
+    expect(lean.changes.map((c) => c.summary)).toContain("route /api (api) on listener main/default changed: timeout 7s → 9s");
+    expect(diffsComputed() - n).toBe(1);
+    // asked again at the same revision, the status neither changes nor computes anything new
+    expect(await draftStatus()).toEqual(status);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(diffsComputed() - n).toBe(1);
+  });
+
+  it("a status with nothing pending warms nothing", async () => {
+    await publish("fourth", "dave");
+    const n = diffsComputed();
+    const status = await draftStatus();
+    expect(status.changes).toEqual([]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(diffsComputed() - n).toBe(0);
   });
 });

@@ -134,6 +134,11 @@ export function changesBetween(a: Snapshot, b: Snapshot): readonly ReadableChang
   return cachedDiffSync(ha, hb, () => readableDiff(ra, rb)).changes;
 }
 
+/** Computes (and keeps) the readable diff of the draft against the live version, for the Review drawer to come. */
+export async function warmDraftDiff(): Promise<void> {
+  await readable(await draftPair());
+}
+
 /** The draft against the live version, whole. */
 export async function diffDraft(): Promise<z.input<typeof ConfigDiff>> {
   return fullDiff(await draftPair());
