@@ -28,7 +28,8 @@ Options:
                              fields are accepted with a warning line each (see docs/ENVOY-SUPPORT.md, Parsing)
   --control-plane URL        console WebSocket URL
   --node-id ID               node id shown by the console (default: the hostname)
-  --token T                  bearer token for the console (default: $PROXY_CORE_TOKEN)
+  --token T                  the worker token the console gave this node (Nodes → Add node), sent as
+                             Authorization: Bearer (default: $PROXY_CORE_TOKEN)
   --node-label K=V           with --control-plane: a label the console shows on the node (repeatable; K and V
                              are 1-63 characters of [A-Za-z0-9._-]); canary publishing selects nodes by them
   --environment NAME         with --control-plane: the console environment the node belongs to (default

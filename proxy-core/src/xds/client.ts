@@ -54,6 +54,8 @@ export class XdsClient {
   #log: Log;
   /** a connection failed since the last successful one: its repeats are logged at debug only */
   #failing = false;
+  /** the last refusal logged as a warning (the console's 401 with its reason), until a connection succeeds */
+  #lastRefusal: string | null = null;
   #connectedGauge;
   /** the snapshot restored from the cache, while it is what serves (until the console's first applied snapshot) */
   #cached: CachedSnapshot | null = null;
@@ -138,10 +140,12 @@ export class XdsClient {
     const ws = new WebSocket(this.opts.url, { headers, handshakeTimeout: 10_000 });
     this.#ws = ws;
     let opened = false;
+    let refused = false;
     ws.on("open", () => {
       opened = true;
       this.#backoff = MIN_BACKOFF_MS;
       this.#failing = false;
+      this.#lastRefusal = null;
       this.#connectedGauge.set(1);
       this.#log.info(`connected to control plane ${this.opts.url}`);
       // the first stats message after a (re)connect carries every value, not only changes
@@ -162,11 +166,24 @@ export class XdsClient {
     });
     ws.on("message", (data) => this.#onMessage(String(data)));
     ws.on("unexpected-response", (_req, res) => {
-      this.#connectionProblem(`control plane refused the connection: HTTP ${res.statusCode}`);
+      // the console says why in its error body ({error:{message}}): a missing, revoked or expired --token
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body = (body + c).slice(0, 2000)));
+      refused = true;
+      res.on("end", () => {
+        this.#connectionProblem(`control plane refused the connection: HTTP ${res.statusCode}${errorMessageOf(body)}`, true);
+        // without an abort ws leaves the socket CONNECTING for good: terminate() ends it, and 'close' retries
+        ws.terminate();
+      });
+      res.on("error", () => ws.terminate());
     });
-    ws.on("error", (err) => this.#connectionProblem(`control plane connection error: ${err.message}`));
-    ws.on("close", () => {
+    // after a refusal, terminate()'s own "closed before the connection was established" says nothing more
+    ws.on("error", (err) => refused || this.#connectionProblem(`control plane connection error: ${err.message}`));
+    ws.on("close", (code: number, reason: Buffer) => {
       if (this.#ws === ws) this.#ws = null;
+      // the console's own close codes (4000 and up) say why it ended the session: a revoked token, a refused environment
+      if (code >= 4000 && !this.#stopped) this.#log.warn(`control plane closed the connection: ${code} ${reason.toString() || "(no reason)"}`);
       this.#connectedGauge.set(0);
       // a console that comes back sends its snapshot again on hello
       this.#latest = null;
@@ -185,7 +202,12 @@ export class XdsClient {
    * The first failure after a working connection (or at start) is a warning; its repeats while the worker
    * keeps reconnecting (every 5 s to a console that is gone) are debug, so they do not fill the log.
    */
-  #connectionProblem(msg: string) {
+  #connectionProblem(msg: string, refusal = false) {
+    // a refusal (a revoked or unknown --token) is a warning once per reason, even after other failures
+    if (refusal && !this.#stopped && msg !== this.#lastRefusal) {
+      this.#lastRefusal = msg;
+      this.#failing = false;
+    }
     if (this.#stopped || this.#failing) return this.#log.debug(msg);
     this.#failing = true;
     this.#log.warn(msg);
@@ -298,5 +320,15 @@ export class XdsClient {
   #send(msg: WorkerToConsole) {
     const ws = this.#ws;
     if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
+  }
+}
+
+/** ": <message>" of the console's {error:{message}} body, or "" when the body is not one. */
+function errorMessageOf(body: string): string {
+  try {
+    const m = (JSON.parse(body) as { error?: { message?: unknown } }).error?.message;
+    return typeof m === "string" && m ? `: ${m}` : "";
+  } catch {
+    return "";
   }
 }
