@@ -23,6 +23,9 @@ import { closeDb } from "./lib/db";
 import { haltDemo } from "./lib/demo/demo-service";
 import { GuardWatcher } from "./lib/guard/watcher";
 import { setGuardWatcher } from "./lib/guard/registry";
+import { ensureBundledWorkerToken } from "./lib/tokens/bundled-worker-token";
+import { ensureEnvAdmin, setupNeeded } from "./lib/accounts/account-service";
+import { stampSource } from "./lib/accounts/request-source";
 
 const dev = process.env.NODE_ENV !== "production";
 const port = consolePort();
@@ -31,6 +34,9 @@ const hostname = consoleHost();
 const { token, generated } = ensureAdminToken();
 await migrate("deploy", undefined, { log: (m) => console.log(`[db] ${m}`) });
 console.log(`[db] ${databaseUrl()}`);
+
+// SIGNALBOX_ADMIN_EMAIL + SIGNALBOX_ADMIN_PASSWORD: the first admin without the setup page (never overwrites one)
+await ensureEnvAdmin((line) => console.log(line));
 
 const starter = await ensureStarterVersion();
 if (starter) console.log(`[config] published the starter version v${starter.number}`);
@@ -61,7 +67,12 @@ const app = next({ dev, hostname, port, httpServer: server });
 const handle = app.getRequestHandler();
 await app.prepare();
 
-server.on("request", (req, res) => handle(req, res));
+// the socket's address (and scheme) for the audit, the sessions list and the sign-in rate limit: Next's route
+// handlers never see the socket (lib/accounts/request-source.ts)
+server.on("request", (req, res) => {
+  stampSource(req);
+  return handle(req, res);
+});
 server.on("upgrade", (req, socket, head) => {
   const { pathname } = new URL(req.url ?? "/", "http://localhost");
   if (pathname === WORKER_WS_PATH) hub.handleUpgrade(req, socket, head);
@@ -76,9 +87,9 @@ const shownHost = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : ho
 const url = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}`;
 console.log(`> Signalbox console ready on ${url} (${dev ? "dev" : "production"}, data ${dataDir()})`);
 if (generated) {
-  console.log(`> Admin token (generated, stored in ${dataDir()}/admin-token; shown once):\n>   ${token}`);
-  console.log(`> Log in at ${url}/login`);
+  console.log(`> Bootstrap admin token for automation (generated, stored in ${dataDir()}/admin-token; shown once):\n>   ${token}`);
 }
+if (await setupNeeded()) console.log(`> No account yet: open ${url}/setup to create the first admin`);
 
 let worker: WorkerSupervisor | null = null;
 let shuttingDown = false;
@@ -123,9 +134,16 @@ if (!workerEnabled()) {
     nodeId: "local",
     adminAddress: workerAdminAddress(),
     concurrency: workerConcurrency(),
-    token,
+    token: await bundledWorkerToken(),
     dataDir: dataDir(),
   });
   setBundledWorker(worker);
   await worker.start();
+}
+
+/** The bundled worker's own worker token (lib/tokens/bundled-worker-token.ts): made at the first start, and again when revoked. */
+async function bundledWorkerToken(): Promise<string> {
+  const { secret, created } = await ensureBundledWorkerToken(dataDir());
+  if (created) console.log(`[worker] created the bundled worker's token (kept in ${dataDir()}/worker-token)`);
+  return secret;
 }

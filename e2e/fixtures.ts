@@ -34,7 +34,10 @@ export function startUpstream(body: string, status = 200): Promise<Upstream> {
 
 export interface Console {
   url: string;
+  /** the bootstrap admin token (SIGNALBOX_ADMIN_TOKEN): what api() and send() authenticate with */
   token: string;
+  /** the admin account the console creates at start; login() and loginWithSession() sign in with it */
+  admin: { email: string; password: string };
   listener: string;
   dataDir: string;
   pid: number;
@@ -51,12 +54,14 @@ export interface Console {
 
 /** `workerAdminPort`: the bundled worker's admin port (default: a free one); `waitForWorker: false` returns as
  *  soon as the console serves, for a worker that is not expected to start. */
-export async function startConsole(opts: { workerAdminPort?: number; waitForWorker?: boolean } = {}): Promise<Console> {
+export async function startConsole(opts: { workerAdminPort?: number; waitForWorker?: boolean; env?: Record<string, string>; withAdmin?: boolean } = {}): Promise<Console> {
   assertBuilt(ROOT);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "signalbox-e2e-"));
   const [port, listenerPort, adminPort] = [await freePort(), await freePort(), opts.workerAdminPort ?? (await freePort())];
   const token = `e2e-${Math.random().toString(36).slice(2)}`;
-  const proc = new ConsoleProcess({ dataDir, port, token, starterPort: listenerPort, workerAdminPort: adminPort, root: ROOT });
+  const admin = { email: "admin@e2e.test", password: `pw-${Math.random().toString(36).slice(2)}-e2e` };
+  // withAdmin: false starts with no account at all (the first-run setup page)
+  const proc = new ConsoleProcess({ dataDir, port, token, starterPort: listenerPort, workerAdminPort: adminPort, root: ROOT, admin: opts.withAdmin === false ? undefined : admin, env: opts.env });
   const url = proc.base;
 
   const api = async <T>(p: string): Promise<T> => {
@@ -96,6 +101,7 @@ export async function startConsole(opts: { workerAdminPort?: number; waitForWork
   return {
     url,
     token,
+    admin,
     listener: `127.0.0.1:${listenerPort}`,
     dataDir,
     pid: proc.proc!.pid!,
@@ -124,7 +130,8 @@ export async function newPage(browser: Browser): Promise<Page> {
 
 export async function login(page: Page, c: Console, shot = true): Promise<void> {
   await page.goto(c.url + "/login");
-  await page.getByLabel("Admin token").fill(c.token);
+  await page.getByLabel("Email").fill(c.admin.email);
+  await page.getByLabel("Password").fill(c.admin.password);
   if (shot) await screenshot(page, "login");
   // click waits until the button is enabled, i.e. the form is hydrated
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -132,12 +139,13 @@ export async function login(page: Page, c: Console, shot = true): Promise<void> 
 }
 
 /**
- * Logs the page's browser context in without the form: POST /api/session with the admin token through the
+ * Logs the page's browser context in without the form: POST /api/session with the admin account through the
  * context's own request client, whose cookie store is the context's, so every page of it (and every later test of
  * the file) carries the signalbox_session cookie. The form itself is e2e/pages/login.spec.ts's to test.
  */
 export async function loginWithSession(page: Page, c: Console): Promise<void> {
-  const res = await page.context().request.post(c.url + "/api/session", { data: { token: c.token } });
+  // Origin: a context that already holds a session cookie sends a write only from the console's own origin (CSRF)
+  const res = await page.context().request.post(c.url + "/api/session", { data: { email: c.admin.email, password: c.admin.password }, headers: { origin: c.url } });
   if (!res.ok()) throw new Error(`POST /api/session: HTTP ${res.status()} ${(await res.text()).slice(0, 300)}`);
 }
 

@@ -123,7 +123,7 @@ describe("frame", () => {
 
     await page.goto(app.url + "/clusters");
     await page.waitForURL((u) => u.pathname === "/login");
-    await page.getByLabel("Admin token").waitFor();
+    await page.getByLabel("Password").waitFor();
     expect((await page.request.get(app.url + "/api/session")).status()).toBe(401);
 
     // and signing in again works

@@ -1,13 +1,23 @@
-// One admin token (SIGNALBOX_ADMIN_TOKEN, or generated into <data dir>/admin-token on first start).
-// API clients send `Authorization: Bearer <token>`; the browser holds the `signalbox_session` cookie,
-// whose value is an HMAC of the token (never the token itself).
+// Who is calling. In this order: the bootstrap admin token (SIGNALBOX_ADMIN_TOKEN, or generated into
+// <data dir>/admin-token on first start) as `Authorization: Bearer`, for automation and the first worker; a named
+// API token as Bearer (lib/tokens/token-actor.ts); the signalbox_session cookie of a signed-in account
+// (lib/accounts/session-actor.ts). A Bearer that is neither token is refused: it never falls back to the cookie.
 import fs from "node:fs";
 import path from "node:path";
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { dataDir } from "./env";
+import type { Actor } from "./actor";
+import { tokenActor } from "./tokens/token-actor";
+import { sessionActor } from "./accounts/session-actor";
+import { requestSource } from "./accounts/request-source";
 
-export const SESSION_COOKIE = "signalbox_session";
+export { SESSION_COOKIE } from "./accounts/auth";
+/** What the audit and version authors show for the bootstrap admin token (its name from before accounts existed). */
 export const ADMIN_ACTOR = "admin";
+
+export function bootstrapActor(source: string | null): Actor {
+  return { kind: "bootstrap", id: "bootstrap", name: ADMIN_ACTOR, role: "admin", sessionId: null, source };
+}
 
 export function adminTokenFile(): string {
   return path.join(dataDir(), "admin-token");
@@ -35,10 +45,6 @@ export function ensureAdminToken(): { token: string; generated: boolean } {
   return { token, generated: true };
 }
 
-export function sessionValue(token: string): string {
-  return createHmac("sha256", token).update("signalbox-session:v1").digest("base64url");
-}
-
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -55,36 +61,30 @@ export function bearerToken(header: string | null | undefined): string | null {
   return m ? m[1] : null;
 }
 
-function checkSession(value: string | null | undefined): boolean {
-  const token = adminToken();
-  return !!token && !!value && safeEqual(value, sessionValue(token));
+/** How a request authenticated: `via` says whether an ambient credential (the cookie) carried it. */
+export interface Resolved {
+  actor: Actor;
+  via: "bearer" | "cookie";
+  /** the signed-in account behind a cookie */
+  user: { id: string; email: string; name: string } | null;
+  /** Set-Cookie values to pass on (better-auth extended the session) */
+  setCookies: string[];
 }
 
-function cookieFromHeader(header: string | null, name: string): string | null {
-  for (const part of (header ?? "").split(";")) {
-    const i = part.indexOf("=");
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+/** The actor behind a request, or null (anonymous, or a Bearer that is no live token). */
+export async function resolveActor(headers: Headers): Promise<Resolved | null> {
+  const source = requestSource(headers);
+  const bearer = bearerToken(headers.get("authorization"));
+  if (bearer) {
+    if (checkToken(bearer)) return { actor: bootstrapActor(source), via: "bearer", user: null, setCookies: [] };
+    const t = await tokenActor(bearer, source);
+    return t ? { actor: t, via: "bearer", user: null, setCookies: [] } : null;
   }
-  return null;
+  const s = await sessionActor(headers);
+  return s ? { actor: s.actor, via: "cookie", user: s.user, setCookies: s.setCookies } : null;
 }
 
-/** The actor behind a request (Bearer token or session cookie), or null. */
-export function authenticate(headers: Headers): string | null {
-  if (checkToken(bearerToken(headers.get("authorization")))) return ADMIN_ACTOR;
-  if (checkSession(cookieFromHeader(headers.get("cookie"), SESSION_COOKIE))) return ADMIN_ACTOR;
-  return null;
-}
-
-/**
- * For server components and layouts: `getSessionActor(await cookies())` → "admin" when the
- * signalbox_session cookie is valid, else null (redirect to /login).
- */
-export function getSessionActor(cookies: { get(name: string): { value: string } | undefined }): string | null {
-  return checkSession(cookies.get(SESSION_COOKIE)?.value) ? ADMIN_ACTOR : null;
-}
-
-/** Set-Cookie header value for a session (httpOnly, SameSite=Lax, 30 days) or for clearing it. */
-export function sessionCookie(token: string | null): string {
-  if (token === null) return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
-  return `${SESSION_COOKIE}=${sessionValue(token)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${30 * 24 * 3600}`;
+/** For server components and layouts: `await getSessionActor(await headers())` → the signed-in actor, or null (go to /login). */
+export async function getSessionActor(headers: Headers): Promise<Actor | null> {
+  return (await sessionActor(headers))?.actor ?? null;
 }

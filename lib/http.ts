@@ -1,21 +1,50 @@
 // The one shape of an API route handler:
 //   export const POST = withHandler({ body: Schema, response: Out }, async ({ body, actor, params }) => service(body, actor));
-// withHandler authenticates (Bearer or session cookie), picks the environment the request acts on
+// withHandler authenticates (lib/auth.ts resolveActor: bootstrap token, API token, session cookie), checks the
+// role the route needs (`role`; default viewer for GET/HEAD, editor otherwise) and, for a write carrying the
+// session cookie, that it comes from the console's own origin (CSRF), picks the environment the request acts on
 // (lib/environment/request-environment.ts) and runs the handler in it, parses and validates input with zod, answers through
 // the response schema of the API contract (lib/contract/), turns ApiError into {error:{code,message}} JSON and
 // anything unexpected, a response that breaks the contract included, into a logged 500 with a generic message.
 import { z } from "zod";
 import { ApiError, badRequest, unauthorized } from "./errors";
-import { authenticate } from "./auth";
+import { resolveActor, bearerToken } from "./auth";
+import { hasRole, type Actor, type Role } from "./actor";
+import { asActor } from "./actor-scope";
+import { sameOriginRequest, requestSource } from "./accounts/request-source";
 import { inEnvironment } from "./environment/scope";
 import { requestEnvironment } from "./environment/request-environment";
 
 const MAX_BODY = 5 * 1024 * 1024;
 
+/** The actor of an unauthenticated request to a handler declared with auth:false. */
+export const ANONYMOUS: Actor = { kind: "system", id: "anonymous", name: "anonymous", role: "viewer", sessionId: null, source: null };
+
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** The role a route needs unless it declares one: reading is for viewers, changing anything for editors. */
+export function defaultRole(method: string): Role {
+  return READS.has(method.toUpperCase()) ? "viewer" : "editor";
+}
+
+/**
+ * A write that the browser's ambient credential (the session cookie) would authenticate must come from the
+ * console's own pages; a Bearer request carries its credential explicitly, so another site cannot forge it.
+ */
+function checkCsrf(req: Request): void {
+  if (READS.has(req.method.toUpperCase())) return;
+  if (bearerToken(req.headers.get("authorization"))) return;
+  if (!/(?:^|;\s*)signalbox_session=/.test(req.headers.get("cookie") ?? "")) return;
+  if (!sameOriginRequest(req))
+    throw new ApiError(403, "csrf", "cross-site request refused: a write with the session cookie must come from the console's own origin (see SIGNALBOX_TRUSTED_ORIGINS)");
+}
+
 export interface HandlerContext<B, Q> {
   req: Request;
-  /** who is calling ("admin"); "anonymous" only for handlers declared with auth:false */
-  actor: string;
+  /** who is calling; for handlers declared with auth:false, whoever the request carries or ANONYMOUS */
+  actor: Actor;
+  /** the signed-in account when the session cookie authenticated the request */
+  user: { id: string; email: string; name: string } | null;
   body: B;
   query: Q;
   params: Record<string, string>;
@@ -44,7 +73,13 @@ export const replyAs = <S extends z.ZodType>(schema: S, body: z.input<S>, status
 type Answer<RS> = RS extends z.ZodType ? z.input<RS> | Reply<z.input<RS>> | Response : unknown;
 
 export function json(data: unknown, status = 200, headers?: HeadersInit): Response {
-  return new Response(JSON.stringify(data), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+  const h = new Headers({ "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  // appended one by one: a Headers may carry several Set-Cookie values, which spreading it into a record would lose
+  for (const [k, v] of new Headers(headers)) {
+    if (k === "set-cookie") h.append(k, v);
+    else h.set(k, v);
+  }
+  return new Response(JSON.stringify(data), { status, headers: h });
 }
 
 export function noContent(headers?: HeadersInit): Response {
@@ -89,54 +124,80 @@ export function withHandler<
   QS extends z.ZodType | undefined = undefined,
   RS extends z.ZodType | undefined = undefined,
 >(
-  opts: { body?: BS; query?: QS; response?: RS; auth?: boolean },
+  opts: { body?: BS; query?: QS; response?: RS; auth?: boolean; role?: Role },
   fn: (ctx: HandlerContext<BS extends z.ZodType ? z.infer<BS> : undefined, QS extends z.ZodType ? z.infer<QS> : Record<string, string>>) => Promise<Answer<RS>>,
 ) {
   return async (req: Request, routeCtx?: RouteCtx): Promise<Response> => {
     try {
-      let actor = "anonymous";
+      checkCsrf(req);
+      const who = await resolveActor(req.headers);
       if (opts.auth !== false) {
-        const who = authenticate(req.headers);
-        if (!who) throw unauthorized();
-        actor = who;
+        if (!who) throw unauthorized("sign in, or send a valid token as Authorization: Bearer");
+        const need = opts.role ?? defaultRole(req.method);
+        if (!hasRole(who.actor, need))
+          throw new ApiError(403, "forbidden", `${req.method} ${safePath(req.url)} needs the ${need} role; you are ${/^[aeiou]/.test(who.actor.role) ? "an" : "a"} ${who.actor.role}`);
       }
-      const rawParams = (await routeCtx?.params) ?? {};
-      const params: Record<string, string> = {};
-      for (const [k, v] of Object.entries(rawParams)) if (typeof v === "string") params[k] = v;
-
-      const url = new URL(req.url);
-      const rawQuery = Object.fromEntries(url.searchParams.entries());
-      let query: unknown = rawQuery;
-      if (opts.query) {
-        const r = opts.query.safeParse(rawQuery);
-        if (!r.success) throw badRequest(zodMessage(r.error, "query"));
-        query = r.data;
-      }
-      let body: unknown = undefined;
-      if (opts.body) {
-        const raw = await readJson(req);
-        const r = opts.body.safeParse(raw ?? {});
-        if (!r.success) throw badRequest(zodMessage(r.error, "body"));
-        body = r.data;
-      }
-      const env = await requestEnvironment(req);
-      const out: unknown = await inEnvironment(env, () => fn({ req, actor, body, query, params } as never));
-      if (out instanceof Response) return out;
-      const r = out instanceof Reply ? out : new Reply(out);
-      const schema = r.schema ?? opts.response;
-      if (!schema) return json(r.body ?? null, r.status, r.headers);
-      const checked = schema.safeParse(r.body);
-      if (!checked.success) {
-        console.error(`[api] ${req.method} ${safePath(req.url)}: the response breaks the API contract: ${zodMessage(checked.error, "response")}`);
-        return json({ error: { code: "internal", message: "internal server error" } }, 500);
-      }
-      return json(checked.data ?? null, r.status, r.headers);
+      const actor: Actor = who?.actor ?? { ...ANONYMOUS, source: requestSource(req.headers) };
+      const user = who?.user ?? null;
+      const answer = await answerFor(req, opts, actor, user, routeCtx, fn);
+      return withCookies(answer, who?.setCookies ?? []);
     } catch (err) {
       if (err instanceof ApiError) return errorResponse(err);
       console.error(`[api] ${req.method} ${safePath(req.url)} failed:`, err);
       return json({ error: { code: "internal", message: "internal server error" } }, 500);
     }
   };
+}
+
+/** Passes on Set-Cookie values (a session better-auth extended); a handler's own Response may have immutable headers. */
+function withCookies(res: Response, setCookies: string[]): Response {
+  if (!setCookies.length) return res;
+  const headers = new Headers(res.headers);
+  for (const c of setCookies) headers.append("set-cookie", c);
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+}
+
+type AnyOpts = { body?: z.ZodType; query?: z.ZodType; response?: z.ZodType };
+
+async function answerFor(
+  req: Request,
+  opts: AnyOpts,
+  actor: Actor,
+  user: HandlerContext<unknown, unknown>["user"],
+  routeCtx: RouteCtx | undefined,
+  fn: (ctx: never) => Promise<unknown>,
+): Promise<Response> {
+  const rawParams = (await routeCtx?.params) ?? {};
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(rawParams)) if (typeof v === "string") params[k] = v;
+
+  const url = new URL(req.url);
+  const rawQuery = Object.fromEntries(url.searchParams.entries());
+  let query: unknown = rawQuery;
+  if (opts.query) {
+    const r = opts.query.safeParse(rawQuery);
+    if (!r.success) throw badRequest(zodMessage(r.error, "query"));
+    query = r.data;
+  }
+  let body: unknown = undefined;
+  if (opts.body) {
+    const raw = await readJson(req);
+    const r = opts.body.safeParse(raw ?? {});
+    if (!r.success) throw badRequest(zodMessage(r.error, "body"));
+    body = r.data;
+  }
+  const env = await requestEnvironment(req);
+  const out: unknown = await asActor(actor, () => inEnvironment(env, () => fn({ req, actor, user, body, query, params } as never)));
+  if (out instanceof Response) return out;
+  const r = out instanceof Reply ? out : new Reply(out);
+  const schema = r.schema ?? opts.response;
+  if (!schema) return json(r.body ?? null, r.status, r.headers);
+  const checked = schema.safeParse(r.body);
+  if (!checked.success) {
+    console.error(`[api] ${req.method} ${safePath(req.url)}: the response breaks the API contract: ${zodMessage(checked.error, "response")}`);
+    return json({ error: { code: "internal", message: "internal server error" } }, 500);
+  }
+  return json(checked.data ?? null, r.status, r.headers);
 }
 
 function safePath(u: string): string {

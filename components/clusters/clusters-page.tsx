@@ -1,4 +1,5 @@
 "use client";
+import { useCanEdit } from "@/components/queries/use-session";
 import { useMemo, useState } from "react";
 import { useDraftClustersQuery } from "@/components/queries/use-draft-clusters-query";
 import { useDraftRoutesQuery } from "@/components/queries/use-draft-routes-query";
@@ -30,8 +31,10 @@ export function ClustersPage() {
   const [deleting, setDeleting] = useState<string | null>(null);
   const rows = clusters.data ?? [];
   const live = useLiveTicks();
+  // a viewer reads only (the API refuses their writes with 403)
+  const readOnly = useCanEdit() === false;
   const addButton = (
-    <button type="button" className="btn primary" onClick={() => setCreating(true)}>
+    <button type="button" className="btn primary" onClick={() => setCreating(true)} disabled={readOnly} title={readOnly ? "Your role is viewer: an editor or admin makes changes" : undefined}>
       Add cluster
     </button>
   );

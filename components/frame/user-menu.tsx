@@ -9,8 +9,8 @@ export function UserMenu() {
   return (
     <div className="user-menu">
       {session.data && (
-        <span className="small muted" data-testid="signed-in-as" title="Signed in as">
-          {session.data.actor}
+        <span className="small muted" data-testid="signed-in-as" title={`Signed in as ${session.data.actor} (${session.data.role})`}>
+          {session.data.user?.name ?? session.data.actor} · {session.data.role}
         </span>
       )}
       <button type="button" className="btn small" onClick={() => logout.mutate()} disabled={logout.isPending || logout.isSuccess}>

@@ -1,6 +1,7 @@
 "use client";
 // The Listeners page: every draft listener (address, protocol, certificates, virtual hosts), and a side panel
 // to add or edit one and its virtual hosts. Changes go to the draft, and live when published.
+import { useCanEdit } from "@/components/queries/use-session";
 import { useState } from "react";
 import { useDraftClustersQuery } from "@/components/queries/use-draft-clusters-query";
 import { useDraftListenersQuery } from "@/components/queries/use-draft-listeners-query";
@@ -34,8 +35,10 @@ export function ListenersPage() {
   const visible = words.length ? rows.filter((l) => words.every((w) => searchText(l).includes(w))) : rows;
   const current = editing?.name ? (rows.find((l) => l.name === editing.name) ?? editing.saved) : undefined;
   const close = () => setEditing(null);
+  // a viewer reads only (the API refuses their writes with 403)
+  const readOnly = useCanEdit() === false;
   const addButton = (
-    <button type="button" className="btn primary" onClick={() => setEditing({ name: null })}>
+    <button type="button" className="btn primary" onClick={() => setEditing({ name: null })} disabled={readOnly} title={readOnly ? "Your role is viewer: an editor or admin makes changes" : undefined}>
       Add listener
     </button>
   );

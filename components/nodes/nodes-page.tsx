@@ -1,16 +1,18 @@
 "use client";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { useDraftStatusQuery } from "@/components/queries/use-draft-status-query";
 import { useNodesQuery } from "@/components/queries/use-nodes-query";
 import { EmptyState } from "@/components/ui/empty-state";
 import { BundledWorkerPanel } from "./bundled-worker-panel";
 import { CanaryBanner } from "./canary-banner";
 import { NodeTable } from "./node-table";
+import { AddNodeDialog } from "./add-node-dialog";
 
 export function NodesPage() {
   const status = useDraftStatusQuery();
   const nodes = useNodesQuery({ refetchInterval: 2000 });
   // connected first, then by id; the polling answers a new array every 2 s, so sort only when it changes
+  const [adding, setAdding] = useState(false);
   const list = useMemo(() => nodes.data && [...nodes.data].sort((a, b) => Number(b.connected) - Number(a.connected) || a.id.localeCompare(b.id)), [nodes.data]);
 
   return (
@@ -23,7 +25,11 @@ export function NodesPage() {
             rejects a version keeps serving its last good one.
           </p>
         </div>
+        <button type="button" className="btn primary" onClick={() => setAdding(true)}>
+          Add node
+        </button>
       </div>
+      {adding && <AddNodeDialog onClose={() => setAdding(false)} />}
       <CanaryBanner />
       <BundledWorkerPanel />
       <NodeTable
@@ -32,7 +38,7 @@ export function NodesPage() {
         empty={
           <EmptyState title="No nodes yet">
             A node is a proxy worker that runs the published configuration. The console starts one named <code>local</code>; others connect with{" "}
-            <code>npx proxy-core --control-plane ws://HOST:PORT/ws/worker --node-id NAME</code>.
+            <code>npx proxy-core --control-plane ws://HOST:PORT/ws/worker --token TOKEN --node-id NAME</code>: &ldquo;Add node&rdquo; makes the token and the command.
           </EmptyState>
         }
       />

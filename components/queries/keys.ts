@@ -54,6 +54,14 @@ export const queryKeys = {
   bundledWorker: () => ["worker"] as const,
   /** who is signed in (GET /api/session) */
   session: () => ["session"] as const,
+  /** the accounts (GET /api/users, admin) */
+  users: () => ["users"] as const,
+  /** every sessions list (mine and each user's): what a revocation invalidates */
+  sessions: () => ["sessions"] as const,
+  /** my sessions (GET /api/sessions) */
+  mySessions: () => ["sessions", "mine"] as const,
+  /** a user's sessions (GET /api/users/{id}/sessions, admin) */
+  userSessions: (userId: string) => ["sessions", "user", userId] as const,
   /** the audit trail: every filter in a fixed order (absent: null) */
   audit: (limit: number, f: AuditFilter = {}) => ["audit", limit, f.actor ?? null, f.action ?? null, f.q ?? null] as const,
   /** every telemetry query (a publish moves the version markers of all of them) */
@@ -74,6 +82,8 @@ export const queryKeys = {
   settings: () => ["settings"] as const,
   /** the environments and which one this browser edits (GET /api/environments) */
   environments: () => ["environments"] as const,
+  /** the named API and worker tokens (GET /api/tokens) */
+  tokens: () => ["tokens"] as const,
   demo: () => ["demo"] as const,
 };
 

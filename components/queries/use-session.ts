@@ -9,6 +9,15 @@ export function useSessionQuery() {
   return useQuery({ queryKey: queryKeys.session(), queryFn: () => api.get("/api/session", Session), staleTime: Infinity });
 }
 
+/**
+ * Whether the signed-in actor may change things (editor or admin). Undefined while the session loads. The server
+ * enforces roles on every request; this only hides what a viewer could not do anyway.
+ */
+export function useCanEdit(): boolean | undefined {
+  const role = useSessionQuery().data?.role;
+  return role === undefined ? undefined : role !== "viewer";
+}
+
 /** DELETE /api/session: clears the session cookie; then the whole app goes to /login, as a full load (no cached
  *  answer of the signed-in session is left in memory) that replaces the page (Back does not return to it). */
 export function useLogoutMutation() {

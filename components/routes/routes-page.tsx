@@ -1,4 +1,5 @@
 "use client";
+import { useCanEdit } from "@/components/queries/use-session";
 import { useCallback, useMemo, useState } from "react";
 import { errorMessage } from "@/components/queries/api-client";
 import type { DraftRouteRow } from "@/components/queries/types";
@@ -40,8 +41,10 @@ export function RoutesPage() {
   const { mutate: moveRoute, isPending: moving } = move;
   const onMove = useCallback((row: DraftRouteRow, direction: "up" | "down") => moveRoute({ id: row.id, direction }), [moveRoute]);
   const onEdit = useCallback((row: DraftRouteRow) => setEditor({ row }), []);
+  // a viewer reads only (the API refuses their writes with 403)
+  const readOnly = useCanEdit() === false;
   const addButton = (
-    <button type="button" className="btn primary" onClick={() => setEditor({})}>
+    <button type="button" className="btn primary" onClick={() => setEditor({})} disabled={readOnly} title={readOnly ? "Your role is viewer: an editor or admin makes changes" : undefined}>
       Add route
     </button>
   );

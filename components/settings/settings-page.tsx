@@ -1,5 +1,6 @@
 "use client";
 // Console settings: how long telemetry is kept, the Zipkin collector every span is forwarded to, and backups.
+import Link from "next/link";
 import { useState } from "react";
 import { useSettingsQuery } from "@/components/queries/use-settings-query";
 import { ErrorState } from "@/components/ui/error-state";
@@ -16,6 +17,13 @@ export function SettingsPage() {
         <div>
           <h1>Settings</h1>
           <p>Telemetry retention and trace export. Changes apply when you save; they are not part of the proxy config and need no publish.</p>
+          <p>
+            <Link href="/settings/users">Users</Link>: accounts and their roles (admin). <Link href="/settings/sessions">Sessions</Link>: where
+            you are signed in.
+          </p>
+          <p>
+            <Link href="/settings/tokens">API tokens</Link>: named credentials for API clients and workers.
+          </p>
         </div>
       </div>
       {settings.isPending ? (

@@ -173,6 +173,30 @@ function otherWords(e: StoredAudit, d: Obj): Words {
   switch (e.action) {
     case "environment.create":
       return { summary: `created environment ${e.target}` };
+    case "token.create": {
+      const scope = str(d.role) ? ` (${str(d.role)})` : str(d.environment) ? ` for environment ${str(d.environment)}` : "";
+      return { summary: `created ${str(d.kind) ?? "a"} token ${e.target}${scope}` };
+    }
+    case "token.revoke":
+      return { summary: `revoked ${str(d.kind) ?? "a"} token ${e.target}` };
+    case "worker.refused":
+      return { summary: `refused a worker from ${e.target}${str(d.reason) ? `: ${str(d.reason)}` : ""}` };
+    case "auth.setup":
+      return { summary: `created the first admin ${str(d.email) ?? e.actor}` };
+    case "auth.login":
+      return { summary: `signed in` };
+    case "auth.login_failed":
+      return { summary: `failed to sign in as ${str(d.email) ?? e.target}${str(d.address) ? ` from ${str(d.address)}` : ""}${str(d.reason) ? `: ${str(d.reason)}` : ""}` };
+    case "auth.logout":
+      return { summary: "signed out" };
+    case "user.create":
+      return { summary: `added user ${str(d.email) ?? e.target}${str(d.role) ? ` as ${str(d.role)}` : ""}` };
+    case "user.role":
+      return { summary: `changed the role of ${str(d.email) ?? e.target}: ${str(d.from) ?? "?"} → ${str(d.to) ?? "?"}` };
+    case "user.remove":
+      return { summary: `removed user ${str(d.email) ?? e.target}` };
+    case "session.revoke":
+      return { summary: `revoked ${typeof d.revoked === "number" ? `${d.revoked} session${d.revoked === 1 ? "" : "s"}` : "a session"} of ${str(d.user) ?? e.target}` };
     case "settings.update": {
       const parts = Object.entries(d).map(([k, c]) => `${k} ${valueText(obj(c).from ?? null)} → ${valueText(obj(c).to ?? null)}`);
       return { summary: `changed the settings${parts.length ? `: ${parts.join("; ")}` : ""}` };
@@ -200,6 +224,8 @@ export function describeAudit(e: StoredAudit, ctx: DescribeContext): Described {
   else if (e.target.startsWith("cluster:")) targetLabel = `cluster ${e.target.slice("cluster:".length)}`;
   else if (versionEntry) targetLabel = versionLabel(v, d, e.target);
   else if (e.action === "environment.create") targetLabel = `environment ${e.target}`;
+  // accounts: the person, not their id
+  else if (/^(user|auth)\./.test(e.action) && str(d.email)) targetLabel = str(d.email)!;
   else if (e.target === "draft") targetLabel = "the draft";
   else if (e.target === "store") targetLabel = "the whole store";
   else targetLabel = e.target;

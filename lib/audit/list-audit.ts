@@ -64,7 +64,7 @@ export async function listAuditEntries(query: AuditQuery): Promise<Out[]> {
       more = diff ? diff.more : null;
     }
     out.push({
-      id: row.id, at: row.at, actor: row.actor, action: row.action, target: row.target,
+      id: row.id, at: row.at, actor: row.actor, actorKind: row.actorKind, source: row.source, action: row.action, target: row.target,
       targetLabel: w.targetLabel, summary: w.summary, environment: w.environment, version: w.version,
       changes, moreChanges: more, details: row.details,
     });

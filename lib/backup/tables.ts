@@ -69,8 +69,12 @@ export const TABLES: TableSpec[] = [
   { name: "ConsoleSettings", check: checkSettings },
 ];
 
-/** Tables of the schema a backup leaves out: per-node runtime state and telemetry, rebuilt as workers report. */
-export const EXCLUDED = ["TelemetryRollup", "Event", "Node"];
+/**
+ * Tables of the schema a backup leaves out: per-node runtime state and telemetry, rebuilt as workers report; and
+ * the console's accounts (password hashes, sessions) and API/worker tokens: a restore brings back config, never who
+ * may sign in or connect.
+ */
+export const EXCLUDED = ["TelemetryRollup", "Event", "Node", "User", "Session", "Account", "Verification", "ApiToken"];
 
 /** Route tests are part of the config, whatever their tables end up being called. */
 export const isAutoIncluded = (table: string) => table.startsWith("RouteTest");

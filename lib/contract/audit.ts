@@ -20,6 +20,10 @@ export const AuditEntry = z.object({
   id: z.string(),
   at: IsoTime,
   actor: z.string(),
+  /** how the actor authenticated: user, token, bootstrap (the admin token), system (guard, canary, start-up), anonymous (a failed sign-in) */
+  actorKind: z.string(),
+  /** the address the request came from; null for the console's own work */
+  source: z.string().nullable(),
   /** dotted, stable: "draft.route.update", "version.publish", "version.rollback", "environment.promote" … */
   action: z.string(),
   /** as recorded: "route:<id>", "cluster:<name>", a version id, "draft", an environment name */

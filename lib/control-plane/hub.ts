@@ -12,7 +12,8 @@ import { WebSocketServer, type WebSocket, type RawData } from "ws";
 import { PROTOCOL_VERSION, WORKER_WS_PATH, WorkerToConsole, type HelloMessage } from "../../proxy-core/src/config/index";
 import { DEFAULT_ENVIRONMENT } from "../contract/environments";
 import { ensureEnvironment } from "../repos/environment-repo";
-import { bearerToken, checkToken } from "../auth";
+import { bearerToken } from "../auth";
+import { auditWorkerRefusal, workerGrant, type WorkerGrant } from "../tokens/worker-grant";
 import { markAllDisconnected, nodeApplied, nodeConnected, nodeDisconnected, nodeRejected, nodeSeen } from "../repos/node-repo";
 import type { ControlPlane, PublishedCanary, PublishedVersion } from "./registry";
 import { targets, type CanaryRule } from "../rollout/target";
@@ -35,6 +36,13 @@ export interface TelemetrySink {
 const HELLO_TIMEOUT_MS = 10_000;
 const PING_INTERVAL_MS = 15_000;
 const SEEN_WRITE_INTERVAL_MS = 5_000;
+/** a refused worker retries every few seconds: its refusal is audited once a minute per address and token prefix */
+const REFUSAL_AUDIT_EVERY_MS = 60_000;
+
+/** Close codes of the worker protocol besides 4000-4003 (replaced, hello expected, protocol, node id): the credential's. */
+export const CLOSE_ENVIRONMENT_REFUSED = 4004;
+export const CLOSE_TOKEN_REVOKED = 4005;
+export const CLOSE_TOKEN_EXPIRED = 4006;
 
 const noSink: TelemetrySink = { connected() {}, disconnected() {}, rejected() {}, published() {}, message() {} };
 
@@ -50,6 +58,8 @@ export class Hub implements ControlPlane {
   /** worker messages refused: not JSON, not in the protocol, or answering a superseded snapshot */
   readonly refused = { malformed: 0, unknown: 0, staleNonce: 0 };
   #lastRefusalLog = 0;
+  /** when each refused (address, token prefix) was last audited */
+  readonly #refusalAudited = new Map<string, number>();
 
   constructor(
     private readonly opts: {
@@ -72,7 +82,12 @@ export class Hub implements ControlPlane {
     await markAllDisconnected();
     await this.loadEnvironment(DEFAULT_ENVIRONMENT);
     this.pinger = setInterval(() => {
+      const now = Date.now();
       for (const s of this.sessions.all()) {
+        if (s.grant.kind === "token" && s.grant.expiresAt && s.grant.expiresAt.getTime() <= now) {
+          s.ws.close(CLOSE_TOKEN_EXPIRED, "worker token expired");
+          continue;
+        }
         if (!s.alive) {
           s.ws.terminate();
           continue;
@@ -98,19 +113,63 @@ export class Hub implements ControlPlane {
     return this.live.get(env)?.snapshot ?? null;
   }
 
-  /** For server.ts's 'upgrade' listener, only for WORKER_WS_PATH. Refuses a missing/wrong token with 401. */
+  /**
+   * For server.ts's 'upgrade' listener, only for WORKER_WS_PATH. A worker needs a live worker token (or the bootstrap
+   * admin token) as `Authorization: Bearer`; anything else is answered 401 before the WebSocket opens, the same
+   * answer whether the token is missing, unknown, revoked or expired, and the attempt is audited.
+   */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const token = bearerToken(req.headers.authorization);
-    if (!checkToken(token)) {
-      const body = JSON.stringify({ error: { code: "unauthorized", message: "missing or invalid worker token" } });
-      socket.end(`HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-      return;
-    }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req));
+    // the socket may fail while the token is looked up: that must not be an unhandled 'error'
+    const onError = () => {};
+    socket.on("error", onError);
+    const secret = bearerToken(req.headers.authorization);
+    const address = req.socket.remoteAddress ?? "?";
+    workerGrant(secret).then(
+      (grant) => {
+        socket.off("error", onError);
+        if (socket.destroyed) return;
+        if (!grant) return this.refuseUpgrade(socket, address, secret);
+        this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req, grant));
+      },
+      (e: Error) => {
+        this.log(`worker token check failed (${address}): ${e.message}`);
+        socket.end(httpAnswer(503, "Service Unavailable", "unavailable", "the console could not check the worker token; try again"));
+      },
+    );
   }
 
-  private onConnection(ws: WebSocket, req: IncomingMessage) {
-    const s = new Session(ws, req.socket.remoteAddress ?? "?");
+  private refuseUpgrade(socket: Duplex, address: string, secret: string | null) {
+    socket.end(httpAnswer(401, "Unauthorized", "unauthorized", "missing, unknown, revoked or expired worker token"));
+    this.auditRefusal(address, secret);
+  }
+
+  /** Audits a refused worker, at most once a minute for the same address and token (it retries every few seconds). */
+  private auditRefusal(address: string, secret: string | null, refusal?: { reason: string; token: string }) {
+    const key = `${address} ${secret?.slice(0, 12) ?? ""} ${refusal?.reason ?? ""}`;
+    const now = Date.now();
+    if (now - (this.#refusalAudited.get(key) ?? 0) < REFUSAL_AUDIT_EVERY_MS) return;
+    this.#refusalAudited.set(key, now);
+    if (this.#refusalAudited.size > 1000) for (const [k, t] of this.#refusalAudited) if (now - t >= REFUSAL_AUDIT_EVERY_MS) this.#refusalAudited.delete(k);
+    auditWorkerRefusal(address, secret, refusal).then(
+      () => this.log(`refused a worker from ${address}${refusal ? `: ${refusal.reason}` : " (no live worker token)"}`),
+      (e: Error) => this.log(`could not audit a refused worker (${address}): ${e.message}`),
+    );
+  }
+
+  /** Closes the sessions of the workers connected with worker token `tokenId`; answers how many (ControlPlane). */
+  closeTokenSessions(tokenId: string, reason: string): number {
+    let n = 0;
+    for (const s of this.sessions.all()) {
+      if (s.grant.kind !== "token" || s.grant.id !== tokenId) continue;
+      s.ws.close(CLOSE_TOKEN_REVOKED, reason);
+      n++;
+    }
+    if (n) this.log(`closed ${n} worker session${n === 1 ? "" : "s"}: ${reason}`);
+    return n;
+  }
+
+  private onConnection(ws: WebSocket, req: IncomingMessage, grant: WorkerGrant) {
+    const s = new Session(ws, req.socket.remoteAddress ?? "?", grant);
     this.sessions.add(s);
     const helloTimer = setTimeout(() => {
       if (!s.nodeId) ws.close(4001, "hello expected");
@@ -189,10 +248,19 @@ export class Hub implements ControlPlane {
       s.ws.close(4003, "hello needs a nodeId");
       return;
     }
+    const environment = msg.environment ?? DEFAULT_ENVIRONMENT;
+    // checked before the session is bound: a refused hello must not replace the node's working session
+    if (s.grant.kind === "token" && s.grant.environment !== null && s.grant.environment !== environment) {
+      const why = `worker token ${s.grant.name} is for environment ${s.grant.environment}, not ${environment}`;
+      // a close reason is at most 123 bytes (RFC 6455 5.5): the token's name stays in the audit
+      s.ws.close(CLOSE_ENVIRONMENT_REFUSED, `token is for environment ${s.grant.environment}, not ${environment}`);
+      this.auditRefusal(s.remote, null, { reason: `node ${nodeId}: ${why}`, token: s.grant.name });
+      return;
+    }
     this.sessions.bind(s, nodeId)?.ws.close(4000, "replaced by a new connection");
     const applied = msg.appliedVersion;
     s.labels = msg.labels ?? {};
-    s.environment = msg.environment ?? DEFAULT_ENVIRONMENT;
+    s.environment = environment;
     // a node is how an environment usually comes to be: the first one to join names it
     if (await ensureEnvironment(s.environment, `node ${nodeId}`)) this.log(`environment ${s.environment} created by node ${nodeId}`);
     await this.loadEnvironment(s.environment);
@@ -249,4 +317,10 @@ export class Hub implements ControlPlane {
     await new Promise<void>((r) => this.wss.close(() => r()));
     await markAllDisconnected().catch(() => {});
   }
+}
+
+/** A plain HTTP answer on a socket that asked for an upgrade (no WebSocket yet), with the API's error body. */
+function httpAnswer(status: number, text: string, code: string, message: string): string {
+  const body = JSON.stringify({ error: { code, message } });
+  return `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }

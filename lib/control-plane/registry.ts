@@ -29,6 +29,8 @@ export interface ControlPlane {
   connectedNodes(env?: string): string[];
   /** Start (or, with null, end) environment `env`'s canary: each of its connected nodes is sent the version it should now run. */
   setCanary?(env: string, c: PublishedCanary | null): void;
+  /** Close the sessions of the workers connected with worker token `tokenId` (it was revoked); answers how many. */
+  closeTokenSessions?(tokenId: string, reason: string): number;
 }
 
 const KEY = Symbol.for("signalbox.controlPlane");

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { WebSocket } from "ws";
 import type { SnapshotMessage } from "../../proxy-core/src/config/index";
 import type { Resources } from "../config/draft-mapper";
+import type { WorkerGrant } from "../tokens/worker-grant";
 
 export interface LiveVersion {
   id: string;
@@ -31,6 +32,8 @@ export class Session {
   constructor(
     readonly ws: WebSocket,
     readonly remote: string,
+    /** the credential it connected with: a worker token (revoking it closes the session) or the bootstrap admin token */
+    readonly grant: WorkerGrant = { kind: "bootstrap", name: "admin token" },
   ) {}
 
   get name(): string {

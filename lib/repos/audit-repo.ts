@@ -1,13 +1,33 @@
 // AuditEvent: append-only trail of config changes.
 import { db, type Tx } from "../db";
+import type { Actor } from "../actor";
+import { currentActor } from "../actor-scope";
 
-export interface AuditEntry { id: string; at: Date; actor: string; action: string; target: string; details: unknown }
+export interface AuditEntry { id: string; at: Date; actor: string; action: string; target: string; details: unknown; source: string | null; actorKind: string }
 
 /** Which entries a read keeps: exactly `actor`; `action` itself or any action under it (`draft` → `draft.*`). */
 export interface AuditFilter { actor?: string; action?: string }
 
-export async function addAudit(tx: Tx, e: { actor: string; action: string; target: string; details?: unknown }): Promise<void> {
-  await tx.auditEvent.create({ data: { actor: e.actor, action: e.action, target: e.target, details: JSON.stringify(e.details ?? {}), at: new Date() } });
+/**
+ * `actor` is an Actor, or the name a service was handed (the author of a draft change or a version): then how it
+ * authenticated and its address come from the request being handled (lib/actor-scope.ts), and outside any request
+ * (guard and canary timers, start-up) it is the console itself. `actorKind` overrides the kind ("anonymous" for a
+ * failed sign-in).
+ */
+export async function addAudit(tx: Tx, e: { actor: Actor | string; action: string; target: string; details?: unknown; source?: string | null; actorKind?: string }): Promise<void> {
+  const who = typeof e.actor === "string" ? currentActor() : e.actor;
+  const name = typeof e.actor === "string" ? e.actor : e.actor.name;
+  await tx.auditEvent.create({
+    data: {
+      actor: name,
+      action: e.action,
+      target: e.target,
+      details: JSON.stringify(e.details ?? {}),
+      at: new Date(),
+      source: e.source !== undefined ? e.source : (who?.source ?? null),
+      actorKind: e.actorKind ?? who?.kind ?? "system",
+    },
+  });
 }
 
 /** addAudit as a write of its own, for a service that has no transaction open (the publish guard's entries). */
@@ -35,7 +55,7 @@ export async function listAudit(
     orderBy: [{ at: "desc" }, { id: "desc" }],
     take: opts.limit ?? 100,
   });
-  return rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, target: r.target, details: safeParse(r.details) }));
+  return rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, target: r.target, details: safeParse(r.details), source: r.source, actorKind: r.actorKind }));
 }
 
 function safeParse(s: string): unknown {

@@ -18,7 +18,7 @@ let dataDir: string;
 let consoleProc: ConsoleProcess;
 let call: ReturnType<typeof api>;
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
-const ids = { first: "", second: "" };
+const ids = { first: "", second: "", user: "" };
 
 /**
  * Every GET endpoint: how to call it and what its body must match (a text check for non-JSON bodies; for an
@@ -29,6 +29,13 @@ const GETS: Record<string, { path: () => string; schema?: z.ZodType; text?: (bod
   "/api/config": { path: () => "/api/config", schema: C.BootstrapDocument },
   "/api/nodes": { path: () => "/api/nodes", schema: C.NodeList },
   "/api/session": { path: () => "/api/session", schema: C.Session },
+  "/api/setup": { path: () => "/api/setup", schema: C.SetupState },
+  "/api/sessions": { path: () => "/api/sessions", schema: C.SessionList },
+  "/api/users": { path: () => "/api/users", schema: C.UserList },
+  "/api/users/[id]/sessions": { path: () => `/api/users/${ids.user}/sessions`, schema: C.SessionList },
+  "/api/tokens": { path: () => "/api/tokens", schema: C.ApiTokenList },
+  // better-auth's own endpoints: its health check stands for them
+  "/api/auth/[...all]": { path: () => "/api/auth/ok", text: (body) => expect(JSON.parse(body)).toEqual({ ok: true }) },
   "/api/traces": { path: () => "/api/traces", schema: C.TraceList },
   "/api/versions": { path: () => "/api/versions", schema: C.VersionList },
   "/api/versions/[id]": { path: () => `/api/versions/${ids.second}`, schema: C.VersionDetail },
@@ -85,6 +92,7 @@ beforeAll(async () => {
   await consoleProc.start();
   call = api(consoleProc.base, TOKEN);
   ids.first = (await call.as(C.VersionList, "GET", "/api/versions"))[0].id;
+  ids.user = (await call.as(C.User, "POST", "/api/users", { email: "contract@example.test", name: "Contract", password: "contract password", role: "viewer" })).id;
   // a traced listener in front of a real upstream, published as version 2
   const l = listener("main", listenerPort, [prefixRoute("/", "up")]);
   (l.filter_chains[0].filters[0].typed_config as Record<string, unknown>).tracing = { random_sampling: { value: 100 } };

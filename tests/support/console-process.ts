@@ -37,6 +37,8 @@ export interface ConsoleOpts {
   token: string;
   starterPort: number;
   workerAdminPort: number;
+  /** the first admin account, created at start (SIGNALBOX_ADMIN_EMAIL / SIGNALBOX_ADMIN_PASSWORD); none: /setup */
+  admin?: { email: string; password: string };
   env?: Record<string, string>;
   /** the checkout to run (default: this one) */
   root?: string;
@@ -70,6 +72,7 @@ export class ConsoleProcess {
       SIGNALBOX_WORKER_ADMIN: `127.0.0.1:${this.o.workerAdminPort}`,
       // the issue's rule for tests: one worker process (production defaults to one per core)
       SIGNALBOX_WORKER_CONCURRENCY: "1",
+      ...(this.o.admin ? { SIGNALBOX_ADMIN_EMAIL: this.o.admin.email, SIGNALBOX_ADMIN_PASSWORD: this.o.admin.password } : {}),
       ...this.o.env,
     };
     const p = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: this.o.root ?? ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });

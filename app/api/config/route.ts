@@ -25,6 +25,6 @@ export const PUT = withHandler({ query: Query }, async ({ req, query, actor }) =
   const ifMatch = ifMatchOf(req);
   const text = await readText(req);
   const doc = parseConfigText(text, formatOf(req.headers.get("content-type"), text));
-  const { value, revision } = await replaceDraft(doc, actor, { ifMatch });
+  const { value, revision } = await replaceDraft(doc, actor.name, { ifMatch });
   return render(value, query.format, req.headers.get("accept"), revision);
 });

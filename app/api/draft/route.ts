@@ -12,6 +12,6 @@ export const DELETE = withHandler({ query: Query, response: DiscardPreview }, as
     const p = await discardPreview();
     return reply(p, 200, etagHeaders(p.revision));
   }
-  const { value, revision } = await discardDraft(actor, { ifMatch: ifMatchOf(req) });
+  const { value, revision } = await discardDraft(actor.name, { ifMatch: ifMatchOf(req) });
   return reply(value, 200, etagHeaders(revision));
 });

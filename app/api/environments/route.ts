@@ -7,6 +7,6 @@ export const GET = withHandler({ response: EnvironmentList }, async () => listEn
 
 /** Creates an environment (empty draft, nothing live); 409 when it exists. */
 export const POST = withHandler({ body: CreateEnvironmentBody, response: EnvironmentList }, async ({ body, actor }) => {
-  await createEnvironment(body.name, actor);
+  await createEnvironment(body.name, actor.name);
   return reply(await listEnvironmentInfos(), 201);
 });

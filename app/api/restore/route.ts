@@ -8,7 +8,7 @@ import { restoreBackup } from "@/lib/backup/restore";
  * file and the store and writes nothing (200). 400/422 for a file that is not a sound backup, 409 for a store
  * that is not empty; either way nothing changes.
  */
-export const POST = withHandler({ query: RestoreQuery, response: RestoreResult }, async ({ req, query, actor }) => {
-  const result = await restoreBackup(await readBackupText(req), actor, { dryRun: query.dryRun });
+export const POST = withHandler({ query: RestoreQuery, response: RestoreResult, role: "admin" }, async ({ req, query, actor }) => {
+  const result = await restoreBackup(await readBackupText(req), actor.name, { dryRun: query.dryRun });
   return reply(result, result.restored ? 201 : 200);
 });

@@ -1,16 +1,26 @@
 import { withHandler, reply } from "@/lib/http";
-import { unauthorized } from "@/lib/errors";
 import { LoggedOut, LoginBody, Session } from "@/lib/contract";
-import { checkToken, sessionCookie, ADMIN_ACTOR } from "@/lib/auth";
+import { signIn, signOut } from "@/lib/accounts/account-service";
+import { toRole } from "@/lib/accounts/roles";
 
-/** Log in: exchange the admin token for the signalbox_session cookie (the only unauthenticated endpoint). */
-export const POST = withHandler({ auth: false, body: LoginBody, response: Session }, async ({ body }) => {
-  if (!checkToken(body.token.trim())) throw unauthorized("wrong admin token");
-  return reply({ actor: ADMIN_ACTOR }, 200, { "set-cookie": sessionCookie(body.token.trim()) });
+/**
+ * Sign in with email and password: answers who signed in and sets the signalbox_session cookie (a new session,
+ * whatever cookie the request carried). 401 wrong email or password, 429 `locked` (5 failures in 15 minutes lock
+ * the account's password sign-in for 15 minutes) or `rate_limited` (too many attempts from the address).
+ */
+export const POST = withHandler({ auth: false, body: LoginBody, response: Session }, async ({ req, body }) => {
+  const { user, setCookies } = await signIn(body, req);
+  const headers = new Headers();
+  for (const c of setCookies) headers.append("set-cookie", c);
+  return reply({ actor: user.email, kind: "user" as const, role: toRole(user.role), user: { id: user.id, email: user.email, name: user.name } }, 200, headers);
 });
 
-/** Who is logged in (401 when nobody). */
-export const GET = withHandler({ response: Session }, async ({ actor }) => ({ actor }));
+/** Who is calling: {actor, kind, role, user} (401 when nobody). */
+export const GET = withHandler({ response: Session }, async ({ actor, user }) => ({ actor: actor.name, kind: actor.kind, role: actor.role, user }));
 
-/** Log out. */
-export const DELETE = withHandler({ auth: false, response: LoggedOut }, async () => reply({ ok: true as const }, 200, { "set-cookie": sessionCookie(null) }));
+/** Sign out: ends the request's session (its row is deleted) and clears the cookie. */
+export const DELETE = withHandler({ auth: false, response: LoggedOut }, async ({ req, actor }) => {
+  const headers = new Headers();
+  for (const c of await signOut(req, actor)) headers.append("set-cookie", c);
+  return reply({ ok: true as const }, 200, headers);
+});

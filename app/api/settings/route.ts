@@ -6,4 +6,4 @@ import { getSettings, updateSettings } from "@/lib/settings/settings-service";
 export const GET = withHandler({ response: Settings }, async () => getSettings());
 
 /** A partial change; audited with its actor, applied to telemetry at once. */
-export const PUT = withHandler({ body: SettingsPatch, response: Settings }, async ({ body, actor }) => updateSettings(body, actor));
+export const PUT = withHandler({ body: SettingsPatch, response: Settings, role: "admin" }, async ({ body, actor }) => updateSettings(body, actor.name));

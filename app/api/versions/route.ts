@@ -20,6 +20,6 @@ export const GET = withHandler({ query: VersionListQuery, response: VersionList 
 export const POST = withHandler({ body: PublishGatedBody, response: PublishResult }, async ({ req, body, actor }) => {
   // publishWithGuard hands its options on to publish(), which reads the override
   const opts: PublishOpts = { ifMatch: ifMatchOf(req), overrideRouteTests: body.overrideRouteTests, canary: body.canary };
-  const v = await publishWithGuard(body.message, body.guard, actor, opts);
+  const v = await publishWithGuard(body.message, body.guard, actor.name, opts);
   return reply(body.canary ? { ...v, canary: true } : v, 201);
 });

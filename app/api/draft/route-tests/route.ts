@@ -24,6 +24,6 @@ export const GET = withHandler({ query: Query }, async ({ query, req }) => {
 export const PUT = withHandler({ query: Query }, async ({ req, query, actor }) => {
   const ifMatch = ifMatchOf(req);
   const text = await readText(req);
-  const { value, revision } = await putRouteTests(parseSuiteText(text, req.headers.get("content-type")), actor, { ifMatch });
+  const { value, revision } = await putRouteTests(parseSuiteText(text, req.headers.get("content-type")), actor.name, { ifMatch });
   return render(value, query.format, req.headers.get("accept"), revision);
 });

@@ -15,6 +15,6 @@ export const GET = withHandler({ response: DraftRouteList }, async () => {
  * first route that would shadow it, else last; `placement` says where it went and why.
  */
 export const POST = withHandler({ body: CreateRouteBody, response: CreatedRoute }, async ({ req, body, actor }) => {
-  const { value, revision } = await createDraftRoute(body, actor, { ifMatch: ifMatchOf(req) });
+  const { value, revision } = await createDraftRoute(body, actor.name, { ifMatch: ifMatchOf(req) });
   return reply(value, 201, etagHeaders(revision));
 });

@@ -10,5 +10,5 @@ import { promoteToEnvironment } from "@/lib/environment/promote";
  * when sent, is checked against the target environment's draft revision.
  */
 export const POST = withHandler({ body: PromoteToEnvironmentBody, response: VersionSummary }, async ({ req, params, body, actor }) =>
-  reply(await promoteToEnvironment(params.name, body.versionId, actor, { message: body.message, discardDraft: body.discardDraft, ifMatch: ifMatchOf(req) }), 201),
+  reply(await promoteToEnvironment(params.name, body.versionId, actor.name, { message: body.message, discardDraft: body.discardDraft, ifMatch: ifMatchOf(req) }), 201),
 );

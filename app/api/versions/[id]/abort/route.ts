@@ -3,4 +3,4 @@ import { VersionSummary } from "@/lib/contract";
 import { abortCanary } from "@/lib/rollout/rollout-service";
 
 /** Ends the canary of version {id}: its nodes go back to the live version (audited); 409 no_canary when it is not running. */
-export const POST = withHandler({ response: VersionSummary }, async ({ params, actor }) => abortCanary(params.id, actor));
+export const POST = withHandler({ response: VersionSummary }, async ({ params, actor }) => abortCanary(params.id, actor.name));

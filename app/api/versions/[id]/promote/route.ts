@@ -3,4 +3,4 @@ import { VersionSummary } from "@/lib/contract";
 import { promoteCanary } from "@/lib/rollout/rollout-service";
 
 /** The running canary's version {id} goes live for every node (audited); 409 no_canary when it is not the running canary. */
-export const POST = withHandler({ response: VersionSummary }, async ({ params, actor }) => promoteCanary(params.id, actor));
+export const POST = withHandler({ response: VersionSummary }, async ({ params, actor }) => promoteCanary(params.id, actor.name));

@@ -9,6 +9,6 @@ import { rollback } from "@/lib/config/rollback";
  * {"discardDraft": true}; 409 conflict on a stale If-Match.
  */
 export const POST = withHandler({ body: RollbackBody, response: VersionSummary }, async ({ req, params, body, actor }) => {
-  const { value, revision } = await rollback(params.id, actor, { message: body.message, discardDraft: body.discardDraft, ifMatch: ifMatchOf(req) });
+  const { value, revision } = await rollback(params.id, actor.name, { message: body.message, discardDraft: body.discardDraft, ifMatch: ifMatchOf(req) });
   return reply(value, 201, etagHeaders(revision));
 });
