@@ -26,7 +26,7 @@ it("shows the first of 10,000 routes, filters them, and reviews 10,000 changes; 
   const page = await newPage(browser);
   page.setDefaultTimeout(120_000);
   await page.addInitScript({ path: PROBE });
-  await signIn(page, app.url, app.token);
+  await signIn(page, app.url, app.admin);
   const log = (m: string) => console.log(`[scale] ${m}`);
 
   const filter = filterFor(ROUTES);

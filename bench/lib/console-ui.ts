@@ -111,10 +111,14 @@ async function writeHeapSnapshot(c: ConsoleProcess, dir: string): Promise<{ file
   return { file, ms: performance.now() - t0 };
 }
 
-export async function signIn(page: Page, base: string, token = TOKEN) {
+/** The console's first admin, created at its start (SIGNALBOX_ADMIN_EMAIL / SIGNALBOX_ADMIN_PASSWORD). */
+const ADMIN = { email: "bench@signalbox.test", password: "bench-password-" + Math.random().toString(36).slice(2) };
+
+export async function signIn(page: Page, base: string, admin = ADMIN) {
   // as e2e/fixtures.ts login() does: the button is enabled once the form is hydrated
   await page.goto(`${base}/login`);
-  await page.getByLabel("Admin token").fill(token);
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password").fill(admin.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((u) => !u.pathname.startsWith("/login"));
 }
@@ -190,7 +194,7 @@ export async function runConsoleUi(log: (m: string) => void = (m) => console.log
   // the inspector opens only on SIGUSR1 (collectGarbage); the bundled worker inherits the options and is never signalled
   const inspectPort = await freePort();
   const nodeOptions = `${process.env.NODE_OPTIONS ?? ""} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${dataDir} --inspect-port=127.0.0.1:${inspectPort}`.trim();
-  const c = new ConsoleProcess({ dataDir, port: await freePort(), token: TOKEN, starterPort: await freePort(), workerAdminPort: await freePort(), env: { NODE_OPTIONS: nodeOptions } });
+  const c = new ConsoleProcess({ dataDir, port: await freePort(), token: TOKEN, admin: ADMIN, starterPort: await freePort(), workerAdminPort: await freePort(), env: { NODE_OPTIONS: nodeOptions } });
   const api = new ConsoleApi(c.base, TOKEN);
   const auth = { authorization: `Bearer ${TOKEN}` };
   let browser: Awaited<ReturnType<typeof launchBrowser>> | null = null;
