@@ -9,7 +9,7 @@ import { durationOr } from "../config/duration";
 import { HeaderMutation } from "./header-mutation";
 import { ExtraMatchers } from "./matchers";
 import { NO_RETRY_POLICY, RetryPolicy } from "./retry-state";
-import { RouteStats } from "./route-stats";
+import { routeStatsFor, type RouteStats } from "./route-stats";
 import type { Scope } from "../stats/store";
 import type { Runtime } from "../runtime/runtime";
 import { HashPolicies } from "./hash-policy";
@@ -160,7 +160,7 @@ export function compileRoute(r: Route, index: number, levels: RouteLevels): Comp
     responseMutations,
     hasMutations: requestMutations.some((x) => x !== null) || responseMutations.some((x) => x !== null) || (weighted?.some((w) => w.request || w.response) ?? false),
     // Envoy keeps route stats only for a route with a (non-empty) stat_prefix
-    stats: r.stat_prefix && levels.vhostStats ? new RouteStats(levels.vhostStats.scope("route").scope(r.stat_prefix)) : null,
+    stats: r.stat_prefix && levels.vhostStats ? routeStatsFor(levels.vhostStats.scope("route").scope(r.stat_prefix)) : null,
     perFilter: perFilterConfigs([r.typed_per_filter_config, ...(levels.perFilter ?? [])]),
     config: r,
   };

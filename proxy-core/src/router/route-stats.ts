@@ -6,7 +6,7 @@
 // Built once per route when the route table is compiled, so a request only increments fields. Virtual clusters
 // (`vhost.<virtual host name>.vcluster.<name>.`, virtual-clusters.ts) keep the same set: Envoy's
 // ALL_VIRTUAL_CLUSTER_STATS names the same counters and its code stats the same dynamic ones.
-import type { Counter, Histogram, Scope } from "../stats/store";
+import type { Counter, Histogram, Scope, StatsStore } from "../stats/store";
 
 export const ROUTE_COUNTERS = [
   "upstream_rq_retry",
@@ -51,4 +51,20 @@ export class RouteStats {
   recordResponseTime(ms: number) {
     (this.#time ??= this.scope.histogram("upstream_rq_time")).recordMs(ms);
   }
+}
+
+/** Per stats store: the RouteStats of each stat name prefix (a store keeps its counters for its whole life). */
+const byStore = new WeakMap<StatsStore, Map<string, RouteStats>>();
+
+/**
+ * The RouteStats of `scope`, one per prefix for the life of its store. Every apply compiles the route table
+ * again; a route whose stat_prefix it already knew gets the same counters back instead of looking up its six
+ * names again (at 1,000 routes with stat prefixes that was ~3 ms of each apply).
+ */
+export function routeStatsFor(scope: Scope): RouteStats {
+  let kept = byStore.get(scope.store);
+  if (!kept) byStore.set(scope.store, (kept = new Map()));
+  let stats = kept.get(scope.prefix);
+  if (!stats) kept.set(scope.prefix, (stats = new RouteStats(scope)));
+  return stats;
 }

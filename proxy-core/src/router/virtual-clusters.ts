@@ -9,7 +9,7 @@
 import type { VirtualCluster as VirtualClusterConfig } from "../config/schema";
 import { StatsStore, type Scope } from "../stats/store";
 import { HeaderMatchList, type MatchRequest } from "./matchers";
-import { RouteStats } from "./route-stats";
+import { routeStatsFor, type RouteStats } from "./route-stats";
 
 export interface VirtualCluster {
   /** %VIRTUAL_CLUSTER_NAME% */
@@ -27,8 +27,8 @@ export class VirtualClusters {
   /** `vhostScope`: `vhost.<virtual host name>.`; without one (a RouteTable built without a store) stats stay private */
   constructor(configs: readonly VirtualClusterConfig[], vhostScope: Scope | null) {
     const scope = (vhostScope ?? new StatsStore().scope("vhost")).scope("vcluster");
-    this.#entries = configs.map((c) => ({ cluster: { name: c.name, stats: new RouteStats(scope.scope(c.name)) }, headers: new HeaderMatchList(c.headers ?? []) }));
-    this.other = { name: OTHER_VIRTUAL_CLUSTER, stats: new RouteStats(scope.scope(OTHER_VIRTUAL_CLUSTER)) };
+    this.#entries = configs.map((c) => ({ cluster: { name: c.name, stats: routeStatsFor(scope.scope(c.name)) }, headers: new HeaderMatchList(c.headers ?? []) }));
+    this.other = { name: OTHER_VIRTUAL_CLUSTER, stats: routeStatsFor(scope.scope(OTHER_VIRTUAL_CLUSTER)) };
   }
 
   static compile(configs: readonly VirtualClusterConfig[] | undefined, vhostScope: Scope | null): VirtualClusters | null {
