@@ -9,7 +9,7 @@ import { z } from "zod";
 import * as C from "../../lib/contract";
 import { DemoStatus } from "../../lib/demo/contract";
 import { bootstrap, cluster, listener, prefixRoute } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, errorBody, freePort, get, parsed, ROOT, startUpstream, tmpDir, waitFor } from "./harness";
+import { api, ConsoleProcess, errorBody, freePort, get, parsed, ROOT, startUpstream, waitFor, startTestConsole } from "./harness";
 import { openSse } from "../support/sse";
 
 const TOKEN = "contract-token-" + Math.random().toString(36).slice(2);
@@ -84,12 +84,9 @@ function discoverGets(): string[] {
 }
 
 beforeAll(async () => {
-  assertBuilt();
   upstream = await startUpstream("contract-up");
-  dataDir = tmpDir("signalbox-contract-");
   const listenerPort = await freePort();
-  consoleProc = new ConsoleProcess({ dataDir, port: await freePort(), token: TOKEN, starterPort: await freePort(), workerAdminPort: await freePort() });
-  await consoleProc.start();
+  ({ proc: consoleProc, dataDir } = await startTestConsole("signalbox-contract-", TOKEN));
   call = api(consoleProc.base, TOKEN);
   ids.first = (await call.as(C.VersionList, "GET", "/api/versions"))[0].id;
   ids.user = (await call.as(C.User, "POST", "/api/users", { email: "contract@example.test", name: "Contract", password: "contract password", role: "viewer" })).id;

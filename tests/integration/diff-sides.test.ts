@@ -5,7 +5,7 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as C from "../../lib/contract";
 import { bootstrap, cluster, listener } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, errorBody, freePort, parsed, tmpDir, type ApiAnswer } from "./harness";
+import { api, ConsoleProcess, errorBody, freePort, parsed, type ApiAnswer, startTestConsole } from "./harness";
 
 const TOKEN = "diff-sides-token-" + Math.random().toString(36).slice(2);
 
@@ -28,11 +28,8 @@ const rawChanges = (r: ApiAnswer) => (r.json as { changes: Record<string, unknow
 const withoutSides = (cs: C.ReadableChange[]) => cs.map(({ before: _b, after: _a, ...c }) => c);
 
 beforeAll(async () => {
-  assertBuilt();
-  dataDir = tmpDir("signalbox-diff-sides-");
   listenerPort = await freePort();
-  consoleProc = new ConsoleProcess({ dataDir, port: await freePort(), token: TOKEN, starterPort: await freePort(), workerAdminPort: await freePort() });
-  await consoleProc.start();
+  ({ proc: consoleProc, dataDir } = await startTestConsole("signalbox-diff-sides-", TOKEN));
   call = api(consoleProc.base, TOKEN);
 }, 90_000);
 

@@ -6,7 +6,7 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as C from "../../lib/contract";
 import { bootstrap, cluster, listener } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, errorBody, freePort, get, parsed, startUpstream, tmpDir, waitFor } from "./harness";
+import { api, ConsoleProcess, errorBody, freePort, get, parsed, startUpstream, waitFor, startTestConsole } from "./harness";
 
 const TOKEN = "diff-token-" + Math.random().toString(36).slice(2);
 
@@ -38,12 +38,9 @@ async function localNode() {
 }
 
 beforeAll(async () => {
-  assertBuilt();
   [upA, upB] = await Promise.all([startUpstream("A"), startUpstream("B")]);
-  dataDir = tmpDir("signalbox-diff-");
   listenerPort = await freePort();
-  consoleProc = new ConsoleProcess({ dataDir, port: await freePort(), token: TOKEN, starterPort: await freePort(), workerAdminPort: await freePort() });
-  await consoleProc.start();
+  ({ proc: consoleProc, dataDir } = await startTestConsole("signalbox-diff-", TOKEN));
   call = api(consoleProc.base, TOKEN);
 }, 90_000);
 

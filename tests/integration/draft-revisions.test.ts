@@ -5,7 +5,7 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as C from "../../lib/contract";
 import { bootstrap, cluster, listener, prefixRoute } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, errorBody, freePort, parsed, startUpstream, tmpDir } from "./harness";
+import { api, ConsoleProcess, errorBody, freePort, parsed, startUpstream, startTestConsole } from "./harness";
 
 const TOKEN = "revisions-token-" + Math.random().toString(36).slice(2);
 
@@ -24,12 +24,9 @@ const ifMatch = (tag: string | null) => ({ "if-match": tag ?? "" });
 const lastAudit = async (action: string): Promise<C.AuditEntry> => (await alice.as(C.AuditList, "GET", "/api/audit?limit=20")).find((a) => a.action === action)!;
 
 beforeAll(async () => {
-  assertBuilt();
   upstream = await startUpstream("revisions-up");
-  dataDir = tmpDir("signalbox-revisions-");
   listenerPort = await freePort();
-  consoleProc = new ConsoleProcess({ dataDir, port: await freePort(), token: TOKEN, starterPort: await freePort(), workerAdminPort: await freePort() });
-  await consoleProc.start();
+  ({ proc: consoleProc, dataDir } = await startTestConsole("signalbox-revisions-", TOKEN));
   alice = api(consoleProc.base, TOKEN);
   bob = api(consoleProc.base, TOKEN);
   const doc = bootstrap([listener("main", listenerPort, [prefixRoute("/a", "up"), prefixRoute("/b", "up")])], [cluster("up", [upstream.port])]);

@@ -7,6 +7,7 @@ import path from "node:path";
 import { z } from "zod";
 import { ErrorBody } from "../../lib/contract/common";
 import { startUpstream as startKitUpstream, type Upstream } from "../../proxy-core/test/kit/upstream";
+import { ConsoleProcess, assertBuilt, freePort, type ConsoleOpts } from "../support/console-process";
 
 export { ConsoleProcess, ROOT, assertBuilt, freePort, isAlive, killLeftoverWorker, sleep, tail, waitFor, workerPidOf, type ConsoleOpts, type WaitDiagnosis, type WaitOptions } from "../support/console-process";
 export type { Upstream };
@@ -18,6 +19,18 @@ export function startUpstream(name: string, handler?: http.RequestListener): Pro
 
 export function tmpDir(prefix: string) {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * The real console (production build) started on a fresh data directory named after `prefix`, with free ports and
+ * `token` as its bootstrap admin token; the caller stops it and removes `dataDir`.
+ */
+export async function startTestConsole(prefix: string, token: string, opts: Partial<ConsoleOpts> = {}): Promise<{ proc: ConsoleProcess; dataDir: string }> {
+  assertBuilt();
+  const dataDir = tmpDir(prefix);
+  const proc = new ConsoleProcess({ dataDir, port: await freePort(), token, starterPort: await freePort(), workerAdminPort: await freePort(), ...opts });
+  await proc.start();
+  return { proc, dataDir };
 }
 
 /** One answer of the console API. `json` is the body parsed as JSON (undefined when empty or not JSON): read it through `parsed`. */

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as C from "../../lib/contract";
 import { bootstrap, cluster, listener } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, freePort, get, parsed, startUpstream, tmpDir, waitFor } from "./harness";
+import { api, ConsoleProcess, freePort, get, parsed, startUpstream, waitFor, startTestConsole } from "./harness";
 
 const TOKEN = "impact-token-" + Math.random().toString(36).slice(2);
 
@@ -50,12 +50,9 @@ async function impact(): Promise<C.DraftImpact> {
 }
 
 beforeAll(async () => {
-  assertBuilt();
   for (const name of ["a", "b", "c"]) upstreams.push(await startUpstream(name));
-  dataDir = tmpDir("signalbox-impact-");
   edgePort = await freePort();
-  consoleProc = new ConsoleProcess({ dataDir, port: await freePort(), token: TOKEN, starterPort: await freePort(), workerAdminPort: await freePort() });
-  await consoleProc.start();
+  ({ proc: consoleProc, dataDir } = await startTestConsole("signalbox-impact-", TOKEN));
   call = api(consoleProc.base, TOKEN);
   const clusters = ["a", "b", "c"].map((n, i) => cluster(n, [upstreams[i].port]));
   expect((await call("PUT", "/api/config", bootstrap([listener("edge", edgePort, toRoutes(LIVE))], clusters))).status).toBe(200);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as C from "../../lib/contract";
 import { bootstrap, cluster, listener, prefixRoute } from "../../lib/config/test-fixtures";
 import { openSse } from "../support/sse";
-import { api, assertBuilt, ConsoleProcess, freePort, get, parsed, startUpstream, tmpDir, waitFor } from "./harness";
+import { api, ConsoleProcess, freePort, get, parsed, startUpstream, waitFor, startTestConsole } from "./harness";
 
 const TOKEN = "telemetry-token-" + Math.random().toString(36).slice(2);
 
@@ -52,7 +52,6 @@ async function sendApi(ok: number, fail: number) {
 }
 
 beforeAll(async () => {
-  assertBuilt();
   upstreams.push(
     await startUpstream("api", (req, res) => {
       res.statusCode = req.url?.startsWith("/api/fail") ? 503 : 200;
@@ -72,10 +71,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => collector.listen(0, "127.0.0.1", () => r()));
 
-  dataDir = tmpDir("signalbox-telemetry-");
   edgePort = await freePort();
-  consoleProc = new ConsoleProcess({ dataDir, port: await freePort(), token: TOKEN, starterPort: await freePort(), workerAdminPort: await freePort() });
-  await consoleProc.start();
+  ({ proc: consoleProc, dataDir } = await startTestConsole("signalbox-telemetry-", TOKEN));
   call = api(consoleProc.base, TOKEN);
 
   const zipkin = `http://127.0.0.1:${(collector.address() as AddressInfo).port}/api/v2/spans`;

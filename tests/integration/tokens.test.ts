@@ -15,7 +15,7 @@ import { NodeList } from "../../lib/contract/nodes";
 import { ApiTokenList, CreatedToken, RevokedToken } from "../../lib/contract/tokens";
 import { PublishResult } from "../../lib/contract/versions";
 import { bootstrap, cluster, listener } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, errorBody, freePort, parsed, ROOT, tmpDir, waitFor } from "./harness";
+import { api, ConsoleProcess, errorBody, freePort, parsed, ROOT, waitFor, startTestConsole } from "./harness";
 
 const TOKEN = "tokens-int-" + Math.random().toString(36).slice(2);
 const BIN = path.join(ROOT, "proxy-core/bin/proxy-core.mjs");
@@ -29,10 +29,7 @@ interface Worker { proc: ChildProcess; log: string; exited: Promise<unknown> }
 const workers: Worker[] = [];
 
 beforeAll(async () => {
-  assertBuilt();
-  dataDir = tmpDir("signalbox-tokens-");
-  consoleProc = new ConsoleProcess({ dataDir, port: await freePort(), token: TOKEN, starterPort: await freePort(), workerAdminPort: await freePort() });
-  await consoleProc.start();
+  ({ proc: consoleProc, dataDir } = await startTestConsole("signalbox-tokens-", TOKEN));
   call = api(consoleProc.base, TOKEN);
 });
 

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { TraceList } from "../../lib/contract/traces";
 import { bootstrap, cluster, listener, prefixRoute } from "../../lib/config/test-fixtures";
-import { api, assertBuilt, ConsoleProcess, freePort, get, parsed, startUpstream, tmpDir, waitFor } from "./harness";
+import { api, ConsoleProcess, freePort, get, parsed, startUpstream, waitFor, startTestConsole } from "./harness";
 
 const TOKEN = "traces-token-" + Math.random().toString(36).slice(2);
 let dataDir: string;
@@ -12,11 +12,8 @@ let consoleProc: ConsoleProcess;
 let up: Awaited<ReturnType<typeof startUpstream>>;
 
 beforeAll(async () => {
-  assertBuilt();
   up = await startUpstream("up");
-  dataDir = tmpDir("signalbox-traces-");
-  consoleProc = new ConsoleProcess({ dataDir, port: await freePort(), token: TOKEN, starterPort: await freePort(), workerAdminPort: await freePort() });
-  await consoleProc.start();
+  ({ proc: consoleProc, dataDir } = await startTestConsole("signalbox-traces-", TOKEN));
 });
 
 afterAll(async () => {
