@@ -65,7 +65,8 @@ describe("Add node", () => {
     await page.getByRole("button", { name: "Add node" }).click();
     const dialog = page.getByRole("dialog", { name: "Add node" });
     await dialog.getByLabel("Name").fill("edge-e2e-1");
-    expect(await dialog.getByLabel("Environment").inputValue()).toBe("edge");
+    // the dialog proposes the environment the console is editing, once it knows it
+    await expect.poll(() => dialog.getByLabel("Environment").inputValue()).toBe("edge");
     await dialog.getByRole("button", { name: "Create token" }).click();
     const box = dialog.getByLabel("Command");
     await box.waitFor();

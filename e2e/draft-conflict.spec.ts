@@ -46,8 +46,8 @@ describe("two editors, one route", () => {
     await secondEditor.getByRole("button", { name: "Save route" }).click();
     const notice = secondEditor.getByRole("alert", { name: "The draft changed" });
     await notice.waitFor();
-    await notice.getByText("admin").first().waitFor();
-    expect(await notice.getByTestId("conflict-changes").innerText()).toMatch(/admin changed route shared/);
+    await notice.getByText(app.admin.email).first().waitFor();
+    expect(await notice.getByTestId("conflict-changes").innerText()).toContain(`${app.admin.email} changed route shared`);
     await screenshot(second, "draft-conflict");
     const between = await app.api<RouteItem[]>("/api/draft/routes");
     expect(between[0].route).toMatchObject({ match: { prefix: "/shared" }, route: { timeout: "5s" } });

@@ -52,7 +52,8 @@ export function AddNodeDialog({ onClose }: { onClose: () => void }) {
       onClose={onClose}
       footer={
         <ActionFooter done={command !== null} onClose={onClose}>
-          <button type="submit" form="add-node-form" className="btn primary" disabled={create.isPending}>
+          {/* until the environments are known the choice would read "default", whatever the console is editing */}
+          <button type="submit" form="add-node-form" className="btn primary" disabled={create.isPending || envs.isPending}>
             {create.isPending ? "Creating…" : "Create token"}
           </button>
         </ActionFooter>
