@@ -16,6 +16,11 @@ export interface Actor {
   sessionId: string | null;
   /** the address the request came from (x-forwarded-for is not trusted), null when not known */
   source: string | null;
+  /**
+   * the teams it acts for (lib/teams/): a user's memberships, a token's team; an editor may change only draft
+   * resources that are unowned or owned by one of them. Bootstrap and system actors have none (they are admins).
+   */
+  teams: string[];
 }
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
@@ -25,5 +30,5 @@ export function hasRole(actor: Pick<Actor, "role">, role: Role): boolean {
   return RANK[actor.role] >= RANK[role];
 }
 
-export const SYSTEM_ACTOR: Actor = { kind: "system", id: "system", name: "system", role: "admin", sessionId: null, source: null };
-export const GUARD_ACTOR: Actor = { kind: "system", id: "guard", name: "guard", role: "admin", sessionId: null, source: null };
+export const SYSTEM_ACTOR: Actor = { kind: "system", id: "system", name: "system", role: "admin", sessionId: null, source: null, teams: [] };
+export const GUARD_ACTOR: Actor = { kind: "system", id: "guard", name: "guard", role: "admin", sessionId: null, source: null, teams: [] };

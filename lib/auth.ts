@@ -16,7 +16,7 @@ export { SESSION_COOKIE } from "./accounts/auth";
 export const ADMIN_ACTOR = "admin";
 
 export function bootstrapActor(source: string | null): Actor {
-  return { kind: "bootstrap", id: "bootstrap", name: ADMIN_ACTOR, role: "admin", sessionId: null, source };
+  return { kind: "bootstrap", id: "bootstrap", name: ADMIN_ACTOR, role: "admin", sessionId: null, source, teams: [] };
 }
 
 export function adminTokenFile(): string {

@@ -18,7 +18,7 @@ import { requestEnvironment } from "./environment/request-environment";
 const MAX_BODY = 5 * 1024 * 1024;
 
 /** The actor of an unauthenticated request to a handler declared with auth:false. */
-export const ANONYMOUS: Actor = { kind: "system", id: "anonymous", name: "anonymous", role: "viewer", sessionId: null, source: null };
+export const ANONYMOUS: Actor = { kind: "system", id: "anonymous", name: "anonymous", role: "viewer", sessionId: null, source: null, teams: [] };
 
 const READS = new Set(["GET", "HEAD", "OPTIONS"]);
 

@@ -11,6 +11,7 @@ import { ErrorState } from "@/components/ui/error-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Tabs } from "@/components/ui/tabs";
 import { BreakersTab } from "./breakers-tab";
+import { readOnlyReason } from "@/components/teams/owner-control";
 import { ClusterForm } from "./cluster-form";
 import { useClusterUsage } from "./clusters-page";
 import { DeleteClusterDialog } from "./delete-cluster-dialog";
@@ -55,7 +56,13 @@ export function ClusterDetailPage({ name }: { name: string }) {
         </div>
         <span className="spacer" />
         {row && (
-          <button type="button" className="btn danger" onClick={() => setDeleting(true)}>
+          <button
+            type="button"
+            className="btn danger"
+            onClick={() => setDeleting(true)}
+            disabled={row.editable === false}
+            title={row.editable === false ? readOnlyReason("cluster", row.owner) : undefined}
+          >
             Delete cluster
           </button>
         )}
@@ -75,8 +82,14 @@ export function ClusterDetailPage({ name }: { name: string }) {
       ) : (
         <Tabs label={`Cluster ${name}`} current={tab} tabs={TABS.map((t) => ({ id: t.id, label: t.label, href: t.id === "endpoints" ? base : `${base}?tab=${t.id}` }))}>
           {tab === "endpoints" && <EndpointsTab name={name} row={row} />}
-          {tab === "settings" && (
+          {tab === "settings" && row.editable === false && (
+            <div className="card" role="note">
+              <p style={{ margin: 0 }}>{readOnlyReason("cluster", row.owner)}.</p>
+            </div>
+          )}
+          {tab === "settings" && row.editable !== false && (
             <div className="card">
+              {row.owner && <p className="muted small" style={{ marginTop: 0 }}>Owner: <span className="badge">team {row.owner}</span></p>}
               <ClusterForm
                 key={row.name}
                 id="cluster-form"

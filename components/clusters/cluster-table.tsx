@@ -14,6 +14,7 @@ import { StatusChip } from "@/components/ui/status-chip";
 import { healthyCount } from "./endpoint-health";
 import { UsageBars } from "./usage-bars";
 import { Truncate } from "@/components/ui/truncate";
+import { OwnerControl, readOnlyReason } from "@/components/teams/owner-control";
 
 function endpointsOf(row: DraftClusterRow) {
   return (row.cluster.load_assignment?.endpoints ?? []).flatMap((l) => l.lb_endpoints);
@@ -82,20 +83,39 @@ export function ClusterTable({ rows, query, empty, usage, live, onDelete }: Prop
       { key: "rps", header: "Req/s", num: true, title: `Requests per second, ${source}`, cell: (row) => <TrafficCell target={{ type: "cluster", name: row.name }} kind="rps" live={live} /> },
       { key: "err", header: "Errors", num: true, title: `5xx share of responses, ${source}`, cell: (row) => <TrafficCell target={{ type: "cluster", name: row.name }} kind="errorRatio" live={live} /> },
       { key: "routes", header: "Routes", num: true, value: (row) => usage.get(row.name) ?? 0, sortable: true, cell: (row) => usage.get(row.name) ?? 0 },
+      {
+        key: "owner",
+        header: "Owner",
+        title: "The team owning the cluster: only its members or an admin change it",
+        value: (row) => row.owner ?? "",
+        sortable: true,
+        cell: (row) => <OwnerControl owner={row.owner} label={`cluster ${row.name}`} target={{ kind: "cluster", name: row.name }} />,
+      },
     ];
   }, [live, usage]);
 
   const rowActions = useCallback(
-    (row: DraftClusterRow) => (
-      <div className="row" style={{ justifyContent: "flex-end", gap: 4 }}>
-        <Link className="btn small" href={`${detailHref(row.name)}?tab=settings`} aria-label={`Edit cluster ${row.name}`}>
-          Edit
-        </Link>
-        <button type="button" className="btn small danger" aria-label={`Delete cluster ${row.name}`} onClick={() => onDelete(row.name)}>
-          Delete
-        </button>
-      </div>
-    ),
+    (row: DraftClusterRow) =>
+      // another team's cluster: read-only here, as the API would refuse the change (lib/teams/)
+      row.editable === false ? (
+        <div className="row" style={{ justifyContent: "flex-end", gap: 4 }}>
+          <button type="button" className="btn small" aria-label={`Edit cluster ${row.name}`} title={readOnlyReason("cluster", row.owner)} disabled>
+            Edit
+          </button>
+          <button type="button" className="btn small danger" aria-label={`Delete cluster ${row.name}`} title={readOnlyReason("cluster", row.owner)} disabled>
+            Delete
+          </button>
+        </div>
+      ) : (
+        <div className="row" style={{ justifyContent: "flex-end", gap: 4 }}>
+          <Link className="btn small" href={`${detailHref(row.name)}?tab=settings`} aria-label={`Edit cluster ${row.name}`}>
+            Edit
+          </Link>
+          <button type="button" className="btn small danger" aria-label={`Delete cluster ${row.name}`} onClick={() => onDelete(row.name)}>
+            Delete
+          </button>
+        </div>
+      ),
     [onDelete],
   );
 

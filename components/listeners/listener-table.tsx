@@ -3,6 +3,7 @@
 // its virtual hosts with their domains and route counts.
 import type { DraftListenerItem, ListenerFilterChain } from "@/lib/contract/listeners";
 import { DataTable, type Column } from "@/components/ui/data-table";
+import { OwnerControl } from "@/components/teams/owner-control";
 
 const PROTOCOL_LABEL = { http: "HTTP", https: "HTTPS", tcp: "TCP" } as const;
 
@@ -42,6 +43,19 @@ function VirtualHosts({ l }: { l: DraftListenerItem }) {
   );
 }
 
+function VirtualHostOwners({ l }: { l: DraftListenerItem }) {
+  if (l.virtualHosts.length === 0) return <span className="muted small">—</span>;
+  return (
+    <ul className="small" style={{ margin: 0, padding: 0, listStyle: "none" }}>
+      {l.virtualHosts.map((v) => (
+        <li key={`${v.filterChainIndex}/${v.name}`}>
+          <OwnerControl owner={v.owner} label={`virtual host ${l.name}/${v.name}`} target={{ kind: "virtual_host", listener: l.name, name: v.name }} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function ListenerTable({ rows, onEdit, onDelete }: { rows: DraftListenerItem[]; onEdit: (name: string) => void; onDelete: (l: DraftListenerItem) => void }) {
   const columns: Column<DraftListenerItem>[] = [
     { key: "name", header: "Name", cell: (l) => <code>{l.name}</code> },
@@ -57,6 +71,7 @@ export function ListenerTable({ rows, onEdit, onDelete }: { rows: DraftListenerI
     },
     { key: "certificates", header: "Certificates", title: "Certificate files per filter chain, with the SNI names the chain is picked for", cell: (l) => <Certificates chains={l.filterChains} /> },
     { key: "vhosts", header: "Virtual hosts", title: "Virtual hosts with their domains and how many routes each holds", cell: (l) => <VirtualHosts l={l} /> },
+    { key: "owner", header: "Owner", title: "The team owning each virtual host (and its routes without an owner of their own)", cell: (l) => <VirtualHostOwners l={l} /> },
     {
       key: "actions",
       header: <span className="sr-only">Actions</span>,

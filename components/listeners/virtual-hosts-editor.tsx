@@ -16,6 +16,7 @@ import { ConflictNotice } from "@/components/ui/conflict-notice";
 import { ErrorSummary } from "@/components/ui/error-summary";
 import { Field } from "@/components/ui/field";
 import { ErrorClaims, toErrorMap } from "@/components/ui/field-errors";
+import { readOnlyReason } from "@/components/teams/owner-control";
 import { emptyVhost, formToVhostBody, validateVhost, vhostToForm, type VhostFormState } from "./virtual-host-model";
 
 const plural = (n: number, one: string, many = one + "s") => `${n} ${n === 1 ? one : many}`;
@@ -125,6 +126,8 @@ function VirtualHostRow({ listener, vhost: openedWith, onDone }: RowProps) {
   };
 
   const label = original ? `Virtual host ${original.name}` : "New virtual host";
+  // another team's virtual host: read-only here, as the API would refuse the change (lib/teams/)
+  const locked = original?.editable === false ? readOnlyReason("virtual host", original.owner) : undefined;
   const dirty = JSON.stringify(f) !== JSON.stringify(opened);
   return (
     <form onSubmit={submit} noValidate aria-label={label} className="card stack" style={{ padding: 12, gap: 8 }} data-testid="vhost-row">
@@ -149,9 +152,10 @@ function VirtualHostRow({ listener, vhost: openedWith, onDone }: RowProps) {
       )}
       <div className="row" style={{ gap: 8 }}>
         <span className="muted small">{original ? `${plural(original.routes, "route")}${listener.filterChains.length > 1 ? ` · filter chain ${original.filterChainIndex}` : ""}` : "Routes are added on the Routes page."}</span>
+        {original?.owner && <span className="badge" title={locked}>team {original.owner}</span>}
         <span className="spacer" />
         {original && (
-          <button type="button" className="btn small danger" onClick={() => setDeleting(true)} aria-label={`Delete virtual host ${original.name}`}>
+          <button type="button" className="btn small danger" onClick={() => setDeleting(true)} aria-label={`Delete virtual host ${original.name}`} disabled={!!locked} title={locked}>
             Delete
           </button>
         )}
@@ -160,7 +164,7 @@ function VirtualHostRow({ listener, vhost: openedWith, onDone }: RowProps) {
             Cancel
           </button>
         )}
-        <button type="submit" className="btn small primary" disabled={save.isPending || (original !== undefined && !dirty)}>
+        <button type="submit" className="btn small primary" disabled={save.isPending || (original !== undefined && !dirty) || !!locked} title={locked}>
           {save.isPending ? "Saving…" : original ? "Save virtual host" : "Add virtual host"}
         </button>
       </div>

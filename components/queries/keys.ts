@@ -84,6 +84,10 @@ export const queryKeys = {
   environments: () => ["environments"] as const,
   /** the named API and worker tokens (GET /api/tokens) */
   tokens: () => ["tokens"] as const,
+  /** the teams with their members (GET /api/teams, admin) */
+  teams: () => ["teams"] as const,
+  /** the caller's teams (GET /api/draft/ownership) */
+  myTeams: () => ["my-teams"] as const,
   demo: () => ["demo"] as const,
 };
 

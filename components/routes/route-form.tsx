@@ -33,7 +33,8 @@ export interface VhostOption {
 }
 
 interface Props {
-  editing?: { id: string; route: Route };
+  /** `owner`: the team owning the route (or its virtual host), shown in the panel */
+  editing?: { id: string; route: Route; owner?: string | null };
   vhosts: VhostOption[];
   clusters: string[];
   onClose: () => void;
@@ -197,6 +198,11 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
     >
       <form id="route-form" onSubmit={submit} onBlur={leave} noValidate className="stack">
         {conflict && <ConflictNotice conflict={conflict} pending={pending} onReapply={reapply} onDiscard={onClose} />}
+        {editing && (
+          <p className="muted small" style={{ margin: 0 }}>
+            Owner: {editing.owner ? <span className="badge">team {editing.owner}</span> : "no team (any editor may change it)"}
+          </p>
+        )}
         {original && keptFields(original).length > 0 && (
           <div className="alert info small">
             Kept as they are (not editable here yet): {keptFields(original).map((k) => <code key={k}>{k} </code>)}

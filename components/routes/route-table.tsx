@@ -11,6 +11,7 @@ import { DataTable, type Column, type QueryState } from "@/components/ui/data-ta
 import type { RouteGroup, RouteItem } from "./route-table-model";
 import { isStarterCatchAll } from "@/lib/contract/route-shadow";
 import { Truncate } from "@/components/ui/truncate";
+import { OwnerControl, readOnlyReason } from "@/components/teams/owner-control";
 
 interface Props {
   /** undefined while `query` loads */
@@ -25,6 +26,8 @@ interface Props {
   onMove: (row: DraftRouteRow, direction: "up" | "down") => void;
   moving: boolean;
   live: LiveState;
+  /** controls next to the filter (the "Mine" toggle) */
+  toolbar?: ReactNode;
 }
 
 const NO_PREFIX = "No stats for this route: it has no stat_prefix. Envoy keeps per-route stats (vhost.<virtual host>.route.<stat_prefix>.*) only for routes that set one.";
@@ -124,41 +127,69 @@ const groupOf = (it: RouteItem) => it.group;
 // the whole route as stored (headers, rewrites, timeouts…) and where it sits: what the filter searched before
 const searchText = (it: RouteItem) => `${JSON.stringify(it.row.route)}\n${it.row.listener} ${it.row.virtualHost} ${it.row.domains.join(" ")}`;
 
-export function RouteTable({ items, groups, query, filter, empty, onEdit, onDelete, onMove, moving, live }: Props) {
+export function RouteTable({ items, groups, query, filter, empty, onEdit, onDelete, onMove, moving, live, toolbar }: Props) {
   const columns = useMemo<Column<RouteItem>[]>(() => {
     const source = figuresSource(live);
     return [
       { key: "n", header: "#", num: true, width: 48, cell: (it) => <span className="muted">{it.index + 1}</span> },
       { key: "match", header: "Match", cell: (it) => <MatchCell item={it} />, value: (it) => `${it.match.kind} ${it.match.value} ${it.conditions.join(" ")}` },
       { key: "action", header: "Action", cell: (it) => <ActionCell row={it.row} />, value: (it) => actionText(it.row) },
+      {
+        key: "owner",
+        header: "Owner",
+        width: 120,
+        title: "The team owning the route (or its virtual host): only its members or an admin change it",
+        value: (it) => it.row.owner ?? "",
+        cell: (it) => <OwnerControl owner={it.row.owner} label={`route ${it.index + 1} (${it.match.kind} ${it.match.value})`} target={{ kind: "route", id: it.row.id }} />,
+      },
       { key: "rps", header: "Req/s", num: true, width: 80, title: `Requests per second, ${source}`, cell: (it) => <LiveCell item={it} kind="rps" live={live} /> },
       { key: "err", header: "Errors", num: true, width: 80, title: `5xx share of responses, ${source}`, cell: (it) => <LiveCell item={it} kind="errorRatio" live={live} /> },
       { key: "p99", header: "p99", num: true, width: 80, title: `99th percentile latency, ${source}`, cell: (it) => <LiveCell item={it} kind="p99" live={live} /> },
     ];
   }, [live]);
 
+  // a move swaps a route with its neighbour, which changes the neighbour's place too: not past a route the caller
+  // may not change (the API would refuse it)
+  const lockedNeighbours = useMemo(() => {
+    const out = new Map<string, { up: boolean; down: boolean }>();
+    const list = items ?? [];
+    list.forEach((it, i) => {
+      const prev = list[i - 1];
+      const next = list[i + 1];
+      out.set(it.row.id, {
+        up: prev?.group === it.group && prev.row.editable === false,
+        down: next?.group === it.group && next.row.editable === false,
+      });
+    });
+    return out;
+  }, [items]);
+
   const rowActions = useCallback(
     (it: RouteItem) => {
       const { row, index, last, match } = it;
+      const neighbour = lockedNeighbours.get(row.id);
       const label = `route ${index + 1} (${match.kind} ${match.value})`;
+      // another team's route: read-only here, as the API would refuse the change (lib/teams/)
+      const locked = row.editable === false;
+      const why = locked ? readOnlyReason("route", row.owner) : undefined;
       return (
         <div className="row" style={{ justifyContent: "flex-end", gap: 4 }}>
-          <button type="button" className="btn icon" aria-label={`Move ${label} up`} disabled={index === 0 || moving} onClick={() => onMove(row, "up")}>
+          <button type="button" className="btn icon" aria-label={`Move ${label} up`} title={why ?? (neighbour?.up ? "The route above belongs to another team" : undefined)} disabled={index === 0 || moving || locked || neighbour?.up} onClick={() => onMove(row, "up")}>
             ↑
           </button>
-          <button type="button" className="btn icon" aria-label={`Move ${label} down`} disabled={last || moving} onClick={() => onMove(row, "down")}>
+          <button type="button" className="btn icon" aria-label={`Move ${label} down`} title={why ?? (neighbour?.down ? "The route below belongs to another team" : undefined)} disabled={last || moving || locked || neighbour?.down} onClick={() => onMove(row, "down")}>
             ↓
           </button>
-          <button type="button" className="btn small" aria-label={`Edit ${label}`} onClick={() => onEdit(row)}>
+          <button type="button" className="btn small" aria-label={`Edit ${label}`} title={why} disabled={locked} onClick={() => onEdit(row)}>
             Edit
           </button>
-          <button type="button" className="btn small danger" aria-label={`Delete ${label}`} onClick={() => onDelete(row)}>
+          <button type="button" className="btn small danger" aria-label={`Delete ${label}`} title={why} disabled={locked} onClick={() => onDelete(row)}>
             Delete
           </button>
         </div>
       );
     },
-    [moving, onMove, onEdit, onDelete],
+    [moving, onMove, onEdit, onDelete, lockedNeighbours],
   );
 
   const groupBy = useMemo(
@@ -182,7 +213,7 @@ export function RouteTable({ items, groups, query, filter, empty, onEdit, onDele
     [groups],
   );
 
-  const onActivate = useCallback((it: RouteItem) => onEdit(it.row), [onEdit]);
+  const onActivate = useCallback((it: RouteItem) => (it.row.editable === false ? undefined : onEdit(it.row)), [onEdit]);
 
   return (
     <DataTable
@@ -199,6 +230,7 @@ export function RouteTable({ items, groups, query, filter, empty, onEdit, onDele
       groupBy={groupBy}
       rowActions={rowActions}
       onRowActivate={onActivate}
+      toolbar={toolbar}
     />
   );
 }

@@ -5,6 +5,7 @@ import { errorMessage } from "@/components/queries/api-client";
 import type { DraftRouteRow } from "@/components/queries/types";
 import { useDraftClustersQuery } from "@/components/queries/use-draft-clusters-query";
 import { useDraftRoutesQuery } from "@/components/queries/use-draft-routes-query";
+import { useMyTeamsQuery } from "@/components/queries/use-teams";
 import { useVirtualHostOptions } from "@/components/queries/use-draft-listeners-query";
 import { useLiveTicks } from "@/components/queries/use-live-ticks";
 import { useDeleteRouteMutation, useMoveRouteMutation } from "@/components/queries/use-route-mutations";
@@ -29,10 +30,18 @@ export function RoutesPage() {
   // ?q= is the filter, so other pages (top routes, traces) can link to a route
   const filter = useUrlFilter("q");
   const live = useLiveTicks();
+  // "Mine": the routes one of my teams owns (?mine=1, so the view can be linked)
+  const mine = useUrlFilter("mine");
+  const myTeams = useMyTeamsQuery();
 
   // grouping, labels and shadowing: once per change of the routes, not per render
   const model = useMemo(() => routeItems(routes.data ?? []), [routes.data]);
   const vhosts = useMemo(() => [...model.groups.values()], [model]);
+  const shown = useMemo(() => {
+    if (mine.value !== "1") return model.items;
+    const teams = new Set(myTeams.data?.teams ?? []);
+    return model.items.filter((it) => !!it.row.owner && teams.has(it.row.owner));
+  }, [model, mine.value, myTeams.data]);
   const listeners = useMemo(() => [...new Set(vhosts.map((g) => g.listener))], [vhosts]);
   const clusterNames = (clusters.data ?? []).map((c) => c.name);
   // the route form offers every virtual host, those without routes yet (a new listener's) included
@@ -69,7 +78,12 @@ export function RoutesPage() {
         </div>
       )}
       <RouteTable
-        items={routes.data ? model.items : undefined}
+        items={routes.data ? shown : undefined}
+        toolbar={
+          <label className="row" style={{ gap: 4 }} title="Only the routes owned by one of your teams">
+            <input type="checkbox" checked={mine.value === "1"} onChange={(e) => mine.onChange(e.target.checked ? "1" : "")} /> Mine
+          </label>
+        }
         groups={model.groups}
         query={routes}
         filter={filter}
@@ -89,7 +103,7 @@ export function RoutesPage() {
 
       {editor && (
         <RouteForm
-          editing={editor.row ? { id: editor.row.id, route: editor.row.route } : undefined}
+          editing={editor.row ? { id: editor.row.id, route: editor.row.route, owner: editor.row.owner } : undefined}
           vhosts={targets}
           clusters={clusterNames}
           onClose={() => setEditor(null)}

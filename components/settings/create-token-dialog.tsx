@@ -11,7 +11,7 @@ import { Panel } from "@/components/ui/panel";
 import { CreateTokenBody, type TokenKind } from "@/lib/contract/tokens";
 import type { Role } from "@/lib/contract/session";
 
-interface Form { name: string; kind: TokenKind; role: Role; environment: string; expiresInDays: string }
+interface Form { name: string; kind: TokenKind; role: Role; environment: string; team: string; expiresInDays: string }
 
 /** The body the form says, or the field errors CreateTokenBody finds (the same check as the server's). */
 function bodyOf(f: Form): { body: CreateTokenBody | null; errors: FieldError[] } {
@@ -19,6 +19,7 @@ function bodyOf(f: Form): { body: CreateTokenBody | null; errors: FieldError[] }
   const raw = {
     name: f.name, kind: f.kind,
     ...(f.kind === "api" ? { role: f.role } : {}),
+    ...(f.kind === "api" && f.team.trim() ? { team: f.team.trim() } : {}),
     ...(f.kind === "worker" && f.environment.trim() ? { environment: f.environment.trim() } : {}),
     ...(days ? { expiresInDays: Number(days) } : {}),
   };
@@ -29,7 +30,7 @@ function bodyOf(f: Form): { body: CreateTokenBody | null; errors: FieldError[] }
 
 export function CreateTokenDialog({ onClose }: { onClose: () => void }) {
   const create = useCreateToken();
-  const [f, setF] = useState<Form>({ name: "", kind: "api", role: "viewer", environment: "", expiresInDays: "" });
+  const [f, setF] = useState<Form>({ name: "", kind: "api", role: "viewer", environment: "", team: "", expiresInDays: "" });
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [failure, setFailure] = useState<string | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
@@ -92,6 +93,11 @@ export function CreateTokenDialog({ onClose }: { onClose: () => void }) {
                 <option value="editor">editor</option>
                 <option value="admin">admin</option>
               </select>
+            </Field>
+          ) : null}
+          {f.kind === "api" ? (
+            <Field label="Team" error={err("team")} hint="The team it acts for: an editor token then changes only what that team owns. Empty: none.">
+              <input value={f.team} onChange={(e) => patch({ team: e.target.value })} placeholder="payments" autoComplete="off" />
             </Field>
           ) : (
             <Field label="Environment" error={err("environment")} hint="The only environment its worker may join; empty: any.">

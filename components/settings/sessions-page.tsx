@@ -7,6 +7,7 @@ import { errorMessage } from "@/components/queries/api-client";
 import { useMySessionsQuery, useRevokeMySession } from "@/components/queries/use-accounts";
 import type { SessionInfo } from "@/lib/contract/accounts";
 import { SessionsTable } from "./sessions-table";
+import { TwoFactorSection } from "./two-factor-section";
 
 export function SessionsPage() {
   const sessions = useMySessionsQuery();
@@ -38,6 +39,7 @@ export function SessionsPage() {
         </div>
       )}
       <SessionsTable label="My sessions" rows={sessions.data} query={sessions} onRevoke={onRevoke} pending={revoke.isPending} />
+      <TwoFactorSection />
     </>
   );
 }

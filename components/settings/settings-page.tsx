@@ -19,10 +19,11 @@ export function SettingsPage() {
           <p>Telemetry retention and trace export. Changes apply when you save; they are not part of the proxy config and need no publish.</p>
           <p>
             <Link href="/settings/users">Users</Link>: accounts and their roles (admin). <Link href="/settings/sessions">Sessions</Link>: where
-            you are signed in.
+            you are signed in, and two-factor sign-in. <Link href="/settings/sso">Single sign-on</Link>: an OpenID Connect provider (admin).
           </p>
           <p>
-            <Link href="/settings/tokens">API tokens</Link>: named credentials for API clients and workers.
+            <Link href="/settings/tokens">API tokens</Link>: named credentials for API clients and workers.{" "}
+            <Link href="/settings/teams">Teams</Link>: who owns which virtual hosts, routes and clusters (admin).
           </p>
         </div>
       </div>

@@ -27,6 +27,7 @@ export function TokensPage() {
       { key: "name", header: "Name", value: (t) => t.name, sortable: true, cell: (t) => <strong>{t.name}</strong> },
       { key: "kind", header: "Kind", value: (t) => t.kind, cell: (t) => t.kind },
       { key: "role", header: "Role", value: (t) => t.role ?? "", cell: (t) => t.role ?? <span className="muted">—</span> },
+      { key: "team", header: "Team", value: (t) => t.team ?? "", cell: (t) => t.team ?? <span className="muted">—</span> },
       { key: "environment", header: "Environment", value: (t) => t.environment ?? "", cell: (t) => t.environment ?? <span className="muted">{t.kind === "worker" ? "any" : "—"}</span> },
       { key: "prefix", header: "Prefix", value: (t) => t.prefix, cell: (t) => <code>{t.prefix}…</code> },
       { key: "createdBy", header: "Created by", value: (t) => t.createdBy, cell: (t) => <span title={dateTime(t.createdAt)}>{t.createdBy}</span> },

@@ -70,8 +70,11 @@ export async function ensureEnvAdmin(log: (line: string) => void): Promise<void>
   });
 }
 
-/** What a sign-in answers: the account and the Set-Cookie values of its new session. */
-export interface SignedIn { user: UserRow; setCookies: string[] }
+/**
+ * What a sign-in answers: the account and the Set-Cookie values of its new session, or, for an account with TOTP
+ * on, `twoFactor` and the cookie of the pending code challenge (POST /api/session/two-factor finishes it).
+ */
+export type SignedIn = { user: UserRow; twoFactor: false; setCookies: string[] } | { user: null; twoFactor: true; setCookies: string[] };
 
 /**
  * Password sign-in through better-auth's own endpoint (its per-address rate limit, origin check, our lockout and
@@ -86,11 +89,12 @@ export async function signIn(body: LoginBody, req: Request): Promise<SignedIn> {
   // through (no session cookie, or a same-origin page); better-auth refuses an Origin-less sign-in, so name ours.
   if (!headers.get("origin")) headers.set("origin", requestOrigin(req));
   const res = await auth().handler(new Request(new URL("/api/auth/sign-in/email", req.url), { method: "POST", headers, body: JSON.stringify({ email: body.email, password: body.password, rememberMe: true }) }));
-  const out = (await res.json().catch(() => ({}))) as { user?: { id?: string }; code?: string; message?: string };
+  const out = (await res.json().catch(() => ({}))) as { user?: { id?: string }; code?: string; message?: string; twoFactorRedirect?: boolean };
+  if (res.ok && out.twoFactorRedirect === true) return { user: null, twoFactor: true, setCookies: secureIfHttps(res.headers.getSetCookie(), req.headers) };
   if (res.ok && out.user?.id) {
     const user = await findUser(out.user.id);
     if (!user) throw unauthorized("wrong email or password");
-    return { user, setCookies: secureIfHttps(res.headers.getSetCookie(), req.headers) };
+    return { user, twoFactor: false, setCookies: secureIfHttps(res.headers.getSetCookie(), req.headers) };
   }
   if (res.status === 401) throw unauthorized("wrong email or password");
   if (res.status === 429 && out.code === "ACCOUNT_LOCKED") throw new ApiError(429, "locked", out.message ?? "this account is locked");

@@ -4,6 +4,7 @@ import type { Actor } from "../actor";
 import { toRole } from "./roles";
 import { auth } from "./auth";
 import { requestSource } from "./request-source";
+import { teamsOfUser } from "../teams/membership";
 
 export interface SessionActor {
   actor: Actor;
@@ -19,7 +20,7 @@ export async function sessionActor(headers: Headers): Promise<SessionActor | nul
   if (!found) return null;
   const u = found.user as { id: string; email: string; name: string; role?: unknown };
   return {
-    actor: { kind: "user", id: u.id, name: u.email, role: toRole(u.role), sessionId: found.session.id, source: requestSource(headers) },
+    actor: { kind: "user", id: u.id, name: u.email, role: toRole(u.role), sessionId: found.session.id, source: requestSource(headers), teams: await teamsOfUser(u.id) },
     user: { id: u.id, email: u.email, name: u.name },
     setCookies: r.headers?.getSetCookie?.() ?? [],
   };

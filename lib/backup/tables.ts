@@ -72,9 +72,11 @@ export const TABLES: TableSpec[] = [
 /**
  * Tables of the schema a backup leaves out: per-node runtime state and telemetry, rebuilt as workers report; and
  * the console's accounts (password hashes, sessions) and API/worker tokens: a restore brings back config, never who
- * may sign in or connect.
+ * may sign in or connect. Teams go with the accounts (their members are users); the owners named on draft rows are
+ * kept, and an admin re-creates the teams after a restore. TOTP keys and the single sign-on settings (its client
+ * secret) stay out for the same reason.
  */
-export const EXCLUDED = ["TelemetryRollup", "Event", "Node", "User", "Session", "Account", "Verification", "ApiToken"];
+export const EXCLUDED = ["TelemetryRollup", "Event", "Node", "User", "Session", "Account", "Verification", "ApiToken", "Team", "TeamMember", "TwoFactor", "SsoSettings"];
 
 /** Route tests are part of the config, whatever their tables end up being called. */
 export const isAutoIncluded = (table: string) => table.startsWith("RouteTest");

@@ -13,12 +13,13 @@ import { jsonAt, jsonObject, type JsonObject } from "../json";
 type Json = JsonObject;
 
 export interface ListenerRow { id: string; name: string; position: number; address: string; port: number; json: Json }
-export interface VirtualHostRow { id: string; listenerId: string; filterChainIndex: number; name: string; position: number; domains: string[]; json: Json }
+// `owner`: the team owning the resource (lib/teams/), console metadata kept out of the JSON; absent or null: none
+export interface VirtualHostRow { id: string; listenerId: string; filterChainIndex: number; name: string; position: number; domains: string[]; json: Json; owner?: string | null }
 export interface RouteRow {
   id: string; virtualHostId: string; position: number; name: string | null;
-  matchKind: string; matchValue: string; action: string; clusterName: string | null; json: Json;
+  matchKind: string; matchValue: string; action: string; clusterName: string | null; json: Json; owner?: string | null;
 }
-export interface ClusterRow { id: string; name: string; position: number; type: string; lbPolicy: string; json: Json }
+export interface ClusterRow { id: string; name: string; position: number; type: string; lbPolicy: string; json: Json; owner?: string | null }
 // an endpoint's or a threshold's JSON is kept as written, object or not: validating the composed draft refuses it
 export interface EndpointRow { id: string; clusterId: string; localityIndex: number; position: number; address: string; port: number; weight: number; json: unknown }
 export interface CircuitBreakerRow { id: string; clusterId: string; position: number; priority: string; json: unknown }

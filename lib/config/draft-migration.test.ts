@@ -80,7 +80,8 @@ it("keeps every draft row, with its id, through the migration", async () => {
 
   const sq2 = new Database(dbFile, { readonly: true });
   const cols = (t: string) => (sq2.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[]).map((x) => x.name);
-  expect(cols("DraftRoute")).toEqual(["id", "virtualHostId", "position", "json"]);
+  // owner: the team owning the route (the teams migration), console metadata beside the JSON
+  expect(cols("DraftRoute")).toEqual(["id", "virtualHostId", "position", "json", "owner"]);
   expect(sq2.pragma("foreign_key_check")).toEqual([]);
   sq2.close();
 });

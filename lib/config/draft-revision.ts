@@ -12,6 +12,8 @@ import { draftEdits, type DraftEdit } from "./draft-edits";
 import type { DraftRows } from "./draft-mapper";
 import { adoptIds } from "./row-identity";
 import { currentEnvironment } from "../environment/scope";
+import { currentActor } from "../actor-scope";
+import { checkOwnership } from "../teams/ownership-guard";
 
 /** How a write was asked for: who, and the revision its If-Match named (null/absent: none was sent). */
 export interface WriteOpts { ifMatch?: number | null }
@@ -68,6 +70,8 @@ export async function writeDraft(
 ): Promise<{ revision: number; edits: DraftEdit[] }> {
   const env = currentEnvironment();
   adoptIds(w.before, w.after);
+  // teams: owners stay with their rows, and an editor may change only what their teams own (403 otherwise)
+  const { actorTeams } = checkOwnership(currentActor(), w.before, w.after);
   const plan = await writeDraftRows(tx, env, w.before, w.after);
   const edits = planIsEmpty(plan) ? [] : draftEdits(w.before, w.after);
   let revision = w.from;
@@ -76,7 +80,7 @@ export async function writeDraft(
     const bumped = await bumpDraftRevision(tx, env, w.from, w.actor, at);
     if (bumped === null) throw await staleRevision(w.from, (await getDraftState(env, tx)).revision, tx);
     revision = bumped;
-    await recordDraftChanges(tx, env, revision, w.actor, at, edits);
+    await recordDraftChanges(tx, env, revision, w.actor, at, edits, actorTeams);
   }
   await addAudit(tx, {
     actor: w.actor, action: w.audit.action, target: w.audit.target,

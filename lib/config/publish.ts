@@ -27,6 +27,8 @@ import { notifyCanary, refuseDuringCanary, resolveTarget, startRollout } from ".
 import type { Rollout } from "../repos/rollout-repo";
 import { currentEnvironment } from "../environment/scope";
 import { takeValidated } from "./validated-draft";
+import { currentActor } from "../actor-scope";
+import { refuseForeignChanges } from "../teams/publish-check";
 
 /** The trimmed message, or a 400 naming the field. */
 function requireMessage(message: string): string {
@@ -78,6 +80,8 @@ export async function publish(message: string, actor: string, opts: PublishOpts 
     // the live version's hash is enough to tell "no changes": its snapshot is not read
     const liveId = await getLiveVersionId(env);
     const [live, suite] = await Promise.all([liveId ? getVersionSummary(liveId) : null, getDraftSuite(env)]);
+    // teams: a change made by someone with no right to a resource a team now owns needs an admin to publish it
+    await refuseForeignChanges(currentActor(), env, live?.createdAt ?? null, () => loadDraftRows(env));
     if (live && live.hash === hash && canonicalJson(await getVersionSuite(live.id)) === canonicalJson(suite))
       throw new ApiError(409, "no_changes", `the draft is identical to live version v${live.number}: change it before publishing`);
     const gate = gateCheck(resources, suite);

@@ -63,11 +63,22 @@ export const DraftRouteItem = z.object({
   domains: z.array(z.string()),
   position: z.number().int().nonnegative(),
   route: z.custom<Route>(isObject),
+  /** the team owning it (its own owner, else its virtual host's); null: unowned (lib/teams/) */
+  owner: z.string().nullable().optional(),
+  /** whether the caller may change it (admins: always; editors: unowned or owned by one of their teams) */
+  editable: z.boolean().optional(),
 });
 export type DraftRouteItem = z.infer<typeof DraftRouteItem>;
 export const DraftRouteList = z.array(DraftRouteItem);
 
-export const DraftClusterItem = z.object({ name: z.string(), cluster: z.custom<Cluster>(isObject) });
+export const DraftClusterItem = z.object({
+  name: z.string(),
+  cluster: z.custom<Cluster>(isObject),
+  /** the team owning it; null: unowned (lib/teams/) */
+  owner: z.string().nullable().optional(),
+  /** whether the caller may change it */
+  editable: z.boolean().optional(),
+});
 export type DraftClusterItem = z.infer<typeof DraftClusterItem>;
 export const DraftClusterList = z.array(DraftClusterItem);
 

@@ -25,3 +25,4 @@ export * from "./guard";
 export * from "./rollout";
 export * from "./environments";
 export * from "./tokens";
+export * from "./teams";

@@ -31,10 +31,15 @@ export const ListenerPort = z
   .min(1, "must be a port between 1 and 65535")
   .max(65535, "must be a port between 1 and 65535");
 
+// Any path the workers can read (Envoy's semantics: the operator's trust boundary, README "Threat model"; the
+// console never opens it), but never one with a NUL or a line break, which the worker's schema refuses too.
+const NO_NUL = /^[^\0\r\n]*$/;
+const NO_NUL_RULE = "a file path cannot contain a NUL byte or a line break";
+
 /** A certificate and its key as files on every worker (Envoy's DataSource `filename`, read when the config applies). */
 export const CertificateFiles = z.strictObject({
-  certificateChain: z.string().trim().min(1, "the certificate chain's file path is required"),
-  privateKey: z.string().trim().min(1, "the private key's file path is required"),
+  certificateChain: z.string().trim().min(1, "the certificate chain's file path is required").regex(NO_NUL, NO_NUL_RULE),
+  privateKey: z.string().trim().min(1, "the private key's file path is required").regex(NO_NUL, NO_NUL_RULE),
 });
 export type CertificateFiles = z.infer<typeof CertificateFiles>;
 
@@ -92,6 +97,10 @@ export const ListenerVirtualHost = z.object({
   filterChainIndex: z.number().int().nonnegative(),
   /** how many routes it holds */
   routes: z.number().int().nonnegative(),
+  /** the team owning it (and its routes without an owner of their own); null: unowned (lib/teams/) */
+  owner: z.string().nullable().optional(),
+  /** whether the caller may change it */
+  editable: z.boolean().optional(),
 });
 export type ListenerVirtualHost = z.infer<typeof ListenerVirtualHost>;
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { IsoTime } from "./common";
 import { EnvironmentName } from "./environments";
 import { Role } from "./session";
+import { TeamName } from "./teams";
 
 /** Where workers connect, for the command the Nodes page shows. */
 export { WORKER_WS_PATH } from "../../proxy-core/src/protocol";
@@ -27,6 +28,8 @@ export const ApiTokenInfo = z.object({
   role: Role.nullable(),
   /** worker tokens: the only environment its worker may join; null: any */
   environment: z.string().nullable(),
+  /** api tokens: the team it acts for (an editor token changes only what the team owns); null: none */
+  team: z.string().nullable(),
   /** the secret's first characters ("sbx_ab12"), to tell tokens apart */
   prefix: z.string(),
   createdBy: z.string(),
@@ -49,11 +52,14 @@ export const CreateTokenBody = z
     role: Role.optional(),
     /** worker tokens only: the environment its worker may join */
     environment: EnvironmentName.optional(),
+    /** api tokens only: the team it acts for (which must exist) */
+    team: TeamName.optional(),
     /** none: it never expires */
     expiresInDays: z.number().int().min(1).max(3650).optional(),
   })
   .superRefine((b, ctx) => {
     if (b.kind === "worker" && b.role !== undefined) ctx.addIssue({ code: "custom", path: ["role"], message: "a worker token has no role" });
+    if (b.kind === "worker" && b.team !== undefined) ctx.addIssue({ code: "custom", path: ["team"], message: "a worker token has no team" });
     if (b.kind === "api" && b.environment !== undefined) ctx.addIssue({ code: "custom", path: ["environment"], message: "only a worker token is scoped to an environment" });
   });
 export type CreateTokenBody = z.infer<typeof CreateTokenBody>;

@@ -2,7 +2,7 @@
 // manager, so the impact preview matches a sampled request exactly as a worker running that version would. Also
 // how a matched route is named and where it sends the request, for the preview's groups.
 // (lib/ otherwise imports only proxy-core's config contract: matching is the one thing the preview must not redo)
-import { isTcpProxyFilter, validateResources, type FilterChain, type HttpConnectionManager, type RequestHead } from "../../proxy-core/src/config/index";
+import { isTcpProxyFilter, validateResources, type FilterChain, type HttpConnectionManager, type RequestHead, type RouteConfiguration } from "../../proxy-core/src/config/index";
 import { RouteTable, isTlsRedirect, type CompiledRoute, type CompiledVirtualHost } from "../../proxy-core/src/router/route-table";
 import { routeForHead, routeHeaders } from "../../proxy-core/src/http/request-sample";
 import type { ImpactDestination, ImpactRoute } from "../contract/impact";
@@ -42,6 +42,24 @@ function hcmsOf(chains: readonly FilterChain[]): HttpConnectionManager[] {
   return out;
 }
 
+/**
+ * The routes with every direct_response body `filename` (Envoy's DataSource, read by the worker) swapped for an
+ * empty inline body, as proxy-core's explainTable does: a preview matches requests and names a direct response by
+ * its status, so the console never opens a file a draft names (README "Threat model": such a path is the
+ * workers' business, and reading it here would tell an editor which files exist on the console's host).
+ */
+function withoutBodyFiles(rc: RouteConfiguration): RouteConfiguration {
+  const hasFiles = rc.virtual_hosts?.some((vh) => vh.routes?.some((r) => r.direct_response?.body?.filename !== undefined)) ?? false;
+  if (!hasFiles) return rc;
+  return {
+    ...rc,
+    virtual_hosts: rc.virtual_hosts!.map((vh) => ({
+      ...vh,
+      routes: vh.routes?.map((r) => (r.direct_response?.body?.filename === undefined ? r : { ...r, direct_response: { ...r.direct_response, body: { inline_string: "" } } })),
+    })),
+  };
+}
+
 /** Compiles every listener's routes of `resources` (a snapshot: {listeners, clusters}); `label` names it in problems. */
 export function compileVersion(resources: unknown, label: string): VersionTables {
   const out: VersionTables = { listeners: new Map(), valid: true, failed: new Set(), problems: [] };
@@ -55,14 +73,14 @@ export function compileVersion(resources: unknown, label: string): VersionTables
     const t: ListenerTables = { byPrefix: new Map(), first: null, headers: new Map(), runtimeFraction: false };
     try {
       for (const hcm of hcmsOf([...l.filter_chains, ...(l.default_filter_chain ? [l.default_filter_chain] : [])])) {
-        const table = new RouteTable(hcm.route_config);
+        const table = new RouteTable(withoutBodyFiles(hcm.route_config));
         if (!t.byPrefix.has(hcm.stat_prefix)) t.byPrefix.set(hcm.stat_prefix, table);
         t.first ??= table;
         for (const [n, value] of routeHeaders(hcm.route_config)) t.headers.set(n, value || t.headers.get(n) === true);
         for (const vh of hcm.route_config.virtual_hosts ?? []) if ((vh.routes ?? []).some((r) => r.match.runtime_fraction !== undefined)) t.runtimeFraction = true;
       }
     } catch (e) {
-      // e.g. a direct_response body `filename` that exists on the workers but not here
+      // whatever compiles on a worker but not in the console (proxy-core throws with the reason)
       out.failed.add(l.name);
       out.problems.push(`the routes of listener ${l.name} in ${label} cannot be compiled here (${(e as Error).message}): its requests were not replayed`);
       continue;

@@ -7,6 +7,7 @@ export interface ApiTokenRow {
   kind: string;
   role: string | null;
   environment: string | null;
+  team: string | null;
   hash: string;
   prefix: string;
   createdBy: string;
@@ -21,6 +22,7 @@ export interface NewApiToken {
   kind: string;
   role: string | null;
   environment: string | null;
+  team?: string | null;
   hash: string;
   prefix: string;
   createdBy: string;

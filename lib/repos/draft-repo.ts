@@ -20,9 +20,9 @@ const str = (v: unknown) => JSON.stringify(v);
 /** What each table stores of a row, in the order the columns are compared. */
 const stored = {
   listener: (l: ListenerRow) => ({ id: l.id, name: l.name, position: l.position, json: str(l.json) }),
-  virtualHost: (v: VirtualHostRow) => ({ id: v.id, listenerId: v.listenerId, filterChainIndex: v.filterChainIndex, name: v.name, position: v.position, json: str(v.json) }),
-  route: (r: RouteRow) => ({ id: r.id, virtualHostId: r.virtualHostId, position: r.position, json: str(r.json) }),
-  cluster: (c: ClusterRow) => ({ id: c.id, name: c.name, position: c.position, json: str(c.json) }),
+  virtualHost: (v: VirtualHostRow) => ({ id: v.id, listenerId: v.listenerId, filterChainIndex: v.filterChainIndex, name: v.name, position: v.position, json: str(v.json), owner: v.owner ?? null }),
+  route: (r: RouteRow) => ({ id: r.id, virtualHostId: r.virtualHostId, position: r.position, json: str(r.json), owner: r.owner ?? null }),
+  cluster: (c: ClusterRow) => ({ id: c.id, name: c.name, position: c.position, json: str(c.json), owner: c.owner ?? null }),
   endpoint: (e: EndpointRow) => ({ id: e.id, clusterId: e.clusterId, localityIndex: e.localityIndex, position: e.position, json: str(e.json) }),
   circuitBreaker: (c: CircuitBreakerRow) => ({ id: c.id, clusterId: c.clusterId, position: c.position, json: str(c.json) }),
 };
@@ -35,14 +35,14 @@ function listenerRow(r: { id: string; name: string; position: number; json: stri
   return { id: r.id, name: r.name, position: r.position, address: String(sa.address ?? ""), port: Number(sa.port_value ?? 0), json };
 }
 
-function virtualHostRow(r: { id: string; listenerId: string; filterChainIndex: number; name: string; position: number; json: string }): VirtualHostRow {
+function virtualHostRow(r: { id: string; listenerId: string; filterChainIndex: number; name: string; position: number; json: string; owner: string | null }): VirtualHostRow {
   const json = parseObject(r.json);
   return { ...r, domains: Array.isArray(json.domains) ? json.domains.map(String) : [], json };
 }
 
-function clusterRow(r: { id: string; name: string; position: number; json: string }): ClusterRow {
+function clusterRow(r: { id: string; name: string; position: number; json: string; owner: string | null }): ClusterRow {
   const json = parseObject(r.json);
-  return { id: r.id, name: r.name, position: r.position, type: String(json.type ?? "STATIC"), lbPolicy: String(json.lb_policy ?? "ROUND_ROBIN"), json };
+  return { id: r.id, name: r.name, position: r.position, type: String(json.type ?? "STATIC"), lbPolicy: String(json.lb_policy ?? "ROUND_ROBIN"), json, owner: r.owner };
 }
 
 function endpointRow(r: { id: string; clusterId: string; localityIndex: number; position: number; json: string }): EndpointRow {
@@ -69,7 +69,7 @@ export async function loadDraftRows(env: string, tx: Tx = db()): Promise<DraftRo
   return {
     listeners: listeners.map(listenerRow),
     virtualHosts: virtualHosts.map(virtualHostRow),
-    routes: routes.map((r) => routeRow(parseObject(r.json), r.virtualHostId, r.position, r.id)),
+    routes: routes.map((r) => ({ ...routeRow(parseObject(r.json), r.virtualHostId, r.position, r.id), owner: r.owner })),
     clusters: clusters.map(clusterRow),
     endpoints: endpoints.map(endpointRow),
     circuitBreakers: circuitBreakers.map(circuitBreakerRow),
@@ -195,4 +195,24 @@ export async function routePlaces(ids: string[], tx: Tx = db()): Promise<Map<str
     for (const r of rows) out.set(r.id, { id: r.id, environment: r.virtualHost.listener.environment, listener: r.virtualHost.listener.name, virtualHost: r.virtualHost.name, json: parseObject(r.json) });
   }
   return out;
+}
+
+// ------------------------------------------------------------------ ownership (lib/teams/)
+
+/** Sets the owner of one draft row (console metadata: no revision, no DraftChange); false when the row is gone. */
+export async function setDraftOwner(kind: "virtual_host" | "route" | "cluster", id: string, owner: string | null, tx: Tx = db()): Promise<boolean> {
+  const where = { where: { id }, data: { owner } };
+  const n =
+    kind === "route" ? await tx.draftRoute.updateMany(where)
+    : kind === "virtual_host" ? await tx.draftVirtualHost.updateMany(where)
+    : await tx.draftCluster.updateMany(where);
+  return n.count === 1;
+}
+
+/** Clears every owner naming `team` (a team deleted). */
+export async function clearDraftOwners(team: string, tx: Tx = db()): Promise<void> {
+  const q = { where: { owner: team }, data: { owner: null } };
+  await tx.draftRoute.updateMany(q);
+  await tx.draftVirtualHost.updateMany(q);
+  await tx.draftCluster.updateMany(q);
 }

@@ -8,5 +8,6 @@ import { liveToken } from "./token-service";
 export async function tokenActor(secret: string, source: string | null): Promise<Actor | null> {
   const t = await liveToken(secret, "api");
   if (!t) return null;
-  return { kind: "token", id: t.id, name: t.name, role: (t.role as Role | null) ?? "viewer", sessionId: null, source };
+  // a token with a team acts for that team (lib/teams/): an editor token changes only what the team owns
+  return { kind: "token", id: t.id, name: t.name, role: (t.role as Role | null) ?? "viewer", sessionId: null, source, teams: t.team ? [t.team] : [] };
 }

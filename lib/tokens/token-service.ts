@@ -10,6 +10,8 @@ import { addAudit } from "../repos/audit-repo";
 import { findApiToken, findApiTokenByHash, findLiveApiTokenByName, insertApiToken, listLiveApiTokens, revokeApiToken, touchApiToken, type ApiTokenRow } from "../repos/api-token-repo";
 import { transaction } from "../repos/transaction";
 import { hashSecret, looksLikeSecret, newSecret, prefixOf } from "./secret";
+import { existingTeams } from "../repos/team-repo";
+import { ApiError } from "../errors";
 
 const DAY_MS = 24 * 3600 * 1000;
 /** lastUsedAt is written at most this often per token: a busy client must not turn every read into a write */
@@ -26,7 +28,7 @@ function isExpired(t: Pick<ApiTokenRow, "expiresAt">, now = Date.now()): boolean
 
 export function tokenInfo(t: ApiTokenRow): ApiTokenInfo {
   return {
-    id: t.id, name: t.name, kind: t.kind as TokenKind, role: (t.role as Role | null) ?? null, environment: t.environment,
+    id: t.id, name: t.name, kind: t.kind as TokenKind, role: (t.role as Role | null) ?? null, environment: t.environment, team: t.team ?? null,
     prefix: t.prefix, createdBy: t.createdBy, createdAt: t.createdAt.toISOString(), expiresAt: t.expiresAt?.toISOString() ?? null,
     lastUsedAt: t.lastUsedAt?.toISOString() ?? null, expired: isExpired(t),
   };
@@ -40,10 +42,13 @@ export async function createToken(body: CreateTokenBody, by: Caller): Promise<Cr
   const secret = newSecret();
   const row = await transaction(async (tx) => {
     if (await findLiveApiTokenByName(body.name, tx)) throw conflict(`a token named ${body.name} exists already (revoke it first, or pick another name)`);
+    if (body.team !== undefined && (await existingTeams([body.team], tx)).length === 0)
+      throw new ApiError(400, "bad_request", `team: there is no team ${body.team}`, { errors: [{ path: "team", message: `there is no team ${body.team}` }] });
     const created = await insertApiToken(
       {
         name: body.name, kind: body.kind, role: body.kind === "api" ? (body.role ?? "viewer") : null,
         environment: body.kind === "worker" ? (body.environment ?? null) : null,
+        team: body.kind === "api" ? (body.team ?? null) : null,
         hash: hashSecret(secret), prefix: prefixOf(secret), createdBy: callerName(by),
         expiresAt: body.expiresInDays ? new Date(Date.now() + body.expiresInDays * DAY_MS) : null,
       },
@@ -51,7 +56,7 @@ export async function createToken(body: CreateTokenBody, by: Caller): Promise<Cr
     );
     await addAudit(tx, {
       actor: by, action: "token.create", target: created.name,
-      details: { id: created.id, kind: created.kind, role: created.role, environment: created.environment, prefix: created.prefix, expiresAt: created.expiresAt },
+      details: { id: created.id, kind: created.kind, role: created.role, environment: created.environment, team: created.team, prefix: created.prefix, expiresAt: created.expiresAt },
     });
     return created;
   });

@@ -85,7 +85,7 @@ describe("api tokens", () => {
     const { token, secret } = await createToken({ name: "ci-read", kind: "api", role: "viewer" }, "admin");
     expect(secret).toMatch(/^sbx_[A-Za-z0-9_-]{43}$/);
     expect(token).toMatchObject({ name: "ci-read", kind: "api", role: "viewer", environment: null, prefix: secret.slice(0, 8), createdBy: "admin", expired: false });
-    expect(await tokenActor(secret, "10.0.0.9")).toEqual({ kind: "token", id: token.id, name: "ci-read", role: "viewer", sessionId: null, source: "10.0.0.9" });
+    expect(await tokenActor(secret, "10.0.0.9")).toEqual({ kind: "token", id: token.id, name: "ci-read", role: "viewer", sessionId: null, source: "10.0.0.9", teams: [] });
     expect(await tokenActor(secret.slice(0, -1) + (secret.endsWith("A") ? "B" : "A"), null)).toBeNull();
     expect(await tokenActor(ADMIN, null)).toBeNull();
     const worker = await createToken({ name: "w-only", kind: "worker" }, "admin");

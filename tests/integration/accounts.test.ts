@@ -249,9 +249,17 @@ const PUBLIC: Record<string, string[]> = {
   "/api/setup": ["GET", "POST"],
   "/api/session": ["POST", "DELETE"],
   "/api/auth/x/y": ["GET", "POST"],
+  "/api/session/two-factor": ["POST"],
 };
-/** Writes a viewer may make: ending their own sessions. */
-const VIEWER_WRITES: Record<string, string[]> = { "/api/sessions/x": ["DELETE"], "/api/session": ["DELETE", "POST"] };
+/** Writes a viewer may make: ending their own sessions, their own second factor. */
+const VIEWER_WRITES: Record<string, string[]> = {
+  "/api/sessions/x": ["DELETE"],
+  "/api/session": ["DELETE", "POST"],
+  "/api/session/two-factor": ["POST"],
+  "/api/account/two-factor": ["POST"],
+  "/api/account/two-factor/confirm": ["POST"],
+  "/api/account/two-factor/disable": ["POST"],
+};
 
 describe("every API route", () => {
   const all = routes();
@@ -292,7 +300,7 @@ describe("every API route", () => {
     expect(wrong).toEqual([]);
     expect(checked).toBeGreaterThan(20);
     // reads an admin keeps to admins
-    for (const p of ["/api/users", "/api/backup", "/api/tokens"]) expect((await asBrowser(viewer, "GET", p)).status, p).toBe(403);
+    for (const p of ["/api/users", "/api/backup", "/api/tokens", "/api/settings/sso"]) expect((await asBrowser(viewer, "GET", p)).status, p).toBe(403);
   });
 
   it("lets an editor edit but not administer", async () => {

@@ -24,7 +24,7 @@ const ids = { first: "", second: "", user: "" };
  * Every GET endpoint: how to call it and what its body must match (a text check for non-JSON bodies; for an
  * event stream, what its first message's data must match).
  */
-const GETS: Record<string, { path: () => string; schema?: z.ZodType; text?: (body: string) => void; sse?: boolean }> = {
+const GETS: Record<string, { path: () => string; schema?: z.ZodType; text?: (body: string) => void; sse?: boolean; signedIn?: boolean }> = {
   "/api/audit": { path: () => "/api/audit?limit=50", schema: C.AuditList },
   "/api/config": { path: () => "/api/config", schema: C.BootstrapDocument },
   "/api/nodes": { path: () => "/api/nodes", schema: C.NodeList },
@@ -34,6 +34,11 @@ const GETS: Record<string, { path: () => string; schema?: z.ZodType; text?: (bod
   "/api/users": { path: () => "/api/users", schema: C.UserList },
   "/api/users/[id]/sessions": { path: () => `/api/users/${ids.user}/sessions`, schema: C.SessionList },
   "/api/tokens": { path: () => "/api/tokens", schema: C.ApiTokenList },
+  "/api/teams": { path: () => "/api/teams", schema: C.TeamList },
+  "/api/draft/ownership": { path: () => "/api/draft/ownership", schema: C.MyTeams },
+  "/api/settings/sso": { path: () => "/api/settings/sso", schema: C.SsoSettings },
+  // an account's own second factor: asked by a signed-in account, not a token
+  "/api/account/two-factor": { path: () => "/api/account/two-factor", schema: C.TwoFactorStatus, signedIn: true },
   // better-auth's own endpoints: its health check stands for them
   "/api/auth/[...all]": { path: () => "/api/auth/ok", text: (body) => expect(JSON.parse(body)).toEqual({ ok: true }) },
   "/api/traces": { path: () => "/api/traces", schema: C.TraceList },
@@ -69,6 +74,16 @@ const GETS: Record<string, { path: () => string; schema?: z.ZodType; text?: (bod
 };
 
 /** app/api/**\/route.ts files that export GET, as URL templates ("/api/versions/[id]/diff"). */
+/** GET `p` as the contract's viewer account, signed in with its password (the session cookie). */
+async function asContractUser(p: string): Promise<{ status: number; text: string; json: unknown }> {
+  const login = await fetch(consoleProc.base + "/api/session", { method: "POST", headers: { "content-type": "application/json", origin: consoleProc.base }, body: JSON.stringify({ email: "contract@example.test", password: "contract password" }) });
+  expect(login.status, await login.clone().text()).toBe(200);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const res = await fetch(consoleProc.base + p, { headers: { cookie } });
+  const text = await res.text();
+  return { status: res.status, text, json: text ? JSON.parse(text) : undefined };
+}
+
 function discoverGets(): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
@@ -123,7 +138,7 @@ describe("API contract", () => {
       expect(result.success ? [] : result.error.issues).toEqual([]);
       return;
     }
-    const r = await call("GET", e.path());
+    const r = e.signedIn ? await asContractUser(e.path()) : await call("GET", e.path());
     expect(r.status, r.text).toBe(200);
     if (e.text) return e.text(r.text);
     const result = e.schema!.safeParse(r.json);

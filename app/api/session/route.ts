@@ -1,17 +1,20 @@
 import { withHandler, reply } from "@/lib/http";
-import { LoggedOut, LoginBody, Session } from "@/lib/contract";
+import { LoggedOut, LoginBody, Session, TwoFactorRequired } from "@/lib/contract";
 import { signIn, signOut } from "@/lib/accounts/account-service";
 import { toRole } from "@/lib/accounts/roles";
 
 /**
  * Sign in with email and password: answers who signed in and sets the signalbox_session cookie (a new session,
  * whatever cookie the request carried). 401 wrong email or password, 429 `locked` (5 failures in 15 minutes lock
- * the account's password sign-in for 15 minutes) or `rate_limited` (too many attempts from the address).
+ * the account's password sign-in for 15 minutes) or `rate_limited` (too many attempts from the address). An account
+ * with TOTP on answers {twoFactor: true} instead, with the cookie of a 10-minute code challenge.
  */
-export const POST = withHandler({ auth: false, body: LoginBody, response: Session }, async ({ req, body }) => {
+export const POST = withHandler({ auth: false, body: LoginBody, response: Session.or(TwoFactorRequired) }, async ({ req, body }) => {
   const { user, setCookies } = await signIn(body, req);
   const headers = new Headers();
   for (const c of setCookies) headers.append("set-cookie", c);
+  // TOTP on: {twoFactor: true} and the challenge cookie; POST /api/session/two-factor {code} signs in
+  if (!user) return reply({ twoFactor: true as const }, 200, headers);
   return reply({ actor: user.email, kind: "user" as const, role: toRole(user.role), user: { id: user.id, email: user.email, name: user.name } }, 200, headers);
 });
 

@@ -4,7 +4,7 @@
 // unknown command operator is refused with its path, as Envoy refuses it at load. The runtime is src/access-log/.
 import { z } from "zod";
 import { RESPONSE_FLAG_NAMES } from "../http/response-flags";
-import { TYPE_PREFIX, UInt32, envoyEnum, envoyName } from "./schema-common";
+import { FilePath, TYPE_PREFIX, UInt32, envoyEnum, envoyName } from "./schema-common";
 import { exactlyOne } from "./schema-route";
 import { parseSubstitutionFormat } from "./substitution-format";
 
@@ -55,7 +55,7 @@ const JsonFormat = z.record(z.string(), z.unknown()).superRefine((v, ctx) => {
 
 /** envoy.config.core.v3.DataSource for text_format_source: the inline text is a format string. */
 const FormatSource = z
-  .strictObject({ inline_string: FormatString.optional(), filename: z.string().min(1).optional() })
+  .strictObject({ inline_string: FormatString.optional(), filename: FilePath.optional() })
   .superRefine(exactlyOne(["inline_string", "filename"], "is required "));
 
 /** envoy.config.core.v3.SubstitutionFormatString */
@@ -79,7 +79,7 @@ export const FileAccessLog = z
   .strictObject({
     "@type": z.literal(FILE_ACCESS_LOG_TYPE),
     /** opened for appending when the config loads (a path that cannot be opened refuses the config) */
-    path: z.string().min(1),
+    path: FilePath,
     /** deprecated: a format string ("" = the default format) */
     format: FormatString.optional(),
     /** deprecated: a format dictionary whose values are all rendered as strings */

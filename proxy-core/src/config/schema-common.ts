@@ -130,8 +130,19 @@ export function listenerNameFor(address: { socket_address: { address: string; po
   return `${host.includes(":") ? `[${host}]` : host}_${port_value}`;
 }
 
+/**
+ * A file the worker opens (a DataSource's `filename`, a file access log's `path`): any path its process can reach,
+ * as Envoy reads it (the operator's trust boundary), but never one with a NUL (which no file system path holds),
+ * CR or LF: Envoy's base.proto checks DataSource.filename with `well_known_regex: HTTP_HEADER_VALUE, strict: false`
+ * (no NUL, CR, LF).
+ */
+export const FilePath = z
+  .string()
+  .min(1)
+  .regex(/^[^\0\r\n]*$/, "a file path cannot contain a NUL byte or a line break");
+
 export const DataSource = z
-  .strictObject({ inline_string: z.string().optional(), filename: z.string().min(1).optional() })
+  .strictObject({ inline_string: z.string().optional(), filename: FilePath.optional() })
   .refine((d) => (d.inline_string === undefined) !== (d.filename === undefined), {
     message: "exactly one of inline_string or filename is required",
   });

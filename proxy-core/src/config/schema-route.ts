@@ -356,7 +356,8 @@ export const VirtualCluster = z
 
 export const VirtualHost = z.strictObject({
   name: StatName.min(1, "required"),
-  domains: repeated(z.array(z.string().min(1)).min(1)),
+  /** route_components.proto checks each domain as an HTTP header value (well_known_regex HTTP_HEADER_VALUE, strict: false): no CR, LF or NUL */
+  domains: repeated(z.array(HeaderValue.min(1)).min(1)),
   /** a route whose JSON is unchanged since the last snapshot is not parsed again (reuse.ts) */
   routes: repeated(z.array(reusable(Route))).optional(),
   retry_policy: RetryPolicy.optional(),

@@ -3,11 +3,12 @@ import { CreateRouteBody, CreatedRoute, DraftRouteList } from "@/lib/contract";
 import { etagHeaders, ifMatchOf } from "@/lib/config/draft-etag";
 import { readDraft } from "@/lib/config/draft-read";
 import { createDraftRoute, routeItems } from "@/lib/config/draft-routes";
+import { routesWithOwners } from "@/lib/teams/ownership-view";
 
-/** Draft routes in match order: [{id, listener, virtualHost, domains, position, route}]; ETag: the draft's revision. */
-export const GET = withHandler({ response: DraftRouteList }, async () => {
+/** Draft routes in match order: [{id, listener, virtualHost, domains, position, route, owner, editable}]; ETag: the draft's revision. */
+export const GET = withHandler({ response: DraftRouteList }, async ({ actor }) => {
   const { rows, revision } = await readDraft();
-  return reply(routeItems(rows), 200, etagHeaders(revision));
+  return reply(routesWithOwners(routeItems(rows), rows, actor), 200, etagHeaders(revision));
 });
 
 /**
