@@ -2,7 +2,6 @@
 // Settings → Teams (admin): teams own virtual hosts, routes and clusters (set on the Routes, Clusters and Listeners
 // pages); an editor changes only what is unowned or owned by one of their teams. Create a team, pick its members,
 // delete it (what it owned becomes unowned).
-import Link from "next/link";
 import { useMemo, useState, type FormEvent } from "react";
 import { errorMessage } from "@/components/queries/api-client";
 import { useUsersQuery } from "@/components/queries/use-accounts";
@@ -10,6 +9,7 @@ import { useSessionQuery } from "@/components/queries/use-session";
 import { useCreateTeam, useDeleteTeam, useSetTeamMembers, useTeamsQuery } from "@/components/queries/use-teams";
 import { ActionFooter } from "@/components/ui/action-footer";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { SettingsListPage } from "./settings-list-page";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { Field } from "@/components/ui/field";
 import { Panel } from "@/components/ui/panel";
@@ -40,15 +40,6 @@ export function TeamsPage() {
     [],
   );
 
-  if (me.data && !isAdmin) {
-    return (
-      <div className="card">
-        <h1>Teams</h1>
-        <p>Only an admin manages teams. You are signed in as {me.data.actor} ({me.data.role}).</p>
-      </div>
-    );
-  }
-
   const confirmRemove = () => {
     if (!removing) return;
     setError(null);
@@ -56,24 +47,18 @@ export function TeamsPage() {
   };
 
   return (
-    <>
-      <div className="page-head">
-        <div>
-          <h1>Teams</h1>
-          <p>
-            <Link href="/settings">Settings</Link> · A team owns virtual hosts, routes and clusters; its editors change those, and see what
-            other teams own read-only. Admins change everything and set owners on the Routes, Clusters and Listeners pages.
-          </p>
-        </div>
+    <SettingsListPage
+      title="Teams"
+      adminOnly="teams"
+      error={error}
+      intro={<>A team owns virtual hosts, routes and clusters; its editors change those, and see what
+            other teams own read-only. Admins change everything and set owners on the Routes, Clusters and Listeners pages.</>}
+      action={
         <button type="button" className="btn primary" onClick={() => setCreating(true)}>
           Add team
         </button>
-      </div>
-      {error && (
-        <div className="alert" role="alert">
-          {error}
-        </div>
-      )}
+      }
+    >
       <DataTable
         label="Teams"
         what="teams"
@@ -101,7 +86,7 @@ export function TeamsPage() {
           <p style={{ marginTop: 0 }}>What it owns becomes unowned: every editor may change it. Its members keep their accounts.</p>
         </ConfirmDialog>
       )}
-    </>
+    </SettingsListPage>
   );
 }
 

@@ -1,12 +1,12 @@
 "use client";
 // Settings → Users (admin): the accounts with their roles; add one, change a role, remove one (their sessions end
 // at once), and see or revoke a user's sessions.
-import Link from "next/link";
 import { useMemo, useState } from "react";
 import { errorMessage } from "@/components/queries/api-client";
 import { useChangeRole, useRemoveUser, useRevokeUserSessions, useUserSessionsQuery, useUsersQuery } from "@/components/queries/use-accounts";
 import { useSessionQuery } from "@/components/queries/use-session";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { SettingsListPage } from "./settings-list-page";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { dateTime, timeAgo } from "@/components/ui/format";
 import type { User } from "@/lib/contract/accounts";
@@ -57,15 +57,6 @@ export function UsersPage() {
     [changeRole],
   );
 
-  if (me.data && !isAdmin) {
-    return (
-      <div className="card">
-        <h1>Users</h1>
-        <p>Only an admin manages users. You are signed in as {me.data.actor} ({me.data.role}).</p>
-      </div>
-    );
-  }
-
   const confirmRemove = () => {
     if (!removing) return;
     setError(null);
@@ -73,23 +64,17 @@ export function UsersPage() {
   };
 
   return (
-    <>
-      <div className="page-head">
-        <div>
-          <h1>Users</h1>
-          <p>
-            <Link href="/settings">Settings</Link> · Who can sign in to the console, and with which role. A role change applies to their next request.
-          </p>
-        </div>
+    <SettingsListPage
+      title="Users"
+      adminOnly="users"
+      error={error}
+      intro={<>Who can sign in to the console, and with which role. A role change applies to their next request.</>}
+      action={
         <button type="button" className="btn primary" onClick={() => setCreating(true)}>
           Add user
         </button>
-      </div>
-      {error && (
-        <div className="alert" role="alert">
-          {error}
-        </div>
-      )}
+      }
+    >
       <DataTable
         label="Users"
         what="users"
@@ -117,7 +102,7 @@ export function UsersPage() {
           <p style={{ marginTop: 0 }}>They are signed out everywhere at once and can no longer sign in. The audit keeps what they did.</p>
         </ConfirmDialog>
       )}
-    </>
+    </SettingsListPage>
   );
 }
 
