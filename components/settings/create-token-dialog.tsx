@@ -100,7 +100,7 @@ export function CreateTokenDialog({ onClose }: { onClose: () => void }) {
               <input value={f.team} onChange={(e) => patch({ team: e.target.value })} placeholder="payments" autoComplete="off" />
             </Field>
           ) : (
-            <Field label="Environment" error={err("environment")} hint="The only environment its worker may join; empty: any.">
+            <Field label="Environment" error={err("environment")} hint="The only environment its worker may join; empty: every environment.">
               <input value={f.environment} onChange={(e) => patch({ environment: e.target.value })} placeholder="default" autoComplete="off" />
             </Field>
           )}

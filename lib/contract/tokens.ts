@@ -26,7 +26,7 @@ export const ApiTokenInfo = z.object({
   kind: TokenKind,
   /** api tokens: what the token may do; null for worker tokens */
   role: Role.nullable(),
-  /** worker tokens: the only environment its worker may join; null: any */
+  /** worker tokens: the only environment its worker may join; null: every environment */
   environment: z.string().nullable(),
   /** api tokens: the team it acts for (an editor token changes only what the team owns); null: none */
   team: z.string().nullable(),

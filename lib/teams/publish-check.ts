@@ -22,7 +22,7 @@ function ownerOf(rows: DraftRows, c: Pick<TeamLimitedChange, "kind" | "name">): 
     return v?.owner ? { what: `virtual host ${listener(v.listenerId)}/${v.name}`, owner: v.owner } : null;
   }
   if (c.kind === "route") {
-    // route names are unique within a virtual host only: any owned route of that name counts
+    // route names are unique within a virtual host only: every owned route of that name counts
     for (const r of rows.routes) {
       if (routeLabel(r) !== name && `${r.matchKind} ${r.matchValue}` !== name) continue;
       const owner = routeOwner(r, vhosts);

@@ -12,7 +12,7 @@ export type WorkerGrant =
       id: string;
       /** the token's name, for the log and the audit */
       name: string;
-      /** the only environment this worker may say hello into; null: any */
+      /** the only environment this worker may say hello into; null: every environment */
       environment: string | null;
       expiresAt: Date | null;
     };

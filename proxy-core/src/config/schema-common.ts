@@ -99,7 +99,7 @@ function oneOf(supported: readonly string[], knownUnsupported: readonly string[]
   });
 }
 
-/** 0–65535 (a listener's 0: any free port; port_redirect's 0: unset, as proto3 reads it): schema-limits.ts */
+/** 0–65535 (a listener's 0 picks a free port; port_redirect's 0: unset, as proto3 reads it): schema-limits.ts */
 export const Port = BindPort;
 const UINT32_MESSAGE = "must be a whole number between 0 and 4294967295";
 export const UInt32 = z.number(UINT32_MESSAGE).int(UINT32_MESSAGE).min(0, UINT32_MESSAGE).max(4294967295, UINT32_MESSAGE);
@@ -114,7 +114,7 @@ export const SocketAddress = z.strictObject({
   protocol: envoyEnum(["TCP"], ["UDP"]).optional(),
 });
 
-/** Where a listener or the admin interface binds (port 0: any free port). */
+/** Where a listener or the admin interface binds (port 0 picks a free port). */
 export const Address = z.strictObject({ socket_address: SocketAddress });
 
 /** An upstream endpoint's address: the same fields, on a port that can be connected to (1–65535). */
@@ -131,7 +131,7 @@ export function listenerNameFor(address: { socket_address: { address: string; po
 }
 
 /**
- * A file the worker opens (a DataSource's `filename`, a file access log's `path`): any path its process can reach,
+ * A file the worker opens (a DataSource's `filename`, a file access log's `path`), wherever its process can reach,
  * as Envoy reads it (the operator's trust boundary), but never one with a NUL (which no file system path holds),
  * CR or LF: Envoy's base.proto checks DataSource.filename with `well_known_regex: HTTP_HEADER_VALUE, strict: false`
  * (no NUL, CR, LF).

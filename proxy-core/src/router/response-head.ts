@@ -5,7 +5,7 @@
 // response headers that are per hop, `server`, which Envoy overwrites, and an upstream Envoy's
 // x-envoy-upstream-service-time, which this hop overwrites with its own (router.cc setEnvoyUpstreamServiceTime)
 const SKIP_RESPONSE = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "server", "x-envoy-upstream-service-time"]);
-// lengths of those names: any other header skips the lower-casing and the set lookup
+// lengths of those names: every other header skips the lower-casing and the set lookup
 const SKIP_LENGTH = new Uint8Array(64);
 const SERVICE_TIME = "x-envoy-upstream-service-time";
 for (const n of SKIP_RESPONSE) SKIP_LENGTH[n.length] = 1;

@@ -122,7 +122,7 @@ const REGEX_META = new Set([..."\\^$.|?*+()[]{}"]);
 
 /**
  * The literal text every match of a full-path regex starts with ("/svc12/" for `/svc12/[0-9]+`), so the
- * route can sit in the prefix trie. Conservative: any `|` gives "", and a literal followed by a quantifier
+ * route can sit in the prefix trie. Conservative: a `|` anywhere gives "", and a literal followed by a quantifier
  * that allows zero repetitions (`?`, `*`, `{`) is dropped.
  */
 export function regexLiteralPrefix(source: string): string {

@@ -1,5 +1,5 @@
 // A WebSocket (HTTP/1.1 Upgrade) request forwarded upstream. Envoy proxies upgrades on HCMs with
-// `upgrade_configs: [{upgrade_type: websocket}]` through the same router as any request: the route's rewrites
+// `upgrade_configs: [{upgrade_type: websocket}]` through the same router as every other request: the route's rewrites
 // and header mutations apply, and the request takes a connection from the cluster's pool, so TLS,
 // `connect_timeout` and the circuit breakers apply too (router.cc, `UpstreamRequest` with an upgrade). undici
 // writes the upgrade request on that connection; on 101 the socket leaves HTTP and bytes flow both ways with

@@ -5,7 +5,7 @@ import type { Counter, Scope, StatsStore } from "../stats/store";
 
 export const HCM_TRACING_COUNTERS = ["random_sampling", "service_forced", "client_enabled", "not_traceable", "health_check"] as const;
 
-/** spans_sent: spans in reports handed to the collector; reports_sent: answered 202; reports_dropped: any other
+/** spans_sent: spans in reports handed to the collector; reports_sent: answered 202; reports_dropped: every other
  *  status; reports_failed: no answer (connect error, reset, timeout); reports_skipped_no_cluster: the collector
  *  cluster had no host; timer_flushed: flushes started by the flush timer rather than the buffer filling. */
 export const ZIPKIN_COUNTERS = ["spans_sent", "timer_flushed", "reports_skipped_no_cluster", "reports_sent", "reports_dropped", "reports_failed"] as const;

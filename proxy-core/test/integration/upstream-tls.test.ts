@@ -48,7 +48,7 @@ async function proxy(port: number, ctx: Omit<UpstreamTlsContext, "@type">, extra
 }
 
 describe("upstream TLS", () => {
-  it("no validation_context: any server cert is accepted; no SNI unless `sni`; TLS 1.2 by default (Envoy's upstream max)", async () => {
+  it("no validation_context: every server cert is accepted; no SNI unless `sni`; TLS 1.2 by default (Envoy's upstream max)", async () => {
     const up = await httpsUpstream();
     const h = await proxy(up.port, {});
     const r = await request(h.port, "/", { headers: { host: "app.example.com" } });

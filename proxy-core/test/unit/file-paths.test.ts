@@ -1,4 +1,4 @@
-// Paths the worker opens (a DataSource's filename, a file access log's path) and virtual host domains: any path
+// Paths the worker opens (a DataSource's filename, a file access log's path) and virtual host domains: every path
 // Envoy would take (absolute, relative, `../`), but never one with a NUL, CR or LF (Envoy's base.proto and
 // route_components.proto check them as HTTP header values), refused with the field's path.
 import { describe, expect, it } from "vitest";
