@@ -85,7 +85,7 @@ describe("listeners over HTTP", () => {
 
     const { list } = await listeners();
     expect(list.map((l) => [l.name, l.protocol])).toEqual([["main", "http"], ["second", "http"]]);
-    expect(list[1].virtualHosts).toEqual([{ name: "api", domains: ["*"], filterChainIndex: 0, routes: 1 }]);
+    expect(list[1].virtualHosts).toEqual([{ name: "api", domains: ["*"], filterChainIndex: 0, routes: 1, owner: null, editable: true }]);
     expect(list[1].routes).toBe(1);
 
     await publish("a second listener");
