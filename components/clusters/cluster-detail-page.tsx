@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { useDraftClustersQuery } from "@/components/queries/use-draft-clusters-query";
+import { VIEWER_REASON, useReadOnly } from "@/components/queries/use-session";
 import { TrafficPanel } from "@/components/telemetry/traffic-panel";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
@@ -32,6 +33,8 @@ export function ClusterDetailPage({ name }: { name: string }) {
   const router = useRouter();
   const params = useSearchParams();
   const [deleting, setDeleting] = useState(false);
+  // a viewer reads the settings (the form without Save) and deletes nothing
+  const readOnly = useReadOnly();
   const row = clusters.data?.find((c) => c.name === name);
   const asked = params.get("tab");
   const tab: TabId = TABS.some((t) => t.id === asked) ? (asked as TabId) : "endpoints";
@@ -60,8 +63,8 @@ export function ClusterDetailPage({ name }: { name: string }) {
             type="button"
             className="btn danger"
             onClick={() => setDeleting(true)}
-            disabled={row.editable === false}
-            title={row.editable === false ? readOnlyReason("cluster", row.owner) : undefined}
+            disabled={row.editable === false || readOnly}
+            title={readOnly ? VIEWER_REASON : row.editable === false ? readOnlyReason("cluster", row.owner) : undefined}
           >
             Delete cluster
           </button>
@@ -82,18 +85,19 @@ export function ClusterDetailPage({ name }: { name: string }) {
       ) : (
         <Tabs label={`Cluster ${name}`} current={tab} tabs={TABS.map((t) => ({ id: t.id, label: t.label, href: t.id === "endpoints" ? base : `${base}?tab=${t.id}` }))}>
           {tab === "endpoints" && <EndpointsTab name={name} row={row} />}
-          {tab === "settings" && row.editable === false && (
+          {tab === "settings" && row.editable === false && !readOnly && (
             <div className="card" role="note">
               <p style={{ margin: 0 }}>{readOnlyReason("cluster", row.owner)}.</p>
             </div>
           )}
-          {tab === "settings" && row.editable !== false && (
+          {tab === "settings" && (row.editable !== false || readOnly) && (
             <div className="card">
               {row.owner && <p className="muted small" style={{ marginTop: 0 }}>Owner: <span className="badge">team {row.owner}</span></p>}
               <ClusterForm
                 key={row.name}
                 id="cluster-form"
                 original={row.cluster}
+                readOnly={readOnly}
                 taken={(clusters.data ?? []).map((c) => c.name)}
                 onSaved={(newName) => {
                   if (newName !== name) router.replace(`/clusters/${encodeURIComponent(newName)}?tab=settings`);

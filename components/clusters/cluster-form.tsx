@@ -34,12 +34,14 @@ interface Props {
   onSaved: (name: string) => void;
   /** render the submit button here (false when the parent renders it in a panel footer) */
   inlineSubmit?: boolean;
+  /** a viewer's form: the cluster's values, no Save */
+  readOnly?: boolean;
 }
 
 /** Endpoint rows carry a key for React only: equal forms may differ in keys. */
 const sameIgnoringKeys = (a: unknown, b: unknown) => JSON.stringify(a, (k, v) => (k === "key" ? undefined : v)) === JSON.stringify(b, (k, v) => (k === "key" ? undefined : v));
 
-export function ClusterForm({ id, original: openedWith, taken, onSaved, inlineSubmit = true }: Props) {
+export function ClusterForm({ id, original: openedWith, taken, onSaved, inlineSubmit = true, readOnly = false }: Props) {
   const qc = useQueryClient();
   const save = useSaveClusterMutation();
   // the cluster and draft revision the form stands on: what it opened with, then what it saved or reloaded
@@ -169,59 +171,62 @@ export function ClusterForm({ id, original: openedWith, taken, onSaved, inlineSu
 
   return (
     <form id={id} onSubmit={submit} onChange={(e) => touch(e, false)} onBlur={(e) => touch(e, true)} noValidate className="stack">
-      {conflict && <ConflictNotice conflict={conflict} pending={save.isPending || reapplying} onReapply={() => reload(true)} onDiscard={() => reload(false)} />}
-      <fieldset>
-        <legend>Settings</legend>
-        <div className="form-grid">
-          <Field label="Name" envoy="name" error={err.name} hint={original ? "Renaming updates the routes that point at it." : undefined}>
-            <input type="text" name="name" value={f.name} onChange={(e) => patch({ name: e.target.value })} placeholder="backend" autoComplete="off" className="mono" />
-          </Field>
-          <Field label="Discovery type" envoy="type" error={err.type} hint="STATIC: IP addresses. STRICT_DNS: every address a hostname resolves to. LOGICAL_DNS: the first one.">
-            <select name="type" value={f.type} onChange={(e) => patch({ type: e.target.value })}>
-              <option value="">STATIC (default)</option>
-              {["STATIC", "STRICT_DNS", "LOGICAL_DNS"].map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Load balancing policy" envoy="lb_policy" error={err.lb} hint="RING_HASH hashes on the route's hash_policy (sticky); LEAST_REQUEST picks the less busy of two hosts.">
-            <select name="lb_policy" value={f.lbPolicy} onChange={(e) => patch({ lbPolicy: e.target.value })}>
-              <option value="">ROUND_ROBIN (default)</option>
-              {["ROUND_ROBIN", "LEAST_REQUEST", "RING_HASH", "RANDOM"].map((p) => (
-                <option key={p} value={p}>
-                  {p}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Connect timeout" envoy="connect_timeout" error={err.timeout} hint="Time to open a TCP connection to a host.">
-            <input type="text" name="connect_timeout" value={f.connectTimeout} onChange={(e) => patch({ connectTimeout: e.target.value })} placeholder="5s" autoComplete="off" className="mono" />
-          </Field>
-        </div>
+      {/* a viewer reads the cluster: every field shown, none editable (a disabled fieldset disables them all) */}
+      <fieldset disabled={readOnly} className="stack" style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+        {conflict && <ConflictNotice conflict={conflict} pending={save.isPending || reapplying} onReapply={() => reload(true)} onDiscard={() => reload(false)} />}
+        <fieldset>
+          <legend>Settings</legend>
+          <div className="form-grid">
+            <Field label="Name" envoy="name" error={err.name} hint={original ? "Renaming updates the routes that point at it." : undefined}>
+              <input type="text" name="name" value={f.name} onChange={(e) => patch({ name: e.target.value })} placeholder="backend" autoComplete="off" className="mono" />
+            </Field>
+            <Field label="Discovery type" envoy="type" error={err.type} hint="STATIC: IP addresses. STRICT_DNS: every address a hostname resolves to. LOGICAL_DNS: the first one.">
+              <select name="type" value={f.type} onChange={(e) => patch({ type: e.target.value })}>
+                <option value="">STATIC (default)</option>
+                {["STATIC", "STRICT_DNS", "LOGICAL_DNS"].map((t) => (
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Load balancing policy" envoy="lb_policy" error={err.lb} hint="RING_HASH hashes on the route's hash_policy (sticky); LEAST_REQUEST picks the less busy of two hosts.">
+              <select name="lb_policy" value={f.lbPolicy} onChange={(e) => patch({ lbPolicy: e.target.value })}>
+                <option value="">ROUND_ROBIN (default)</option>
+                {["ROUND_ROBIN", "LEAST_REQUEST", "RING_HASH", "RANDOM"].map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Connect timeout" envoy="connect_timeout" error={err.timeout} hint="Time to open a TCP connection to a host.">
+              <input type="text" name="connect_timeout" value={f.connectTimeout} onChange={(e) => patch({ connectTimeout: e.target.value })} placeholder="5s" autoComplete="off" className="mono" />
+            </Field>
+          </div>
+        </fieldset>
+        {endpointsEditor}
+        {thresholdsEditor}
+        <UnplacedErrors errors={unplaced} />
+        <ErrorSummary errors={refused} title="The server refused the cluster" />
+        {failure && (
+          <div className="alert" role="alert">
+            {failure}
+          </div>
+        )}
+        {inlineSubmit && !readOnly && (
+          <div className="row">
+            <button type="submit" className="btn primary" disabled={save.isPending}>
+              {save.isPending ? "Saving…" : original ? "Save cluster" : "Create cluster"}
+            </button>
+            {saved && !save.isPending && (
+              <span className="chip green" role="status">
+                Saved to draft
+              </span>
+            )}
+          </div>
+        )}
       </fieldset>
-      {endpointsEditor}
-      {thresholdsEditor}
-      <UnplacedErrors errors={unplaced} />
-      <ErrorSummary errors={refused} title="The server refused the cluster" />
-      {failure && (
-        <div className="alert" role="alert">
-          {failure}
-        </div>
-      )}
-      {inlineSubmit && (
-        <div className="row">
-          <button type="submit" className="btn primary" disabled={save.isPending}>
-            {save.isPending ? "Saving…" : original ? "Save cluster" : "Create cluster"}
-          </button>
-          {saved && !save.isPending && (
-            <span className="chip green" role="status">
-              Saved to draft
-            </span>
-          )}
-        </div>
-      )}
     </form>
   );
 }

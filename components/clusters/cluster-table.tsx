@@ -14,7 +14,7 @@ import { StatusChip } from "@/components/ui/status-chip";
 import { healthyCount } from "./endpoint-health";
 import { UsageBars } from "./usage-bars";
 import { Truncate } from "@/components/ui/truncate";
-import { OwnerControl, readOnlyReason } from "@/components/teams/owner-control";
+import { OwnerControl, readOnlyReason, useOwnerColumn } from "@/components/teams/owner-control";
 
 function endpointsOf(row: DraftClusterRow) {
   return (row.cluster.load_assignment?.endpoints ?? []).flatMap((l) => l.lb_endpoints);
@@ -30,6 +30,8 @@ interface Props {
   usage: Map<string, number>;
   live: LiveState;
   onDelete: (name: string) => void;
+  /** a viewer's table: no Edit or Delete (a row still opens the cluster's detail) */
+  readOnly?: boolean;
 }
 
 function EndpointsCell({ row }: { row: DraftClusterRow }) {
@@ -61,11 +63,12 @@ function BreakersCell({ name }: { name: string }) {
 const nameOf = (r: DraftClusterRow) => r.name;
 const detailHref = (name: string) => `/clusters/${encodeURIComponent(name)}`;
 
-export function ClusterTable({ rows, query, empty, usage, live, onDelete }: Props) {
+export function ClusterTable({ rows, query, empty, usage, live, onDelete, readOnly = false }: Props) {
   const router = useRouter();
+  const withOwner = useOwnerColumn((rows ?? []).map((r) => r.owner));
   const columns = useMemo<Column<DraftClusterRow>[]>(() => {
     const source = figuresSource(live);
-    return [
+    const cols: Column<DraftClusterRow>[] = [
       {
         key: "name",
         header: "Name",
@@ -92,7 +95,8 @@ export function ClusterTable({ rows, query, empty, usage, live, onDelete }: Prop
         cell: (row) => <OwnerControl owner={row.owner} label={`cluster ${row.name}`} target={{ kind: "cluster", name: row.name }} />,
       },
     ];
-  }, [live, usage]);
+    return withOwner ? cols : cols.filter((c) => c.key !== "owner");
+  }, [live, usage, withOwner]);
 
   const rowActions = useCallback(
     (row: DraftClusterRow) =>
@@ -132,7 +136,7 @@ export function ClusterTable({ rows, query, empty, usage, live, onDelete }: Prop
       filter={{ label: "Filter clusters", placeholder: "Filter clusters…" }}
       // the whole cluster as stored (health checks, thresholds, endpoints): what the filter searched before
       searchText={clusterText}
-      rowActions={rowActions}
+      rowActions={readOnly ? undefined : rowActions}
       onRowActivate={(row) => router.push(detailHref(row.name))}
     />
   );

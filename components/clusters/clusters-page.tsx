@@ -1,5 +1,5 @@
 "use client";
-import { useCanEdit } from "@/components/queries/use-session";
+import { VIEWER_REASON, useReadOnly } from "@/components/queries/use-session";
 import { useMemo, useState } from "react";
 import { useDraftClustersQuery } from "@/components/queries/use-draft-clusters-query";
 import { useDraftRoutesQuery } from "@/components/queries/use-draft-routes-query";
@@ -32,9 +32,9 @@ export function ClustersPage() {
   const rows = clusters.data ?? [];
   const live = useLiveTicks();
   // a viewer reads only (the API refuses their writes with 403)
-  const readOnly = useCanEdit() === false;
+  const readOnly = useReadOnly();
   const addButton = (
-    <button type="button" className="btn primary" onClick={() => setCreating(true)} disabled={readOnly} title={readOnly ? "Your role is viewer: an editor or admin makes changes" : undefined}>
+    <button type="button" className="btn primary" onClick={() => setCreating(true)} disabled={readOnly} title={readOnly ? VIEWER_REASON : undefined}>
       Add cluster
     </button>
   );
@@ -61,6 +61,7 @@ export function ClustersPage() {
         usage={usage}
         live={live}
         onDelete={setDeleting}
+        readOnly={readOnly}
       />
       {creating && (
         <Panel

@@ -4,6 +4,7 @@
 import { useState } from "react";
 import { errorMessage } from "@/components/queries/api-client";
 import { switchEnvironment, useCreateEnvironment, useEnvironmentsQuery } from "@/components/queries/use-environments";
+import { useReadOnly } from "@/components/queries/use-session";
 
 const NEW = "\u0000new";
 
@@ -12,6 +13,8 @@ export function EnvironmentSwitcher() {
   const create = useCreateEnvironment();
   const [adding, setAdding] = useState(false);
   const [name, setName] = useState("");
+  // a viewer switches environments but creates none
+  const readOnly = useReadOnly();
   if (!envs.data) return null;
   const { environments, current } = envs.data;
 
@@ -58,7 +61,7 @@ export function EnvironmentSwitcher() {
             {e.name}
           </option>
         ))}
-        <option value={NEW}>New environment…</option>
+        {!readOnly && <option value={NEW}>New environment…</option>}
       </select>
     </label>
   );

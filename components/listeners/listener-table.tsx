@@ -3,7 +3,7 @@
 // its virtual hosts with their domains and route counts.
 import type { DraftListenerItem, ListenerFilterChain } from "@/lib/contract/listeners";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { OwnerControl } from "@/components/teams/owner-control";
+import { OwnerControl, useOwnerColumn } from "@/components/teams/owner-control";
 
 const PROTOCOL_LABEL = { http: "HTTP", https: "HTTPS", tcp: "TCP" } as const;
 
@@ -56,8 +56,10 @@ function VirtualHostOwners({ l }: { l: DraftListenerItem }) {
   );
 }
 
-export function ListenerTable({ rows, onEdit, onDelete }: { rows: DraftListenerItem[]; onEdit: (name: string) => void; onDelete: (l: DraftListenerItem) => void }) {
-  const columns: Column<DraftListenerItem>[] = [
+/** `readOnly`: a viewer's table, without the Edit and Delete column. */
+export function ListenerTable({ rows, onEdit, onDelete, readOnly = false }: { rows: DraftListenerItem[]; onEdit: (name: string) => void; onDelete: (l: DraftListenerItem) => void; readOnly?: boolean }) {
+  const withOwner = useOwnerColumn(rows.flatMap((l) => l.virtualHosts.map((v) => v.owner)));
+  const all: Column<DraftListenerItem>[] = [
     { key: "name", header: "Name", cell: (l) => <code>{l.name}</code> },
     { key: "address", header: "Address", cell: (l) => <span className="mono">{hostPort(l)}</span> },
     {
@@ -88,5 +90,6 @@ export function ListenerTable({ rows, onEdit, onDelete }: { rows: DraftListenerI
       ),
     },
   ];
+  const columns = all.filter((c) => (c.key !== "actions" || !readOnly) && (c.key !== "owner" || withOwner));
   return <DataTable label="Listeners" columns={columns} rows={rows} rowKey={(l) => l.name} rowTestId="listener-row" />;
 }

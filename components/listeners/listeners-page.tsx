@@ -1,7 +1,7 @@
 "use client";
 // The Listeners page: every draft listener (address, protocol, certificates, virtual hosts), and a side panel
 // to add or edit one and its virtual hosts. Changes go to the draft, and live when published.
-import { useCanEdit } from "@/components/queries/use-session";
+import { VIEWER_REASON, useReadOnly } from "@/components/queries/use-session";
 import { useState } from "react";
 import { useDraftClustersQuery } from "@/components/queries/use-draft-clusters-query";
 import { useDraftListenersQuery } from "@/components/queries/use-draft-listeners-query";
@@ -36,9 +36,9 @@ export function ListenersPage() {
   const current = editing?.name ? (rows.find((l) => l.name === editing.name) ?? editing.saved) : undefined;
   const close = () => setEditing(null);
   // a viewer reads only (the API refuses their writes with 403)
-  const readOnly = useCanEdit() === false;
+  const readOnly = useReadOnly();
   const addButton = (
-    <button type="button" className="btn primary" onClick={() => setEditing({ name: null })} disabled={readOnly} title={readOnly ? "Your role is viewer: an editor or admin makes changes" : undefined}>
+    <button type="button" className="btn primary" onClick={() => setEditing({ name: null })} disabled={readOnly} title={readOnly ? VIEWER_REASON : undefined}>
       Add listener
     </button>
   );
@@ -68,7 +68,7 @@ export function ListenersPage() {
             <input type="search" aria-label="Filter listeners" placeholder="Filter listeners…" value={filter} onChange={(e) => setFilter(e.target.value)} />
           </div>
           {visible.length ? (
-            <ListenerTable rows={visible} onEdit={(name) => setEditing({ name })} onDelete={setDeleting} />
+            <ListenerTable rows={visible} onEdit={(name) => setEditing({ name })} onDelete={setDeleting} readOnly={readOnly} />
           ) : (
             <p className="muted">No listener matches “{filter}”.</p>
           )}

@@ -2,6 +2,7 @@
 import { useMemo, useState } from "react";
 import { useDraftStatusQuery } from "@/components/queries/use-draft-status-query";
 import { useNodesQuery } from "@/components/queries/use-nodes-query";
+import { useIsAdmin } from "@/components/queries/use-session";
 import { EmptyState } from "@/components/ui/empty-state";
 import { BundledWorkerPanel } from "./bundled-worker-panel";
 import { CanaryBanner } from "./canary-banner";
@@ -13,6 +14,8 @@ export function NodesPage() {
   const nodes = useNodesQuery({ refetchInterval: 2000 });
   // connected first, then by id; the polling answers a new array every 2 s, so sort only when it changes
   const [adding, setAdding] = useState(false);
+  // adding a node makes an API token (POST /api/tokens): an admin's to do
+  const isAdmin = useIsAdmin();
   const list = useMemo(() => nodes.data && [...nodes.data].sort((a, b) => Number(b.connected) - Number(a.connected) || a.id.localeCompare(b.id)), [nodes.data]);
 
   return (
@@ -25,7 +28,7 @@ export function NodesPage() {
             rejects a version keeps serving its last good one.
           </p>
         </div>
-        <button type="button" className="btn primary" onClick={() => setAdding(true)}>
+        <button type="button" className="btn primary" onClick={() => setAdding(true)} disabled={!isAdmin} title={isAdmin ? undefined : "Only an admin adds a node: it makes an API token"}>
           Add node
         </button>
       </div>

@@ -4,10 +4,13 @@
 import Link from "next/link";
 import { errorMessage } from "@/components/queries/api-client";
 import { useAcknowledgeGuardMutation, useUnacknowledgedGuardsQuery } from "@/components/queries/use-guards-query";
+import { useReadOnly } from "@/components/queries/use-session";
 
 export function GuardAlert({ compact = false }: { compact?: boolean }) {
   const guards = useUnacknowledgedGuardsQuery();
   const ack = useAcknowledgeGuardMutation();
+  // acknowledging is a write: a viewer reads the banner until an editor acknowledges it
+  const readOnly = useReadOnly();
   const runs = guards.data?.guards ?? [];
   if (runs.length === 0) return null;
   if (compact)
@@ -28,9 +31,11 @@ export function GuardAlert({ compact = false }: { compact?: boolean }) {
             <div className="small">{g.reason}</div>
             {ack.isError && <div className="small">Acknowledging failed: {errorMessage(ack.error)}</div>}
           </div>
-          <button type="button" className="btn small" onClick={() => ack.mutate(g.id)} disabled={ack.isPending}>
-            Acknowledge
-          </button>
+          {!readOnly && (
+            <button type="button" className="btn small" onClick={() => ack.mutate(g.id)} disabled={ack.isPending}>
+              Acknowledge
+            </button>
+          )}
         </div>
       ))}
     </div>

@@ -18,6 +18,21 @@ export function useCanEdit(): boolean | undefined {
   return role === undefined ? undefined : role !== "viewer";
 }
 
+/** True only once the session is known and the actor is a viewer: what a write control asks to disable or hide itself. */
+export function useReadOnly(): boolean {
+  return useCanEdit() === false;
+}
+
+/** Whether the signed-in actor is an admin (users, tokens, settings, backups); false while the session loads. */
+export function useIsAdmin(): boolean {
+  return useSessionQuery().data?.role === "admin";
+}
+
+/** The tooltip of a write control a viewer sees disabled. */
+export const VIEWER_REASON = "Viewers can't change the config: ask an admin for the editor role";
+/** The tooltip of an admin-only control an editor or viewer sees disabled. */
+export const ADMIN_REASON = "Only an admin can change this";
+
 /** DELETE /api/session: clears the session cookie; then the whole app goes to /login, as a full load (no cached
  *  answer of the signed-in session is left in memory) that replaces the page (Back does not return to it). */
 export function useLogoutMutation() {

@@ -38,9 +38,11 @@ interface Props {
   vhosts: VhostOption[];
   clusters: string[];
   onClose: () => void;
+  /** a viewer's panel: the route's values, no Save */
+  readOnly?: boolean;
 }
 
-export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
+export function RouteForm({ editing, vhosts, clusters, onClose, readOnly = false }: Props) {
   const qc = useQueryClient();
   const create = useCreateRouteMutation();
   const update = useUpdateRouteMutation();
@@ -183,157 +185,166 @@ export function RouteForm({ editing, vhosts, clusters, onClose }: Props) {
 
   return (
     <Panel
-      title={editing ? "Edit route" : "New route"}
+      title={readOnly ? "Route" : editing ? "Edit route" : "New route"}
       onClose={onClose}
       footer={
-        <>
+        readOnly ? (
           <button type="button" className="btn" onClick={onClose}>
-            Cancel
+            Close
           </button>
-          <button type="submit" form="route-form" className="btn primary" disabled={pending}>
-            {pending ? "Saving…" : editing ? "Save route" : "Create route"}
-          </button>
-        </>
+        ) : (
+          <>
+            <button type="button" className="btn" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" form="route-form" className="btn primary" disabled={pending}>
+              {pending ? "Saving…" : editing ? "Save route" : "Create route"}
+            </button>
+          </>
+        )
       }
     >
       <form id="route-form" onSubmit={submit} onBlur={leave} noValidate className="stack">
-        {conflict && <ConflictNotice conflict={conflict} pending={pending} onReapply={reapply} onDiscard={onClose} />}
-        {editing && (
-          <p className="muted small" style={{ margin: 0 }}>
-            Owner: {editing.owner ? <span className="badge">team {editing.owner}</span> : "no team (any editor may change it)"}
-          </p>
-        )}
-        {original && keptFields(original).length > 0 && (
-          <div className="alert info small">
-            Kept as they are (not editable here yet): {keptFields(original).map((k) => <code key={k}>{k} </code>)}
-          </div>
-        )}
-        {!editing && vhosts.length > 1 && (
-          <Field label="Virtual host" hint="The virtual host whose routes this one joins; where among them: Position, below.">
-            <select
-              value={target}
-              onChange={(e) => {
-                setTarget(Number(e.target.value));
-                setPosition("auto");
-              }}
-            >
-              {vhosts.map((v, i) => (
-                <option key={i} value={i}>
-                  {v.listener} / {v.virtualHost} ({v.domains.join(", ")})
-                </option>
-              ))}
-            </select>
-          </Field>
-        )}
-        <Field label="Name" envoy="name" hint="Optional; shown in access logs and traces." error={err.name}>
-          <input type="text" name="name" value={f.name} onChange={(e) => set("name", e.target.value)} placeholder="(none)" autoComplete="off" />
-        </Field>
-
-        <fieldset>
-          <legend>Match</legend>
-          <div className="stack">
-            <div className="segmented" role="radiogroup" aria-label="Match type">
-              {MATCH_KINDS.map((k) => (
-                <label key={k.kind}>
-                  <input type="radio" name="matchKind" value={k.kind} checked={f.matchKind === k.kind} onChange={() => set("matchKind", k.kind)} />
-                  {k.label}
-                </label>
-              ))}
+        {/* a viewer reads the route: every field shown, none editable (a disabled fieldset disables them all) */}
+        <fieldset disabled={readOnly} className="stack" style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+          {conflict && <ConflictNotice conflict={conflict} pending={pending} onReapply={reapply} onDiscard={onClose} />}
+          {editing && (
+            <p className="muted small" style={{ margin: 0 }}>
+              Owner: {editing.owner ? <span className="badge">team {editing.owner}</span> : "no team (any editor may change it)"}
+            </p>
+          )}
+          {original && keptFields(original).length > 0 && (
+            <div className="alert info small">
+              Kept as they are (not editable here yet): {keptFields(original).map((k) => <code key={k}>{k} </code>)}
             </div>
-            <Field label={mk.field} envoy={f.matchKind === "safe_regex" ? "match.safe_regex.regex" : `match.${f.matchKind}`} hint={mk.hint} error={err.match}>
-              <input type="text" name="matchValue" value={f.matchValue} onChange={(e) => set("matchValue", e.target.value)} placeholder={mk.placeholder} autoComplete="off" className="mono" />
+          )}
+          {!editing && vhosts.length > 1 && (
+            <Field label="Virtual host" hint="The virtual host whose routes this one joins; where among them: Position, below.">
+              <select
+                value={target}
+                onChange={(e) => {
+                  setTarget(Number(e.target.value));
+                  setPosition("auto");
+                }}
+              >
+                {vhosts.map((v, i) => (
+                  <option key={i} value={i}>
+                    {v.listener} / {v.virtualHost} ({v.domains.join(", ")})
+                  </option>
+                ))}
+              </select>
             </Field>
-            <label className="row small" style={{ gap: 6 }}>
-              <input type="checkbox" name="caseSensitive" checked={f.caseSensitive} onChange={(e) => set("caseSensitive", e.target.checked)} />
-              Case sensitive <span className="envoy-name" aria-hidden="true">match.case_sensitive · default true</span>
-            </label>
-            {err.case && <span className="field-error">{err.case}</span>}
-          </div>
-        </fieldset>
+          )}
+          <Field label="Name" envoy="name" hint="Optional; shown in access logs and traces." error={err.name}>
+            <input type="text" name="name" value={f.name} onChange={(e) => set("name", e.target.value)} placeholder="(none)" autoComplete="off" />
+          </Field>
 
-        <fieldset>
-          <legend>Action</legend>
-          <div className="stack">
-            <div className="segmented" role="radiogroup" aria-label="Action">
-              <label>
-                <input type="radio" name="action" value="route" checked={f.action === "route"} onChange={() => set("action", "route")} />
-                Forward to cluster
+          <fieldset>
+            <legend>Match</legend>
+            <div className="stack">
+              <div className="segmented" role="radiogroup" aria-label="Match type">
+                {MATCH_KINDS.map((k) => (
+                  <label key={k.kind}>
+                    <input type="radio" name="matchKind" value={k.kind} checked={f.matchKind === k.kind} onChange={() => set("matchKind", k.kind)} />
+                    {k.label}
+                  </label>
+                ))}
+              </div>
+              <Field label={mk.field} envoy={f.matchKind === "safe_regex" ? "match.safe_regex.regex" : `match.${f.matchKind}`} hint={mk.hint} error={err.match}>
+                <input type="text" name="matchValue" value={f.matchValue} onChange={(e) => set("matchValue", e.target.value)} placeholder={mk.placeholder} autoComplete="off" className="mono" />
+              </Field>
+              <label className="row small" style={{ gap: 6 }}>
+                <input type="checkbox" name="caseSensitive" checked={f.caseSensitive} onChange={(e) => set("caseSensitive", e.target.checked)} />
+                Case sensitive <span className="envoy-name" aria-hidden="true">match.case_sensitive · default true</span>
               </label>
-              <label>
-                <input type="radio" name="action" value="direct_response" checked={f.action === "direct_response"} onChange={() => set("action", "direct_response")} />
-                Direct response
-              </label>
-              {kept && (
+              {err.case && <span className="field-error">{err.case}</span>}
+            </div>
+          </fieldset>
+
+          <fieldset>
+            <legend>Action</legend>
+            <div className="stack">
+              <div className="segmented" role="radiogroup" aria-label="Action">
                 <label>
-                  <input type="radio" name="action" value="other" checked={f.action === "other"} onChange={() => set("action", "other")} />
-                  Keep {kept}
+                  <input type="radio" name="action" value="route" checked={f.action === "route"} onChange={() => set("action", "route")} />
+                  Forward to cluster
                 </label>
+                <label>
+                  <input type="radio" name="action" value="direct_response" checked={f.action === "direct_response"} onChange={() => set("action", "direct_response")} />
+                  Direct response
+                </label>
+                {kept && (
+                  <label>
+                    <input type="radio" name="action" value="other" checked={f.action === "other"} onChange={() => set("action", "other")} />
+                    Keep {kept}
+                  </label>
+                )}
+              </div>
+              {err.action && <span className="field-error" role="alert">{err.action}</span>}
+              {f.action === "other" ? (
+                <p className="field-hint" style={{ margin: 0 }}>
+                  This route&apos;s {kept} is kept exactly as it is; edit it through <code>PUT /api/config</code> for now.
+                </p>
+              ) : f.action === "route" ? (
+                <div className="form-grid">
+                  <Field label="Target cluster" envoy="route.cluster" error={err.cluster}
+                    hint={clusters.length === 0 ? <>No clusters yet. <Link href="/clusters">Add a cluster</Link> first.</> : undefined}>
+                    <select name="cluster" value={f.cluster} onChange={(e) => set("cluster", e.target.value)}>
+                      <option value="">Choose a cluster…</option>
+                      {clusters.map((c) => (
+                        <option key={c} value={c}>
+                          {c}
+                        </option>
+                      ))}
+                      {f.cluster && !clusters.includes(f.cluster) && <option value={f.cluster}>{f.cluster} (missing)</option>}
+                    </select>
+                  </Field>
+                  <Field label="Timeout" envoy="route.timeout" hint="Whole request, upstream included." error={err.timeout}>
+                    <input type="text" name="timeout" value={f.timeout} onChange={(e) => set("timeout", e.target.value)} placeholder="15s" autoComplete="off" className="mono" />
+                  </Field>
+                </div>
+              ) : (
+                <div className="form-grid">
+                  <Field label="Status" envoy="direct_response.status" error={err.status}>
+                    <input type="text" name="status" inputMode="numeric" value={f.status} onChange={(e) => set("status", e.target.value)} placeholder="200" autoComplete="off" />
+                  </Field>
+                  <Field label="Body" envoy="direct_response.body.inline_string" error={err.body} className="full">
+                    <textarea name="body" rows={3} value={f.body} onChange={(e) => set("body", e.target.value)} placeholder="(empty)" className="mono" />
+                  </Field>
+                </div>
               )}
             </div>
-            {err.action && <span className="field-error" role="alert">{err.action}</span>}
-            {f.action === "other" ? (
-              <p className="field-hint" style={{ margin: 0 }}>
-                This route&apos;s {kept} is kept exactly as it is; edit it through <code>PUT /api/config</code> for now.
-              </p>
-            ) : f.action === "route" ? (
-              <div className="form-grid">
-                <Field label="Target cluster" envoy="route.cluster" error={err.cluster}
-                  hint={clusters.length === 0 ? <>No clusters yet. <Link href="/clusters">Add a cluster</Link> first.</> : undefined}>
-                  <select name="cluster" value={f.cluster} onChange={(e) => set("cluster", e.target.value)}>
-                    <option value="">Choose a cluster…</option>
-                    {clusters.map((c) => (
-                      <option key={c} value={c}>
-                        {c}
-                      </option>
-                    ))}
-                    {f.cluster && !clusters.includes(f.cluster) && <option value={f.cluster}>{f.cluster} (missing)</option>}
-                  </select>
-                </Field>
-                <Field label="Timeout" envoy="route.timeout" hint="Whole request, upstream included." error={err.timeout}>
-                  <input type="text" name="timeout" value={f.timeout} onChange={(e) => set("timeout", e.target.value)} placeholder="15s" autoComplete="off" className="mono" />
-                </Field>
-              </div>
-            ) : (
-              <div className="form-grid">
-                <Field label="Status" envoy="direct_response.status" error={err.status}>
-                  <input type="text" name="status" inputMode="numeric" value={f.status} onChange={(e) => set("status", e.target.value)} placeholder="200" autoComplete="off" />
-                </Field>
-                <Field label="Body" envoy="direct_response.body.inline_string" error={err.body} className="full">
-                  <textarea name="body" rows={3} value={f.body} onChange={(e) => set("body", e.target.value)} placeholder="(empty)" className="mono" />
-                </Field>
-              </div>
-            )}
-          </div>
+          </fieldset>
+          {!editing && (
+            <Field
+              label="Position"
+              error={err.position}
+              hint={
+                <span data-testid="route-placement" style={plan.shadowedBy !== null || plan.hides.length ? { color: "var(--amber)" } : undefined}>
+                  {placement[0].toUpperCase() + placement.slice(1)}.
+                </span>
+              }
+            >
+              <select name="position" value={String(position)} onChange={(e) => setPosition(e.target.value === "auto" ? "auto" : Number(e.target.value))}>
+                <option value="auto">Where it can match (automatic)</option>
+                {siblings.map((s, i) => (
+                  <option key={s.id} value={i}>
+                    Above route {i + 1}: {describeMatch(s.route.match)}
+                    {isStarterCatchAll(s.route) ? " (starter catch-all)" : s.route.name ? ` (${s.route.name})` : ""}
+                  </option>
+                ))}
+                <option value={siblings.length}>Last (route {siblings.length + 1})</option>
+              </select>
+            </Field>
+          )}
+          <UnplacedErrors errors={unplaced} />
+          <ErrorSummary errors={refused} title="The server refused the route" />
+          {failure && (
+            <div className="alert" role="alert">
+              {failure}
+            </div>
+          )}
         </fieldset>
-        {!editing && (
-          <Field
-            label="Position"
-            error={err.position}
-            hint={
-              <span data-testid="route-placement" style={plan.shadowedBy !== null || plan.hides.length ? { color: "var(--amber)" } : undefined}>
-                {placement[0].toUpperCase() + placement.slice(1)}.
-              </span>
-            }
-          >
-            <select name="position" value={String(position)} onChange={(e) => setPosition(e.target.value === "auto" ? "auto" : Number(e.target.value))}>
-              <option value="auto">Where it can match (automatic)</option>
-              {siblings.map((s, i) => (
-                <option key={s.id} value={i}>
-                  Above route {i + 1}: {describeMatch(s.route.match)}
-                  {isStarterCatchAll(s.route) ? " (starter catch-all)" : s.route.name ? ` (${s.route.name})` : ""}
-                </option>
-              ))}
-              <option value={siblings.length}>Last (route {siblings.length + 1})</option>
-            </select>
-          </Field>
-        )}
-        <UnplacedErrors errors={unplaced} />
-        <ErrorSummary errors={refused} title="The server refused the route" />
-        {failure && (
-          <div className="alert" role="alert">
-            {failure}
-          </div>
-        )}
       </form>
     </Panel>
   );

@@ -11,7 +11,7 @@ import { DataTable, type Column, type QueryState } from "@/components/ui/data-ta
 import type { RouteGroup, RouteItem } from "./route-table-model";
 import { isStarterCatchAll } from "@/lib/contract/route-shadow";
 import { Truncate } from "@/components/ui/truncate";
-import { OwnerControl, readOnlyReason } from "@/components/teams/owner-control";
+import { OwnerControl, useOwnerColumn, readOnlyReason } from "@/components/teams/owner-control";
 
 interface Props {
   /** undefined while `query` loads */
@@ -28,6 +28,8 @@ interface Props {
   live: LiveState;
   /** controls next to the filter (the "Mine" toggle) */
   toolbar?: ReactNode;
+  /** a viewer's table: one View per row (onEdit opens the panel read-only), no move, edit or delete */
+  readOnly?: boolean;
 }
 
 const NO_PREFIX = "No stats for this route: it has no stat_prefix. Envoy keeps per-route stats (vhost.<virtual host>.route.<stat_prefix>.*) only for routes that set one.";
@@ -127,10 +129,11 @@ const groupOf = (it: RouteItem) => it.group;
 // the whole route as stored (headers, rewrites, timeouts…) and where it sits: what the filter searched before
 const searchText = (it: RouteItem) => `${JSON.stringify(it.row.route)}\n${it.row.listener} ${it.row.virtualHost} ${it.row.domains.join(" ")}`;
 
-export function RouteTable({ items, groups, query, filter, empty, onEdit, onDelete, onMove, moving, live, toolbar }: Props) {
+export function RouteTable({ items, groups, query, filter, empty, onEdit, onDelete, onMove, moving, live, toolbar, readOnly = false }: Props) {
+  const withOwner = useOwnerColumn((items ?? []).map((it) => it.row.owner));
   const columns = useMemo<Column<RouteItem>[]>(() => {
     const source = figuresSource(live);
-    return [
+    const cols: Column<RouteItem>[] = [
       { key: "n", header: "#", num: true, width: 48, cell: (it) => <span className="muted">{it.index + 1}</span> },
       { key: "match", header: "Match", cell: (it) => <MatchCell item={it} />, value: (it) => `${it.match.kind} ${it.match.value} ${it.conditions.join(" ")}` },
       { key: "action", header: "Action", cell: (it) => <ActionCell row={it.row} />, value: (it) => actionText(it.row) },
@@ -146,7 +149,8 @@ export function RouteTable({ items, groups, query, filter, empty, onEdit, onDele
       { key: "err", header: "Errors", num: true, width: 80, title: `5xx share of responses, ${source}`, cell: (it) => <LiveCell item={it} kind="errorRatio" live={live} /> },
       { key: "p99", header: "p99", num: true, width: 80, title: `99th percentile latency, ${source}`, cell: (it) => <LiveCell item={it} kind="p99" live={live} /> },
     ];
-  }, [live]);
+    return withOwner ? cols : cols.filter((c) => c.key !== "owner");
+  }, [live, withOwner]);
 
   // a move swaps a route with its neighbour, which changes the neighbour's place too: not past a route the caller
   // may not change (the API would refuse it)
@@ -172,6 +176,14 @@ export function RouteTable({ items, groups, query, filter, empty, onEdit, onDele
       // another team's route: read-only here, as the API would refuse the change (lib/teams/)
       const locked = row.editable === false;
       const why = locked ? readOnlyReason("route", row.owner) : undefined;
+      if (readOnly)
+        return (
+          <div className="row" style={{ justifyContent: "flex-end", gap: 4 }}>
+            <button type="button" className="btn small" aria-label={`View ${label}`} onClick={() => onEdit(row)}>
+              View
+            </button>
+          </div>
+        );
       return (
         <div className="row" style={{ justifyContent: "flex-end", gap: 4 }}>
           <button type="button" className="btn icon" aria-label={`Move ${label} up`} title={why ?? (neighbour?.up ? "The route above belongs to another team" : undefined)} disabled={index === 0 || moving || locked || neighbour?.up} onClick={() => onMove(row, "up")}>
@@ -189,7 +201,7 @@ export function RouteTable({ items, groups, query, filter, empty, onEdit, onDele
         </div>
       );
     },
-    [moving, onMove, onEdit, onDelete, lockedNeighbours],
+    [moving, onMove, onEdit, onDelete, lockedNeighbours, readOnly],
   );
 
   const groupBy = useMemo(
@@ -213,7 +225,7 @@ export function RouteTable({ items, groups, query, filter, empty, onEdit, onDele
     [groups],
   );
 
-  const onActivate = useCallback((it: RouteItem) => (it.row.editable === false ? undefined : onEdit(it.row)), [onEdit]);
+  const onActivate = useCallback((it: RouteItem) => (it.row.editable === false && !readOnly ? undefined : onEdit(it.row)), [onEdit, readOnly]);
 
   return (
     <DataTable

@@ -10,6 +10,7 @@ import { ErrorState } from "@/components/ui/error-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { checkSuiteText, issueText, suiteToYaml } from "./route-tests-model";
 import { RouteTestResults } from "./route-tests-results";
+import { VIEWER_REASON, useReadOnly } from "@/components/queries/use-session";
 
 const PLACEHOLDER = `tests:
 - test_name: users go to the users cluster
@@ -25,6 +26,8 @@ export function RouteTests() {
   // null: the editor shows the stored suite; otherwise the user's text and the suite and revision it started from
   const [edit, setEdit] = useState<{ text: string; base: unknown; revision: number | null } | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
+  // a viewer reads the suite; saving and running it (a POST) are an editor's
+  const readOnly = useReadOnly();
 
   const stored = q.data?.data;
   const storedText = useMemo(() => (stored && stored.tests.length > 0 ? suiteToYaml(stored) : ""), [stored]);
@@ -62,10 +65,12 @@ export function RouteTests() {
           </p>
         </div>
         <span className="spacer" />
-        <label className="btn">
-          Import file…
-          <input ref={fileRef} type="file" accept=".yaml,.yml,.json,application/json,application/yaml" className="sr-only" aria-label="Import route tests file" onChange={(e) => void importFile(e.target.files?.[0])} />
-        </label>
+        {!readOnly && (
+          <label className="btn">
+            Import file…
+            <input ref={fileRef} type="file" accept=".yaml,.yml,.json,application/json,application/yaml" className="sr-only" aria-label="Import route tests file" onChange={(e) => void importFile(e.target.files?.[0])} />
+          </label>
+        )}
         <a className="btn" href="/api/draft/route-tests?format=yaml" download="route-tests.yaml">
           Export file
         </a>
@@ -83,6 +88,7 @@ export function RouteTests() {
             spellCheck={false}
             value={text}
             placeholder={PLACEHOLDER}
+            readOnly={readOnly}
             onChange={(e) => change(e.target.value)}
           />
           <div id="route-tests-issues">
@@ -103,10 +109,12 @@ export function RouteTests() {
             </div>
           )}
           <div className="row" style={{ gap: 8 }}>
-            <button type="button" className="btn primary" disabled={!check.ok || edit === null || save.isPending} onClick={() => void submit()}>
-              {save.isPending ? "Saving…" : "Save tests"}
-            </button>
-            <button type="button" className="btn" disabled={!check.ok || run.isPending} onClick={() => check.ok && run.mutate(check.doc)}>
+            {!readOnly && (
+              <button type="button" className="btn primary" disabled={!check.ok || edit === null || save.isPending} onClick={() => void submit()}>
+                {save.isPending ? "Saving…" : "Save tests"}
+              </button>
+            )}
+            <button type="button" className="btn" disabled={!check.ok || run.isPending || readOnly} title={readOnly ? VIEWER_REASON : undefined} onClick={() => check.ok && run.mutate(check.doc)}>
               {run.isPending ? "Running…" : "Run tests"}
             </button>
             {edit !== null && (

@@ -1,5 +1,5 @@
 "use client";
-import { useCanEdit } from "@/components/queries/use-session";
+import { VIEWER_REASON, useReadOnly } from "@/components/queries/use-session";
 import { useCallback, useMemo, useState } from "react";
 import { errorMessage } from "@/components/queries/api-client";
 import type { DraftRouteRow } from "@/components/queries/types";
@@ -51,9 +51,9 @@ export function RoutesPage() {
   const onMove = useCallback((row: DraftRouteRow, direction: "up" | "down") => moveRoute({ id: row.id, direction }), [moveRoute]);
   const onEdit = useCallback((row: DraftRouteRow) => setEditor({ row }), []);
   // a viewer reads only (the API refuses their writes with 403)
-  const readOnly = useCanEdit() === false;
+  const readOnly = useReadOnly();
   const addButton = (
-    <button type="button" className="btn primary" onClick={() => setEditor({})} disabled={readOnly} title={readOnly ? "Your role is viewer: an editor or admin makes changes" : undefined}>
+    <button type="button" className="btn primary" onClick={() => setEditor({})} disabled={readOnly} title={readOnly ? VIEWER_REASON : undefined}>
       Add route
     </button>
   );
@@ -95,6 +95,7 @@ export function RoutesPage() {
         moving={moving}
         live={live}
         onEdit={onEdit}
+        readOnly={readOnly}
         onDelete={setDeleting}
         onMove={onMove}
       />
@@ -107,6 +108,7 @@ export function RoutesPage() {
           vhosts={targets}
           clusters={clusterNames}
           onClose={() => setEditor(null)}
+          readOnly={readOnly}
         />
       )}
       {deleting && (

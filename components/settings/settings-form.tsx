@@ -8,7 +8,8 @@ import { ErrorClaims, toErrorMap } from "@/components/ui/field-errors";
 import type { Settings } from "@/lib/contract/settings";
 import { parseSettingsForm, sameSettings, toForm, type SettingsForm } from "./settings-form-model";
 
-export function SettingsFormView({ saved }: { saved: Settings }) {
+/** `readOnly`: the settings as an editor or viewer sees them (PUT /api/settings is an admin's), without Save. */
+export function SettingsFormView({ saved, readOnly = false }: { saved: Settings; readOnly?: boolean }) {
   const save = useSaveSettingsMutation();
   const [f, setF] = useState<SettingsForm>(() => toForm(saved));
   const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
@@ -39,7 +40,7 @@ export function SettingsFormView({ saved }: { saved: Settings }) {
 
   return (
     <form className="card stack" onSubmit={submit} noValidate aria-label="Settings">
-      <fieldset>
+      <fieldset disabled={readOnly}>
         <legend>Telemetry</legend>
         <div className="form-grid">
           <Field
@@ -51,7 +52,7 @@ export function SettingsFormView({ saved }: { saved: Settings }) {
           </Field>
         </div>
       </fieldset>
-      <fieldset>
+      <fieldset disabled={readOnly}>
         <legend>Trace export</legend>
         <Field
           label="Zipkin collector URL"
@@ -67,17 +68,19 @@ export function SettingsFormView({ saved }: { saved: Settings }) {
           Could not save: {failure}
         </div>
       )}
-      <div className="row">
-        <button type="submit" className="btn primary" disabled={save.isPending || !parsed.value || unchanged}>
-          {save.isPending ? "Saving…" : "Save settings"}
-        </button>
-        {done && !save.isPending && (
-          <span className="chip green" role="status">
-            Saved
-          </span>
-        )}
-        {unchanged && !done && <span className="small muted">No changes</span>}
-      </div>
+      {!readOnly && (
+        <div className="row">
+          <button type="submit" className="btn primary" disabled={save.isPending || !parsed.value || unchanged}>
+            {save.isPending ? "Saving…" : "Save settings"}
+          </button>
+          {done && !save.isPending && (
+            <span className="chip green" role="status">
+              Saved
+            </span>
+          )}
+          {unchanged && !done && <span className="small muted">No changes</span>}
+        </div>
+      )}
     </form>
   );
 }

@@ -16,16 +16,7 @@ export function SettingsListPage({ title, intro, action, error, adminOnly, child
   children: ReactNode;
 }) {
   const me = useSessionQuery();
-  if (adminOnly && me.data && me.data.role !== "admin") {
-    return (
-      <div className="card">
-        <h1>{title}</h1>
-        <p>
-          Only an admin manages {adminOnly}. You are signed in as {me.data.actor} ({me.data.role}).
-        </p>
-      </div>
-    );
-  }
+  if (adminOnly && me.data && me.data.role !== "admin") return <AdminOnlyCard title={title} what={adminOnly} />;
   return (
     <>
       <div className="page-head">
@@ -44,5 +35,18 @@ export function SettingsListPage({ title, intro, action, error, adminOnly, child
       )}
       {children}
     </>
+  );
+}
+
+/** What an editor or viewer sees instead of a page only admins manage (the API refuses them too). */
+export function AdminOnlyCard({ title, what }: { title: string; what: string }) {
+  const me = useSessionQuery();
+  return (
+    <div className="card">
+      <h1>{title}</h1>
+      <p>
+        Only an admin manages {what}.{me.data ? ` You are signed in as ${me.data.actor} (${me.data.role}).` : ""}
+      </p>
+    </div>
   );
 }

@@ -2,6 +2,7 @@
 // Console settings: how long telemetry is kept, the Zipkin collector every span is forwarded to, and backups.
 import Link from "next/link";
 import { useState } from "react";
+import { useIsAdmin } from "@/components/queries/use-session";
 import { useSettingsQuery } from "@/components/queries/use-settings-query";
 import { ErrorState } from "@/components/ui/error-state";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -11,6 +12,8 @@ import { SettingsFormView } from "./settings-form";
 export function SettingsPage() {
   const [restores, setRestores] = useState(0);
   const settings = useSettingsQuery();
+  // settings, backups and restores are an admin's (the API refuses anyone else)
+  const isAdmin = useIsAdmin();
   return (
     <>
       <div className="page-head">
@@ -38,9 +41,15 @@ export function SettingsPage() {
       ) : (
         // a restore replaces the settings under the form: start it over then (not after its own save, whose
         // "Saved" the user must see)
-        <SettingsFormView key={restores} saved={settings.data} />
+        <SettingsFormView key={restores} saved={settings.data} readOnly={!isAdmin} />
       )}
-      <BackupSection onRestored={() => setRestores((n) => n + 1)} />
+      {isAdmin ? (
+        <BackupSection onRestored={() => setRestores((n) => n + 1)} />
+      ) : (
+        <p className="card muted" role="note">
+          Only an admin changes these settings, downloads backups and restores them.
+        </p>
+      )}
     </>
   );
 }

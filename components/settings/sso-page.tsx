@@ -9,9 +9,13 @@ import { ErrorState } from "@/components/ui/error-state";
 import { Field } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/skeleton";
 import { GroupMapping, type SsoSettings } from "@/lib/contract/accounts";
+import { useSessionQuery } from "@/components/queries/use-session";
+import { AdminOnlyCard } from "./settings-list-page";
 
 export function SsoPage() {
   const settings = useSsoSettingsQuery();
+  const role = useSessionQuery().data?.role;
+  if (role !== undefined && role !== "admin") return <AdminOnlyCard title="Single sign-on" what="single sign-on" />;
   return (
     <>
       <div className="page-head">

@@ -4,6 +4,7 @@
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { errorMessage } from "@/components/queries/api-client";
+import { useSessionQuery } from "@/components/queries/use-session";
 import { useRevokeToken, useTokensQuery } from "@/components/queries/use-tokens";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { DataTable, type Column } from "@/components/ui/data-table";
@@ -12,6 +13,7 @@ import { dateTime, timeAgo } from "@/components/ui/format";
 import { StatusChip } from "@/components/ui/status-chip";
 import type { ApiTokenInfo } from "@/lib/contract/tokens";
 import { CreateTokenDialog } from "./create-token-dialog";
+import { AdminOnlyCard } from "./settings-list-page";
 
 const idOf = (t: ApiTokenInfo) => t.id;
 
@@ -42,6 +44,9 @@ export function TokensPage() {
     ],
     [],
   );
+
+  const role = useSessionQuery().data?.role;
+  if (role !== undefined && role !== "admin") return <AdminOnlyCard title="API tokens" what="API tokens" />;
 
   const confirm = () => {
     if (!revoking) return;

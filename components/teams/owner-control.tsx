@@ -8,6 +8,16 @@ import type { OwnershipBody } from "@/lib/contract/teams";
 
 export type OwnershipTarget = Omit<OwnershipBody, "team">;
 
+/**
+ * Whether a table shows its Owner column: when something in it has an owner, or an admin has teams to give.
+ * Without teams the column would be a row of dashes taking the width the names need.
+ */
+export function useOwnerColumn(owners: readonly (string | null | undefined)[]): boolean {
+  const isAdmin = useSessionQuery().data?.role === "admin";
+  const teams = useTeamsQuery(isAdmin);
+  return owners.some((o) => !!o) || (isAdmin && (teams.data?.length ?? 0) > 0);
+}
+
 /** The tooltip of an edit or delete control the caller may not use. */
 export const readOnlyReason = (what: string, owner: string | null | undefined) =>
   `This ${what} belongs to team ${owner ?? "?"}: only its members or an admin can change it`;

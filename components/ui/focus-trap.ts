@@ -13,8 +13,9 @@ export function nextFocusIndex(count: number, current: number, backwards: boolea
   return (current + (backwards ? count - 1 : 1)) % count;
 }
 
+// `:disabled`, not `[disabled]`: a control inside a disabled fieldset (a viewer's read-only form) cannot take focus either
 const FOCUSABLE = [
-  "a[href]", "button:not([disabled])", "input:not([disabled]):not([type=hidden])", "select:not([disabled])", "textarea:not([disabled])",
+  "a[href]", "button:not(:disabled)", "input:not(:disabled):not([type=hidden])", "select:not(:disabled)", "textarea:not(:disabled)",
   "summary", "[contenteditable=true]", "[tabindex]",
 ].join(", ");
 
@@ -39,7 +40,7 @@ const layers: symbol[] = [];
 const isTop = (layer: symbol) => layers[layers.length - 1] === layer;
 
 /** What first gets focus in a layer: its first field or button, not its close button. */
-const INITIAL = "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([data-close]):not([disabled])";
+const INITIAL = "input:not([type=hidden]):not(:disabled), select:not(:disabled), textarea:not(:disabled), button:not([data-close]):not(:disabled)";
 
 /**
  * Traps focus in `ref` while mounted; returns whether this layer is the innermost open one (for Escape, read when

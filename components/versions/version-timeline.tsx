@@ -6,6 +6,7 @@ import type { Version } from "@/components/queries/types";
 import { DataTable, type Column, type DataTableProps, type QueryState } from "@/components/ui/data-table";
 import { StatusChip } from "@/components/ui/status-chip";
 import { dateTime, timeAgo } from "@/components/ui/format";
+import { useReadOnly } from "@/components/queries/use-session";
 
 interface Props {
   /** undefined while `query` loads */
@@ -70,6 +71,8 @@ export function VersionTimeline({ versions, query, empty, more, selected, onTogg
     [byId, selected, onToggle],
   );
 
+  // a viewer exports versions; promoting and rolling back are an editor's
+  const readOnly = useReadOnly();
   const rowActions = useCallback(
     (v: Version) => (
       <div className="row" style={{ justifyContent: "flex-end" }}>
@@ -81,17 +84,19 @@ export function VersionTimeline({ versions, query, empty, more, selected, onTogg
         >
           Export as Envoy YAML
         </a>
-        <button type="button" className="btn small" onClick={() => onPromote(v)} aria-label={`Promote v${v.number} to another environment`}>
-          Promote…
-        </button>
-        {!v.live && (
+        {!readOnly && (
+          <button type="button" className="btn small" onClick={() => onPromote(v)} aria-label={`Promote v${v.number} to another environment`}>
+            Promote…
+          </button>
+        )}
+        {!v.live && !readOnly && (
           <button type="button" className="btn small" onClick={() => onRollback(v)} aria-label={`Roll back to v${v.number}`}>
             Roll back to this version
           </button>
         )}
       </div>
     ),
-    [onPromote, onRollback],
+    [onPromote, onRollback, readOnly],
   );
 
   return (
