@@ -8,6 +8,12 @@ import { MIN_PASSWORD } from "@/lib/contract/session";
 
 const noSubscription = () => () => {};
 
+const problems = {
+  email: (v: string) => (/^\S+@\S+\.\S+$/.test(v.trim()) ? undefined : "Enter an email address."),
+  name: (v: string) => (v.trim() ? undefined : "Enter a name."),
+  password: (v: string) => (v.length >= MIN_PASSWORD ? undefined : `At least ${MIN_PASSWORD} characters.`),
+};
+
 export function SetupForm() {
   const setup = useSetupMutation();
   const [email, setEmail] = useState("");
@@ -15,13 +21,15 @@ export function SetupForm() {
   const [password, setPassword] = useState("");
   const [errors, setErrors] = useState<{ email?: string; name?: string; password?: string; form?: string }>({});
   const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
+  /** a field that was refused is checked again as it is typed, so its message goes once the value is right */
+  const recheck = (field: "email" | "name" | "password", value: string) => {
+    if (errors[field] !== undefined) setErrors((e) => ({ ...e, [field]: problems[field](value) }));
+  };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const found: typeof errors = {};
-    if (!/^\S+@\S+\.\S+$/.test(email.trim())) found.email = "Enter an email address.";
-    if (!name.trim()) found.name = "Enter a name.";
-    if (password.length < MIN_PASSWORD) found.password = `At least ${MIN_PASSWORD} characters.`;
+    const found: typeof errors = { email: problems.email(email), name: problems.name(name), password: problems.password(password) };
+    for (const k of ["email", "name", "password"] as const) if (found[k] === undefined) delete found[k];
     setErrors(found);
     if (Object.keys(found).length) return;
     setup.mutate(
@@ -48,13 +56,22 @@ export function SetupForm() {
         </p>
         <form onSubmit={submit} method="post" className="stack" noValidate>
           <Field label="Email" error={errors.email}>
-            <input type="email" name="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="username" autoFocus spellCheck={false} />
+            <input type="email" name="email" value={email} onChange={(e) => {
+                setEmail(e.target.value);
+                recheck("email", e.target.value);
+              }} autoComplete="username" autoFocus spellCheck={false} />
           </Field>
           <Field label="Name" error={errors.name}>
-            <input type="text" name="name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
+            <input type="text" name="name" value={name} onChange={(e) => {
+                setName(e.target.value);
+                recheck("name", e.target.value);
+              }} autoComplete="name" />
           </Field>
           <Field label="Password" hint={`At least ${MIN_PASSWORD} characters.`} error={errors.password}>
-            <input type="password" name="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+            <input type="password" name="password" value={password} onChange={(e) => {
+                setPassword(e.target.value);
+                recheck("password", e.target.value);
+              }} autoComplete="new-password" />
           </Field>
           {errors.form && (
             <p role="alert" className="small" style={{ color: "var(--red)", margin: 0 }}>
