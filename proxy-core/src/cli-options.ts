@@ -37,7 +37,8 @@ Options:
                              [a-z0-9_-]; the console creates the environment on the node's first connection
   --cache-dir DIR            with --control-plane: keep the last applied snapshot in DIR/snapshot.json, and
                              serve it at start until the console answers (a worker started while the console
-                             is down serves its last version instead of nothing); one worker per DIR
+                             is down serves its last version instead of nothing); one worker per DIR. The
+                             file holds the version's TLS secrets, private keys included: it is written 0600
   --admin-address HOST:PORT  admin listener; overrides the bootstrap's admin.address
                              (default 127.0.0.1:9901 with --control-plane, none with -c unless configured)
   --concurrency N|auto       processes serving traffic (default 1). N > 1: a primary process keeps the

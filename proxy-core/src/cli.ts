@@ -5,6 +5,7 @@ import cluster from "node:cluster";
 import crypto from "node:crypto";
 import { validateBootstrap, formatIssues } from "./config/validate";
 import { parseDocument } from "./config/parse-document";
+import type { Bootstrap } from "./config/schema";
 import { AdminServer } from "./admin/server";
 import { ProxyServer, type ProxyView } from "./server";
 import { ClusterPrimary } from "./cluster/primary";
@@ -67,6 +68,12 @@ async function loadBootstrap(file: string) {
   if (!v.ok) return { ok: false as const, lines: formatIssues(v.errors).split("\n") };
   const version = "file:" + crypto.createHash("sha256").update(text).digest("hex").slice(0, 12);
   return { ok: true as const, bootstrap: v.value, version, warnings: v.warnings.map((w) => `${w.path}: ${w.message}`) };
+}
+
+/** A bootstrap's static resources as the snapshot a worker applies; its static secrets resolve the TLS contexts' references. */
+function bootstrapResources(b: Bootstrap) {
+  const sr = b.static_resources;
+  return { listeners: sr.listeners ?? [], clusters: sr.clusters ?? [], secrets: sr.secrets ?? [] };
 }
 
 /**
@@ -188,7 +195,7 @@ async function main() {
     try {
       // the runtime first, as Envoy loads it before the main configuration
       running.loadRuntime(effectiveLayers(b.layered_runtime));
-      await running.apply({ listeners: b.static_resources.listeners ?? [], clusters: b.static_resources.clusters ?? [] }, loaded.version);
+      await running.apply(bootstrapResources(b), loaded.version);
     } catch (err) {
       // a stop while the clusters were warming cut the apply short: that is not a failure to start
       if (stopping) return;
@@ -200,8 +207,7 @@ async function main() {
       const next = await loadBootstrap(file);
       if (!next.ok) return log.warn(`reload refused, keeping ${running.version}:\n${next.lines.join("\n")}`);
       for (const line of next.warnings) log.warn(line);
-      const sr = next.bootstrap.static_resources;
-      running.apply({ listeners: sr.listeners ?? [], clusters: sr.clusters ?? [] }, next.version).then(
+      running.apply(bootstrapResources(next.bootstrap), next.version).then(
         () => {
           // the file's static layers replace the old ones; what /runtime_modify set stays (the runtime is the process's)
           try {

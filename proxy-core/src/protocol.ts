@@ -186,8 +186,32 @@ export type RequestSampleListener = z.infer<typeof RequestSampleListener>;
 export const RequestSampleMessage = z.object({ type: z.literal("request_sample"), listeners: z.array(RequestSampleListener) });
 export type RequestSampleMessage = z.infer<typeof RequestSampleMessage>;
 
-export const ConsoleToWorker = SnapshotMessage;
-export type ConsoleToWorker = SnapshotMessage;
+/**
+ * One secret as the console delivers it: Envoy's SDS resource (envoy.extensions.transport_sockets.tls.v3.Secret)
+ * with inline PEM only. The worker validates each with the config schema's Secret before using it.
+ */
+export const DeliveredSecret = z.object({
+  name: z.string().min(1),
+  tls_certificate: z.object({ certificate_chain: z.object({ inline_string: z.string() }), private_key: z.object({ inline_string: z.string() }) }).optional(),
+  validation_context: z.object({ trusted_ca: z.object({ inline_string: z.string() }) }).optional(),
+});
+export type DeliveredSecret = z.infer<typeof DeliveredSecret>;
 
-export const WorkerToConsole = z.discriminatedUnion("type", [HelloMessage, AckMessage, NackMessage, StatsMessage, EventMessage, SpansMessage, ClustersMessage, AccessLogMessage, RequestSampleMessage]);
+/**
+ * console → worker: every secret the worker's next or current snapshot references with `sds_config: {ads: {}}`,
+ * as a full set (state of the world, as SDS over ADS). Sent before the snapshot that needs them, and again when
+ * one is rotated: the worker then re-applies its running snapshot with the new ones (TLS listeners keep their
+ * sockets and connections; new handshakes use the new certificate). `version` names this set.
+ */
+export const SecretsMessage = z.object({ type: z.literal("secrets"), version: z.string().min(1), secrets: z.array(DeliveredSecret) });
+export type SecretsMessage = z.infer<typeof SecretsMessage>;
+
+/** worker → console: the secrets of `version` are in use (or, with `error`, were refused and the previous ones kept). */
+export const SecretsAckMessage = z.object({ type: z.literal("secrets_ack"), version: z.string(), error: z.string().optional() });
+export type SecretsAckMessage = z.infer<typeof SecretsAckMessage>;
+
+export const ConsoleToWorker = z.discriminatedUnion("type", [SnapshotMessage, SecretsMessage]);
+export type ConsoleToWorker = z.infer<typeof ConsoleToWorker>;
+
+export const WorkerToConsole = z.discriminatedUnion("type", [HelloMessage, AckMessage, NackMessage, SecretsAckMessage, StatsMessage, EventMessage, SpansMessage, ClustersMessage, AccessLogMessage, RequestSampleMessage]);
 export type WorkerToConsole = z.infer<typeof WorkerToConsole>;

@@ -18,6 +18,7 @@ import { AccessLogSampleQueue } from "./access-log/sample-queue";
 import { processMemory, type ProcessMemory } from "./stats/server-stats";
 import { serverContextOf } from "./server-context";
 import { Runtime as RuntimeLoader, type RuntimeLayerConfig } from "./runtime/runtime";
+import { secretSetOf } from "./tls/material";
 
 export type ServerState = "PRE_INITIALIZING" | "LIVE" | "DRAINING";
 
@@ -203,7 +204,8 @@ export class ProxyServer implements ProxyView {
   async #commit(v: SnapshotResources, version: string) {
     const prev = this.#runtime;
     // the clusters' only log line is a failed DNS lookup: the cluster keeps its previous hosts, so a warning
-    const clusters = new ClusterManager(v.clusters, this.store, this.events, prev?.clusters ?? null, (m) => this.#log.warn(m), this.runtime);
+    const secrets = secretSetOf(v.secrets);
+    const clusters = new ClusterManager(v.clusters, this.store, this.events, prev?.clusters ?? null, (m) => this.#log.warn(m), this.runtime, secrets);
     const created = prev ? [...clusters.clusters.values()].filter((c) => prev.clusters.get(c.name) !== c) : [...clusters.clusters.values()];
     let plan;
     try {
@@ -213,6 +215,7 @@ export class ProxyServer implements ProxyView {
         v.listeners,
         (hcm, l) => new ConnectionManager(hcm, this.store, clusters, { hub: this.tracing, direction: l.traffic_direction ?? "UNSPECIFIED" }, logging(l.name)),
         (tcp, l) => new TcpProxy(tcp, this.store, clusters, { outputs: this.accessLogs, listener: l.name }),
+        secrets,
       );
     } catch (err) {
       this.accessLogs.abort();

@@ -3,6 +3,7 @@
 import http from "node:http";
 import os from "node:os";
 import type { ProxyView, ServerState } from "../server";
+import type { Secret } from "../config/schema";
 import { renderJson, renderPrometheus, renderText, type RenderOptions } from "../stats/render";
 import { ServerStats } from "../stats/server-stats";
 import { DEFAULT_LIMITS } from "../upstream/resource-manager";
@@ -183,16 +184,29 @@ export class AdminServer {
         {
           "@type": "type.googleapis.com/envoy.admin.v3.ClustersConfigDump",
           version_info: version,
-          dynamic_active_clusters: (r?.clusters ?? []).map((c) => ({ version_info: version, cluster: c, last_updated: last })),
+          dynamic_active_clusters: (r?.clusters ?? []).map((c) => ({ version_info: version, cluster: redactKeys(c), last_updated: last })),
           ...errorState,
         },
         {
           "@type": "type.googleapis.com/envoy.admin.v3.ListenersConfigDump",
           version_info: version,
-          dynamic_listeners: (r?.listeners ?? []).map((l) => ({ name: l.name, active_state: { version_info: version, listener: redactListener(l), last_updated: last } })),
+          dynamic_listeners: (r?.listeners ?? []).map((l) => ({ name: l.name, active_state: { version_info: version, listener: redactKeys(l), last_updated: last } })),
           ...errorState,
         },
+        this.#secretsDump(r?.secrets ?? [], version, last),
       ],
+    };
+  }
+
+  /**
+   * admin.v3.SecretsConfigDump: a bootstrap's static_resources.secrets as static_secrets, the console's (SDS) as
+   * dynamic_active_secrets, each private key shown as "[redacted]" as Envoy's config dump does.
+   */
+  #secretsDump(secrets: readonly Secret[], version: string, last: string | undefined) {
+    const dumped = secrets.map((s) => ({ name: s.name, ...(this.opts.addedViaApi ? { version_info: version } : {}), last_updated: last, secret: redactKeys(s) }));
+    return {
+      "@type": "type.googleapis.com/envoy.admin.v3.SecretsConfigDump",
+      ...(this.opts.addedViaApi ? { dynamic_active_secrets: dumped } : { static_secrets: dumped }),
     };
   }
 
@@ -272,7 +286,7 @@ function serverState(proxy: ProxyView): ServerState {
   return proxy.state === "LIVE" && proxy.healthCheckFailed ? "DRAINING" : proxy.state;
 }
 
-/** Envoy redacts private keys in /config_dump. */
-function redactListener<T>(l: T): T {
+/** Envoy redacts private keys in /config_dump: listeners' and clusters' inline keys, and every secret's. */
+function redactKeys<T>(l: T): T {
   return JSON.parse(JSON.stringify(l), (k, v) => (k === "private_key" && v && typeof v === "object" && "inline_string" in v ? { inline_string: "[redacted]" } : v));
 }

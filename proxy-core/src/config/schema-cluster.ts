@@ -5,6 +5,7 @@ import { DataSource, UpstreamAddress, Duration, TYPE_PREFIX, UInt32Value, envoyE
 import { HTTP_PROTOCOL_OPTIONS, TypedExtensionProtocolOptions, http2Options } from "./schema-upstream-http";
 import { noteDeprecated, withDeprecations } from "./warnings";
 import { HeaderName, HeaderValue, StatName } from "./schema-limits";
+import { SdsSecretConfig, tlsValidationOneof } from "./schema-secret";
 
 export const UPSTREAM_TLS_TYPE = TYPE_PREFIX + "envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext";
 
@@ -108,7 +109,15 @@ export const UpstreamTlsContext = z.strictObject({
     .strictObject({
       tls_params: TlsParameters.optional(),
       tls_certificates: repeated(z.array(TlsCertificate).max(1, "only one client certificate is supported")).optional(),
+      /** the client certificate by secret name (schema-secret.ts) */
+      tls_certificate_sds_secret_configs: repeated(z.array(SdsSecretConfig).max(1, "only one client certificate is supported")).optional(),
       validation_context: z.strictObject({ trusted_ca: DataSource }).optional(),
+      validation_context_sds_secret_config: SdsSecretConfig.optional(),
+    })
+    .superRefine((c, ctx) => {
+      if ((c.tls_certificates?.length ?? 0) > 0 && (c.tls_certificate_sds_secret_configs?.length ?? 0) > 0)
+        ctx.addIssue({ code: "custom", path: ["tls_certificate_sds_secret_configs"], message: "only one client certificate is supported: use tls_certificates or tls_certificate_sds_secret_configs" });
+      tlsValidationOneof(c, ctx);
     })
     .optional(),
 });

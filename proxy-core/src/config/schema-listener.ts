@@ -1,6 +1,7 @@
 // Listeners and the HTTP connection manager (envoy.config.listener.v3, http_connection_manager.v3).
 import { z } from "zod";
 import { Address, BoolValue, DataSource, Duration, HCM_TYPE, TYPE_PREFIX, envoyEnum, listenerNameFor, wrapped } from "./schema-common";
+import { SdsSecretConfig, tlsValidationOneof } from "./schema-secret";
 import { HttpFilter } from "./schema-http-filters";
 import { RouteConfiguration } from "./schema-route";
 import { Tracing, TrafficDirection } from "./schema-tracing";
@@ -70,13 +71,26 @@ export const DownstreamTlsVersion = envoyEnum(["TLS_AUTO", "TLSv1_0", "TLSv1_1",
 
 export const DownstreamTlsCertificate = z.strictObject({ certificate_chain: DataSource, private_key: DataSource });
 
-export const CommonTlsContext = z.strictObject({
-  tls_params: z.strictObject({ tls_minimum_protocol_version: DownstreamTlsVersion.optional(), tls_maximum_protocol_version: DownstreamTlsVersion.optional() }).optional(),
-  // HTTP/2 is not implemented: offering h2 would make clients speak it
-  alpn_protocols: z.array(z.string().refine((p) => p === "http/1.1", { message: "only http/1.1 is supported (HTTP/2 is not)" })).optional(),
-  tls_certificates: z.array(DownstreamTlsCertificate).min(1, "at least one certificate is required"),
-  validation_context: z.strictObject({ trusted_ca: DataSource }).optional(),
-});
+export const CommonTlsContext = z
+  .strictObject({
+    tls_params: z.strictObject({ tls_minimum_protocol_version: DownstreamTlsVersion.optional(), tls_maximum_protocol_version: DownstreamTlsVersion.optional() }).optional(),
+    // HTTP/2 is not implemented: offering h2 would make clients speak it
+    alpn_protocols: z.array(z.string().refine((p) => p === "http/1.1", { message: "only http/1.1 is supported (HTTP/2 is not)" })).optional(),
+    tls_certificates: z.array(DownstreamTlsCertificate).optional(),
+    /** certificates by secret name (schema-secret.ts): static_resources.secrets, or the console's with sds_config */
+    tls_certificate_sds_secret_configs: z.array(SdsSecretConfig).optional(),
+    validation_context: z.strictObject({ trusted_ca: DataSource }).optional(),
+    validation_context_sds_secret_config: SdsSecretConfig.optional(),
+  })
+  .superRefine((c, ctx) => {
+    const inline = c.tls_certificates?.length ?? 0;
+    const sds = c.tls_certificate_sds_secret_configs?.length ?? 0;
+    if (inline === 0 && sds === 0) ctx.addIssue({ code: "custom", path: ["tls_certificates"], message: "at least one certificate is required (tls_certificates or tls_certificate_sds_secret_configs)" });
+    // Envoy's ServerContextConfigImpl: "SDS and non-SDS TLS certificates may not be mixed in server contexts"
+    if (inline > 0 && sds > 0) ctx.addIssue({ code: "custom", path: ["tls_certificate_sds_secret_configs"], message: "SDS and non-SDS TLS certificates may not be mixed (Envoy's rule): use tls_certificates or tls_certificate_sds_secret_configs" });
+    tlsValidationOneof(c, ctx);
+  });
+
 
 export const DownstreamTlsContext = z.strictObject({
   "@type": z.literal(DOWNSTREAM_TLS_TYPE),

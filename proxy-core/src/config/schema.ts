@@ -9,6 +9,7 @@ import { z } from "zod";
 import { Address, repeated } from "./schema-common";
 import { Listener } from "./schema-listener";
 import { Cluster } from "./schema-cluster";
+import { Secret } from "./schema-secret";
 import { LayeredRuntime } from "./schema-runtime";
 import { noteDeprecated, withDeprecations } from "./warnings";
 
@@ -23,6 +24,7 @@ export * from "./schema-runtime";
 export * from "./schema-tcp-proxy";
 export * from "./schema-percent";
 export * from "./schema-limits";
+export * from "./schema-secret";
 
 /**
  * bootstrap.v3.Admin. The deprecated access_log_path is accepted only as /dev/null (no admin access log, which is
@@ -45,6 +47,8 @@ export const Node = z.strictObject({ id: z.string().optional(), cluster: z.strin
 export const StaticResources = z.strictObject({
   listeners: repeated(z.array(Listener)).optional(),
   clusters: repeated(z.array(Cluster)).optional(),
+  /** TLS secrets the listeners' and clusters' TLS contexts name (SdsSecretConfig without sds_config) */
+  secrets: repeated(z.array(Secret)).optional(),
 });
 
 export const Bootstrap = z.strictObject({
@@ -55,10 +59,16 @@ export const Bootstrap = z.strictObject({
   layered_runtime: LayeredRuntime.optional(),
 });
 
-/** What the console pushes to workers: the Envoy v3 listeners and clusters of one version. */
+/**
+ * What the console pushes to workers: the Envoy v3 listeners and clusters of one version. `secrets` is what the
+ * worker merges in before it validates and applies a snapshot: the secrets the console delivered separately (SDS,
+ * protocol.ts SecretsMessage), or a bootstrap's static_resources.secrets. The console's stored versions never
+ * carry it.
+ */
 export const SnapshotResources = z.strictObject({
   listeners: z.array(Listener),
   clusters: z.array(Cluster),
+  secrets: z.array(Secret).optional(),
 });
 
 

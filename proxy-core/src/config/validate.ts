@@ -14,10 +14,13 @@ import { mirrorClusterRefs } from "./validate-mirror";
 import { runtimeLayerIssues } from "./validate-runtime";
 import { TCP_PROXY_TYPE, isTcpProxyFilter } from "./schema";
 import { jsonArray, jsonAt } from "./json";
+import { secretKinds, secretRefIssues, secretRefsOf } from "./validate-secrets";
+import type { SecretKind } from "./schema-secret";
 
 export type { ConfigIssue } from "./issues";
 export type { ConfigWarning } from "./warnings";
 export { formatPath } from "./paths";
+export { secretRefs, secretRefsOf, type SecretRef } from "./validate-secrets";
 
 /**
  * A valid config comes with the deprecated fields it used (each mapped onto its replacement, one warning each);
@@ -145,8 +148,8 @@ function checkFilterChains(l: Listener, base: string): ConfigIssue[] {
   chains.forEach((fc, fi) => {
     const t = fc.transport_socket?.typed_config;
     const p = fi < l.filter_chains.length ? `${base}.filter_chains[${fi}]` : `${base}.default_filter_chain`;
-    if (t?.require_client_certificate && !t.common_tls_context.validation_context)
-      errors.push({ path: `${p}.transport_socket.typed_config.require_client_certificate`, message: "require_client_certificate needs common_tls_context.validation_context.trusted_ca" });
+    if (t?.require_client_certificate && !t.common_tls_context.validation_context && !t.common_tls_context.validation_context_sds_secret_config)
+      errors.push({ path: `${p}.transport_socket.typed_config.require_client_certificate`, message: "require_client_certificate needs common_tls_context.validation_context.trusted_ca (or validation_context_sds_secret_config)" });
   });
   return errors;
 }
@@ -190,8 +193,18 @@ function schemaFailure(error: z.ZodError, input: unknown, listeners: unknown, cl
   return { ok: false, errors };
 }
 
+export interface ValidateBootstrapOptions {
+  /**
+   * The document is served through a control plane (the console validating a draft it will push): secret
+   * references in either form name these secrets (by name and kind, beside static_resources.secrets), or, with
+   * null, are checked for shape only. Absent (a -c file): references name static_resources.secrets, and one with
+   * sds_config is refused, as it needs --control-plane.
+   */
+  controlPlane?: ReadonlyMap<string, SecretKind> | null;
+}
+
 /** Validates an Envoy v3 bootstrap document (parsed YAML/JSON). */
-export function validateBootstrap(input: unknown): ValidationResult<Bootstrap> {
+export function validateBootstrap(input: unknown, options: ValidateBootstrapOptions = {}): ValidationResult<Bootstrap> {
   const { result: parsed, warnings } = withWarnings(input, () => Bootstrap.safeParse(input));
   if (!parsed.success) {
     const sr = jsonAt(input, "static_resources");
@@ -199,20 +212,40 @@ export function validateBootstrap(input: unknown): ValidationResult<Bootstrap> {
   }
   const sr = parsed.data.static_resources;
   const errors = checkConsistency(sr.listeners ?? [], sr.clusters ?? [], "static_resources");
+  // a bootstrap's secret references resolve against its own static_resources.secrets (and a control plane's)
+  const { kinds, issues } = secretKinds(sr.secrets ?? [], "static_resources.secrets");
+  errors.push(...issues);
+  const cp = options.controlPlane;
+  const refs = secretRefsOf(sr.listeners, sr.clusters, "static_resources");
+  if (cp === undefined) errors.push(...secretRefIssues(refs, kinds, "bootstrap"));
+  else if (cp !== null) errors.push(...secretRefIssues(refs, new Map([...kinds, ...cp]), "known"));
   errors.push(...runtimeLayerIssues(parsed.data.layered_runtime?.layers));
   return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data, warnings };
 }
 
+export interface ValidateResourcesOptions {
+  /**
+   * The secrets there are, by name and kind, when `input` carries none (the console validating a draft without
+   * the secret material): every secret reference must name one of the right kind. Without either, references
+   * are checked for shape only.
+   */
+  secrets?: ReadonlyMap<string, SecretKind>;
+}
+
 /**
- * Validates the resources of a snapshot pushed by the console: `{listeners, clusters}`. With `reuse`, routes
- * whose JSON the last valid snapshot had are taken from it instead of parsed again.
+ * Validates the resources of a snapshot pushed by the console: `{listeners, clusters}`, and the `secrets` the
+ * worker merged in (every secret reference must name one of them). With `reuse`, routes whose JSON the last valid
+ * snapshot had are taken from it instead of parsed again.
  */
-export function validateResources(input: unknown, reuse?: ParseReuse): ValidationResult<SnapshotResources> {
+export function validateResources(input: unknown, reuse?: ParseReuse, options: ValidateResourcesOptions = {}): ValidationResult<SnapshotResources> {
   const parse = () => withWarnings(input, () => SnapshotResources.safeParse(input));
   const { result: parsed, warnings } = reuse ? reuse.run(parse, (r) => r.result.success) : parse();
   if (!parsed.success) return schemaFailure(parsed.error, input, jsonAt(input, "listeners"), jsonAt(input, "clusters"), "");
-  const errors = checkConsistency(parsed.data.listeners, parsed.data.clusters);
-  return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data, warnings };
+  const v = parsed.data;
+  const errors = checkConsistency(v.listeners, v.clusters);
+  const known = v.secrets ? secretKinds(v.secrets, "secrets") : options.secrets ? { kinds: options.secrets, issues: [] } : null;
+  if (known !== null) errors.push(...known.issues, ...secretRefIssues(secretRefsOf(v.listeners, v.clusters), known.kinds, v.secrets ? "console" : "known"));
+  return errors.length ? { ok: false, errors } : { ok: true, value: v, warnings };
 }
 
 export function formatIssues(errors: ConfigIssue[]): string {

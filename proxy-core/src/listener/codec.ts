@@ -24,7 +24,7 @@ export class HttpCodec {
 
   constructor(
     hcm: ConnectionManager,
-    readonly tls: https.ServerOptions | null,
+    public tls: https.ServerOptions | null,
     ssl: ListenerSslStats | null,
   ) {
     this.hcm = hcm;
@@ -66,6 +66,15 @@ export class HttpCodec {
     srv.keepAliveTimeout = t.idleTimeoutMs || KEEP_ALIVE_NEVER_MS;
     srv.headersTimeout = t.headersTimeoutMs;
     srv.requestTimeout = t.requestTimeoutMs;
+  }
+
+  /**
+   * New certificates or CAs for the handshakes from now on (a rotated secret); open connections keep theirs and
+   * stay open. Only for a TLS codec whose other TLS settings stay the same (listener.ts decides).
+   */
+  setSecureContext(options: https.ServerOptions) {
+    (this.server as https.Server).setSecureContext(options);
+    this.tls = options;
   }
 
   accept(socket: Socket) {

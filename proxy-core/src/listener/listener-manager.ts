@@ -4,6 +4,7 @@
 import type { Listener as ListenerConfig } from "../config/schema";
 import type { StatsStore } from "../stats/store";
 import { buildChains, Listener, type ChainSet, type MakeHcm, type MakeTcpProxy } from "./listener";
+import type { SecretSet } from "../tls/material";
 
 /**
  * Whether an apply was refused only because a new listener's address is taken (the error prepare() throws below
@@ -27,9 +28,12 @@ export class ListenerManager {
     private readonly drainMs: number,
   ) {}
 
-  /** Builds every listener's filter chains (HCMs, tcp_proxies, TLS contexts: may throw) and binds new addresses. */
-  async prepare(configs: readonly ListenerConfig[], makeHcm: MakeHcm, makeTcpProxy?: MakeTcpProxy): Promise<ListenerPlan> {
-    const chainSets = configs.map((cfg) => buildChains(cfg, makeHcm, makeTcpProxy));
+  /**
+   * Builds every listener's filter chains (HCMs, tcp_proxies, TLS contexts from files and `secrets`: may throw)
+   * and binds new addresses.
+   */
+  async prepare(configs: readonly ListenerConfig[], makeHcm: MakeHcm, makeTcpProxy?: MakeTcpProxy, secrets?: SecretSet): Promise<ListenerPlan> {
+    const chainSets = configs.map((cfg) => buildChains(cfg, makeHcm, makeTcpProxy, secrets));
     // an address that stays keeps its socket. A listener configured with port 0 is identified by its
     // name (the port is not unique) or by the port it actually got
     const sameAddress = (l: Listener, address: string, port: number) =>

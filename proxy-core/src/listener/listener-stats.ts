@@ -6,6 +6,7 @@ import type { TLSSocket } from "node:tls";
 import type { DownstreamTlsContext, Listener as ListenerConfig } from "../config/schema";
 import type { Counter, Gauge, Histogram, Scope, StatsStore } from "../stats/store";
 import { sanitizeStatName } from "../stats/store";
+import { certificateNames } from "./tls-context";
 
 export const LISTENER_COUNTERS = ["downstream_cx_total", "downstream_cx_destroy", "no_filter_chain_match"] as const;
 export const LISTENER_GAUGES = ["downstream_cx_active"] as const;
@@ -92,15 +93,14 @@ export class ListenerStats {
 
   /**
    * `ssl.certificate.<name>.expiration_unix_time_seconds` of every certificate a TLS filter chain serves, and of
-   * its validation context's CA. Envoy names a certificate `unnamed_cert_<hash>` (a CA `unnamed_ca_cert_<hash>`),
-   * the hash being the first 8 hex digits of the SHA-256 of its inline data: empty for a file, so every file
-   * certificate is `unnamed_cert_e3b0c442`, as in Envoy (SDS names, which would replace these, are not supported).
+   * its validation context's CA, named as Envoy names them (tls-context.ts certificateNames: the secret's name for
+   * an SDS certificate).
    */
   setCertificates(contexts: readonly { ctx: DownstreamTlsContext; certs: readonly string[]; ca: string | null }[]) {
     for (const { ctx, certs, ca } of contexts) {
-      const common = ctx.common_tls_context;
-      common.tls_certificates.forEach((t, i) => this.#expiry(`unnamed_cert_${shortHash(t.certificate_chain.inline_string)}`, certs[i]));
-      if (common.validation_context && ca !== null) this.#expiry(`unnamed_ca_cert_${shortHash(common.validation_context.trusted_ca.inline_string)}`, ca);
+      const names = certificateNames(ctx);
+      names.certs.forEach((name, i) => this.#expiry(name, certs[i]));
+      if (names.ca !== null && ca !== null) this.#expiry(names.ca, ca);
     }
   }
 
@@ -115,12 +115,4 @@ export class ListenerStats {
     }
     this.scope.gauge(`ssl.certificate.${name}.expiration_unix_time_seconds`).set(expires);
   }
-}
-
-function shortHash(inline: string | undefined): string {
-  return crypto
-    .createHash("sha256")
-    .update(inline ?? "")
-    .digest("hex")
-    .slice(0, 8);
 }

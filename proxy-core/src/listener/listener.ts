@@ -4,12 +4,10 @@
 // A config swap replaces the chain set in one assignment: new connections use the new chains (routes, clusters,
 // certificates) while open ones finish on the codec or tcp_proxy they started on, which drains them.
 import cluster from "node:cluster";
-import fs from "node:fs";
 import net from "node:net";
 import { performance } from "node:perf_hooks";
-import tls from "node:tls";
 import type https from "node:https";
-import { isTcpProxyFilter, type FilterChain, type Listener as ListenerConfig, type DownstreamTlsContext } from "../config/schema";
+import { isTcpProxyFilter, type FilterChain, type Listener as ListenerConfig } from "../config/schema";
 import type { HttpConnectionManager as HcmConfig, TcpProxy as TcpProxyConfig } from "../config/schema";
 import type { ConnectionManager } from "../http/connection-manager";
 import type { TcpProxy } from "../tcp/tcp-proxy";
@@ -19,6 +17,10 @@ import { ListenerStats, listenerScopeName } from "./listener-stats";
 import { FilterChainMatcher } from "./filter-chain-match";
 import { peekClientHello } from "./tls-inspector";
 import { TlsTerminator } from "./tls-terminator";
+import { sameTls, sameTlsSettings, tlsOptions } from "./tls-context";
+import { NO_SECRETS, type SecretSet } from "../tls/material";
+
+export { tlsOptions } from "./tls-context";
 
 /** Envoy's listener_filters_timeout default: a client must send its ClientHello within 15 s. */
 const INSPECT_TIMEOUT_MS = 15_000;
@@ -51,60 +53,21 @@ function noTcpProxy(): never {
   throw new Error("tcp_proxy filter chains need a TcpProxy factory");
 }
 
-/** Builds the chains of a listener config; reads certificate files (throws with the field path on failure). */
-export function buildChains(cfg: ListenerConfig, makeHcm: MakeHcm, makeTcpProxy: MakeTcpProxy = noTcpProxy): ChainSet {
+/**
+ * Builds the chains of a listener config; reads certificate files and the secrets the TLS contexts name (throws
+ * with the field path on failure).
+ */
+export function buildChains(cfg: ListenerConfig, makeHcm: MakeHcm, makeTcpProxy: MakeTcpProxy = noTcpProxy, secrets: SecretSet = NO_SECRETS): ChainSet {
   const build = (fc: FilterChain, path: string) => {
     const ts = fc.transport_socket?.typed_config;
     const f = fc.filters[0];
-    const tls = ts ? tlsOptions(ts, `listener ${cfg.name}: ${path}.transport_socket`) : null;
+    const tls = ts ? tlsOptions(ts, `listener ${cfg.name}: ${path}.transport_socket`, secrets) : null;
     if (isTcpProxyFilter(f)) return new Chain(fc, null, makeTcpProxy(f.typed_config, cfg), tls, ts?.require_sni === true);
     return new Chain(fc, makeHcm(f.typed_config, cfg), null, tls, ts?.require_sni === true);
   };
   const chains = cfg.filter_chains.map((fc, i) => build(fc, `filter_chains[${i}]`));
   const fallback = cfg.default_filter_chain ? build(cfg.default_filter_chain, "default_filter_chain") : null;
   return new FilterChainMatcher(chains, fallback);
-}
-
-const TLS_VERSIONS = { TLSv1_0: "TLSv1", TLSv1_1: "TLSv1.1", TLSv1_2: "TLSv1.2", TLSv1_3: "TLSv1.3" } as const;
-
-function readSource(ds: { inline_string?: string; filename?: string }, what: string): string {
-  if (ds.inline_string !== undefined) return ds.inline_string;
-  try {
-    return fs.readFileSync(ds.filename!, "utf8");
-  } catch (err) {
-    throw new Error(`${what}: cannot read ${ds.filename}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
-
-/** DownstreamTlsContext → node TLS options with Envoy's downstream defaults (TLSv1.2 … TLSv1.3). */
-export function tlsOptions(ctx: DownstreamTlsContext, where: string): https.ServerOptions {
-  const c = ctx.common_tls_context;
-  const p = c.tls_params;
-  const min = p?.tls_minimum_protocol_version;
-  const max = p?.tls_maximum_protocol_version;
-  const opts: https.ServerOptions = {
-    key: c.tls_certificates.map((t, i) => readSource(t.private_key, `${where}.typed_config.common_tls_context.tls_certificates[${i}].private_key`)),
-    cert: c.tls_certificates.map((t, i) => readSource(t.certificate_chain, `${where}.typed_config.common_tls_context.tls_certificates[${i}].certificate_chain`)),
-    minVersion: min && min !== "TLS_AUTO" ? TLS_VERSIONS[min] : "TLSv1.2",
-    maxVersion: max && max !== "TLS_AUTO" ? TLS_VERSIONS[max] : "TLSv1.3",
-  };
-  if (c.alpn_protocols?.length) opts.ALPNProtocols = c.alpn_protocols;
-  if (c.validation_context) opts.ca = readSource(c.validation_context.trusted_ca, `${where}.typed_config.common_tls_context.validation_context.trusted_ca`);
-  if (ctx.require_client_certificate) {
-    opts.requestCert = true;
-    opts.rejectUnauthorized = true;
-  } else if (c.validation_context) {
-    // Envoy verifies a certificate the client chooses to send, but does not require one
-    opts.requestCert = true;
-    opts.rejectUnauthorized = false;
-  }
-  try {
-    // fail the config now (bad PEM, key/cert mismatch, bad CA), not on the first handshake
-    tls.createSecureContext(opts);
-  } catch (err) {
-    throw new Error(`${where}: ${(err as Error).message}`);
-  }
-  return opts;
 }
 
 export class Listener {
@@ -168,7 +131,9 @@ export class Listener {
   /**
    * Config swap: new connections use `chains`. Open connections move to the successor chain's HCM (same
    * server names, else whatever their chain's first name now selects), so keep-alive clients never see a
-   * reset. A codec whose TLS settings changed, or whose chain is gone, drains: each response closes its
+   * reset. A codec whose only TLS change is its certificates or CAs (a rotated secret) keeps its connections and
+   * takes the new material for new handshakes (server.setSecureContext, as Envoy's SDS updates a context in
+   * place). A codec whose TLS settings changed, or whose chain is gone, drains: each response closes its
    * connection, and what is left is closed after `drainMs`. A tcp_proxy chain whose config is unchanged keeps
    * its connections open; any other drains: its connections are closed after `drainMs` (tcp_proxy has no
    * graceful way to end a byte stream, so Envoy closes them when the drain time is over).
@@ -193,6 +158,11 @@ export class Listener {
       if (successor?.hcm == null) successor = null;
       if (successor !== null) codec.setHcm(successor.hcm!);
       if (successor !== null && successor.codec === null && sameTls(prev.tls, successor.tls)) {
+        successor.codec = codec;
+        continue;
+      }
+      if (successor !== null && successor.codec === null && successor.tls !== null && sameTlsSettings(prev.tls, successor.tls)) {
+        codec.setSecureContext(successor.tls);
         successor.codec = codec;
         continue;
       }
@@ -338,10 +308,6 @@ function allChains(set: ChainSet): Chain[] {
 function closeTcpChain(c: Chain) {
   c.tlsTerminator?.destroyAll();
   c.tcpProxy!.closeAll();
-}
-
-function sameTls(a: https.ServerOptions | null, b: https.ServerOptions | null): boolean {
-  return a === b || (a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b));
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Cluster as ClusterConfig } from "../config/schema";
 import type { StatsStore } from "../stats/store";
 import { sanitizeStatName } from "../stats/store";
 import { Cluster } from "./cluster";
+import { NO_SECRETS, secretsUsedBy, type SecretSet } from "../tls/material";
 
 export class ClusterManager {
   readonly clusters = new Map<string, Cluster>();
@@ -21,12 +22,16 @@ export class ClusterManager {
     log?: (msg: string) => void,
     /** the process's runtime; a private one without layers (every default applies) when not given */
     readonly runtime: Runtime = previous?.runtime ?? new Runtime(),
+    /** the secrets the clusters' TLS contexts may name */
+    secrets: SecretSet = NO_SECRETS,
   ) {
     for (const cfg of configs) {
-      const key = JSON.stringify(cfg);
+      // a rotated secret makes a new cluster (new connections present the new client certificate; the old
+      // cluster's in-flight requests finish on theirs), as a changed config does
+      const key = JSON.stringify(cfg) + JSON.stringify(secretsUsedBy(cfg.transport_socket?.typed_config.common_tls_context, secrets));
       const old = previous?.clusters.get(cfg.name);
       const reuse = old && previous!.#keys.get(cfg.name) === key;
-      this.clusters.set(cfg.name, reuse ? old : new Cluster(cfg, store.scope(`cluster.${sanitizeStatName(cfg.name)}`), events, log));
+      this.clusters.set(cfg.name, reuse ? old : new Cluster(cfg, store.scope(`cluster.${sanitizeStatName(cfg.name)}`), events, log, secrets));
       this.#keys.set(cfg.name, key);
     }
   }

@@ -16,6 +16,7 @@ import { Host } from "./host";
 import { OutlierDetector } from "./outlier-detector";
 import { ResourceManager } from "./resource-manager";
 import { buildUpstreamTls, type UpstreamTls } from "./tls";
+import { NO_SECRETS, type SecretSet } from "../tls/material";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 const DEFAULT_DNS_REFRESH_MS = 5000;
@@ -50,6 +51,8 @@ export class Cluster {
     scope: Scope,
     readonly events: EventEmitter,
     private readonly log: (msg: string) => void = () => {},
+    /** the secrets its TLS context may name (read at initialize) */
+    private readonly secrets: SecretSet = NO_SECRETS,
   ) {
     this.name = config.name;
     this.stats = new ClusterStats(scope);
@@ -105,7 +108,7 @@ export class Cluster {
     this.#initialized = true;
     const ts = this.config.transport_socket;
     if (ts) {
-      this.#tls = buildUpstreamTls(ts.typed_config, `cluster ${this.name} transport_socket`);
+      this.#tls = buildUpstreamTls(ts.typed_config, `cluster ${this.name} transport_socket`, this.secrets);
     }
     if (this.type !== "STATIC") {
       await this.#resolve();

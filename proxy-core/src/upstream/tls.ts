@@ -1,9 +1,9 @@
 // UpstreamTlsContext → node:tls client options (Envoy's tls.proto). Envoy's upstream defaults: TLS 1.2 minimum and
 // maximum; SNI only when `sni` is set; no server certificate verification unless a validation_context is
 // given, and then only the chain is checked against trusted_ca (no hostname check: that needs SAN matchers).
-import fs from "node:fs";
 import type { ConnectionOptions, SecureVersion } from "node:tls";
 import type { UpstreamTlsContext } from "../config/schema";
+import { NO_SECRETS, certificatesOf, trustedCaOf, type SecretSet, type Unreadable } from "../tls/material";
 
 const VERSIONS: Record<string, SecureVersion> = { TLSv1_0: "TLSv1", TLSv1_1: "TLSv1.1", TLSv1_2: "TLSv1.2", TLSv1_3: "TLSv1.3" };
 const ORDER = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
@@ -15,17 +15,11 @@ export interface UpstreamTls {
   sni: string | null;
 }
 
-function load(ds: { inline_string?: string; filename?: string }, what: string): string {
-  if (ds.inline_string !== undefined) return ds.inline_string;
-  try {
-    return fs.readFileSync(ds.filename!, "utf8");
-  } catch (err) {
-    throw new Error(`cannot read ${what} ${ds.filename}: ${(err as Error).message}`);
-  }
-}
-
-/** Builds the client TLS options; throws with a readable message when a file cannot be read. */
-export function buildUpstreamTls(ctx: UpstreamTlsContext, where: string): UpstreamTls {
+/**
+ * Builds the client TLS options, with the certificate and CAs inline, from files or from the secrets the context
+ * names; throws with a readable message when a file cannot be read.
+ */
+export function buildUpstreamTls(ctx: UpstreamTlsContext, where: string, secrets: SecretSet = NO_SECRETS): UpstreamTls {
   const common = ctx.common_tls_context ?? {};
   const p = common.tls_params ?? {};
   const minVersion = VERSIONS[p.tls_minimum_protocol_version ?? "TLS_AUTO"] ?? "TLSv1.2";
@@ -33,14 +27,17 @@ export function buildUpstreamTls(ctx: UpstreamTlsContext, where: string): Upstre
   if (ORDER.indexOf(minVersion) > ORDER.indexOf(maxVersion))
     throw new Error(`${where}: tls_minimum_protocol_version ${minVersion} is above tls_maximum_protocol_version ${maxVersion}`);
   const options: ConnectionOptions = { minVersion, maxVersion, ALPNProtocols: ["http/1.1"] };
-  const cert = common.tls_certificates?.[0];
+  // an unreadable file reads "cannot read cluster x transport_socket trusted_ca /path: ENOENT"
+  const report: Unreadable = (what, file, why) => `cannot read ${what.startsWith("secret ") ? what : `${where} ${what.slice(what.lastIndexOf(".") + 1)}`} ${file}: ${why}`;
+  const at = `${where}.typed_config.common_tls_context`;
+  const cert = certificatesOf(common, secrets, at, report)[0];
   if (cert) {
-    options.cert = load(cert.certificate_chain, `${where} certificate_chain`);
-    options.key = load(cert.private_key, `${where} private_key`);
+    options.cert = cert.cert;
+    options.key = cert.key;
   }
-  const vc = common.validation_context;
-  if (vc) {
-    options.ca = load(vc.trusted_ca, `${where} trusted_ca`);
+  const ca = trustedCaOf(common, secrets, at, report);
+  if (ca !== null) {
+    options.ca = ca;
     options.rejectUnauthorized = true;
     options.checkServerIdentity = () => undefined;
   } else options.rejectUnauthorized = false;

@@ -2,6 +2,9 @@
 // ack/nack, stats once a second (changed values only) with the sampled spans of that second, circuit-breaker events. Reconnects with back-off
 // 250 ms doubling to 5 s; a NACKed snapshot leaves the last good config serving, and one refused only because a
 // listener's address was taken is applied again (1 s doubling to 30 s) until it binds, then ACKed.
+// Secrets (SDS over the same socket, secret-delivery.ts) arrive as full sets before the snapshots that need them;
+// every snapshot is applied with the last accepted set merged in, and a set that changes a secret the running
+// snapshot uses re-applies it (TLS listeners swap certificates in place), answered with secrets_ack.
 import WebSocket from "ws";
 import { ConsoleToWorker, PROTOCOL_VERSION, type WorkerToConsole } from "../protocol";
 import type { ProxyView } from "../server";
@@ -13,7 +16,10 @@ import { RequestSampleReport } from "./request-sample-report";
 import { versionLabel, type CachedSnapshot, type SnapshotCache } from "./snapshot-cache";
 import { restoreCachedSnapshot } from "./restore-cached";
 import { isAddressInUse } from "../listener/listener-manager";
-import type { SnapshotMessage } from "../protocol";
+import type { SecretsMessage, SnapshotMessage } from "../protocol";
+import type { Secret } from "../config/schema";
+import { secretRefs } from "../config/validate-secrets";
+import { cachedSecrets, changedSecrets, checkDeliveredSecrets, withSecrets } from "./secret-delivery";
 
 export interface XdsClientOptions {
   url: string;
@@ -62,6 +68,10 @@ export class XdsClient {
   /** the last snapshot received on this connection: only it is applied again after a bind failure (isAddressInUse) */
   #latest: SnapshotMessage | null = null;
   #rebindTimer: NodeJS.Timeout | null = null;
+  /** the last secret set accepted (SDS), merged into every snapshot applied */
+  #secrets: Secret[] = [];
+  /** the snapshot serving (without its secrets): a rotation applies it again with the new ones */
+  #running: { version: string; number: number | null; resources: unknown } | null = null;
 
   constructor(
     private readonly proxy: ProxyView,
@@ -93,6 +103,12 @@ export class XdsClient {
    */
   async restoreFromCache(): Promise<void> {
     if (this.opts.cache) this.#cached = await restoreCachedSnapshot(this.proxy, this.opts.cache, this.#log);
+    const c = this.#cached;
+    if (c) {
+      // the cache holds the resources with the secrets they were applied with: both serve on until the console speaks
+      this.#secrets = cachedSecrets(c.resources);
+      this.#running = { version: c.versionId, number: c.number, resources: { ...(c.resources as object), secrets: undefined } };
+    }
   }
 
   configSource(): ConfigSource | null {
@@ -228,6 +244,7 @@ export class XdsClient {
       return;
     }
     const msg = parsed.data;
+    if (msg.type === "secrets") return this.#onSecrets(msg);
     this.#log.debug(`received version ${msg.version} (nonce ${msg.nonce})`);
     this.#latest = msg;
     this.#cancelRebind();
@@ -243,13 +260,18 @@ export class XdsClient {
    */
   #apply(msg: SnapshotMessage, attempt: number, refusedWith: string | null) {
     const { version, nonce } = msg;
-    this.proxy.apply(msg.resources, version).then(
+    const secrets = this.#secrets;
+    const resources = withSecrets(msg.resources, secrets);
+    this.proxy.apply(resources, version).then(
       () => {
         if (attempt > 0 && this.#latest !== msg) return;
         this.#log.info(`applied version ${version}${attempt > 0 ? ` (its listeners bound at attempt ${attempt + 1})` : ""}`);
         this.#send({ type: "ack", version, nonce });
         this.#cached = null;
-        this.opts.cache?.save({ versionId: version, number: msg.number ?? null, resources: msg.resources });
+        this.#running = { version, number: msg.number ?? null, resources: msg.resources };
+        // with the secrets: a worker restarted while the console is down needs them too (the file is 0600);
+        // a snapshot without any is kept exactly as the console sent it
+        this.opts.cache?.save({ versionId: version, number: msg.number ?? null, resources: secrets.length ? resources : msg.resources });
       },
       (err: Error) => {
         if (attempt > 0 && this.#latest !== msg) return;
@@ -270,6 +292,44 @@ export class XdsClient {
         this.#rebindTimer.unref();
       },
     );
+  }
+
+  /**
+   * A secret set (state of the world): checked, kept, and if it changes a secret the running snapshot uses, that
+   * snapshot is applied again with it through the same apply queue (Envoy's SDS update of a live TLS context).
+   * A refused set is answered with its error and the previous one stays.
+   */
+  #onSecrets(msg: SecretsMessage) {
+    const { version } = msg;
+    const checked = checkDeliveredSecrets(msg.secrets);
+    if (!checked.ok) return this.#refuseSecrets(version, checked.error);
+    const prev = this.#secrets;
+    const changed = changedSecrets(prev, checked.secrets);
+    this.#secrets = checked.secrets;
+    const running = this.#running;
+    const rotated = running ? [...secretRefs(running.resources)].filter((n) => changed.has(n)) : [];
+    if (running === null || rotated.length === 0) {
+      this.#log.debug(`secrets ${version}: ${checked.secrets.length} secret(s), none in use changed`);
+      return this.#send({ type: "secrets_ack", version });
+    }
+    const resources = withSecrets(running.resources, checked.secrets);
+    this.proxy.apply(resources, running.version).then(
+      () => {
+        this.#log.info(`secrets ${version}: rotated ${rotated.join(", ")} (version ${running.version} applied again)`);
+        this.#send({ type: "secrets_ack", version });
+        if (this.#running === running) this.opts.cache?.save({ versionId: running.version, number: running.number, resources });
+      },
+      (err: Error) => {
+        // the previous set serves on (unless another set arrived meanwhile, which is answered on its own)
+        if (this.#secrets === checked.secrets) this.#secrets = prev;
+        this.#refuseSecrets(version, err.message);
+      },
+    );
+  }
+
+  #refuseSecrets(version: string, error: string) {
+    this.#log.warn(`rejected secrets ${version}: ${error.split("\n").join("; ")}`);
+    this.#send({ type: "secrets_ack", version, error });
   }
 
   #cancelRebind() {
