@@ -1,6 +1,7 @@
 // Accounts in a real Chromium against the real console, started with no account: the first visit goes to /setup,
 // which creates the first admin and signs them in; the admin adds an editor in Settings → Users and signs out; a
-// wrong password reads as such on /login; the editor signs in, sees their role in the header and no user admin; a
+// wrong password reads as such on /login; the admin limits the editor to environment staging (Environments on the
+// user's row, then the table says so); the editor signs in, sees their role in the header and no user admin; a
 // viewer sees no publish button and disabled add buttons.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -63,6 +64,22 @@ describe("accounts", () => {
       await row.waitFor();
       expect(await row.getByLabel(`Role of ${u.email}`).inputValue()).toBe(role);
     }
+
+    // the editor may change staging only: picked in the user's Environments dialog, then shown in the table
+    await app.send("POST", "/api/environments", { name: "staging" });
+    const edRow = page.getByTestId("user-row").filter({ hasText: EDITOR.email });
+    expect(await edRow.getByTestId("user-environments").innerText()).toBe("All environments");
+    await edRow.getByRole("button", { name: `Environments of ${EDITOR.email}` }).click();
+    const envs = page.getByRole("dialog", { name: `Environments of ${EDITOR.email}` });
+    await envs.getByLabel("staging", { exact: true }).waitFor();
+    expect(await envs.getByLabel("All environments").isChecked()).toBe(true);
+    await envs.getByLabel("staging", { exact: true }).check();
+    expect(await envs.getByLabel("All environments").isChecked()).toBe(false);
+    await screenshot(page, "user-environments");
+    await envs.getByRole("button", { name: "Save environments" }).click();
+    await envs.waitFor({ state: "detached" });
+    await edRow.getByTestId("user-environments").filter({ hasText: /^staging$/ }).waitFor();
+    expect(await page.getByTestId("user-row").filter({ hasText: ADMIN.email }).getByTestId("user-environments").innerText()).toBe("All environments (admin)");
     await screenshot(page, "users");
 
     await page.getByRole("button", { name: "Sign out" }).click();

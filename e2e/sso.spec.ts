@@ -1,12 +1,14 @@
 // Single sign-on in a real Chromium: a real OpenID Connect provider (oidc-provider on 127.0.0.1, its development
 // login and consent pages) configured in the console; the login page offers "Sign in with Test IdP", which goes
 // through the provider and lands signed in, with the role the provider's groups map to. Then TOTP: the user of a
-// password account turns it on in Settings → Sessions with a code computed here, and signing in asks for a code.
+// password account turns it on in Settings → Sessions (a QR code drawn in the page beside the key: the symbol of
+// exactly the otpauth link) with a code computed here, and signing in asks for a code.
 import crypto from "node:crypto";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, launchBrowser, newPage, screenshot, startConsole, type Console } from "./fixtures";
 import { startOidcProvider, type TestProvider } from "../tests/support/oidc-provider";
+import { qrSymbol } from "../components/settings/qr-code-model";
 
 let app: Console;
 let idp: TestProvider;
@@ -75,8 +77,23 @@ describe("two-factor sign-in", () => {
     await p.waitForURL((u) => u.pathname === "/");
     await p.goto(app.url + "/settings/sessions");
     await p.getByLabel("Your password").fill(app.admin.password);
+    const elsewhere: string[] = [];
+    p.on("request", (r) => void (new URL(r.url()).origin !== new URL(app.url).origin && elsewhere.push(r.url())));
     await p.getByRole("button", { name: "Turn two-factor sign-in on" }).click();
     const key = (await p.getByLabel("Key").textContent())?.trim() ?? "";
+    // the QR code: an image of scannable size beside the key, the symbol of the otpauth link (which holds the key),
+    // drawn in the page: nothing was fetched for it
+    const qr = p.getByRole("img", { name: "QR code of the otpauth link" });
+    const box = await qr.boundingBox();
+    expect(box?.width).toBeGreaterThanOrEqual(150);
+    expect(box?.height).toBe(box?.width);
+    expect(await qr.locator("xpath=..").getByLabel("Key").count()).toBe(1);
+    const uri = (await p.getByRole("link", { name: "the otpauth link" }).getAttribute("href")) ?? "";
+    expect(new URL(uri).searchParams.get("secret")).toBe(key);
+    expect(await qr.locator("path").getAttribute("d")).toBe(qrSymbol(uri).path);
+    expect(await qr.evaluate((el) => el.tagName.toLowerCase())).toBe("svg");
+    expect(elsewhere).toEqual([]);
+    await screenshot(p, "two-factor-qr");
     await p.getByLabel("Code from the app").fill(totp(key));
     await p.getByRole("button", { name: "Confirm and turn on" }).click();
     await p.getByRole("status").filter({ hasText: "Two-factor sign-in is on" }).waitFor();

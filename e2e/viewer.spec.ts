@@ -1,7 +1,8 @@
 // A viewer's console is read-only everywhere, in a real Chromium against the real console: the admin adds a viewer
 // in Settings → Users; signed in as that viewer, every console page (a route's panel, a cluster's detail and
-// settings tab included) offers no enabled button, link or menu item whose name is a write verb. The same check as
-// an editor finds "Edit route 1" enabled on Routes, so the check itself can fail.
+// settings tab included) offers no enabled button, link or menu item whose name is a write verb, except the two
+// tools that change nothing (the route tester's Test and the route tests' Run tests), which the viewer uses. The
+// same check as an editor finds "Edit route 1" enabled on Routes, so the check itself can fail.
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { newPage, screenshot, waitFor } from "./fixtures";
@@ -14,14 +15,17 @@ const EDITOR = { email: "ed@viewer-e2e.test", name: "Ed Itor", password: "the ed
 // what changes the config, the accounts or the console; "Revoke session" is left to the Sessions page, where a
 // viewer may end their own sessions (README, Accounts and roles)
 const WRITE = /^(add|edit|delete|remove|save|move|roll ?back|promote|abort|publish|review & publish|discard|restore|create|revoke|start|stop|acknowledge|import|run|test|new)\b/i;
+/** Named by a write verb but writing nothing (POST for their bodies only, open to viewers): not write controls. */
+const READ_ONLY_TOOLS = new Set(['button "Test"', 'button "Run tests"']);
 
-/** The enabled, visible controls named by a write verb, by accessible name. */
-async function enabledWriteControls(scope: Page | Locator): Promise<string[]> {
+/** The enabled, visible controls named by a write verb, by accessible name (the read-only tools left out unless asked). */
+async function enabledWriteControls(scope: Page | Locator, withTools = false): Promise<string[]> {
   const out: string[] = [];
   // `disabled: false` leaves out what a disabled fieldset disables too (Playwright's aria-disabled computation)
   for (const role of ["button", "menuitem", "link"] as const) {
     for (const el of await scope.getByRole(role, { name: WRITE, disabled: false }).all()) {
-      out.push(`${role} "${(await el.getAttribute("aria-label")) ?? (await el.textContent())?.trim() ?? "?"}"`);
+      const name = `${role} "${(await el.getAttribute("aria-label")) ?? (await el.textContent())?.trim() ?? "?"}"`;
+      if (withTools || !READ_ONLY_TOOLS.has(name)) out.push(name);
     }
   }
   return out;
@@ -79,6 +83,23 @@ describe("a viewer's console", () => {
 
     await go("/routes", (p) => p.getByTestId("route-row").first().waitFor());
     expect(await page.getByRole("button", { name: "Add route", disabled: true }).first().getAttribute("title")).toMatch(/^Viewers can't change the config/);
+    // the tools that change nothing are the only enabled "write verbs", and they work for a viewer
+    let tools: string[] = [];
+    const want = [...READ_ONLY_TOOLS].sort().join(", ");
+    await waitFor("the viewer's enabled Test and Run tests", async () => (tools = (await enabledWriteControls(page, true)).sort()).join(", ") === want, 8_000).catch(() => {
+      throw new Error(`/routes: a viewer's enabled controls named by a write verb: ${tools.join(", ")}; want ${want}`);
+    });
+    const tester = page.getByRole("region", { name: "Route tester" });
+    await tester.getByLabel("Host").fill("example.com");
+    await tester.getByLabel("Path").fill("/api/users");
+    await tester.getByRole("button", { name: "Test", exact: true }).click();
+    const taken = tester.getByRole("region", { name: "Draft result" }).getByRole("listitem", { name: "Route 1 takes the request" });
+    await taken.waitFor();
+    expect(await taken.innerText()).toContain("cluster a");
+    const suite = page.getByRole("region", { name: "Route tests" });
+    await suite.getByRole("button", { name: "Run tests" }).click();
+    await suite.getByText("No tests to run", { exact: false }).waitFor();
+    expect(await suite.getByRole("alert").count()).toBe(0);
     // a route's panel opens read-only: its values, no Save
     await page.getByRole("button", { name: "View route 1 (prefix /api)" }).click();
     const panel = page.getByRole("dialog", { name: "Route" });

@@ -21,6 +21,11 @@ export interface Actor {
    * resources that are unowned or owned by one of them. Bootstrap and system actors have none (they are admins).
    */
   teams: string[];
+  /**
+   * the environments a signed-in editor may change (User.environments); absent or empty: every environment.
+   * Reading is never limited, and neither is an admin (lib/environment/environment-access.ts).
+   */
+  environments?: string[];
 }
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };

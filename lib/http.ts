@@ -3,7 +3,8 @@
 // withHandler authenticates (lib/auth.ts resolveActor: bootstrap token, API token, session cookie), checks the
 // role the route needs (`role`; default viewer for GET/HEAD, editor otherwise) and, for a write carrying the
 // session cookie, that it comes from the console's own origin (CSRF), picks the environment the request acts on
-// (lib/environment/request-environment.ts) and runs the handler in it, parses and validates input with zod, answers through
+// (lib/environment/request-environment.ts), checks that an editor limited to some environments may change it (or
+// the one the route says it changes, `environment`: lib/environment/environment-access.ts) and runs the handler in it, parses and validates input with zod, answers through
 // the response schema of the API contract (lib/contract/), turns ApiError into {error:{code,message}} JSON and
 // anything unexpected, a response that breaks the contract included, into a logged 500 with a generic message.
 import { z } from "zod";
@@ -14,6 +15,7 @@ import { asActor } from "./actor-scope";
 import { sameOriginRequest, requestSource } from "./accounts/request-source";
 import { inEnvironment } from "./environment/scope";
 import { requestEnvironment } from "./environment/request-environment";
+import { checkEnvironmentAccess, limitedTo } from "./environment/environment-access";
 
 const MAX_BODY = 5 * 1024 * 1024;
 
@@ -124,22 +126,27 @@ export function withHandler<
   QS extends z.ZodType | undefined = undefined,
   RS extends z.ZodType | undefined = undefined,
 >(
-  opts: { body?: BS; query?: QS; response?: RS; auth?: boolean; role?: Role },
+  opts: {
+    body?: BS; query?: QS; response?: RS; auth?: boolean; role?: Role;
+    /** the environment a write changes when it is not the one the request acts on (a promotion's target); null: that one */
+    environment?: (ctx: { params: Record<string, string>; body: BS extends z.ZodType ? z.infer<BS> : undefined }) => Promise<string | null> | string | null;
+  },
   fn: (ctx: HandlerContext<BS extends z.ZodType ? z.infer<BS> : undefined, QS extends z.ZodType ? z.infer<QS> : Record<string, string>>) => Promise<Answer<RS>>,
 ) {
   return async (req: Request, routeCtx?: RouteCtx): Promise<Response> => {
     try {
       checkCsrf(req);
       const who = await resolveActor(req.headers);
+      const need = opts.role ?? defaultRole(req.method);
       if (opts.auth !== false) {
         if (!who) throw unauthorized("sign in, or send a valid token as Authorization: Bearer");
-        const need = opts.role ?? defaultRole(req.method);
         if (!hasRole(who.actor, need))
           throw new ApiError(403, "forbidden", `${req.method} ${safePath(req.url)} needs the ${need} role; you are ${/^[aeiou]/.test(who.actor.role) ? "an" : "a"} ${who.actor.role}`);
       }
       const actor: Actor = who?.actor ?? { ...ANONYMOUS, source: requestSource(req.headers) };
       const user = who?.user ?? null;
-      const answer = await answerFor(req, opts, actor, user, routeCtx, fn);
+      // what needs more than the viewer role changes the environment it acts on
+      const answer = await answerFor(req, opts, actor, user, routeCtx, fn, opts.auth !== false && need !== "viewer");
       return withCookies(answer, who?.setCookies ?? []);
     } catch (err) {
       if (err instanceof ApiError) return errorResponse(err);
@@ -157,7 +164,7 @@ function withCookies(res: Response, setCookies: string[]): Response {
   return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
 }
 
-type AnyOpts = { body?: z.ZodType; query?: z.ZodType; response?: z.ZodType };
+type AnyOpts = { body?: z.ZodType; query?: z.ZodType; response?: z.ZodType; environment?: (ctx: never) => Promise<string | null> | string | null };
 
 async function answerFor(
   req: Request,
@@ -166,6 +173,7 @@ async function answerFor(
   user: HandlerContext<unknown, unknown>["user"],
   routeCtx: RouteCtx | undefined,
   fn: (ctx: never) => Promise<unknown>,
+  writes: boolean,
 ): Promise<Response> {
   const rawParams = (await routeCtx?.params) ?? {};
   const params: Record<string, string> = {};
@@ -187,6 +195,10 @@ async function answerFor(
     body = r.data;
   }
   const env = await requestEnvironment(req);
+  if (writes && limitedTo(actor)) {
+    const changed = (await opts.environment?.({ params, body } as never)) ?? env;
+    checkEnvironmentAccess(actor, changed, `${req.method} ${safePath(req.url)}`);
+  }
   const out: unknown = await asActor(actor, () => inEnvironment(env, () => fn({ req, actor, user, body, query, params } as never)));
   if (out instanceof Response) return out;
   const r = out instanceof Reply ? out : new Reply(out);

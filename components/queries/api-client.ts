@@ -116,6 +116,7 @@ export const api = {
   get: <S extends z.ZodType>(path: string, schema: S) => request("GET", path, schema),
   post: <S extends z.ZodType | null>(path: string, body: unknown, schema: S) => request("POST", path, schema, body ?? {}),
   put: <S extends z.ZodType | null>(path: string, body: unknown, schema: S) => request("PUT", path, schema, body),
+  patch: <S extends z.ZodType | null>(path: string, body: unknown, schema: S) => request("PATCH", path, schema, body),
   del: (path: string) => request("DELETE", path, null),
   /** a draft read: the answer and the revision it shows */
   read: <S extends z.ZodType>(path: string, schema: S) => send("GET", path, schema),

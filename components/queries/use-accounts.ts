@@ -1,5 +1,6 @@
 "use client";
-// Accounts (admin) and sessions: the lists, creating a user, changing a role, removing a user, revoking sessions.
+// Accounts (admin) and sessions: the lists, creating a user, changing a role or the environments an editor may
+// change, removing a user, revoking sessions.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { RevokedSessions, SessionList, User, UserList, type CreateUserBody } from "@/lib/contract/accounts";
 import type { Role } from "@/lib/contract/session";
@@ -22,6 +23,15 @@ export function useChangeRole() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (v: { id: string; role: Role }) => api.put(`/api/users/${encodeURIComponent(v.id)}`, { role: v.role }, User),
+    onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.users(), exact: true }),
+  });
+}
+
+/** PATCH /api/users/{id} {environments}: the environments an editor may change; null for every one. */
+export function useSetUserEnvironments() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { id: string; environments: string[] | null }) => api.patch(`/api/users/${encodeURIComponent(v.id)}`, { environments: v.environments }, User),
     onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.users(), exact: true }),
   });
 }

@@ -4,9 +4,12 @@ import { Session } from "@/lib/contract";
 import { api } from "./api-client";
 import { queryKeys } from "./keys";
 
-/** GET /api/session: who this browser is signed in as (it does not change while the page is open). */
+/**
+ * GET /api/session: who this browser is signed in as. An admin may change the role or teams meanwhile (or end the
+ * session): read again when the window regains focus and every minute, so the page follows without a reload.
+ */
 export function useSessionQuery() {
-  return useQuery({ queryKey: queryKeys.session(), queryFn: () => api.get("/api/session", Session), staleTime: Infinity });
+  return useQuery({ queryKey: queryKeys.session(), queryFn: () => api.get("/api/session", Session), staleTime: 60_000, refetchInterval: 60_000, refetchOnWindowFocus: true });
 }
 
 /**

@@ -1,11 +1,13 @@
 "use client";
-// Settings → Sessions: my TOTP second factor. Turning it on: my password, then the key (otpauth URI for an
-// authenticator app, or typed in) and the backup codes, shown once, then a first code to confirm.
+// Settings → Sessions: my TOTP second factor. Turning it on: my password, then the key (a QR code of the otpauth
+// URI drawn in the page for an authenticator app to scan, the otpauth link, or the key typed in) and the backup
+// codes, shown once, then a first code to confirm.
 import { useState, type FormEvent } from "react";
 import { errorMessage } from "@/components/queries/api-client";
 import { useBeginTwoFactor, useConfirmTwoFactor, useDisableTwoFactor, useTwoFactorQuery } from "@/components/queries/use-account-security";
 import { Field } from "@/components/ui/field";
 import type { TwoFactorSetup } from "@/lib/contract/accounts";
+import { QrCode } from "./qr-code";
 
 export function TwoFactorSection() {
   const status = useTwoFactorQuery();
@@ -50,9 +52,12 @@ export function TwoFactorSection() {
       {setup ? (
         <form onSubmit={submitCode} className="stack" noValidate>
           <p style={{ margin: 0 }}>
-            Add this key to your authenticator app: open <a href={setup.totpUri}>the otpauth link</a> on this device, or type the key in.
+            Add this key to your authenticator app: scan the QR code, open <a href={setup.totpUri}>the otpauth link</a> on this device, or type the key in.
           </p>
-          <code className="mono" aria-label="Key" style={{ wordBreak: "break-all" }}>{setup.secret}</code>
+          <div className="row" style={{ alignItems: "center", flexWrap: "wrap", gap: 16 }}>
+            <QrCode text={setup.totpUri} label="QR code of the otpauth link" />
+            <code className="mono" aria-label="Key" style={{ wordBreak: "break-all", flex: 1, minWidth: 200 }}>{setup.secret}</code>
+          </div>
           <p style={{ margin: 0 }}>Backup codes (each works once; they are not shown again):</p>
           <ul className="mono small" aria-label="Backup codes">
             {setup.backupCodes.map((c) => <li key={c}>{c}</li>)}

@@ -1,6 +1,6 @@
 "use client";
-// Settings → Users (admin): the accounts with their roles; add one, change a role, remove one (their sessions end
-// at once), and see or revoke a user's sessions.
+// Settings → Users (admin): the accounts with their roles and the environments an editor may change; add one,
+// change a role or the environments, remove one (their sessions end at once), and see or revoke a user's sessions.
 import { useMemo, useState } from "react";
 import { errorMessage } from "@/components/queries/api-client";
 import { useChangeRole, useRemoveUser, useRevokeUserSessions, useUserSessionsQuery, useUsersQuery } from "@/components/queries/use-accounts";
@@ -13,6 +13,7 @@ import type { User } from "@/lib/contract/accounts";
 import { Role } from "@/lib/contract/session";
 import { CreateUserDialog } from "./create-user-dialog";
 import { SessionsTable } from "./sessions-table";
+import { UserEnvironmentsDialog, environmentsText } from "./user-environments-dialog";
 
 const idOf = (u: User) => u.id;
 
@@ -25,6 +26,7 @@ export function UsersPage() {
   const [creating, setCreating] = useState(false);
   const [removing, setRemoving] = useState<User | null>(null);
   const [sessionsOf, setSessionsOf] = useState<User | null>(null);
+  const [environmentsOf, setEnvironmentsOf] = useState<User | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const columns = useMemo<Column<User>[]>(
@@ -52,6 +54,7 @@ export function UsersPage() {
           </select>
         ),
       },
+      { key: "environments", header: "Environments", value: environmentsText, sortable: true, cell: (u) => <span data-testid="user-environments">{environmentsText(u)}</span> },
       { key: "created", header: "Created", value: (u) => Date.parse(u.createdAt), sortable: true, cell: (u) => <span title={dateTime(u.createdAt)}>{timeAgo(u.createdAt)}</span> },
     ],
     [changeRole],
@@ -68,7 +71,7 @@ export function UsersPage() {
       title="Users"
       adminOnly="users"
       error={error}
-      intro={<>Who can sign in to the console, and with which role. A role change applies to their next request.</>}
+      intro={<>Who can sign in to the console, with which role, and which environments an editor may change. A change applies to their next request.</>}
       action={
         <button type="button" className="btn primary" onClick={() => setCreating(true)}>
           Add user
@@ -86,6 +89,9 @@ export function UsersPage() {
         filter={{ label: "Filter users", placeholder: "Filter by email, name, role…" }}
         rowActions={(u) => (
           <>
+            <button type="button" className="btn small" onClick={() => setEnvironmentsOf(u)} aria-label={`Environments of ${u.email}`}>
+              Environments
+            </button>{" "}
             <button type="button" className="btn small" onClick={() => setSessionsOf(u)} aria-label={`Sessions of ${u.email}`}>
               Sessions
             </button>{" "}
@@ -97,6 +103,7 @@ export function UsersPage() {
       />
       {sessionsOf && <UserSessions user={sessionsOf} onClose={() => setSessionsOf(null)} />}
       {creating && <CreateUserDialog onClose={() => setCreating(false)} />}
+      {environmentsOf && <UserEnvironmentsDialog user={environmentsOf} onClose={() => setEnvironmentsOf(null)} />}
       {removing && (
         <ConfirmDialog title={`Remove ${removing.email}?`} confirmLabel="Remove user" danger pending={remove.isPending} onConfirm={confirmRemove} onClose={() => setRemoving(null)}>
           <p style={{ marginTop: 0 }}>They are signed out everywhere at once and can no longer sign in. The audit keeps what they did.</p>

@@ -1,13 +1,14 @@
 // Accounts: the first admin (first-run setup or SIGNALBOX_ADMIN_EMAIL/PASSWORD at start), sign-in and sign-out
-// through better-auth, and the admin's users list (create with a role, change a role, remove). Every change is
-// audited with its actor.
+// through better-auth, and the admin's users list (create with a role, change a role or the environments an editor
+// may change, remove). Every change is audited with its actor.
 import type { Actor } from "../actor";
 import { ApiError, conflict, notFound, unauthorized } from "../errors";
 import { recordAudit } from "../repos/audit-repo";
-import { countAdmins, countUsers, deleteUser, findUser, findUserByEmail, listUsers, setUserRole, type UserRow } from "../repos/user-repo";
+import { countAdmins, countUsers, deleteUser, findUser, findUserByEmail, listUsers, setUserEnvironments, setUserRole, type UserRow } from "../repos/user-repo";
+import { listEnvironments } from "../repos/environment-repo";
 import { deleteUserSessions } from "../repos/auth-session-repo";
 import { MIN_PASSWORD, type LoginBody, type Role, type SetupBody } from "../contract/session";
-import type { CreateUserBody, User } from "../contract/accounts";
+import type { CreateUserBody, PatchUserBody, User } from "../contract/accounts";
 import { auth } from "./auth";
 import { requestOrigin, secureIfHttps } from "./request-source";
 import { toRole } from "./roles";
@@ -26,7 +27,7 @@ function serialized<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export function toUser(u: UserRow): User {
-  return { id: u.id, email: u.email, name: u.name, role: toRole(u.role), createdAt: u.createdAt.toISOString() };
+  return { id: u.id, email: u.email, name: u.name, role: toRole(u.role), createdAt: u.createdAt.toISOString(), environments: u.environments };
 }
 
 /** Creates an account with a scrypt-hashed password (better-auth's); 409 when the email is taken. */
@@ -145,6 +146,34 @@ export async function changeRole(id: string, role: Role, actor: Actor): Promise<
   const row = await setUserRole(id, role);
   await recordAudit({ actor, action: "user.role", target: id, details: { email: u.email, from: u.role, to: role } });
   return toUser(row);
+}
+
+/** The environments list as stored: existing names (400 with the field path otherwise), once each; [] is null. */
+async function checkedEnvironments(names: string[] | null): Promise<string[] | null> {
+  if (names === null || names.length === 0) return null;
+  const known = new Set((await listEnvironments()).map((e) => e.name));
+  const i = names.findIndex((n) => !known.has(n));
+  if (i >= 0) {
+    const message = `environment ${names[i]} does not exist`;
+    throw new ApiError(400, "bad_request", `invalid body: environments.${i}: ${message}`, { errors: [{ path: `environments.${i}`, message }] });
+  }
+  return [...new Set(names)];
+}
+
+/**
+ * PATCH /api/users/{id}: the role and/or the environments an editor may change (null: every one). Checked in full
+ * before anything changes; each change audited (`user.role`, `user.environments`) and read on the user's next request.
+ */
+export async function updateUser(id: string, body: PatchUserBody, actor: Actor): Promise<User> {
+  const u = await existing(id);
+  const environments = body.environments === undefined ? undefined : await checkedEnvironments(body.environments);
+  let out = toUser(u);
+  if (body.role !== undefined && body.role !== u.role) out = await changeRole(id, body.role, actor);
+  if (environments !== undefined && JSON.stringify(environments) !== JSON.stringify(u.environments)) {
+    out = toUser(await setUserEnvironments(id, environments));
+    await recordAudit({ actor, action: "user.environments", target: id, details: { email: u.email, from: u.environments, to: environments } });
+  }
+  return out;
 }
 
 /** Removes a user: their sessions end at once (deleted with the user). The last admin cannot be removed. */

@@ -5,6 +5,7 @@ import { toRole } from "./roles";
 import { auth } from "./auth";
 import { requestSource } from "./request-source";
 import { teamsOfUser } from "../teams/membership";
+import { environmentsOfUser } from "../repos/user-repo";
 
 export interface SessionActor {
   actor: Actor;
@@ -19,8 +20,13 @@ export async function sessionActor(headers: Headers): Promise<SessionActor | nul
   const found = r.response;
   if (!found) return null;
   const u = found.user as { id: string; email: string; name: string; role?: unknown };
+  // read on every request, like the role: a changed limit applies to the next one
+  const [teams, environments] = await Promise.all([teamsOfUser(u.id), environmentsOfUser(u.id)]);
   return {
-    actor: { kind: "user", id: u.id, name: u.email, role: toRole(u.role), sessionId: found.session.id, source: requestSource(headers), teams: await teamsOfUser(u.id) },
+    actor: {
+      kind: "user", id: u.id, name: u.email, role: toRole(u.role), sessionId: found.session.id, source: requestSource(headers), teams,
+      ...(environments ? { environments } : {}),
+    },
     user: { id: u.id, email: u.email, name: u.name },
     setCookies: r.headers?.getSetCookie?.() ?? [],
   };

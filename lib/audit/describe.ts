@@ -193,6 +193,10 @@ function otherWords(e: StoredAudit, d: Obj): Words {
       return { summary: `added user ${str(d.email) ?? e.target}${str(d.role) ? ` as ${str(d.role)}` : ""}` };
     case "user.role":
       return { summary: `changed the role of ${str(d.email) ?? e.target}: ${str(d.from) ?? "?"} → ${str(d.to) ?? "?"}` };
+    case "user.environments": {
+      const list = (v: unknown) => (Array.isArray(v) && v.length ? v.filter((e) => typeof e === "string").join(", ") : "all environments");
+      return { summary: `changed the environments ${str(d.email) ?? e.target} may change: ${list(d.from)} → ${list(d.to)}` };
+    }
     case "user.remove":
       return { summary: `removed user ${str(d.email) ?? e.target}` };
     case "session.revoke":

@@ -3,8 +3,17 @@ import { z } from "zod";
 import { IsoTime } from "./common";
 import { Email, Password, Role } from "./session";
 import { TeamName } from "./teams";
+import { EnvironmentName } from "./environments";
 
-export const User = z.object({ id: z.string(), email: z.string(), name: z.string(), role: Role, createdAt: IsoTime });
+export const User = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: Role,
+  createdAt: IsoTime,
+  /** the environments this user may change as an editor; null: every environment (admins are never limited) */
+  environments: z.array(z.string()).nullable(),
+});
 export type User = z.infer<typeof User>;
 export const UserList = z.array(User);
 
@@ -12,6 +21,14 @@ export const CreateUserBody = z.object({ email: Email, name: z.string().trim().m
 export type CreateUserBody = z.infer<typeof CreateUserBody>;
 export const UpdateUserBody = z.object({ role: Role });
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
+/**
+ * PATCH /api/users/{id}: what is given changes. `environments`: the environments an editor may change, each an
+ * existing environment; null or [] lifts the limit.
+ */
+export const PatchUserBody = z
+  .object({ role: Role.optional(), environments: z.array(EnvironmentName).max(100).nullable().optional() })
+  .refine((b) => b.role !== undefined || b.environments !== undefined, { message: "give role or environments" });
+export type PatchUserBody = z.infer<typeof PatchUserBody>;
 
 export const SessionInfo = z.object({
   id: z.string(),

@@ -251,8 +251,10 @@ const PUBLIC: Record<string, string[]> = {
   "/api/auth/x/y": ["GET", "POST"],
   "/api/session/two-factor": ["POST"],
 };
-/** Writes a viewer may make: ending their own sessions, their own second factor. */
+/** Writes a viewer may make: ending their own sessions, their own second factor, and the POSTs that change nothing. */
 const VIEWER_WRITES: Record<string, string[]> = {
+  "/api/routes/explain": ["POST"],
+  "/api/draft/route-tests/run": ["POST"],
   "/api/sessions/x": ["DELETE"],
   "/api/session": ["DELETE", "POST"],
   "/api/session/two-factor": ["POST"],
@@ -301,6 +303,28 @@ describe("every API route", () => {
     expect(checked).toBeGreaterThan(20);
     // reads an admin keeps to admins
     for (const p of ["/api/users", "/api/backup", "/api/tokens", "/api/settings/sso"]) expect((await asBrowser(viewer, "GET", p)).status, p).toBe(403);
+  });
+
+  it("lets a viewer use the route tester and run route tests, which change nothing", async () => {
+    const u = await createUser("tester@accounts.test", "viewer");
+    const viewer = await signedIn("tester@accounts.test", u.password);
+    const state = async () => {
+      const status = (await asBrowser(viewer, "GET", "/api/draft/status")).json as { revision: number; draftHash: string };
+      const audit = (await bearer.as(AuditList, "GET", "/api/audit?limit=5")).map((e) => e.id);
+      return { revision: status.revision, draftHash: status.draftHash, audit };
+    };
+    const before = await state();
+    const explain = await asBrowser(viewer, "POST", "/api/routes/explain", { host: "example.com", path: "/" });
+    expect(explain.status, explain.text).toBe(200);
+    expect((explain.json as { draft: { outcome: { summary: string } } }).draft.outcome.summary).toBeTruthy();
+    const suite = { tests: [{ test_name: "root", input: { authority: "example.com", path: "/", method: "GET" }, validate: { cluster_name: "nowhere" } }] };
+    const run = await asBrowser(viewer, "POST", "/api/draft/route-tests/run", { suite });
+    expect(run.status, run.text).toBe(200);
+    expect((run.json as { tests: number }).tests).toBe(1);
+    // still refused what does change something, and the CSRF rule still applies to these POSTs
+    expect((await asBrowser(viewer, "PUT", "/api/draft/route-tests", suite)).status).toBe(403);
+    expect((await asBrowser(viewer, "POST", "/api/routes/explain", { host: "example.com", path: "/" }, { origin: "https://evil.test" })).status).toBe(403);
+    expect(await state()).toEqual(before);
   });
 
   it("lets an editor edit but not administer", async () => {
