@@ -26,6 +26,8 @@ import { setGuardWatcher } from "./lib/guard/registry";
 import { ensureBundledWorkerToken } from "./lib/tokens/bundled-worker-token";
 import { ensureEnvAdmin, setupNeeded } from "./lib/accounts/account-service";
 import { stampSource } from "./lib/accounts/request-source";
+import { deliveredSecrets } from "./lib/secrets/secret-service";
+import { watchSecretExpiry } from "./lib/secrets/expiry-watch";
 
 const dev = process.env.NODE_ENV !== "production";
 const port = consolePort();
@@ -52,6 +54,7 @@ const hub: Hub = new Hub({
       return v ? { id: v.id, number: v.number, snapshot: v.snapshot } : null;
     }),
   loadCanary,
+  loadSecrets: () => deliveredSecrets(undefined, (m) => console.error(`[secrets] ${m}`)),
   sink: telemetry.ingest,
 });
 await hub.start();
@@ -60,6 +63,7 @@ setControlPlane(hub);
 const guard = new GuardWatcher();
 await guard.start();
 setGuardWatcher(guard);
+const stopExpiryWatch = watchSecretExpiry();
 
 const server = createServer();
 // httpServer lets Next attach its own upgrade listener (dev HMR); ours only takes /ws/worker
@@ -104,6 +108,7 @@ async function shutdown(signal: string) {
     await haltDemo();
     setGuardWatcher(null);
     await guard.stop();
+    stopExpiryWatch();
     await worker?.stop();
     setControlPlane(null);
     await hub.close();

@@ -54,6 +54,10 @@ describe("Listeners", () => {
     await panel.getByLabel("Port").fill("0");
     await panel.getByText("must be a port between 1 and 65535").waitFor();
     await panel.getByLabel("Port").fill(String(edgePort));
+    // (the port's error goes once typing pauses: a click while it is shown would land where the layout was)
+    await panel.getByText("must be a port between 1 and 65535").waitFor({ state: "detached" });
+    // a new HTTPS listener takes a TLS secret by default (e2e/secrets.spec.ts); this one names files on the worker
+    await panel.getByRole("radio", { name: "Files on every worker" }).check();
     await panel.getByLabel("Certificate chain file").fill(certs.file("edge.crt"));
     await panel.getByLabel("Private key file").fill("");
     await panel.getByLabel("Private key file").blur();

@@ -1,14 +1,23 @@
 "use client";
-// An HTTPS listener's TLS: certificate and key files (rows with add/remove) and the SNI names its filter chain
-// is picked for. Errors sit next to the inputs they name (`certificates[0].privateKey`, `serverNames[1]`).
+// An HTTPS listener's TLS: where its certificates come from (TLS secrets uploaded to the console, the default,
+// or certificate and key files on every worker, rows with add/remove) and the SNI names its filter chain is
+// picked for. Errors sit next to the inputs they name (`secrets[0]`, `certificates[0].privateKey`, `serverNames[1]`).
 import type { ErrorClaims } from "@/components/ui/field-errors";
 import { Field } from "@/components/ui/field";
-import { newCertificate, type CertificateRow } from "./listener-form-model";
+import { newCertificate, type CertificateRow, type CertificateSource } from "./listener-form-model";
+import { SecretSelect } from "./secret-select";
 
 const GROW = { flex: 1, minWidth: 0 };
 const CTX = "transport_socket.typed_config.common_tls_context.tls_certificates";
+const CTX_SDS = "transport_socket.typed_config.common_tls_context.tls_certificate_sds_secret_configs";
 
 interface Props {
+  source: CertificateSource;
+  onSource: (source: CertificateSource) => void;
+  secrets: string[];
+  onSecrets: (names: string[]) => void;
+  /** "Upload a secret…" on secret row `i` */
+  onUpload: (i: number) => void;
   rows: CertificateRow[];
   inline: boolean;
   serverNames: string;
@@ -17,18 +26,41 @@ interface Props {
   claims: ErrorClaims;
 }
 
-export function CertificatesEditor({ rows, inline, serverNames, onRows, onServerNames, claims }: Props) {
+const SOURCES: { value: CertificateSource; label: string }[] = [
+  { value: "secret", label: "Secret (uploaded to the console)" },
+  { value: "files", label: "Files on every worker" },
+];
+
+export function CertificatesEditor({ source, onSource, secrets, onSecrets, onUpload, rows, inline, serverNames, onRows, onServerNames, claims }: Props) {
   const update = (i: number, patch: Partial<CertificateRow>) => onRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   const listError = claims.get("certificates");
   return (
     <fieldset>
       <legend>TLS</legend>
-      <p className="field-hint" style={{ marginTop: 0 }}>
-        Files on every worker, read when the version applies; a file a worker cannot read makes it reject the version with the path.{" "}
-        <span className="envoy-name">{CTX}</span>
-      </p>
       <div className="stack" style={{ gap: 8 }}>
-        {inline ? (
+        <div role="radiogroup" aria-label="Certificate from" className="row" style={{ gap: 16, flexWrap: "wrap" }}>
+          <span className="field-label">Certificate from</span>
+          {SOURCES.map((s) => (
+            <label key={s.value} className="row" style={{ gap: 6 }}>
+              <input type="radio" name="certificateSource" value={s.value} checked={source === s.value} onChange={() => onSource(s.value)} />
+              {s.label}
+            </label>
+          ))}
+        </div>
+        {source === "secret" ? (
+          <p className="field-hint" style={{ margin: 0 }}>
+            Uploaded once and sent to the workers over their connection; rotating the secret switches them without a publish.{" "}
+            <span className="envoy-name">{CTX_SDS}</span>
+          </p>
+        ) : (
+          <p className="field-hint" style={{ margin: 0 }}>
+            Files on every worker, read when the version applies; a file a worker cannot read makes it reject the version with the path.{" "}
+            <span className="envoy-name">{CTX}</span>
+          </p>
+        )}
+        {source === "secret" ? (
+          <SecretSelect names={secrets} onNames={onSecrets} claims={claims} onUpload={onUpload} />
+        ) : inline ? (
           <div className="alert info small">The certificates are written inline in the config (PEM): they are kept as they are. Edit them through the config.</div>
         ) : (
           rows.map((r, i) => {
@@ -54,8 +86,8 @@ export function CertificatesEditor({ rows, inline, serverNames, onRows, onServer
             );
           })
         )}
-        {listError && <span className="field-error" role="alert">{listError}</span>}
-        {!inline && (
+        {source === "files" && listError && <span className="field-error" role="alert">{listError}</span>}
+        {source === "files" && !inline && (
           <div>
             <button type="button" className="btn small" onClick={() => onRows([...rows, newCertificate()])}>
               + Add certificate

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DOWNSTREAM_TLS_TYPE, HCM_TYPE, Listener as ListenerSchema, ROUTER_TYPE } from "@/proxy-core/src/config/schema";
+import { ListenerBody } from "@/lib/contract/listeners";
+import { listenerField, listenerSummary } from "@/lib/contract/listener-json";
 import { emptyListener, formToListener, listenerToForm, newCertificate, validateListener, type ListenerFormState } from "./listener-form-model";
 import { validateVhost } from "./virtual-host-model";
 
@@ -67,7 +69,7 @@ describe("listener form ↔ Envoy Listener JSON", () => {
   });
 
   it("a new HTTPS listener has a DownstreamTlsContext with the certificate files and its SNI names, and reads back", () => {
-    const f = form({ name: "secure", address: "127.0.0.1", port: "8443", protocol: "https", certificates: [newCertificate("/tls/s.crt", "/tls/s.key")], serverNames: "s.example.com, *.s.example.com" });
+    const f = form({ name: "secure", address: "127.0.0.1", port: "8443", protocol: "https", certificateSource: "files", certificates: [newCertificate("/tls/s.crt", "/tls/s.key")], serverNames: "s.example.com, *.s.example.com" });
     const { listener, errors } = formToListener(f);
     expect(errors).toEqual([]);
     const chain = (listener!.filter_chains as Record<string, unknown>[])[0];
@@ -86,7 +88,7 @@ describe("listener form ↔ Envoy Listener JSON", () => {
   it("editing keeps every field the form does not edit: the listener's, the HCM's, the TLS parameters, other chains", () => {
     const existing = written();
     const f = listenerToForm(existing);
-    expect(f).toMatchObject({ name: "edge", port: "8443", protocol: "https", statPrefix: "edge_a", serverNames: "a.example.com" });
+    expect(f).toMatchObject({ name: "edge", port: "8443", protocol: "https", statPrefix: "edge_a", serverNames: "a.example.com", certificateSource: "files" });
     const { listener, errors } = formToListener({ ...f, port: "9443", certificates: [newCertificate("/tls/new.crt", "/tls/new.key")] }, existing);
     expect(errors).toEqual([]);
     const expected = written();
@@ -124,13 +126,57 @@ describe("listener form ↔ Envoy Listener JSON", () => {
     expect(at({ name: "" })).toEqual(["name"]);
     expect(at({ name: "a b" })).toEqual(["name"]);
     expect(at({ address: "" })).toEqual(["address"]);
-    expect(at({ protocol: "https", certificates: [newCertificate("/a.crt", "")] })).toEqual(["certificates[0].privateKey"]);
-    expect(at({ protocol: "https", certificates: [] })).toEqual(["certificates"]);
-    expect(at({ protocol: "https", certificates: [newCertificate("/a.crt", "/a.key")], serverNames: "a.*.com" })).toEqual([]);
+    const files = { protocol: "https", certificateSource: "files" } as const;
+    expect(at({ ...files, certificates: [newCertificate("/a.crt", "")] })).toEqual(["certificates[0].privateKey"]);
+    expect(at({ ...files, certificates: [] })).toEqual(["certificates"]);
+    expect(at({ ...files, certificates: [newCertificate("/a.crt", "/a.key")], serverNames: "a.*.com" })).toEqual([]);
+    // a new HTTPS listener takes a secret by default: none chosen yet is an error at the select
+    expect(at({ protocol: "https" })).toEqual(["secrets[0]"]);
+    expect(at({ protocol: "https", secrets: [] })).toEqual(["secrets"]);
+    expect(at({ protocol: "https", secrets: ["edge-cert"] })).toEqual([]);
     expect(at({ protocol: "tcp" })).toEqual(["cluster"]);
     expect(at({ protocol: "tcp", cluster: "db" })).toEqual([]);
     const http = formToListener(form({ name: "x", port: "80" })).listener!;
     expect(at({ protocol: "tcp", cluster: "db" }, http, 2)).toEqual(["protocol"]);
+  });
+});
+
+describe("listener certificates from TLS secrets", () => {
+  const tlsOf = (listener: Record<string, unknown> | null) =>
+    ((listener!.filter_chains as Record<string, unknown>[])[0].transport_socket as { typed_config: { common_tls_context: Record<string, unknown> } }).typed_config.common_tls_context;
+
+  it("a new HTTPS listener names its secret with sds_config ads, the way Envoy fetches it over ADS, and reads back", () => {
+    const f = form({ name: "secure", port: "8443", protocol: "https", secrets: ["edge-cert"] });
+    expect(f.certificateSource).toBe("secret");
+    const { listener, errors } = formToListener(f);
+    expect(errors).toEqual([]);
+    expect(tlsOf(listener)).toEqual({ tls_certificate_sds_secret_configs: [{ name: "edge-cert", sds_config: { ads: {} } }] });
+    expect(validateListener(f)).toEqual([]);
+    const back = listenerToForm(listener!);
+    expect(back).toMatchObject({ protocol: "https", certificateSource: "secret", secrets: ["edge-cert"] });
+    expect(listenerSummary(listener!, []).filterChains[0]).toMatchObject({ secrets: ["edge-cert"], certificates: [] });
+  });
+
+  it("switching between files and a secret replaces one with the other and keeps the TLS parameters", () => {
+    const existing = written();
+    const toSecret = formToListener({ ...listenerToForm(existing), certificateSource: "secret", secrets: ["edge-cert"] }, existing).listener!;
+    expect(tlsOf(toSecret)).toEqual({ tls_params: { tls_minimum_protocol_version: "TLSv1_3" }, tls_certificate_sds_secret_configs: [{ name: "edge-cert", sds_config: { ads: {} } }] });
+    // the second chain keeps its files
+    expect(JSON.stringify((toSecret.filter_chains as unknown[])[1])).toContain("/tls/b.crt");
+    const f = listenerToForm(toSecret);
+    const toFiles = formToListener({ ...f, certificateSource: "files", certificates: [newCertificate("/tls/c.crt", "/tls/c.key")] }, toSecret).listener!;
+    expect(tlsOf(toFiles)).toEqual({ tls_params: { tls_minimum_protocol_version: "TLSv1_3" }, tls_certificates: [{ certificate_chain: { filename: "/tls/c.crt" }, private_key: { filename: "/tls/c.key" } }] });
+  });
+
+  it("refuses secrets and files together at `secrets`, and maps Envoy's SDS paths to the secret's field", () => {
+    const body = ListenerBody.safeParse({ name: "x", port: 443, protocol: "https", secrets: ["a"], certificates: [{ certificateChain: "/a.crt", privateKey: "/a.key" }] });
+    expect(body.success).toBe(false);
+    expect(body.error!.issues.map((i) => i.path.join("."))).toEqual(["secrets"]);
+    const ctx = "filter_chains[0].transport_socket.typed_config.common_tls_context";
+    expect(listenerField(`${ctx}.tls_certificate_sds_secret_configs[1].name`)).toBe("secrets[1]");
+    expect(listenerField(`${ctx}.tls_certificate_sds_secret_configs[0]`)).toBe("secrets[0]");
+    expect(listenerField(`${ctx}.tls_certificate_sds_secret_configs`)).toBe("secrets");
+    expect(listenerField(`${ctx}.tls_certificates[0].private_key.filename`)).toBe("certificates[0].privateKey");
   });
 });
 

@@ -16,6 +16,9 @@ export interface CertificateRow {
   privateKey: string;
 }
 
+/** Where an HTTPS listener's certificates come from: TLS secrets uploaded to the console, or files on every worker. */
+export type CertificateSource = "secret" | "files";
+
 export interface ListenerFormState {
   name: string;
   address: string;
@@ -23,6 +26,9 @@ export interface ListenerFormState {
   protocol: ListenerProtocol;
   /** empty: the current one (a new listener: its name) */
   statPrefix: string;
+  certificateSource: CertificateSource;
+  /** tls_certificate secrets by name ("" until one is chosen) */
+  secrets: string[];
   certificates: CertificateRow[];
   /** SNI names, separated by commas or spaces */
   serverNames: string;
@@ -35,7 +41,12 @@ let nextKey = 1;
 export const newCertificate = (certificateChain = "", privateKey = ""): CertificateRow => ({ key: nextKey++, certificateChain, privateKey });
 
 export function emptyListener(): ListenerFormState {
-  return { name: "", address: DEFAULT_LISTENER_ADDRESS, port: "", protocol: "http", statPrefix: "", certificates: [newCertificate()], serverNames: "", cluster: "", inlineCertificates: false };
+  return {
+    name: "", address: DEFAULT_LISTENER_ADDRESS, port: "", protocol: "http", statPrefix: "",
+    // a secret is the default: uploaded once, no file to place on every worker
+    certificateSource: "secret", secrets: [""], certificates: [newCertificate()],
+    serverNames: "", cluster: "", inlineCertificates: false,
+  };
 }
 
 /** "a.example.com, b.example.com" → ["a.example.com", "b.example.com"] */
@@ -46,6 +57,7 @@ export function listenerToForm(listener: Obj | DraftListenerItem): ListenerFormS
   const item = "filterChains" in listener ? (listener as DraftListenerItem) : listenerSummary(listener, []);
   const chain = item.filterChains[0];
   const certs = chain?.certificates ?? [];
+  const secrets = chain?.secrets ?? [];
   const inline = certs.some((c) => c.certificateChain === null || c.privateKey === null);
   return {
     name: item.name,
@@ -53,6 +65,9 @@ export function listenerToForm(listener: Obj | DraftListenerItem): ListenerFormS
     port: String(item.port),
     protocol: item.protocol,
     statPrefix: item.statPrefix ?? "",
+    // files once it has any (or it is not HTTPS yet and has neither); secrets when that is what it uses
+    certificateSource: secrets.length > 0 || (certs.length === 0 && item.protocol !== "https") ? "secret" : "files",
+    secrets: secrets.length ? [...secrets] : [""],
     certificates: inline || certs.length === 0 ? [newCertificate()] : certs.map((c) => newCertificate(c.certificateChain ?? "", c.privateKey ?? "")),
     serverNames: (chain?.serverNames ?? []).join(", "),
     cluster: item.cluster ?? "",
@@ -66,7 +81,8 @@ export function formToBody(f: ListenerFormState): Record<string, unknown> {
   const body: Record<string, unknown> = { name: f.name.trim(), address: f.address.trim(), port, protocol: f.protocol };
   if (f.statPrefix.trim()) body.statPrefix = f.statPrefix.trim();
   if (f.protocol === "https") {
-    if (!f.inlineCertificates) body.certificates = f.certificates.map((c) => ({ certificateChain: c.certificateChain, privateKey: c.privateKey }));
+    if (f.certificateSource === "secret") body.secrets = [...f.secrets];
+    else if (!f.inlineCertificates) body.certificates = f.certificates.map((c) => ({ certificateChain: c.certificateChain, privateKey: c.privateKey }));
     body.serverNames = splitList(f.serverNames);
   }
   if (f.protocol === "tcp" && f.cluster.trim()) body.cluster = f.cluster.trim();
@@ -84,7 +100,7 @@ export function formToListener(f: ListenerFormState, existing?: Obj, primaryVirt
   return { listener, errors: issues };
 }
 
-/** Every problem of the form, at its field's path (`port`, `certificates[0].privateKey`); [] when it can be saved. */
+/** Every problem of the form, at its field's path (`port`, `certificates[0].privateKey`, `secrets[0]`); [] when it can be saved. */
 export function validateListener(f: ListenerFormState, existing?: Obj, primaryVirtualHosts = 0): FieldError[] {
   const { listener, errors } = formToListener(f, existing, primaryVirtualHosts);
   // the body's own problems first, as the server answers them before it builds anything

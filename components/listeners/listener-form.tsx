@@ -1,6 +1,6 @@
 "use client";
-// Create or edit a listener: name, address and port, protocol, stat prefix, and for HTTPS its certificate
-// files and SNI names (for TCP the cluster it forwards to). Checked as you type (once typing pauses, and when a
+// Create or edit a listener: name, address and port, protocol, stat prefix, and for HTTPS its certificates (TLS
+// secrets, with an upload dialog, or files) and SNI names (for TCP the cluster it forwards to). Checked as you type (once typing pauses, and when a
 // field is left) with the schemas the server uses (listener-form-model.ts); the server's 422 paths land next
 // to the same fields. Saved on the draft revision the form stands on; when someone changed the draft since,
 // the server refuses (409) and the form offers to reapply the change on top of the latest draft.
@@ -19,11 +19,12 @@ import { UnplacedErrors } from "@/components/ui/unplaced-errors";
 import { Field } from "@/components/ui/field";
 import { ErrorClaims, toErrorMap } from "@/components/ui/field-errors";
 import { useDebounced } from "@/components/ui/use-debounced";
+import { SecretDialog } from "@/components/secrets/secret-dialog";
 import { CertificatesEditor } from "./certificates-editor";
 import { emptyListener, formToBody, listenerToForm, validateListener, type ListenerFormState } from "./listener-form-model";
 
 type Obj = Record<string, unknown>;
-const OWN_PATHS = ["name", "address", "port", "protocol", "statPrefix", "certificates", "serverNames", "cluster"];
+const OWN_PATHS = ["name", "address", "port", "protocol", "statPrefix", "certificates", "secrets", "serverNames", "cluster"];
 const isUnder = (path: string, field: string) => path === field || path.startsWith(field + ".") || path.startsWith(field + "[");
 
 interface Props {
@@ -71,6 +72,9 @@ export function ListenerForm({ id, original: openedWith, taken, clusters, onSave
   const [checkNow, setCheckNow] = useState<ListenerFormState | null>(null);
   const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
   const [failure, setFailure] = useState<string>();
+  // the secret row an upload fills in; null: no upload dialog (it sits outside the <form>, so its own form's
+  // submit and change events are not this form's)
+  const [uploadFor, setUploadFor] = useState<number | null>(null);
   const patch = (p: Partial<ListenerFormState>) => {
     setF((prev) => ({ ...prev, ...p }));
     setServerErrors([]);
@@ -166,57 +170,82 @@ export function ListenerForm({ id, original: openedWith, taken, clusters, onSave
   const unclaimed = (e: FieldError) => !OWN_PATHS.some((p) => isUnder(e.path, p));
   const certificates =
     f.protocol === "https" ? (
-      <CertificatesEditor rows={f.certificates} inline={f.inlineCertificates} serverNames={f.serverNames} onRows={(certificates) => patch({ certificates })} onServerNames={(serverNames) => patch({ serverNames })} claims={claims} />
+      <CertificatesEditor
+        source={f.certificateSource}
+        onSource={(certificateSource) => patch({ certificateSource })}
+        secrets={f.secrets}
+        onSecrets={(secrets) => patch({ secrets })}
+        onUpload={setUploadFor}
+        rows={f.certificates}
+        inline={f.inlineCertificates}
+        serverNames={f.serverNames}
+        onRows={(certificates) => patch({ certificates })}
+        onServerNames={(serverNames) => patch({ serverNames })}
+        claims={claims}
+      />
     ) : null;
   const unplaced = localErrors.filter(unclaimed);
 
   return (
-    <form id={id} onSubmit={submit} onChange={(e) => touch(e, false)} onBlur={(e) => touch(e, true)} noValidate className="stack">
-      {conflict && <ConflictNotice conflict={conflict} pending={save.isPending || reapplying} onReapply={() => reload(true)} onDiscard={() => reload(false)} />}
-      <fieldset>
-        <legend>Listener</legend>
-        <div className="form-grid">
-          <Field label="Name" envoy="name" error={err.name} hint="Routes and stats name the listener by it.">
-            <input type="text" name="name" value={f.name} onChange={(e) => patch({ name: e.target.value })} placeholder="edge" autoComplete="off" className="mono" />
-          </Field>
-          <Field label="Protocol" error={err.protocol} hint={f.protocol === "tcp" ? "Connections go to one cluster as they are (tcp_proxy)." : "HTTP requests are routed by virtual host and route."}>
-            <select name="protocol" value={f.protocol} onChange={(e) => patch({ protocol: e.target.value as ListenerFormState["protocol"] })}>
-              <option value="http">HTTP</option>
-              <option value="https">HTTPS (TLS)</option>
-              <option value="tcp">TCP</option>
-            </select>
-          </Field>
-          <Field label="Address" envoy="address.socket_address.address" error={err.address} hint="0.0.0.0: every IPv4 address of the worker; 127.0.0.1: local only.">
-            <input type="text" name="address" value={f.address} onChange={(e) => patch({ address: e.target.value })} placeholder="0.0.0.0" autoComplete="off" className="mono" />
-          </Field>
-          <Field label="Port" envoy="address.socket_address.port_value" error={err.port}>
-            <input type="text" name="port" inputMode="numeric" value={f.port} onChange={(e) => patch({ port: e.target.value })} placeholder="8080" autoComplete="off" />
-          </Field>
-          <Field label="Stat prefix" envoy={f.protocol === "tcp" ? "tcp_proxy.stat_prefix" : "http_connection_manager.stat_prefix"} error={err.statPrefix} hint={f.protocol === "tcp" ? "Stats are tcp.<prefix>.*" : "Stats are http.<prefix>.*"}>
-            <input type="text" name="statPrefix" value={f.statPrefix} onChange={(e) => patch({ statPrefix: e.target.value })} placeholder={original?.statPrefix ?? (f.name.trim() || "(the name)")} autoComplete="off" className="mono" />
-          </Field>
-          {f.protocol === "tcp" && (
-            <Field label="Cluster" envoy="tcp_proxy.cluster" error={err.cluster}>
-              <select name="cluster" value={f.cluster} onChange={(e) => patch({ cluster: e.target.value })}>
-                <option value="">{original?.protocol === "tcp" && !original.cluster ? "(weighted clusters, kept)" : "Choose a cluster…"}</option>
-                {clusters.map((c) => (
-                  <option key={c} value={c}>
-                    {c}
-                  </option>
-                ))}
+    <>
+      <form id={id} onSubmit={submit} onChange={(e) => touch(e, false)} onBlur={(e) => touch(e, true)} noValidate className="stack">
+        {conflict && <ConflictNotice conflict={conflict} pending={save.isPending || reapplying} onReapply={() => reload(true)} onDiscard={() => reload(false)} />}
+        <fieldset>
+          <legend>Listener</legend>
+          <div className="form-grid">
+            <Field label="Name" envoy="name" error={err.name} hint="Routes and stats name the listener by it.">
+              <input type="text" name="name" value={f.name} onChange={(e) => patch({ name: e.target.value })} placeholder="edge" autoComplete="off" className="mono" />
+            </Field>
+            <Field label="Protocol" error={err.protocol} hint={f.protocol === "tcp" ? "Connections go to one cluster as they are (tcp_proxy)." : "HTTP requests are routed by virtual host and route."}>
+              <select name="protocol" value={f.protocol} onChange={(e) => patch({ protocol: e.target.value as ListenerFormState["protocol"] })}>
+                <option value="http">HTTP</option>
+                <option value="https">HTTPS (TLS)</option>
+                <option value="tcp">TCP</option>
               </select>
             </Field>
-          )}
-        </div>
-      </fieldset>
-      {certificates}
-      <UnplacedErrors errors={unplaced} />
-      <ErrorSummary errors={serverErrors.filter(unclaimed)} title="The server refused the listener" />
-      {failure && (
-        <div className="alert" role="alert">
-          {failure}
-        </div>
+            <Field label="Address" envoy="address.socket_address.address" error={err.address} hint="0.0.0.0: every IPv4 address of the worker; 127.0.0.1: local only.">
+              <input type="text" name="address" value={f.address} onChange={(e) => patch({ address: e.target.value })} placeholder="0.0.0.0" autoComplete="off" className="mono" />
+            </Field>
+            <Field label="Port" envoy="address.socket_address.port_value" error={err.port}>
+              <input type="text" name="port" inputMode="numeric" value={f.port} onChange={(e) => patch({ port: e.target.value })} placeholder="8080" autoComplete="off" />
+            </Field>
+            <Field label="Stat prefix" envoy={f.protocol === "tcp" ? "tcp_proxy.stat_prefix" : "http_connection_manager.stat_prefix"} error={err.statPrefix} hint={f.protocol === "tcp" ? "Stats are tcp.<prefix>.*" : "Stats are http.<prefix>.*"}>
+              <input type="text" name="statPrefix" value={f.statPrefix} onChange={(e) => patch({ statPrefix: e.target.value })} placeholder={original?.statPrefix ?? (f.name.trim() || "(the name)")} autoComplete="off" className="mono" />
+            </Field>
+            {f.protocol === "tcp" && (
+              <Field label="Cluster" envoy="tcp_proxy.cluster" error={err.cluster}>
+                <select name="cluster" value={f.cluster} onChange={(e) => patch({ cluster: e.target.value })}>
+                  <option value="">{original?.protocol === "tcp" && !original.cluster ? "(weighted clusters, kept)" : "Choose a cluster…"}</option>
+                  {clusters.map((c) => (
+                    <option key={c} value={c}>
+                      {c}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            )}
+          </div>
+        </fieldset>
+        {certificates}
+        <UnplacedErrors errors={unplaced} />
+        <ErrorSummary errors={serverErrors.filter(unclaimed)} title="The server refused the listener" />
+        {failure && (
+          <div className="alert" role="alert">
+            {failure}
+          </div>
+        )}
+      </form>
+      {uploadFor !== null && (
+        <SecretDialog
+          kind="tls_certificate"
+          onClose={() => setUploadFor(null)}
+          onDone={(s) => {
+            patch({ secrets: f.secrets.map((n, i) => (i === uploadFor ? s.name : n)) });
+            setTouched((prev) => new Set(prev).add(`secrets[${uploadFor}]`));
+            setUploadFor(null);
+          }}
+        />
       )}
-    </form>
+    </>
   );
 }

@@ -1,7 +1,10 @@
 "use client";
-// Every draft listener: where it listens, what it speaks, its certificates (by file path) and SNI names, and
-// its virtual hosts with their domains and route counts.
+// Every draft listener: where it listens, what it speaks, its certificates (TLS secrets by name with their
+// expiry and a warning from 30 days before it, or "file") and SNI names, and its virtual hosts with their
+// domains and route counts.
 import type { DraftListenerItem, ListenerFilterChain } from "@/lib/contract/listeners";
+import type { SecretInfo } from "@/lib/contract/secrets";
+import { SecretExpiry } from "@/components/secrets/secret-expiry";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { OwnerControl, useOwnerColumn } from "@/components/teams/owner-control";
 
@@ -9,19 +12,45 @@ const PROTOCOL_LABEL = { http: "HTTP", https: "HTTPS", tcp: "TCP" } as const;
 
 const hostPort = (l: DraftListenerItem) => `${l.address.includes(":") ? `[${l.address}]` : l.address}:${l.port}`;
 
-function Certificates({ chains }: { chains: ListenerFilterChain[] }) {
-  const withTls = chains.filter((c) => c.certificates.length > 0);
+/** The secrets by name (undefined while they load: names are shown without their expiry). */
+export type SecretsByName = ReadonlyMap<string, SecretInfo> | undefined;
+
+function SecretCertificate({ name, secrets }: { name: string; secrets: SecretsByName }) {
+  const s = secrets?.get(name);
+  return (
+    <>
+      <code title="TLS secret">{name}</code>{" "}
+      {s ? <SecretExpiry secret={s} /> : secrets ? <span className="chip red">no such secret</span> : null}
+    </>
+  );
+}
+
+function Certificates({ chains, secrets }: { chains: ListenerFilterChain[]; secrets: SecretsByName }) {
+  const withTls = chains.filter((c) => c.certificates.length > 0 || c.secrets.length > 0);
   if (withTls.length === 0) return <span className="muted small">—</span>;
+  const sni = (c: ListenerFilterChain) => c.serverNames.length > 0 && <span className="muted"> · SNI {c.serverNames.join(", ")}</span>;
   return (
     <ul className="tag-list small" style={{ margin: 0, padding: 0, listStyle: "none" }}>
-      {withTls.flatMap((c) =>
-        c.certificates.map((cert, i) => (
-          <li key={`${c.index}/${i}`}>
-            {cert.certificateChain === null ? <span className="muted">inline PEM</span> : <code title={`key: ${cert.privateKey ?? "inline PEM"}`}>{cert.certificateChain}</code>}
-            {c.serverNames.length > 0 && <span className="muted"> · SNI {c.serverNames.join(", ")}</span>}
+      {withTls.flatMap((c) => [
+        ...c.secrets.map((name, i) => (
+          <li key={`${c.index}/s${i}`} data-testid="listener-secret">
+            <SecretCertificate name={name} secrets={secrets} />
+            {sni(c)}
           </li>
         )),
-      )}
+        ...c.certificates.map((cert, i) => (
+          <li key={`${c.index}/${i}`}>
+            {cert.certificateChain === null ? (
+              <span className="muted">inline PEM</span>
+            ) : (
+              <>
+                <span className="badge">file</span> <code title={`key: ${cert.privateKey ?? "inline PEM"}`}>{cert.certificateChain}</code>
+              </>
+            )}
+            {sni(c)}
+          </li>
+        )),
+      ])}
     </ul>
   );
 }
@@ -57,7 +86,7 @@ function VirtualHostOwners({ l }: { l: DraftListenerItem }) {
 }
 
 /** `readOnly`: a viewer's table, without the Edit and Delete column. */
-export function ListenerTable({ rows, onEdit, onDelete, readOnly = false }: { rows: DraftListenerItem[]; onEdit: (name: string) => void; onDelete: (l: DraftListenerItem) => void; readOnly?: boolean }) {
+export function ListenerTable({ rows, secrets, onEdit, onDelete, readOnly = false }: { rows: DraftListenerItem[]; secrets: SecretsByName; onEdit: (name: string) => void; onDelete: (l: DraftListenerItem) => void; readOnly?: boolean }) {
   const withOwner = useOwnerColumn(rows.flatMap((l) => l.virtualHosts.map((v) => v.owner)));
   const all: Column<DraftListenerItem>[] = [
     { key: "name", header: "Name", cell: (l) => <code>{l.name}</code> },
@@ -71,7 +100,7 @@ export function ListenerTable({ rows, onEdit, onDelete, readOnly = false }: { ro
         </span>
       ),
     },
-    { key: "certificates", header: "Certificates", title: "Certificate files per filter chain, with the SNI names the chain is picked for", cell: (l) => <Certificates chains={l.filterChains} /> },
+    { key: "certificates", header: "Certificates", title: "TLS secrets (with their expiry) or certificate files per filter chain, with the SNI names the chain is picked for", cell: (l) => <Certificates chains={l.filterChains} secrets={secrets} /> },
     { key: "vhosts", header: "Virtual hosts", title: "Virtual hosts with their domains and how many routes each holds", cell: (l) => <VirtualHosts l={l} /> },
     { key: "owner", header: "Owner", title: "The team owning each virtual host (and its routes without an owner of their own)", cell: (l) => <VirtualHostOwners l={l} /> },
     {

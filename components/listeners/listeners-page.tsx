@@ -1,10 +1,14 @@
 "use client";
 // The Listeners page: every draft listener (address, protocol, certificates, virtual hosts), and a side panel
-// to add or edit one and its virtual hosts. Changes go to the draft, and live when published.
+// to add or edit one and its virtual hosts. Changes go to the draft, and live when published. A banner warns
+// when a certificate a listener names expires within 30 days (SECRET_WARN_DAYS) or has expired.
 import { VIEWER_REASON, useReadOnly } from "@/components/queries/use-session";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useDraftClustersQuery } from "@/components/queries/use-draft-clusters-query";
 import { useDraftListenersQuery } from "@/components/queries/use-draft-listeners-query";
+import { useSecretsQuery } from "@/components/queries/use-secrets";
+import { SECRET_WARN_DAYS } from "@/lib/contract/secrets";
+import { ExpiryBanner } from "./expiry-banner";
 import type { DraftListenerItem } from "@/lib/contract/listeners";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
@@ -20,13 +24,15 @@ type Editing = { name: string | null; saved?: DraftListenerItem };
 
 /** Everything a listener row shows, for the text filter. */
 const searchText = (l: DraftListenerItem) =>
-  [l.name, `${l.address}:${l.port}`, l.protocol, l.cluster ?? "", ...l.virtualHosts.flatMap((v) => [v.name, ...v.domains]), ...l.filterChains.flatMap((c) => [...c.serverNames, ...c.certificates.map((x) => x.certificateChain ?? "")])]
+  [l.name, `${l.address}:${l.port}`, l.protocol, l.cluster ?? "", ...l.virtualHosts.flatMap((v) => [v.name, ...v.domains]), ...l.filterChains.flatMap((c) => [...c.serverNames, ...c.secrets, ...c.certificates.map((x) => x.certificateChain ?? "")])]
     .join(" ")
     .toLowerCase();
 
 export function ListenersPage() {
   const listeners = useDraftListenersQuery();
   const clusters = useDraftClustersQuery();
+  const secrets = useSecretsQuery();
+  const secretsByName = useMemo(() => (secrets.data ? new Map(secrets.data.map((s) => [s.name, s])) : undefined), [secrets.data]);
   const [editing, setEditing] = useState<Editing | null>(null);
   const [deleting, setDeleting] = useState<DraftListenerItem | null>(null);
   const [filter, setFilter] = useState("");
@@ -64,11 +70,12 @@ export function ListenersPage() {
         </EmptyState>
       ) : (
         <>
+          <ExpiryBanner listeners={rows} secrets={secretsByName} warnDays={SECRET_WARN_DAYS} />
           <div className="row" style={{ marginBottom: 12, maxWidth: 360 }}>
             <input type="search" aria-label="Filter listeners" placeholder="Filter listeners…" value={filter} onChange={(e) => setFilter(e.target.value)} />
           </div>
           {visible.length ? (
-            <ListenerTable rows={visible} onEdit={(name) => setEditing({ name })} onDelete={setDeleting} readOnly={readOnly} />
+            <ListenerTable rows={visible} secrets={secretsByName} onEdit={(name) => setEditing({ name })} onDelete={setDeleting} readOnly={readOnly} />
           ) : (
             <p className="muted">No listener matches “{filter}”.</p>
           )}

@@ -84,6 +84,8 @@ export const queryKeys = {
   environments: () => ["environments"] as const,
   /** the named API and worker tokens (GET /api/tokens) */
   tokens: () => ["tokens"] as const,
+  /** the TLS secrets' facts (GET /api/secrets), never their PEM */
+  secrets: () => ["secrets"] as const,
   /** the teams with their members (GET /api/teams, admin) */
   teams: () => ["teams"] as const,
   /** the caller's teams (GET /api/draft/ownership) */

@@ -17,7 +17,11 @@ function useRevision() {
 function useRefresh() {
   const qc = useQueryClient();
   return {
-    onSuccess: () => invalidateDraft(qc),
+    onSuccess: () => {
+      invalidateDraft(qc);
+      // a listener's secrets are what Settings → TLS secrets lists as "used by"
+      void qc.invalidateQueries({ queryKey: queryKeys.secrets(), exact: true });
+    },
     onError: (e: Error) => (draftConflictOf(e) ? invalidateDraft(qc) : undefined),
   };
 }

@@ -26,7 +26,8 @@ export function SettingsPage() {
           </p>
           <p>
             <Link href="/settings/tokens">API tokens</Link>: named credentials for API clients and workers.{" "}
-            <Link href="/settings/teams">Teams</Link>: who owns which virtual hosts, routes and clusters (admin).
+            <Link href="/settings/teams">Teams</Link>: who owns which virtual hosts, routes and clusters (admin).{" "}
+            <Link href="/settings/secrets">TLS secrets</Link>: certificates and keys that listeners name, with their expiry.
           </p>
         </div>
       </div>

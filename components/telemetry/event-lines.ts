@@ -95,6 +95,14 @@ export function describeEvent(e: EventRow): EventLine {
       if (e.kind === "canary_promoted") return { tone: "green", parts: [`canary ${versionName(d)} promoted to every node${by}`] };
       return { tone: "amber", parts: [`canary ${versionName(d)} aborted${by}: its nodes went back to the live version${str(d.reason) ? ` (${str(d.reason)})` : ""}`] };
     }
+    case "certificate_expiry": {
+      const days = num(d.daysLeft) ?? 0;
+      const when = d.expired === true ? `expired on ${String(d.notAfter ?? "?").slice(0, 10)}` : `expires in ${days} day${days === 1 ? "" : "s"} (${String(d.notAfter ?? "?").slice(0, 10)})`;
+      const used = Array.isArray(d.usedBy) && d.usedBy.length ? `; used by ${d.usedBy.map(String).join(", ")}` : "; not used";
+      return { tone: d.expired === true ? "red" : "amber", parts: ["certificate ", { code: str(d.secret) ?? "?" }, ` ${when}${used}`] };
+    }
+    case "secret_rotated":
+      return { tone: "grey", parts: ["secret ", { code: str(d.secret) ?? "?" }, ` rotated${str(d.actor) ? ` by ${str(d.actor)}` : ""}${str(d.notAfter) ? `; now valid until ${String(d.notAfter).slice(0, 10)}` : ""}`] };
     case "connected":
       return { tone: "green", parts: ["node ", { code: e.node }, " connected", str(d.appliedVersion) ? ` (runs ${versionName({ version: d.appliedVersion })})` : ""] };
     case "disconnected":

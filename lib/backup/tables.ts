@@ -67,6 +67,9 @@ export const TABLES: TableSpec[] = [
   { name: "Rollout", json: ["target", "nodes"], refs: [inEnvironment, parent("versionId", "ConfigVersion")] },
   { name: "AuditEvent", json: ["details"] },
   { name: "ConsoleSettings", check: checkSettings },
+  // TLS secrets as stored: sealed with the console's key, so a restore elsewhere needs the same SIGNALBOX_SECRET_KEY
+  // (or <data dir>/secret-key); without it the secrets read as unopenable and the workers refuse what uses them
+  { name: "Secret", json: ["dnsNames"] },
 ];
 
 /**

@@ -15,6 +15,9 @@ import { listAudit } from "../repos/audit-repo";
 import { InvalidConfigError } from "../errors";
 import { bootstrap, cluster, listener, prefixRoute } from "./test-fixtures";
 import { jsonAt } from "../json";
+import { createSecret } from "../secrets/secret-service";
+import { SYSTEM_ACTOR } from "../actor";
+import { makeCertDir, selfSigned } from "../../proxy-core/test/fixtures/certs";
 
 let dir: string;
 
@@ -49,7 +52,33 @@ describe("listeners", () => {
     const [main] = await listDraftListeners();
     expect(main).toMatchObject({ name: "main", address: "127.0.0.1", port: 18080, protocol: "http", statPrefix: "main", routes: 2 });
     expect(main.virtualHosts).toEqual([{ name: "default", domains: ["*"], filterChainIndex: 0, routes: 2 }]);
-    expect(main.filterChains).toEqual([{ index: 0, protocol: "http", serverNames: [], certificates: [] }]);
+    expect(main.filterChains).toEqual([{ index: 0, protocol: "http", serverNames: [], certificates: [], secrets: [] }]);
+  });
+
+  it("an HTTPS listener names a TLS secret (SDS over ADS) in place of files, and refuses both at `secrets`", async () => {
+    const certs = makeCertDir();
+    try {
+      selfSigned(certs.dir, "edge", "edge.test");
+      await createSecret({ name: "edge-cert", kind: "tls_certificate", certificate_chain: certs.read("edge.crt"), private_key: certs.read("edge.key") }, SYSTEM_ACTOR);
+    } finally {
+      certs.cleanup();
+    }
+    const files = { certificates: [{ certificateChain: "/etc/tls/a.crt", privateKey: "/etc/tls/a.key" }] };
+    await putDraftListener("main", { name: "main", port: 18081, protocol: "https", ...files }, "admin");
+    const { value } = await putDraftListener("main", { name: "main", port: 18081, protocol: "https", secrets: ["edge-cert"] }, "admin");
+    expect(value.item.filterChains[0]).toMatchObject({ protocol: "https", secrets: ["edge-cert"], certificates: [] });
+    const common = jsonAt((await getDraftDocument()).static_resources.listeners[0], "filter_chains", 0, "transport_socket", "typed_config", "common_tls_context");
+    expect(common).toEqual({ tls_certificate_sds_secret_configs: [{ name: "edge-cert", sds_config: { ads: {} } }] });
+    // left out, the secret stays
+    expect((await putDraftListener("main", { name: "main", port: 18082, protocol: "https" }, "admin")).value.item.filterChains[0].secrets).toEqual(["edge-cert"]);
+    expect(await refusal(putDraftListener("main", { name: "main", port: 18081, protocol: "https", secrets: ["edge-cert"], ...files }, "admin"))).toEqual([
+      { path: "secrets", message: "a listener takes its certificates from secrets or from files, not both" },
+    ]);
+    expect((await refusal(putDraftListener("main", { name: "main", port: 18081, protocol: "https", secrets: [""] }, "admin")))[0].path).toBe("secrets[0]");
+    // the draft's check of Envoy's tls_certificate_sds_secret_configs[0].name comes back at the select's field
+    expect(await refusal(putDraftListener("main", { name: "main", port: 18081, protocol: "https", secrets: ["edge-cert", "no-such-cert"] }, "admin"))).toEqual([
+      { path: "secrets[1]", message: expect.stringContaining("no-such-cert") },
+    ]);
   });
 
   it("replacing a listener keeps its virtual hosts, routes and the fields the body does not edit", async () => {

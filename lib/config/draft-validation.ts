@@ -8,9 +8,10 @@ import { hashResources } from "./canonical";
 import { composeResources } from "./draft-mapper";
 import { readDraft } from "./draft-read";
 import { validateDocument } from "./validation";
+import { secretKinds } from "../secrets/secret-service";
 
 export async function draftValidation() {
   const { rows, revision } = await readDraft();
   const resources = composeResources(rows);
-  return { revision, draftHash: hashResources(resources), problems: validateDocument({ static_resources: resources }) };
+  return { revision, draftHash: hashResources(resources), problems: validateDocument({ static_resources: resources }, await secretKinds()) };
 }

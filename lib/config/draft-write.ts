@@ -11,6 +11,7 @@ import { compose, decompose, type BootstrapDoc, type DraftRows } from "./draft-m
 import { checkRevision, writeDraft, type AuditSpec, type WriteOpts, type Written } from "./draft-revision";
 import { nameRoutes } from "./route-names";
 import { validateDocument } from "./validation";
+import { secretKinds } from "../secrets/secret-service";
 import { repeatedAsLists } from "./repeated-fields";
 import { rememberValidated } from "./validated-draft";
 import { currentEnvironment } from "../environment/scope";
@@ -29,7 +30,7 @@ function relativize(errors: ConfigIssue[], focus: string | null): ConfigIssue[] 
 
 /** Replaces the draft with a bootstrap document (parsed JSON/YAML). Throws InvalidConfigError (422), or 409 on a stale If-Match. */
 export async function replaceDraft(input: unknown, actor: string, opts: WriteOpts = {}): Promise<Written<BootstrapDoc>> {
-  const errors = validateDocument(input);
+  const errors = validateDocument(input, await secretKinds());
   if (errors.length) throw new InvalidConfigError(errors);
   // single objects where Envoy takes one in place of a list are stored as the lists they stand for
   const sr = jsonObject(jsonAt(repeatedAsLists(input), "static_resources")) ?? {};
@@ -68,7 +69,7 @@ export async function mutateDraft<T>(
     const { focus, result } = change(rows);
     nameRoutes(rows);
     const doc = compose(rows);
-    const errors = validateDocument(doc);
+    const errors = validateDocument(doc, await secretKinds());
     if (errors.length) throw new InvalidConfigError(relativize(errors, focus));
     const { revision } = await transaction((tx) => writeDraft(tx, { before, after: rows, from, actor, opts, audit }));
     // the publish that follows an edit need not compose and validate the draft again

@@ -22,6 +22,7 @@ import { describeGateFailure, gateCheck } from "./route-tests-run";
 import { nameRoutes } from "./route-names";
 import { starterDocument } from "./starter";
 import { validateDocument } from "./validation";
+import { secretKinds } from "../secrets/secret-service";
 import type { CanaryTarget } from "../contract/rollout";
 import { notifyCanary, refuseDuringCanary, resolveTarget, startRollout } from "../rollout/canary";
 import type { Rollout } from "../repos/rollout-repo";
@@ -73,7 +74,7 @@ export async function publish(message: string, actor: string, opts: PublishOpts 
     let resources = takeValidated(env, revision);
     if (resources === null) {
       resources = composeResources(await loadDraftRows(env));
-      const errors = validateDocument({ static_resources: resources });
+      const errors = validateDocument({ static_resources: resources }, await secretKinds());
       if (errors.length) throw new InvalidConfigError(errors, "the draft is not valid; fix it before publishing");
     }
     const hash = hashResources(resources);
@@ -126,7 +127,7 @@ export async function publishChange(change: (doc: BootstrapDoc) => BootstrapDoc,
     if (pending > 0)
       throw conflict(`the draft has ${pending} unpublished change${pending === 1 ? "" : "s"}: publish ${pending === 1 ? "it" : "them"} (Review & publish) or discard ${pending === 1 ? "it" : "them"} first, so unreviewed work does not go live with this change`);
     const next = change(structuredClone({ static_resources: current }));
-    const errors = validateDocument(next);
+    const errors = validateDocument(next, await secretKinds());
     if (errors.length) throw new InvalidConfigError(errors);
     // routes get a name and stat_prefix where they have none (route-names.ts), in the draft and the version alike
     const named = nameRoutes(decompose({ static_resources: { listeners: next.static_resources.listeners ?? [], clusters: next.static_resources.clusters ?? [] } }));

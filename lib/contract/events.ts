@@ -21,6 +21,9 @@ export const EVENT_KINDS = [
   "canary_started",
   "canary_promoted",
   "canary_aborted",
+  // TLS secrets (lib/secrets/): a daily warning from 30 days before a certificate expires; a rotation
+  "certificate_expiry",
+  "secret_rotated",
 ] as const;
 
 export const EventRow = z.object({

@@ -26,3 +26,4 @@ export * from "./rollout";
 export * from "./environments";
 export * from "./tokens";
 export * from "./teams";
+export * from "./secrets";

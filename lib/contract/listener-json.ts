@@ -59,6 +59,7 @@ function chainSummary(chain: unknown, index: number): ListenerFilterChain {
     protocol: chainProtocol(chain),
     serverNames: arr(obj(obj(chain)?.filter_chain_match)?.server_names).flatMap((n) => str(n) ?? []),
     certificates: arr(ctx?.tls_certificates).map((c) => ({ certificateChain: fileOf(obj(c)?.certificate_chain), privateKey: fileOf(obj(c)?.private_key) })),
+    secrets: arr(ctx?.tls_certificate_sds_secret_configs).flatMap((c) => str(obj(c)?.name) ?? []),
   };
 }
 
@@ -108,7 +109,7 @@ function setServerNames(chain: Obj, names: string[] | undefined) {
  * Envoy's Listener JSON for `body`, on top of `existing` (the listener being replaced, as the draft holds it)
  * so the fields the body does not edit stay. `primaryVirtualHosts`: how many virtual hosts the first filter
  * chain holds (a chain that becomes tcp_proxy would lose them). `issues` are the body's problems that only the
- * listener it replaces can tell (a new HTTPS listener without certificates), with the body's field paths.
+ * listener it replaces can tell (a new HTTPS listener without a certificate), with the body's field paths.
  */
 export function buildListener(body: ListenerBody, existing?: Obj, primaryVirtualHosts = 0): { listener: Obj; issues: FieldError[] } {
   const issues: FieldError[] = [];
@@ -163,20 +164,27 @@ export function buildListener(body: ListenerBody, existing?: Obj, primaryVirtual
     return { listener: json, issues };
   }
 
-  // https: Envoy's DownstreamTlsContext with the certificates as files
+  // https: Envoy's DownstreamTlsContext with the certificates as secrets (SDS) or as files; Envoy refuses the
+  // two mixed in one CommonTlsContext, so writing one removes the other
   const socket = obj(chain.transport_socket) ?? { name: TLS_SOCKET_NAME };
   const tls = obj(socket.typed_config) ?? { "@type": DOWNSTREAM_TLS_TYPE };
   const common = obj(tls.common_tls_context) ?? {};
-  if (body.certificates !== undefined)
+  if (body.secrets !== undefined) {
+    // `ads: {}`: the worker gets the secret over its control-plane session (Envoy's SDS over ADS)
+    common.tls_certificate_sds_secret_configs = body.secrets.map((name) => ({ name, sds_config: { ads: {} } }));
+    delete common.tls_certificates;
+  } else if (body.certificates !== undefined) {
     common.tls_certificates = body.certificates.map((c) => ({ certificate_chain: { filename: c.certificateChain }, private_key: { filename: c.privateKey } }));
-  else if (arr(common.tls_certificates).length === 0)
-    issues.push({ path: "certificates", message: "required: an HTTPS listener needs a certificate chain and a private key" });
+    delete common.tls_certificate_sds_secret_configs;
+  } else if (arr(common.tls_certificates).length === 0 && arr(common.tls_certificate_sds_secret_configs).length === 0)
+    issues.push({ path: "certificates", message: "required: an HTTPS listener needs a certificate: a secret, or certificate and key files" });
   chain.transport_socket = { ...socket, typed_config: { ...tls, common_tls_context: common } };
   if (body.serverNames !== undefined) setServerNames(chain, body.serverNames);
   return { listener: json, issues };
 }
 
 const TLS_CERTS = /^filter_chains\[0\]\.transport_socket\.typed_config\.common_tls_context\.tls_certificates/;
+const TLS_SDS = /^filter_chains\[0\]\.transport_socket\.typed_config\.common_tls_context\.tls_certificate_sds_secret_configs/;
 const FIELDS: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^name$/, () => "name"],
   [/^address\.socket_address\.address$/, () => "address"],
@@ -185,6 +193,8 @@ const FIELDS: [RegExp, (m: RegExpExecArray) => string][] = [
   [new RegExp(TLS_CERTS.source + /\[(\d+)\]\.certificate_chain(\..*)?$/.source), (m) => `certificates[${m[1]}].certificateChain`],
   [new RegExp(TLS_CERTS.source + /\[(\d+)\]\.private_key(\..*)?$/.source), (m) => `certificates[${m[1]}].privateKey`],
   [new RegExp(TLS_CERTS.source + "$"), () => "certificates"],
+  [new RegExp(TLS_SDS.source + /\[(\d+)\](\..*)?$/.source), (m) => `secrets[${m[1]}]`],
+  [new RegExp(TLS_SDS.source + "$"), () => "secrets"],
   [/^filter_chains\[0\]\.filter_chain_match\.server_names\[(\d+)\]$/, (m) => `serverNames[${m[1]}]`],
   [/^filter_chains\[0\]\.filters\[\d+\]\.typed_config\.stat_prefix$/, () => "statPrefix"],
   [/^filter_chains\[0\]\.filters\[\d+\]\.typed_config\.cluster$/, () => "cluster"],

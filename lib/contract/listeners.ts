@@ -43,12 +43,17 @@ export const CertificateFiles = z.strictObject({
 });
 export type CertificateFiles = z.infer<typeof CertificateFiles>;
 
+/** A TLS secret's name (lib/contract/secrets.ts), as a listener references it. */
+const SecretRef = z.string({ error: "choose a secret" }).trim().min(1, "choose a secret");
+
 /**
  * PUT /api/draft/listeners/{name}. Fields left out keep what the listener has (a new one gets the default):
  * `address` (0.0.0.0), `statPrefix` (the HTTP connection manager's or tcp_proxy's stat_prefix; the name),
- * `certificates` (https: required for a new HTTPS listener), `serverNames` (https: the SNI names the filter chain
- * matches; [] matches any), `cluster` (tcp: required for a new TCP listener). Every Envoy field the body does not
- * name is kept as it is, and so are the listener's virtual hosts.
+ * `secrets` or `certificates` (https: one of them is required for a new HTTPS listener; `secrets` names TLS
+ * secrets uploaded to the console, `certificates` names files on every worker; giving one replaces the other),
+ * `serverNames` (https: the SNI names the filter chain matches; [] matches any), `cluster` (tcp: required for a
+ * new TCP listener). Every Envoy field the body does not name is kept as it is, and so are the listener's
+ * virtual hosts.
  */
 export const ListenerBody = z.strictObject({
   name: ResourceName,
@@ -57,8 +62,14 @@ export const ListenerBody = z.strictObject({
   protocol: z.enum(ListenerProtocol.options, { error: 'one of "http", "https" or "tcp"' }),
   statPrefix: z.string().trim().min(1, "leave it out for the default (the listener's name)").optional(),
   certificates: z.array(CertificateFiles).min(1, "an HTTPS listener needs a certificate").optional(),
+  /** tls_certificate secrets, by name: Envoy's tls_certificate_sds_secret_configs with `sds_config: {ads: {}}` */
+  secrets: z.array(SecretRef).min(1, "an HTTPS listener needs a certificate").optional(),
   serverNames: z.array(z.string().trim().min(1, "a server name cannot be empty")).optional(),
   cluster: z.string().trim().min(1, "required").optional(),
+}).superRefine((b, ctx) => {
+  // Envoy refuses SDS and non-SDS certificates in one CommonTlsContext: a listener takes one or the other
+  if (b.certificates !== undefined && b.secrets !== undefined)
+    ctx.addIssue({ code: "custom", path: ["secrets"], message: "a listener takes its certificates from secrets or from files, not both" });
 });
 export type ListenerBody = z.infer<typeof ListenerBody>;
 
@@ -88,6 +99,8 @@ export const ListenerFilterChain = z.object({
   /** SNI names the chain is picked for (filter_chain_match.server_names); [] for any */
   serverNames: z.array(z.string()),
   certificates: z.array(ListenerCertificate),
+  /** the TLS secrets it takes its certificates from (tls_certificate_sds_secret_configs' names) */
+  secrets: z.array(z.string()),
 });
 export type ListenerFilterChain = z.infer<typeof ListenerFilterChain>;
 

@@ -18,6 +18,7 @@ import { markAllDisconnected, nodeApplied, nodeConnected, nodeDisconnected, node
 import type { ControlPlane, PublishedCanary, PublishedVersion } from "./registry";
 import { targets, type CanaryRule } from "../rollout/target";
 import { Session, SessionTable, type LiveVersion } from "./sessions";
+import { SecretDelivery, type LoadSecrets } from "./secret-delivery";
 
 export { WORKER_WS_PATH };
 
@@ -67,11 +68,35 @@ export class Hub implements ControlPlane {
       loadLive: (env: string) => Promise<LiveVersion | null>;
       /** environment `env`'s running canary */
       loadCanary?: (env: string) => Promise<PublishedCanary | null>;
+      /** every TLS secret, opened for delivery (lib/secrets/); absent: none */
+      loadSecrets?: LoadSecrets;
       sink?: TelemetrySink;
       log?: (m: string) => void;
     },
   ) {
     this.sink = opts.sink ?? noSink;
+    this.secrets = new SecretDelivery(opts.loadSecrets);
+  }
+
+  private readonly secrets: SecretDelivery;
+
+  /** Sends `s` version `v`, preceded by the secrets it references when the worker lacks that set. */
+  private send(s: Session, v: LiveVersion) {
+    this.secrets.sendFor(s, v);
+    s.sendSnapshot(v);
+  }
+
+  /** A secret was created, rotated or deleted (ControlPlane): each worker gets the new set its version references. */
+  secretsChanged(): void {
+    this.secrets.reload().then(
+      () => {
+        for (const s of this.sessions.bound()) {
+          const t = this.targetOf(s);
+          if (t) this.secrets.sendFor(s, t);
+        }
+      },
+      (e: Error) => this.log(`could not load the secrets: ${e.message}`),
+    );
   }
 
   private log(m: string) {
@@ -80,6 +105,7 @@ export class Hub implements ControlPlane {
 
   async start(): Promise<void> {
     await markAllDisconnected();
+    await this.secrets.reload();
     await this.loadEnvironment(DEFAULT_ENVIRONMENT);
     this.pinger = setInterval(() => {
       const now = Date.now();
@@ -220,6 +246,14 @@ export class Hub implements ControlPlane {
       s.ws.close(4001, "hello expected");
       return;
     }
+    if (msg.type === "secrets_ack") {
+      if (msg.error === undefined) return;
+      // the worker kept its previous secrets (and the version it runs): recorded as that node's last error
+      await nodeRejected(nodeId, `secrets ${msg.version}: ${msg.error}`, s.sentVersion, s.sentVersion ?? "");
+      this.sink.rejected(nodeId, `secrets ${msg.version}`, msg.error);
+      this.log(`node ${nodeId} refused secrets ${msg.version}: ${msg.error}`);
+      return;
+    }
     if (msg.type === "ack" || msg.type === "nack") {
       if (msg.nonce !== s.nonce) return this.refuse("staleNonce", s, `${msg.type} of version ${msg.version} with nonce ${msg.nonce}, superseded`);
       if (msg.type === "ack") await nodeApplied(nodeId, msg.version);
@@ -271,7 +305,9 @@ export class Hub implements ControlPlane {
     // the version its target rule says: a running canary's for the nodes it targets, the live one for the rest
     const target = this.targetOf(s);
     if (!target) return;
-    if (target.id !== applied) return s.sendSnapshot(target);
+    if (target.id !== applied) return this.send(s, target);
+    // it may have missed a rotation while away: the set it needs, if it differs from what it has
+    this.secrets.sendFor(s, target);
     s.sentVersion = applied;
     // it runs the live version already (kept across a reconnect, or restored from its --cache-dir): nothing to
     // send, and an error recorded before it restarted no longer describes it
@@ -290,7 +326,7 @@ export class Hub implements ControlPlane {
     for (const s of this.sessions.bound()) {
       if (s.environment !== env) continue;
       const t = this.targetOf(s);
-      if (t && t.id !== s.sentVersion) s.sendSnapshot(t);
+      if (t && t.id !== s.sentVersion) this.send(s, t);
     }
   }
 

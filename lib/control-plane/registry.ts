@@ -31,6 +31,8 @@ export interface ControlPlane {
   setCanary?(env: string, c: PublishedCanary | null): void;
   /** Close the sessions of the workers connected with worker token `tokenId` (it was revoked); answers how many. */
   closeTokenSessions?(tokenId: string, reason: string): number;
+  /** A TLS secret was created, rotated or deleted: the workers whose versions reference it get the new set. */
+  secretsChanged?(): void;
 }
 
 const KEY = Symbol.for("signalbox.controlPlane");

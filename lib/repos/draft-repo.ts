@@ -216,3 +216,15 @@ export async function clearDraftOwners(team: string, tx: Tx = db()): Promise<voi
   await tx.draftVirtualHost.updateMany(q);
   await tx.draftCluster.updateMany(q);
 }
+
+/** Every environment's draft listeners and clusters as stored (name and JSON): what references secrets. */
+export async function draftListenerAndClusterJson(tx: Tx = db()): Promise<{ kind: "listener" | "cluster"; environment: string; name: string; json: JsonObject }[]> {
+  const [listeners, clusters] = await Promise.all([
+    tx.draftListener.findMany({ select: { environment: true, name: true, json: true } }),
+    tx.draftCluster.findMany({ select: { environment: true, name: true, json: true } }),
+  ]);
+  return [
+    ...listeners.map((l) => ({ kind: "listener" as const, environment: l.environment, name: l.name, json: parseObject(l.json) })),
+    ...clusters.map((c) => ({ kind: "cluster" as const, environment: c.environment, name: c.name, json: parseObject(c.json) })),
+  ];
+}

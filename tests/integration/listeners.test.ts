@@ -106,7 +106,7 @@ describe("listeners over HTTP", () => {
     expect(created.status, created.text).toBe(201);
     const item = C.DraftListenerItem.parse(created.json);
     expect(item.protocol).toBe("https");
-    expect(item.filterChains).toEqual([{ index: 0, protocol: "https", serverNames: ["secure.test"], certificates: [{ certificateChain: certs.file("secure.crt"), privateKey: certs.file("secure.key") }] }]);
+    expect(item.filterChains).toEqual([{ index: 0, protocol: "https", serverNames: ["secure.test"], certificates: [{ certificateChain: certs.file("secure.crt"), privateKey: certs.file("secure.key") }], secrets: [] }]);
     // Envoy's DownstreamTlsContext, the certificates as filename data sources
     expect(item.listener.filter_chains[0].transport_socket?.typed_config.common_tls_context.tls_certificates).toEqual([
       { certificate_chain: { filename: certs.file("secure.crt") }, private_key: { filename: certs.file("secure.key") } },

@@ -5,14 +5,27 @@
 // bootstrap token. No body and no header other than the sign-in's own Set-Cookie may hold: a token's secret, the
 // bootstrap token, a password, a session token, the single sign-on client secret, the cookie-signing key, or any
 // stored hash or secret column (read from the database itself, so a column added later, e.g. a TOTP key, is
-// covered the day it holds something).
+// covered the day it holds something); nor any line of an uploaded TLS private key, which the database file
+// holds only sealed.
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CreatedToken } from "../../lib/contract/tokens";
 import { User } from "../../lib/contract/accounts";
+import { execFileSync } from "node:child_process";
 import { api, assertBuilt, ConsoleProcess, freePort, parsed, ROOT, tmpDir, type ApiAnswer } from "./harness";
+
+/** A self-signed certificate and its key, made by the openssl CLI. */
+function tlsPair(): { cert: string; key: string } {
+  const d = tmpDir("signalbox-secrets-pem-");
+  try {
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "k.pem", "-out", "c.pem", "-days", "90", "-subj", "/CN=web.secrets.test"], { cwd: d, stdio: ["ignore", "ignore", "pipe"] });
+    return { cert: fs.readFileSync(path.join(d, "c.pem"), "utf8"), key: fs.readFileSync(path.join(d, "k.pem"), "utf8") };
+  } finally {
+    fs.rmSync(d, { recursive: true, force: true });
+  }
+}
 
 const TOKEN = "secrets-bootstrap-" + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
 const ADMIN = { email: "root@secrets.test", password: "admin password " + Math.random().toString(36).slice(2) };
@@ -133,6 +146,18 @@ describe("secrets through GET", () => {
     expect(sso.status, sso.text).toBe(200);
     // the API token works: it is a real secret
     expect((await api(base, apiToken.secret)("GET", "/api/draft/status")).status).toBe(200);
+    // a TLS certificate and its key, uploaded as a secret (sealed at rest; only its facts are ever answered)
+    const pem = tlsPair();
+    const upload = await admin("POST", "/api/secrets", { name: "web-cert", certificate_chain: pem.cert, private_key: pem.key });
+    expect(upload.status, upload.text).toBe(201);
+    expect(upload.text).not.toContain("PRIVATE KEY");
+    const keyLines = pem.key.split("\n").filter((l) => /^[A-Za-z0-9+/]{64}$/.test(l));
+    expect(keyLines.length).toBeGreaterThan(10);
+    // encrypted at rest: no line of the key is in the database file (nor its write-ahead log)
+    for (const f of ["signalbox.db", "signalbox.db-wal"].map((n) => path.join(dataDir, n)).filter((f) => fs.existsSync(f))) {
+      const bytes = fs.readFileSync(f).toString("latin1");
+      for (const l of keyLines) expect(bytes.includes(l), `${path.basename(f)} holds a line of the private key`).toBe(false);
+    }
 
     const cookieValue = (c: string) => decodeURIComponent(c.slice(c.indexOf("=") + 1));
     const named: Record<string, string> = {
@@ -146,7 +171,9 @@ describe("secrets through GET", () => {
       "the user's session token": cookieValue(userCookie).split(".")[0],
       "the SSO client secret": ssoSecret,
       "the cookie-signing key": fs.readFileSync(path.join(dataDir, "auth-secret"), "utf8").trim(),
+      "the console's secret key": fs.readFileSync(path.join(dataDir, "secret-key"), "utf8").trim(),
     };
+    keyLines.forEach((l, i) => (named[`line ${i + 1} of the TLS private key`] = l));
     const stored = storedSecrets();
     // the database holds at least the two token hashes, the two password hashes and the sessions' tokens
     expect(stored.length).toBeGreaterThanOrEqual(6);
