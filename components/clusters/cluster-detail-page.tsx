@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { useDraftClustersQuery } from "@/components/queries/use-draft-clusters-query";
-import { VIEWER_REASON, useReadOnly } from "@/components/queries/use-session";
+import { useReadOnly, useReadOnlyReason } from "@/components/queries/use-session";
 import { TrafficPanel } from "@/components/telemetry/traffic-panel";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
@@ -35,6 +35,7 @@ export function ClusterDetailPage({ name }: { name: string }) {
   const [deleting, setDeleting] = useState(false);
   // a viewer reads the settings (the form without Save) and deletes nothing
   const readOnly = useReadOnly();
+  const lockedReason = useReadOnlyReason();
   const row = clusters.data?.find((c) => c.name === name);
   const asked = params.get("tab");
   const tab: TabId = TABS.some((t) => t.id === asked) ? (asked as TabId) : "endpoints";
@@ -64,7 +65,7 @@ export function ClusterDetailPage({ name }: { name: string }) {
             className="btn danger"
             onClick={() => setDeleting(true)}
             disabled={row.editable === false || readOnly}
-            title={readOnly ? VIEWER_REASON : row.editable === false ? readOnlyReason("cluster", row.owner) : undefined}
+            title={lockedReason ?? (row.editable === false ? readOnlyReason("cluster", row.owner) : undefined)}
           >
             Delete cluster
           </button>

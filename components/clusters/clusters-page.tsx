@@ -1,5 +1,5 @@
 "use client";
-import { VIEWER_REASON, useReadOnly } from "@/components/queries/use-session";
+import { useReadOnly, useReadOnlyReason } from "@/components/queries/use-session";
 import { useMemo, useState } from "react";
 import { useDraftClustersQuery } from "@/components/queries/use-draft-clusters-query";
 import { useDraftRoutesQuery } from "@/components/queries/use-draft-routes-query";
@@ -33,8 +33,9 @@ export function ClustersPage() {
   const live = useLiveTicks();
   // a viewer reads only (the API refuses their writes with 403)
   const readOnly = useReadOnly();
+  const lockedReason = useReadOnlyReason();
   const addButton = (
-    <button type="button" className="btn primary" onClick={() => setCreating(true)} disabled={readOnly} title={readOnly ? VIEWER_REASON : undefined}>
+    <button type="button" className="btn primary" onClick={() => setCreating(true)} disabled={readOnly} title={lockedReason}>
       Add cluster
     </button>
   );

@@ -2,7 +2,7 @@
 // The Listeners page: every draft listener (address, protocol, certificates, virtual hosts), and a side panel
 // to add or edit one and its virtual hosts. Changes go to the draft, and live when published. A banner warns
 // when a certificate a listener names expires within 30 days (SECRET_WARN_DAYS) or has expired.
-import { VIEWER_REASON, useReadOnly } from "@/components/queries/use-session";
+import { useReadOnly, useReadOnlyReason } from "@/components/queries/use-session";
 import { useMemo, useState } from "react";
 import { useDraftClustersQuery } from "@/components/queries/use-draft-clusters-query";
 import { useDraftListenersQuery } from "@/components/queries/use-draft-listeners-query";
@@ -43,8 +43,9 @@ export function ListenersPage() {
   const close = () => setEditing(null);
   // a viewer reads only (the API refuses their writes with 403)
   const readOnly = useReadOnly();
+  const lockedReason = useReadOnlyReason();
   const addButton = (
-    <button type="button" className="btn primary" onClick={() => setEditing({ name: null })} disabled={readOnly} title={readOnly ? VIEWER_REASON : undefined}>
+    <button type="button" className="btn primary" onClick={() => setEditing({ name: null })} disabled={readOnly} title={lockedReason}>
       Add listener
     </button>
   );

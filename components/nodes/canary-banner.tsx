@@ -6,7 +6,7 @@ import { errorMessage } from "@/components/queries/api-client";
 import { useEndCanaryMutation, useRolloutQuery } from "@/components/queries/use-rollout";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { RolloutView } from "@/lib/contract/rollout";
-import { VIEWER_REASON, useReadOnly } from "@/components/queries/use-session";
+import { useReadOnly, useReadOnlyReason } from "@/components/queries/use-session";
 
 /** How the canary picks its nodes, in words. */
 export function describeTarget(t: RolloutView["target"]): string {
@@ -20,6 +20,7 @@ export function CanaryBanner() {
   const end = useEndCanaryMutation();
   // a viewer watches the canary; ending it is an editor's
   const readOnly = useReadOnly();
+  const lockedReason = useReadOnlyReason();
   const [asking, setAsking] = useState<"promote" | "abort" | null>(null);
   if (!rollout) return null;
   const v = rollout.versionNumber !== null ? `v${rollout.versionNumber}` : rollout.versionId.slice(0, 8);
@@ -36,10 +37,10 @@ export function CanaryBanner() {
         </span>
       </span>
       <span className="row" style={{ marginLeft: "auto", gap: 6 }}>
-        <button type="button" className="btn primary" onClick={() => setAsking("promote")} disabled={readOnly} title={readOnly ? VIEWER_REASON : undefined}>
+        <button type="button" className="btn primary" onClick={() => setAsking("promote")} disabled={readOnly} title={lockedReason}>
           Promote
         </button>
-        <button type="button" className="btn" onClick={() => setAsking("abort")} disabled={readOnly} title={readOnly ? VIEWER_REASON : undefined}>
+        <button type="button" className="btn" onClick={() => setAsking("abort")} disabled={readOnly} title={lockedReason}>
           Abort
         </button>
       </span>

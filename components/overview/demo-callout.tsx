@@ -5,7 +5,7 @@ import { clock } from "@/components/charts/time-scale";
 import { errorMessage } from "@/components/queries/api-client";
 import { useDemoQuery, useStartDemoMutation, useStopDemoMutation } from "@/components/queries/use-demo";
 import { useSeriesQuery } from "@/components/queries/use-series-query";
-import { VIEWER_REASON, useReadOnly } from "@/components/queries/use-session";
+import { useReadOnly, useReadOnlyReason } from "@/components/queries/use-session";
 import { useSummaryQuery } from "@/components/queries/use-summary-query";
 import { noTraffic, seriesIsQuiet } from "@/components/telemetry/series-model";
 
@@ -18,6 +18,7 @@ export function DemoCallout({ live }: { live: boolean }) {
   const available = demo.isSuccess;
   // running the demo publishes routes: an editor's to do
   const readOnly = useReadOnly();
+  const lockedReason = useReadOnlyReason();
   const running = demo.data?.running === true;
 
   if (running)
@@ -29,7 +30,7 @@ export function DemoCallout({ live }: { live: boolean }) {
           {demo.data?.requestsSent.toLocaleString("en-US")} requests sent so far.
         </span>
         <span className="spacer" />
-        <button type="button" className="btn small" disabled={stop.isPending || readOnly} title={readOnly ? VIEWER_REASON : undefined} onClick={() => stop.mutate()}>
+        <button type="button" className="btn small" disabled={stop.isPending || readOnly} title={lockedReason} onClick={() => stop.mutate()}>
           {stop.isPending ? "Stopping…" : "Stop demo traffic"}
         </button>
       </div>
@@ -47,7 +48,7 @@ export function DemoCallout({ live }: { live: boolean }) {
       </p>
       {available ? (
         <>
-          <button type="button" className="btn primary" disabled={start.isPending || readOnly} title={readOnly ? VIEWER_REASON : undefined} onClick={() => start.mutate()}>
+          <button type="button" className="btn primary" disabled={start.isPending || readOnly} title={lockedReason} onClick={() => start.mutate()}>
             {start.isPending ? "Starting…" : "Start demo traffic"}
           </button>
           {start.isError && (

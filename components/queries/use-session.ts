@@ -17,8 +17,10 @@ export function useSessionQuery() {
  * enforces roles on every request; this only hides what a viewer could not do anyway.
  */
 export function useCanEdit(): boolean | undefined {
-  const role = useSessionQuery().data?.role;
-  return role === undefined ? undefined : role !== "viewer";
+  const data = useSessionQuery().data;
+  if (data === undefined) return undefined;
+  // an editor limited to other environments reads this one only
+  return data.role !== "viewer" && data.mayChange !== false;
 }
 
 /** True only once the session is known and the actor is a viewer: what a write control asks to disable or hide itself. */
@@ -33,6 +35,14 @@ export function useIsAdmin(): boolean {
 
 /** The tooltip of a write control a viewer sees disabled. */
 export const VIEWER_REASON = "Viewers can't change the config: ask an admin for the editor role";
+/** The tooltip of a write control the actor sees disabled (a viewer, or an editor limited to other environments); undefined when it may write. */
+export function useReadOnlyReason(): string | undefined {
+  const data = useSessionQuery().data;
+  if (data === undefined || (data.role !== "viewer" && data.mayChange !== false)) return undefined;
+  if (data.role === "viewer") return VIEWER_REASON;
+  return `You may change environments ${(data.environments ?? []).join(", ")} only: ask an admin to change that`;
+}
+
 /** The tooltip of an admin-only control an editor or viewer sees disabled. */
 export const ADMIN_REASON = "Only an admin can change this";
 

@@ -1,5 +1,5 @@
 "use client";
-import { VIEWER_REASON, useReadOnly } from "@/components/queries/use-session";
+import { useReadOnly, useReadOnlyReason } from "@/components/queries/use-session";
 import { useCallback, useMemo, useState } from "react";
 import { errorMessage } from "@/components/queries/api-client";
 import type { DraftRouteRow } from "@/components/queries/types";
@@ -52,8 +52,9 @@ export function RoutesPage() {
   const onEdit = useCallback((row: DraftRouteRow) => setEditor({ row }), []);
   // a viewer reads only (the API refuses their writes with 403)
   const readOnly = useReadOnly();
+  const lockedReason = useReadOnlyReason();
   const addButton = (
-    <button type="button" className="btn primary" onClick={() => setEditor({})} disabled={readOnly} title={readOnly ? VIEWER_REASON : undefined}>
+    <button type="button" className="btn primary" onClick={() => setEditor({})} disabled={readOnly} title={lockedReason}>
       Add route
     </button>
   );

@@ -1,6 +1,6 @@
 "use client";
 // A secret's end date with its warning: amber within 30 days (SECRET_WARN_DAYS), red once expired. Shown in
-// Settings → Secrets, on the Listeners page and in the listener form's secret select.
+// Settings → TLS secrets, on the Listeners page and in the listener form's secret select.
 import type { SecretInfo } from "@/lib/contract/secrets";
 import { StatusChip } from "@/components/ui/status-chip";
 import { expiryDate, expiryNote } from "./secret-form-model";

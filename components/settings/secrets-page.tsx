@@ -4,7 +4,7 @@
 // name: workers switch without a publish) and delete (refused while anything references it). Viewers read.
 import { useMemo, useState } from "react";
 import { errorMessage } from "@/components/queries/api-client";
-import { VIEWER_REASON, useReadOnly } from "@/components/queries/use-session";
+import { useReadOnly, useReadOnlyReason } from "@/components/queries/use-session";
 import { useDeleteSecret, useSecretsQuery } from "@/components/queries/use-secrets";
 import { SecretDialog } from "@/components/secrets/secret-dialog";
 import { SecretExpiry } from "@/components/secrets/secret-expiry";
@@ -34,6 +34,7 @@ export function SecretsPage() {
   const secrets = useSecretsQuery();
   const remove = useDeleteSecret();
   const readOnly = useReadOnly();
+  const lockedReason = useReadOnlyReason();
   const [uploading, setUploading] = useState(false);
   const [rotating, setRotating] = useState<SecretInfo | null>(null);
   const [removing, setRemoving] = useState<SecretInfo | null>(null);
@@ -79,7 +80,7 @@ export function SecretsPage() {
     });
   };
   const uploadButton = (
-    <button type="button" className="btn primary" onClick={() => setUploading(true)} disabled={readOnly} title={readOnly ? VIEWER_REASON : undefined}>
+    <button type="button" className="btn primary" onClick={() => setUploading(true)} disabled={readOnly} title={lockedReason}>
       Upload secret
     </button>
   );

@@ -5,7 +5,7 @@
 import { validateBootstrap, type ConfigIssue, type SecretKind } from "../../proxy-core/src/config/index";
 import { jsonArray, jsonAt } from "../json";
 
-const KEY_HINT = "a private key is not kept in the config (every read of the draft would show it): upload it as a secret (Settings → Secrets, POST /api/secrets) and reference it by name in tls_certificate_sds_secret_configs";
+const KEY_HINT = "a private key is not kept in the config (every read of the draft would show it): upload it as a secret (Settings → TLS secrets, POST /api/secrets) and reference it by name in tls_certificate_sds_secret_configs";
 
 /** Inline private keys in the TLS contexts of the document's listeners and clusters. */
 function inlineKeyIssues(sr: unknown): ConfigIssue[] {
@@ -38,7 +38,7 @@ export function validateDocument(doc: unknown, secrets?: ReadonlyMap<string, Sec
   const sr = jsonAt(doc, "static_resources");
   const issues = inlineKeyIssues(sr);
   if (jsonAt(sr, "secrets") !== undefined)
-    issues.push({ path: "static_resources.secrets", message: "secrets are not kept in the config: upload each as a secret (Settings → Secrets, POST /api/secrets) and reference it by name" });
+    issues.push({ path: "static_resources.secrets", message: "secrets are not kept in the config: upload each as a secret (Settings → TLS secrets, POST /api/secrets) and reference it by name" });
   const r = validateBootstrap(doc, { controlPlane: secrets ?? null });
   return r.ok ? issues : [...r.errors, ...issues];
 }

@@ -22,6 +22,10 @@ export const Session = z.object({
   kind: z.enum(["user", "token", "bootstrap", "system"]),
   role: Role,
   user: SessionUser.nullable(),
+  /** GET: whether the caller may change the environment the request acted on (its role, and an editor's environments) */
+  mayChange: z.boolean().optional(),
+  /** GET: the environments an editor is limited to; null: every one */
+  environments: z.array(z.string()).nullable().optional(),
 });
 export type Session = z.infer<typeof Session>;
 export const LoggedOut = z.object({ ok: z.literal(true) });

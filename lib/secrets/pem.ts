@@ -4,7 +4,7 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from "node:crypto";
 import type { SecretKind } from "../contract/secrets";
 
-/** What the Listeners page and Settings → Secrets show of a certificate. */
+/** What the Listeners page and Settings → TLS secrets show of a certificate. */
 export interface CertificateFacts {
   subject: string;
   issuer: string;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { User, UserList } from "../../lib/contract/accounts";
 import { AuditList } from "../../lib/contract/audit";
 import { EnvironmentList } from "../../lib/contract/environments";
+import { Session } from "../../lib/contract/session";
 import { PublishResult, VersionList, VersionSummary } from "../../lib/contract/versions";
 import { bootstrap, cluster, listener } from "../../lib/config/test-fixtures";
 import { api, errorBody, freePort, parsed, startTestConsole, type ApiAnswer, type ConsoleProcess } from "./harness";
@@ -106,6 +107,9 @@ describe("an editor's environments", () => {
       const r = await ed("GET", p, "default");
       expect(r.status, `${p}: ${r.text}`).toBe(200);
     }
+    // the pages learn it from the session: read-only in default, writable in staging
+    expect(parsed(await ed("GET", "/api/session", "default"), Session)).toMatchObject({ role: "editor", mayChange: false, environments: ["staging"] });
+    expect(parsed(await ed("GET", "/api/session", "staging"), Session)).toMatchObject({ role: "editor", mayChange: true, environments: ["staging"] });
     expect((await ed("POST", "/api/routes/explain", "default", { host: "example.com", path: "/" })).status).toBe(200);
     expect((await ed("POST", "/api/draft/route-tests/run", "default", {})).status).toBe(200);
     // nothing was written in default, and no environment qa exists

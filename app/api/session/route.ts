@@ -2,6 +2,8 @@ import { withHandler, reply } from "@/lib/http";
 import { LoggedOut, LoginBody, Session, TwoFactorRequired } from "@/lib/contract";
 import { signIn, signOut } from "@/lib/accounts/account-service";
 import { toRole } from "@/lib/accounts/roles";
+import { limitedTo, mayChangeEnvironment } from "@/lib/environment/environment-access";
+import { currentEnvironment } from "@/lib/environment/scope";
 
 /**
  * Sign in with email and password: answers who signed in and sets the signalbox_session cookie (a new session,
@@ -18,8 +20,15 @@ export const POST = withHandler({ auth: false, body: LoginBody, response: Sessio
   return reply({ actor: user.email, kind: "user" as const, role: toRole(user.role), user: { id: user.id, email: user.email, name: user.name } }, 200, headers);
 });
 
-/** Who is calling: {actor, kind, role, user} (401 when nobody). */
-export const GET = withHandler({ response: Session }, async ({ actor, user }) => ({ actor: actor.name, kind: actor.kind, role: actor.role, user }));
+/**
+ * Who is calling: {actor, kind, role, user, mayChange, environments} (401 when nobody). `mayChange`: whether the
+ * caller may change the environment this request acts on, so the pages show what it cannot change as read-only.
+ */
+export const GET = withHandler({ response: Session }, async ({ actor, user }) => ({
+  actor: actor.name, kind: actor.kind, role: actor.role, user,
+  mayChange: actor.role !== "viewer" && mayChangeEnvironment(actor, currentEnvironment()),
+  environments: limitedTo(actor),
+}));
 
 /** Sign out: ends the request's session (its row is deleted) and clears the cookie. */
 export const DELETE = withHandler({ auth: false, response: LoggedOut }, async ({ req, actor }) => {
