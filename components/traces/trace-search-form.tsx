@@ -25,6 +25,9 @@ export function TraceSearchForm({ initial, onSearch }: { initial: TraceSearch; o
       <Field label="Cluster">
         <input type="text" value={form.cluster} onChange={(e) => set("cluster", e.target.value)} autoComplete="off" />
       </Field>
+      <Field label="Path contains">
+        <input type="text" value={form.path} onChange={(e) => set("path", e.target.value)} placeholder="/api/orders" autoComplete="off" className="mono" />
+      </Field>
       <Field label="Status" error={shown.status} className="f-narrow">
         <input type="text" value={form.status} onChange={(e) => set("status", e.target.value)} placeholder="5xx or 503" autoComplete="off" />
       </Field>

@@ -10,6 +10,8 @@ export interface TraceSearch {
   /** the route's name */
   route?: string;
   cluster?: string;
+  /** a text the request's URL contains */
+  path?: string;
   /** "503" or "5xx" */
   status?: string;
   minDurationMs?: number;
@@ -36,6 +38,7 @@ export function parseSearchForm(form: Record<keyof TraceSearch, string>): { sear
       traceId,
       route: t(form.route),
       cluster: t(form.cluster),
+      path: t(form.path),
       status,
       minDurationMs: minMs,
       window: window && window in TRACE_WINDOWS ? (window as TraceWindow) : undefined,
@@ -49,13 +52,14 @@ export function searchToForm(s: TraceSearch): Record<keyof TraceSearch, string> 
     traceId: s.traceId ?? "",
     route: s.route ?? "",
     cluster: s.cluster ?? "",
+    path: s.path ?? "",
     status: s.status ?? "",
     minDurationMs: s.minDurationMs === undefined ? "" : String(s.minDurationMs),
     window: s.window ?? "",
   };
 }
 
-const KEYS = ["traceId", "route", "cluster", "status", "minDurationMs", "window"] as const;
+const KEYS = ["traceId", "route", "cluster", "path", "status", "minDurationMs", "window"] as const;
 
 export function searchFromParams(p: URLSearchParams): TraceSearch {
   const form = Object.fromEntries(KEYS.map((k) => [k, p.get(k) ?? ""])) as Record<keyof TraceSearch, string>;

@@ -19,6 +19,8 @@ export const TracesQuery = z.object({
   route: z.string().min(1).optional(),
   /** `upstream_cluster` tag */
   cluster: z.string().min(1).optional(),
+  /** a text the SERVER span's `http.url` contains (its path and query): one request's trace among many */
+  path: z.string().min(1).max(1000).optional(),
   /** `http.status_code`: an exact code ("503") or a class ("5xx") */
   status: z.string().regex(/^([1-5]xx|\d{3})$/).optional(),
   minDurationMs: z.coerce.number().min(0).optional(),

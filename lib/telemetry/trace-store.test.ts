@@ -22,6 +22,8 @@ describe("trace search", () => {
     expect(ids({ limit: 10, route: "api" })).toEqual(["t1"]);
     expect(ids({ limit: 10, route: "web_route" })).toEqual(["t2"]);
     expect(ids({ limit: 10, cluster: "web" })).toEqual(["t2"]);
+    expect(ids({ limit: 10, path: "/api/1" })).toEqual(["t1"]);
+    expect(ids({ limit: 10, path: "/nowhere" })).toEqual([]);
     expect(ids({ limit: 10, status: "5xx" })).toEqual(["t2"]);
     expect(ids({ limit: 10, status: "200" })).toEqual(["t1"]);
     expect(ids({ limit: 10, minDurationMs: 100 })).toEqual(["t2"]);

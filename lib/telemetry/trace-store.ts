@@ -19,6 +19,8 @@ export interface TraceFilter {
   traceId?: string;
   route?: string;
   cluster?: string;
+  /** a text the SERVER span's `http.url` contains */
+  path?: string;
   /** "503" or "5xx" */
   status?: string;
   minDurationMs?: number;
@@ -83,6 +85,7 @@ function matches(kept: Kept[], startUs: number, f: TraceFilter): boolean {
   if (f.route !== undefined && !kept.some((k) => k.route === f.route)) return false;
   if (f.cluster !== undefined && !kept.some((k) => k.span.tags.upstream_cluster === f.cluster)) return false;
   const servers = kept.filter((k) => k.span.kind === "SERVER");
+  if (f.path !== undefined && !servers.some((k) => k.span.tags["http.url"]?.includes(f.path!))) return false;
   if (f.status !== undefined && !servers.some((k) => statusMatches(f.status!, k.span.tags["http.status_code"]))) return false;
   if (f.minDurationMs !== undefined && !servers.some((k) => k.span.duration >= f.minDurationMs! * 1000)) return false;
   return true;
