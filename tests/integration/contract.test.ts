@@ -49,6 +49,7 @@ const GETS: Record<string, { path: () => string; schema?: z.ZodType; text?: (bod
   "/api/backup": { path: () => "/api/backup", schema: C.BackupFile },
   "/api/guards": { path: () => "/api/guards", schema: C.GuardList },
   "/api/rollout": { path: () => "/api/rollout", schema: C.RolloutState },
+  "/api/secrets": { path: () => "/api/secrets", schema: C.SecretList },
   "/api/worker": { path: () => "/api/worker", schema: C.BundledWorkerStatus },
   "/api/draft/clusters": { path: () => "/api/draft/clusters", schema: C.DraftClusterList },
   "/api/draft/listeners": { path: () => "/api/draft/listeners", schema: C.DraftListenerList },
