@@ -5,7 +5,7 @@
 // to the same fields. Saved on the draft revision the form stands on; when someone changed the draft since,
 // the server refuses (409) and the form offers to reapply the change on top of the latest draft.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState, type FormEvent, type SyntheticEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type FormEvent, type SyntheticEvent } from "react";
 import { errorMessage, routeSaveError, type FieldError } from "@/components/queries/api-client";
 import { useEditorRevision } from "@/components/queries/draft-revision";
 import { rebaseForm } from "@/components/queries/rebase-form";
@@ -25,6 +25,11 @@ import { emptyListener, formToBody, listenerToForm, validateListener, type Liste
 
 type Obj = Record<string, unknown>;
 const OWN_PATHS = ["name", "address", "port", "protocol", "statPrefix", "certificates", "secrets", "serverNames", "cluster"];
+/** the order in which form states were made by edits: a check made at once must not be replaced by an older, debounced one */
+const madeAt = new WeakMap<object, number>();
+let edits = 0;
+const newer = (a: object, b: object) => (madeAt.get(a) ?? 0) > (madeAt.get(b) ?? 0);
+
 const isUnder = (path: string, field: string) => path === field || path.startsWith(field + ".") || path.startsWith(field + "[");
 
 interface Props {
@@ -75,9 +80,18 @@ export function ListenerForm({ id, original: openedWith, taken, clusters, onSave
   // the secret row an upload fills in; null: no upload dialog (it sits outside the <form>, so its own form's
   // submit and change events are not this form's)
   const [uploadFor, setUploadFor] = useState<number | null>(null);
+  // the form and the errors on screen as of the last render, for changes made from callbacks created earlier
+  // (the upload dialog's): patch() reads them when it runs
+  const latest = useRef({ f, shown: [] as FieldError[] });
   const patch = (p: Partial<ListenerFormState>) => {
-    setF((prev) => ({ ...prev, ...p }));
+    const next = { ...latest.current.f, ...p };
+    madeAt.set(next, ++edits);
+    latest.current.f = next;
+    setF(next);
     setServerErrors([]);
+    // a field showing an error is checked again as it is typed: a fixed value must not keep its stale message
+    // until the debounce catches up
+    if (Object.keys(p).some((k) => latest.current.shown.some((e) => isUnder(e.path, k)))) setCheckNow(next);
   };
   const touch = (e: SyntheticEvent<HTMLFormElement>, now: boolean) => {
     const name = (e.target as { name?: unknown }).name;
@@ -91,13 +105,17 @@ export function ListenerForm({ id, original: openedWith, taken, clusters, onSave
     return errs;
   };
   const typed = useDebounced(f, 300);
-  const checked = checkNow === f ? f : typed;
+  // a form checked at once (a blur, a field fixed) stays what is checked until the debounced value is newer
+  const checked = checkNow !== null && (checkNow === f || newer(checkNow, typed)) ? checkNow : typed;
   const localErrors = useMemo(
     () => check(checked, original).filter((e) => submitted || [...touched].some((field) => isUnder(e.path, field) || isUnder(field, e.path))),
     // check reads `taken` and `original`, both listed
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [checked, submitted, touched, taken, original],
   );
+  useEffect(() => {
+    latest.current = { f, shown: localErrors };
+  }, [f, localErrors]);
   const claims = new ErrorClaims(toErrorMap([...localErrors, ...serverErrors]));
   const err = {
     name: claims.get("name"),
@@ -242,6 +260,8 @@ export function ListenerForm({ id, original: openedWith, taken, clusters, onSave
           onDone={(s) => {
             patch({ secrets: f.secrets.map((n, i) => (i === uploadFor ? s.name : n)) });
             setTouched((prev) => new Set(prev).add(`secrets[${uploadFor}]`));
+            // touched now: checked with the secret just chosen, not the debounced value from before the upload
+            setCheckNow(latest.current.f);
             setUploadFor(null);
           }}
         />
