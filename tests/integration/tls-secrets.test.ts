@@ -145,6 +145,40 @@ describe("TLS secrets", () => {
     expect(consoleMetrics).toContain('envoy_tls_certificate="web-cert"');
   });
 
+  it("lets a cluster's upstream TLS trust CAs from a secret, and refuses a reference of the wrong kind", async () => {
+    const ca = await call("POST", "/api/secrets", { name: "upstream-ca", kind: "validation_context", trusted_ca: certs.read("ca.crt") });
+    expect(ca.status, ca.text).toBe(201);
+    const tlsCluster = (secret: string) => ({
+      ...cluster("tls-backend", [upstream.port]),
+      transport_socket: {
+        name: "envoy.transport_sockets.tls",
+        typed_config: {
+          "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+          sni: "secure.test",
+          common_tls_context: { validation_context_sds_secret_config: { name: secret, sds_config: { ads: {} } } },
+        },
+      },
+    });
+    const wrongKind = await call("PUT", "/api/draft/clusters/tls-backend", tlsCluster("web-cert"));
+    expect(wrongKind.status, wrongKind.text).toBe(422);
+    expect(wrongKind.text).toContain("web-cert");
+    expect((await call("PUT", "/api/draft/clusters/tls-backend", tlsCluster("upstream-ca"))).status).toBe(201);
+    const listed = parsed(await call("GET", "/api/secrets"), C.SecretList).find((s) => s.name === "upstream-ca");
+    expect(listed).toMatchObject({ kind: "validation_context", usedBy: [{ environment: "default", resource: "cluster", name: "tls-backend", in: "draft" }] });
+    // an inline private key is refused in a draft: it would be answered by every read of the draft
+    const inlineKey = await call("PUT", "/api/draft/listeners/inline", {
+      address: "127.0.0.1", port: await freePort(), protocol: "https", certificates: [{ certificateChain: "/tmp/x.crt", privateKey: "/tmp/x.key" }],
+    });
+    expect(inlineKey.status, inlineKey.text).toBe(201);
+    const doc = (await call("GET", "/api/config")).json as { static_resources: { listeners: { name: string; filter_chains: { transport_socket: { typed_config: { common_tls_context: { tls_certificates: unknown[] } } } }[] }[] } };
+    const inline = doc.static_resources.listeners.find((l) => l.name === "inline")!;
+    inline.filter_chains[0].transport_socket.typed_config.common_tls_context.tls_certificates = [{ certificate_chain: { inline_string: certs.read("first.crt") }, private_key: { inline_string: certs.read("first.key") } }];
+    const refused = await call("PUT", "/api/config", doc);
+    expect(refused.status).toBe(422);
+    expect(errorBody(refused).errors?.[0]?.message).toMatch(/^a private key is not kept in the config/);
+    expect((await call("DELETE", "/api/draft/listeners/inline")).status).toBe(200);
+  });
+
   it("refuses to delete a secret in use, naming where", async () => {
     const r = await call("DELETE", "/api/secrets/web-cert");
     expect(r.status).toBe(409);
