@@ -16,7 +16,7 @@ Usage:
   proxy-core --mode validate -c FILE
       Check the file as \`envoy --mode validate\` does, binding and contacting nothing: prints
       "configuration 'FILE' OK" and exits 0, or prints one line per problem and exits 1.
-  proxy-core --control-plane ws://HOST:PORT/ws/worker [--node-id ID] [--token T] [--admin-address HOST:PORT]
+  proxy-core --control-plane ws://HOST:PORT/ws/worker[,ws://…] [--node-id ID] [--token T] [--admin-address HOST:PORT]
              [--cache-dir DIR] [--node-label K=V ...] [--environment NAME]
       Follow a Signalbox console: receive config snapshots, answer ACK/NACK, stream stats.
   proxy-core route-check --config FILE --tests FILE [--covall] [--details]
@@ -26,7 +26,9 @@ Options:
   -c, --config-path FILE     Envoy v3 bootstrap (static_resources, admin, node, layered_runtime)
   --mode serve|validate      serve (default) runs the worker; validate only checks the -c file. Deprecated
                              fields are accepted with a warning line each (see docs/ENVOY-SUPPORT.md, Parsing)
-  --control-plane URL        console WebSocket URL
+  --control-plane URL[,URL]  console WebSocket URL (ws:// or wss://). Several (comma-separated, or the flag
+                             repeated): replicas of one console; the worker follows the first, and when its
+                             connection fails or drops tries the next at once, backing off only after a full round
   --node-id ID               node id shown by the console (default: the hostname)
   --token T                  the worker token the console gave this node (Nodes → Add node), sent as
                              Authorization: Bearer (default: $PROXY_CORE_TOKEN)
@@ -59,7 +61,8 @@ export type CliMode = "serve" | "validate";
 export interface CliOptions {
   config?: string;
   mode: CliMode;
-  controlPlane?: string;
+  /** --control-plane: the console's WebSocket URLs, in the order tried (replicas of one console) */
+  controlPlane?: string[];
   cacheDir?: string;
   nodeId?: string;
   /** --node-label k=v, repeatable: sent to the console in the hello */
@@ -82,7 +85,7 @@ export class CliUsageError extends Error {}
 const SPEC = {
   "config-path": { type: "string", short: "c" },
   mode: { type: "string" },
-  "control-plane": { type: "string" },
+  "control-plane": { type: "string", multiple: true },
   "cache-dir": { type: "string" },
   "node-id": { type: "string" },
   "node-label": { type: "string", multiple: true },
@@ -110,6 +113,28 @@ export function parseNodeLabel(raw: string): [string, string] {
   if (eq < 0 || !NODE_LABEL_RE.test(k) || !NODE_LABEL_RE.test(v))
     throw new CliUsageError(`--node-label must be KEY=VALUE, each 1-63 characters of [A-Za-z0-9._-], got "${raw}"`);
   return [k, v];
+}
+
+/** What the ws client dials (it maps http: and https: to ws: and wss:); a fragment it refuses. */
+const CONTROL_PLANE_PROTOCOLS = new Set(["ws:", "wss:", "http:", "https:"]);
+
+/**
+ * One --control-plane value: a URL, or several separated by commas (replicas of one console, tried in order).
+ * A URL the worker could not dial is a usage error naming it, before anything starts.
+ */
+export function parseControlPlaneUrls(raw: string): string[] {
+  return raw.split(",").map((part) => {
+    const u = part.trim();
+    let url: URL | null = null;
+    try {
+      url = new URL(u);
+    } catch {
+      /* reported below */
+    }
+    if (!url || !CONTROL_PLANE_PROTOCOLS.has(url.protocol) || url.hash !== "")
+      throw new CliUsageError(`--control-plane must be ws://HOST:PORT/PATH or wss://… URLs separated by commas, got "${u}"${u !== raw ? ` in "${raw}"` : ""}`);
+    return u;
+  });
 }
 
 /**
@@ -144,7 +169,7 @@ export function parseCliOptions(argv: string[]): CliOptions {
         o.mode = v;
         break;
       case "control-plane":
-        o.controlPlane = v;
+        (o.controlPlane ??= []).push(...parseControlPlaneUrls(v));
         break;
       case "cache-dir":
         o.cacheDir = v;

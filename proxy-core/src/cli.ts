@@ -241,6 +241,8 @@ async function main() {
       // the -c file, the console, or (--cache-dir) the snapshot restored at start while no console answered
       configSource: () =>
         args.config ? { source: "file", version_info: running.version, path: args.config } : (xds?.configSource() ?? null),
+      // which of the --control-plane URLs the worker is connected to (null with -c)
+      controlPlane: () => xds?.controlPlaneStatus() ?? null,
     });
     try {
       adminAddr = await admin.listen();
@@ -254,7 +256,7 @@ async function main() {
     const token = args.token ?? process.env.PROXY_CORE_TOKEN;
     // with --concurrency N the primary (this process) owns the cache: its workers only apply what it sends
     const cache = args.cacheDir ? new SnapshotCache(args.cacheDir, log) : undefined;
-    xds = new XdsClient(running, { url: args.controlPlane, nodeId, token, adminAddress: adminAddr, labels: args.nodeLabels, environment: args.environment, log, cache });
+    xds = new XdsClient(running, { urls: args.controlPlane, nodeId, token, adminAddress: adminAddr, labels: args.nodeLabels, environment: args.environment, log, cache });
     // the cached version serves before the console is dialled, so its hello says what runs
     await xds.restoreFromCache();
     if (stopping) return;
@@ -263,7 +265,7 @@ async function main() {
 
   const listeners = running.listenersView().map((l) => `${l.name}=${l.address}`).join(" ");
   log.info(
-    `started ${args.config ? `from ${args.config}` : `node ${nodeId} following ${args.controlPlane}`}` +
+    `started ${args.config ? `from ${args.config}` : `node ${nodeId} following ${args.controlPlane!.join(",")}`}` +
       (listeners ? `; listeners ${listeners}` : "") +
       (adminAddr ? `; admin ${adminAddr}` : ""),
   );

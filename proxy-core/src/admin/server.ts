@@ -26,6 +26,8 @@ export interface AdminOptions {
   onQuit?: () => void;
   /** for /server_info `config_source`: where the running config came from (the -c file, the console, its cache) */
   configSource?: () => unknown;
+  /** for /server_info `control_plane`: the console URLs a worker follows and the one it is connected to */
+  controlPlane?: () => unknown;
   /** how often the server.* gauges (uptime, memory, state) are refreshed; default 1000 ms */
   serverStatsIntervalMs?: number;
 }
@@ -257,7 +259,7 @@ export class AdminServer {
     };
   }
 
-  /** admin.v3.ServerInfo; config_version, config_source, health_check_failed and hostname are Signalbox's additions. */
+  /** admin.v3.ServerInfo; config_version, config_source, control_plane, health_check_failed and hostname are Signalbox's additions. */
   #serverInfo() {
     const up = Math.floor((Date.now() - this.proxy.startedAt) / 1000);
     return {
@@ -271,6 +273,8 @@ export class AdminServer {
       config_version: this.proxy.version,
       /** Signalbox extension: {source: "file"|"control_plane"|"cache", version_info, …}, null before any config */
       config_source: this.opts.configSource?.() ?? null,
+      /** Signalbox extension: {connected, url, urls} with --control-plane (url: the replica connected to), else null */
+      control_plane: this.opts.controlPlane?.() ?? null,
       /** Signalbox extension: POST /healthcheck/fail is in effect (the state then reads DRAINING, as Envoy's) */
       health_check_failed: this.proxy.healthCheckFailed,
       hostname: os.hostname(),

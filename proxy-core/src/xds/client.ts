@@ -1,7 +1,11 @@
 // The worker side of the console protocol (docs/ARCHITECTURE.md): one WebSocket, hello → snapshots →
-// ack/nack, stats once a second (changed values only) with the sampled spans of that second, circuit-breaker events. Reconnects with back-off
-// 250 ms doubling to 5 s; a NACKed snapshot leaves the last good config serving, and one refused only because a
-// listener's address was taken is applied again (1 s doubling to 30 s) until it binds, then ACKed.
+// ack/nack, stats once a second (changed values only) with the sampled spans of that second, circuit-breaker events.
+// Follows one of the console's replicas (--control-plane URL,URL…): when the connection fails or drops it dials the
+// next at once, and backs off (250 ms doubling to 5 s) only after a full round (replica-rotation.ts). The running
+// config is untouched by a disconnect, and the hello names the version that runs (appliedVersion): a replica whose
+// live version that is sends nothing, so nothing is applied again. A NACKed snapshot leaves the last good config
+// serving, and one refused only because a listener's address was taken is applied again (1 s doubling to 30 s)
+// until it binds, then ACKed.
 // Secrets (SDS over the same socket, secret-delivery.ts) arrive as full sets before the snapshots that need them;
 // every snapshot is applied with the last accepted set merged in, and a set that changes a secret the running
 // snapshot uses re-applies it (TLS listeners swap certificates in place), answered with secrets_ack.
@@ -13,16 +17,19 @@ import { UPSTREAM_EVENT_KINDS } from "../upstream/events";
 import { SILENT_LOG, type Log } from "../log/logger";
 import { requestSamplerOf } from "../http/request-sample";
 import { RequestSampleReport } from "./request-sample-report";
-import { versionLabel, type CachedSnapshot, type SnapshotCache } from "./snapshot-cache";
+import type { CachedSnapshot, SnapshotCache } from "./snapshot-cache";
 import { restoreCachedSnapshot } from "./restore-cached";
 import { isAddressInUse } from "../listener/listener-manager";
 import type { SecretsMessage, SnapshotMessage } from "../protocol";
 import type { Secret } from "../config/schema";
 import { secretRefs } from "../config/validate-secrets";
 import { cachedSecrets, changedSecrets, checkDeliveredSecrets, withSecrets } from "./secret-delivery";
+import { ReplicaRotation } from "./replica-rotation";
+import { ConnectionLog, type Ending } from "./connection-log";
 
 export interface XdsClientOptions {
-  url: string;
+  /** the console's WebSocket URLs: replicas sharing one database, dialled in this order */
+  urls: readonly string[];
   nodeId: string;
   token?: string;
   /** shown by the console */
@@ -43,25 +50,27 @@ export type ConfigSource =
   /** loaded from --cache-dir at start; no snapshot from the console applied since */
   | { source: "cache"; version_info: string; number: number | null; cached_at: string; path: string };
 
+/** The admin's /server_info `control_plane`: the replica the worker is connected to (null while it is not), and all of them. */
+export interface ControlPlaneStatus {
+  connected: boolean;
+  url: string | null;
+  urls: string[];
+}
+
 /** every 5th stats report (5 s) carries the hosts and breaker usage of every cluster, as the admin /clusters */
 const CLUSTERS_EVERY = 5;
-const MIN_BACKOFF_MS = 250;
-const MAX_BACKOFF_MS = 5000;
 /** a snapshot refused because a listener's address is taken is applied again after 1 s, doubling to 30 s */
 const REBIND_MIN_MS = 1000;
 const REBIND_MAX_MS = 30_000;
 
 export class XdsClient {
   #ws: WebSocket | null = null;
-  #backoff = MIN_BACKOFF_MS;
+  readonly #rotation: ReplicaRotation;
   #reconnectTimer: NodeJS.Timeout | null = null;
   #statsTimer: NodeJS.Timeout | null = null;
   #stopped = false;
   #log: Log;
-  /** a connection failed since the last successful one: its repeats are logged at debug only */
-  #failing = false;
-  /** the last refusal logged as a warning (the console's 401 with its reason), until a connection succeeds */
-  #lastRefusal: string | null = null;
+  readonly #connectionLog: ConnectionLog;
   #connectedGauge;
   /** the snapshot restored from the cache, while it is what serves (until the console's first applied snapshot) */
   #cached: CachedSnapshot | null = null;
@@ -78,6 +87,8 @@ export class XdsClient {
     private readonly opts: XdsClientOptions,
   ) {
     this.#log = opts.log ?? SILENT_LOG;
+    this.#rotation = new ReplicaRotation(opts.urls);
+    this.#connectionLog = new ConnectionLog(this.#log, opts.urls);
     this.#connectedGauge = proxy.store.gauge("control_plane.connected_state");
     this.#connectedGauge.set(0);
     proxy.events.on("circuit_breaker", this.#onCircuitBreaker);
@@ -149,21 +160,26 @@ export class XdsClient {
     return this.#ws?.readyState === WebSocket.OPEN;
   }
 
+  controlPlaneStatus(): ControlPlaneStatus {
+    const connected = this.connected;
+    return { connected, url: connected ? this.#rotation.current : null, urls: [...this.#rotation.urls] };
+  }
+
   #connect() {
     if (this.#stopped) return;
+    const url = this.#rotation.current;
     const headers: Record<string, string> = {};
     if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
-    const ws = new WebSocket(this.opts.url, { headers, handshakeTimeout: 10_000 });
+    const ws = new WebSocket(url, { headers, handshakeTimeout: 10_000 });
     this.#ws = ws;
-    let opened = false;
-    let refused = false;
+    let openedAt: number | null = null;
+    /** why this connection failed, said once it has closed: the console's refusal, or the socket's error */
+    let refusal: string | null = null;
+    let error: string | null = null;
     ws.on("open", () => {
-      opened = true;
-      this.#backoff = MIN_BACKOFF_MS;
-      this.#failing = false;
-      this.#lastRefusal = null;
+      openedAt = Date.now();
       this.#connectedGauge.set(1);
-      this.#log.info(`connected to control plane ${this.opts.url}`);
+      this.#connectionLog.connected(url);
       // the first stats message after a (re)connect carries every value, not only changes
       for (const c of this.proxy.store.counters.values()) c.flushed = NaN;
       for (const g of this.proxy.store.gauges.values()) g.flushed = NaN;
@@ -186,16 +202,16 @@ export class XdsClient {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (body = (body + c).slice(0, 2000)));
-      refused = true;
+      refusal = `HTTP ${res.statusCode}`;
       res.on("end", () => {
-        this.#connectionProblem(`control plane refused the connection: HTTP ${res.statusCode}${errorMessageOf(body)}`, true);
+        refusal = `HTTP ${res.statusCode}${errorMessageOf(body)}`;
         // without an abort ws leaves the socket CONNECTING for good: terminate() ends it, and 'close' retries
         ws.terminate();
       });
       res.on("error", () => ws.terminate());
     });
     // after a refusal, terminate()'s own "closed before the connection was established" says nothing more
-    ws.on("error", (err) => refused || this.#connectionProblem(`control plane connection error: ${err.message}`));
+    ws.on("error", (err) => void (error ??= err.message));
     ws.on("close", (code: number, reason: Buffer) => {
       if (this.#ws === ws) this.#ws = null;
       // the console's own close codes (4000 and up) say why it ended the session: a revoked token, a refused environment
@@ -205,29 +221,14 @@ export class XdsClient {
       this.#latest = null;
       this.#cancelRebind();
       if (this.#stopped) return;
-      if (opened) this.#connectionProblem(`lost the connection to control plane ${this.opts.url}`);
-      const delay = this.#backoff;
-      this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
-      this.#log.debug(`reconnecting to control plane in ${delay} ms`);
-      this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
+      const next = this.#rotation.ended(openedAt === null ? null : Date.now() - openedAt);
+      const closed = `code ${code}${reason.length ? ` ${reason.toString()}` : error ? `: ${error}` : ""}`;
+      const ending: Ending =
+        refusal !== null ? { kind: "refused", detail: refusal } : openedAt === null ? { kind: "error", detail: error ?? `closed (${closed})` } : { kind: "closed", detail: closed };
+      this.#connectionLog.ended(url, ending, next, this.#cached);
+      this.#reconnectTimer = setTimeout(() => this.#connect(), next.delayMs);
       this.#reconnectTimer.unref();
     });
-  }
-
-  /**
-   * The first failure after a working connection (or at start) is a warning; its repeats while the worker
-   * keeps reconnecting (every 5 s to a console that is gone) are debug, so they do not fill the log.
-   */
-  #connectionProblem(msg: string, refusal = false) {
-    // a refusal (a revoked or unknown --token) is a warning once per reason, even after other failures
-    if (refusal && !this.#stopped && msg !== this.#lastRefusal) {
-      this.#lastRefusal = msg;
-      this.#failing = false;
-    }
-    if (this.#stopped || this.#failing) return this.#log.debug(msg);
-    this.#failing = true;
-    this.#log.warn(msg);
-    if (this.#cached) this.#log.warn(`serving cached version ${versionLabel(this.#cached)} (console unreachable)`);
   }
 
   #onMessage(text: string) {

@@ -220,7 +220,7 @@ describe("the report", () => {
         if (m.success && m.data.type === "request_sample") received.push(m.data);
       }),
     );
-    const client = new XdsClient(h.proxy, { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, nodeId: "n1", statsIntervalMs: 50 });
+    const client = new XdsClient(h.proxy, { urls: [`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`], nodeId: "n1", statsIntervalMs: 50 });
     try {
       client.start();
       // recording starts with the client, before the first report (no request of the first second is lost)
