@@ -5,7 +5,7 @@
 // viewer sees no publish button and disabled add buttons.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newPage, screenshot, startConsole, type Console } from "./fixtures";
+import { launchBrowser, newPage, screenshot, startConsole, waitFor, type Console } from "./fixtures";
 
 let app: Console;
 let browser: Browser;
@@ -100,7 +100,17 @@ describe("accounts", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL((u) => !u.pathname.startsWith("/login"));
     await signedInAs().filter({ hasText: `${EDITOR.name} · editor` }).waitFor();
+    // limited to staging, the editor reads default: no publish there, and Add route disabled with the reason
+    await page.goto(app.url + "/routes");
+    const addRoute = page.getByRole("button", { name: "Add route" });
+    await addRoute.waitFor();
+    await waitFor("Add route to be disabled in default", async () => await addRoute.isDisabled());
+    expect(await addRoute.getAttribute("title")).toBe("You may change environments staging only: ask an admin to change that");
+    expect(await page.getByRole("button", { name: "Review & publish" }).count()).toBe(0);
+    // in staging the same editor edits and publishes
+    await page.getByLabel("Environment").selectOption("staging");
     await page.getByRole("button", { name: "Review & publish" }).waitFor();
+    expect(await page.getByRole("button", { name: "Add route" }).isDisabled()).toBe(false);
     await page.goto(app.url + "/settings/users");
     await page.getByText("Only an admin manages users.").waitFor();
   });

@@ -147,6 +147,10 @@ function createAuth(sso: SsoConfig | null) {
       accountLinking: { enabled: true, requireLocalEmailVerified: false },
     },
     onAPIError: { errorURL: "/login" },
+    // these answer each session's token, the value the HTTP-only cookie exists to keep from scripts (list-sessions:
+    // of the user's other sessions too): 404 over HTTP; /api/session and /api/sessions say the same without it.
+    // auth.api.getSession, which the console itself calls, is not an HTTP request and stays available.
+    disabledPaths: ["/get-session", "/list-sessions"],
     plugins: [
       genericOAuth({ config: sso ? [oidcProvider(sso)] : [] }),
       // TOTP for password accounts (https://www.better-auth.com/docs/plugins/2fa): 30-second, 6-digit codes

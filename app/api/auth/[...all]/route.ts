@@ -3,22 +3,12 @@
 // disabled: accounts come from /api/setup, admins, and single sign-on. A failed SSO callback is audited with the
 // provider's error, which also reaches the login page as its error_description.
 import { currentAuth } from "@/lib/accounts/auth";
-import { json } from "@/lib/http";
 import { requestSource, secureIfHttps } from "@/lib/accounts/request-source";
 import { rememberedErrors, ssoLoginFailed, withSsoRequest } from "@/lib/accounts/sso-login";
 
 const CALLBACK = "/api/auth/callback/";
-/**
- * better-auth answers these with each session's token, the value the HTTP-only cookie exists to keep from scripts
- * (list-sessions: of the user's other sessions too). The console reads sessions through /api/session and
- * /api/sessions, which leave it out.
- */
-const WITHHELD = new Set(["/api/auth/get-session", "/api/auth/list-sessions"]);
 
 async function handle(req: Request): Promise<Response> {
-  const withheld = new URL(req.url).pathname;
-  if (WITHHELD.has(withheld))
-    return json({ error: { code: "not_found", message: `${withheld} is not served: GET /api/session and /api/sessions answer who is signed in and their sessions` } }, 404);
   const auth = await currentAuth();
   return withSsoRequest(async () => {
     let res = await auth.handler(req);
