@@ -27,7 +27,7 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   // native module + prisma wasm runtime: keep them as plain node requires in the server bundle
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "ws"],
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "ws"],
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {

@@ -5,7 +5,7 @@
 import { createServer } from "node:http";
 import next from "next";
 import { migrate } from "./lib/migrate";
-import { consoleHost, consolePort, dataDir, databaseUrl, workerAdminAddress, workerConcurrency, workerEnabled } from "./lib/env";
+import { consoleHost, consolePort, dataDir, databaseUrlForLog, workerAdminAddress, workerConcurrency, workerEnabled } from "./lib/env";
 import { ensureAdminToken } from "./lib/auth";
 import { ensureStarterVersion, getLiveVersion } from "./lib/config/config-service";
 import { Hub, WORKER_WS_PATH } from "./lib/control-plane/hub";
@@ -35,7 +35,7 @@ const hostname = consoleHost();
 
 const { token, generated } = ensureAdminToken();
 await migrate("deploy", undefined, { log: (m) => console.log(`[db] ${m}`) });
-console.log(`[db] ${databaseUrl()}`);
+console.log(`[db] ${databaseUrlForLog()}`);
 
 // SIGNALBOX_ADMIN_EMAIL + SIGNALBOX_ADMIN_PASSWORD: the first admin without the setup page (never overwrites one)
 await ensureEnvAdmin((line) => console.log(line));

@@ -10,6 +10,23 @@ export function databaseUrl(): string {
   return process.env.DATABASE_URL ?? "file:" + path.join(dataDir(), "signalbox.db");
 }
 
+/** Whether DATABASE_URL names a PostgreSQL database (`postgres://` or `postgresql://`) rather than a SQLite file. */
+export function isPostgresUrl(url = databaseUrl()): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** DATABASE_URL for a log line: a PostgreSQL URL's password masked. */
+export function databaseUrlForLog(url = databaseUrl()): string {
+  if (!isPostgresUrl(url)) return url;
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "postgres://(unparsable URL)";
+  }
+}
+
 /** The SQLite file behind a `file:` URL (relative paths resolve against cwd). */
 export function databaseFile(url = databaseUrl()): string | null {
   if (!url.startsWith("file:")) return null;
