@@ -78,8 +78,13 @@ describe("TLS secrets", () => {
     const created = await upload("web-cert", "first.crt", "first.key");
     expect(created.status, created.text).toBe(201);
     expect(parsed(created, C.SecretInfo)).toMatchObject({ name: "web-cert", kind: "tls_certificate", dnsNames: ["secure.test"], rotations: 0, opens: true });
-    // the test certificates are valid for 30 days: inside the 30-day warning
+    // the test certificates are valid for 30 days: inside the 30-day warning, so the event feed says so at once
     expect(parsed(created, C.SecretInfo)).toMatchObject({ status: "expiring", daysLeft: 29 });
+    const warned = await consoleProc.until("the certificate_expiry event", async () => {
+      const { events } = parsed(await call("GET", "/api/events?kind=certificate_expiry&limit=10"), C.EventList);
+      return events.find((e) => e.details.secret === "web-cert") ?? null;
+    });
+    expect(warned.details).toMatchObject({ daysLeft: 29, expired: false, usedBy: [] });
     // a key that is not the certificate's is refused with the field, and nothing is stored
     const mismatched = await call("POST", "/api/secrets", { name: "bad", certificate_chain: certs.read("first.crt"), private_key: certs.read("second.key") });
     expect(mismatched.status).toBe(400);
