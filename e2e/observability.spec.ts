@@ -198,6 +198,12 @@ describe("observability views", () => {
 
   it("renders the waterfall of a traced request", async () => {
     expect((await throughProxy(app.listener, TRACED)).body).toBe("fast");
+    // the console holds the trace first (a failure here is the spans' way from the worker, with the console's output
+    // in the message); only then is the page asked to find it
+    await app.until("the traced request's spans in GET /api/traces", async () => {
+      const { traces } = await app.api<{ traces: unknown[] }>(`/api/traces?path=${encodeURIComponent(`traced-${RUN}`)}&limit=5`);
+      return traces.length > 0;
+    }, 20_000);
     await nav("Traces").click();
     const form = page.getByRole("search", { name: "Search traces" });
     await form.getByLabel("Cluster").fill(FAST);
