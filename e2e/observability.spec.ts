@@ -219,6 +219,8 @@ describe("observability views", () => {
       },
       20_000,
     );
+    // the path filter reached the server: every row listed is the traced request's (the steady load's are not)
+    expect(await page.getByTestId("trace-row").count()).toBe(await row.count());
     await screenshot(page, "traces");
     await row.first().getByRole("link").first().click();
     await page.waitForURL((u) => u.pathname.startsWith("/traces/"));

@@ -20,6 +20,7 @@ export function useTracesQuery(search: TraceSearch, limit = 100) {
         traceId: search.traceId,
         route: search.route,
         cluster: search.cluster,
+        path: search.path,
         status: search.status,
         minDurationMs: search.minDurationMs,
         since: search.window ? now - TRACE_WINDOWS[search.window] : undefined,
