@@ -65,7 +65,7 @@ export function listenerToForm(listener: Obj | DraftListenerItem): ListenerFormS
     port: String(item.port),
     protocol: item.protocol,
     statPrefix: item.statPrefix ?? "",
-    // files once it has any (or it is not HTTPS yet and has neither); secrets when that is what it uses
+    // secrets when the chain names some (or the listener is not HTTPS yet, so a switch starts there); files otherwise
     certificateSource: secrets.length > 0 || (certs.length === 0 && item.protocol !== "https") ? "secret" : "files",
     secrets: secrets.length ? [...secrets] : [""],
     certificates: inline || certs.length === 0 ? [newCertificate()] : certs.map((c) => newCertificate(c.certificateChain ?? "", c.privateKey ?? "")),
