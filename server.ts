@@ -5,7 +5,7 @@
 import { createServer } from "node:http";
 import next from "next";
 import { migrate } from "./lib/migrate";
-import { consoleHost, consolePort, dataDir, databaseUrlForLog, workerAdminAddress, workerConcurrency, workerEnabled } from "./lib/env";
+import { consoleHost, consolePort, dataDir, databaseUrl, databaseUrlForLog, workerAdminAddress, workerConcurrency, workerEnabled } from "./lib/env";
 import { ensureAdminToken } from "./lib/auth";
 import { ensureStarterVersion, getLiveVersion } from "./lib/config/config-service";
 import { Hub, WORKER_WS_PATH } from "./lib/control-plane/hub";
@@ -19,7 +19,12 @@ import { runningRecordedWorker } from "./lib/worker/locate";
 import { pidFilePath } from "./lib/worker/pid-file";
 import { setBundledWorker } from "./lib/worker/registry";
 import { WorkerSupervisor } from "./lib/worker/supervisor";
-import { closeDb } from "./lib/db";
+import { closeDb, dbProvider } from "./lib/db";
+import { replicaId } from "./lib/replicas/replica-id";
+import { ReplicaHeartbeat } from "./lib/replicas/heartbeat";
+import { LiveWatcher } from "./lib/replicas/live-watcher";
+import { livePointers } from "./lib/replicas/live-pointers";
+import { listenLive } from "./lib/repos/live-listen";
 import { haltDemo } from "./lib/demo/demo-service";
 import { GuardWatcher } from "./lib/guard/watcher";
 import { setGuardWatcher } from "./lib/guard/registry";
@@ -43,22 +48,40 @@ await ensureEnvAdmin((line) => console.log(line));
 const starter = await ensureStarterVersion();
 if (starter) console.log(`[config] published the starter version v${starter.number}`);
 
+// this replica's heartbeat before the hub: a node's row names the replica holding it, and other replicas (several
+// consoles on one PostgreSQL database) read a replica that stops beating as gone
+const replica = replicaId();
+const postgres = dbProvider() === "postgres";
+const heartbeat = new ReplicaHeartbeat({ id: replica, address: `${hostname}:${port}`, exclusive: !postgres });
+await heartbeat.start();
+
 // telemetry first: the hub hands it every worker report from the first connection on
 const telemetry: Telemetry = new Telemetry({ liveResources: () => hub.liveResources(), settings: await getSettings() });
 await telemetry.start();
 setTelemetry(telemetry);
+const loadLive = (env: string) =>
+  inEnvironment(env, async () => {
+    const v = await getLiveVersion();
+    return v ? { id: v.id, environment: env, number: v.number, snapshot: v.snapshot } : null;
+  });
 const hub: Hub = new Hub({
-  loadLive: (env) =>
-    inEnvironment(env, async () => {
-      const v = await getLiveVersion();
-      return v ? { id: v.id, number: v.number, snapshot: v.snapshot } : null;
-    }),
+  loadLive,
   loadCanary,
   loadSecrets: () => deliveredSecrets(undefined, (m) => console.error(`[secrets] ${m}`)),
   sink: telemetry.ingest,
+  replica,
 });
 await hub.start();
 setControlPlane(hub);
+// a version made live on another replica reaches this one's workers: NOTIFY at once, a poll as the safety net
+const liveWatcher = new LiveWatcher({
+  target: hub,
+  pointers: livePointers,
+  loadLive,
+  loadCanary,
+  listen: postgres ? (wake) => listenLive(databaseUrl(), () => wake(), wake, (m) => console.log(`[replica] ${m}`)) : undefined,
+});
+liveWatcher.start();
 // publish guards: resumes (or expires) the one a previous console left running, then judges live traffic
 const guard = new GuardWatcher();
 await guard.start();
@@ -89,7 +112,7 @@ await new Promise<void>((resolve, reject) => {
 });
 const shownHost = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
 const url = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}`;
-console.log(`> Signalbox console ready on ${url} (${dev ? "dev" : "production"}, data ${dataDir()})`);
+console.log(`> Signalbox console ready on ${url} (${dev ? "dev" : "production"}, data ${dataDir()}, replica ${replica})`);
 if (generated) {
   console.log(`> Bootstrap admin token for automation (generated, stored in ${dataDir()}/admin-token; shown once):\n>   ${token}`);
 }
@@ -110,8 +133,11 @@ async function shutdown(signal: string) {
     await guard.stop();
     stopExpiryWatch();
     await worker?.stop();
+    await liveWatcher.stop();
     setControlPlane(null);
     await hub.close();
+    // after the hub has released its nodes: the row goes, so other replicas need not wait out its TTL
+    await heartbeat.stop();
     // after the hub: its disconnects are events too; then the open rollup buckets and pending events are written
     setTelemetry(null);
     await telemetry.stop();

@@ -16,6 +16,7 @@ import { sameOriginRequest, requestSource } from "./accounts/request-source";
 import { inEnvironment } from "./environment/scope";
 import { requestEnvironment } from "./environment/request-environment";
 import { checkEnvironmentAccess, limitedTo } from "./environment/environment-access";
+import { apiErrorForDb } from "./repos/db-errors";
 
 const MAX_BODY = 5 * 1024 * 1024;
 
@@ -150,6 +151,11 @@ export function withHandler<
       return withCookies(answer, who?.setCookies ?? []);
     } catch (err) {
       if (err instanceof ApiError) return errorResponse(err);
+      const db = apiErrorForDb(err);
+      if (db) {
+        console.error(`[api] ${req.method} ${safePath(req.url)}: ${db.code}: ${(err as Error).message.split("\n")[0]}`);
+        return errorResponse(db);
+      }
       console.error(`[api] ${req.method} ${safePath(req.url)} failed:`, err);
       return json({ error: { code: "internal", message: "internal server error" } }, 500);
     }

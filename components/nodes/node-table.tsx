@@ -24,6 +24,8 @@ const labelsText = (n: NodeRow) => Object.entries(n.labels ?? {}).map(([k, v]) =
 
 export function NodeTable({ nodes, query, empty }: Props) {
   const [open, setOpen] = useState<string | null>(null);
+  // several console replicas share the fleet: each connection says which one holds it
+  const replicas = useMemo(() => new Set((nodes ?? []).map((n) => n.replica).filter(Boolean)).size > 1, [nodes]);
   const columns = useMemo<Column<NodeRow>[]>(
     () => [
       {
@@ -61,14 +63,22 @@ export function NodeTable({ nodes, query, empty }: Props) {
         key: "connection",
         header: "Connection",
         value: (n) => (n.connected ? "connected" : "disconnected"),
-        cell: (n) =>
-          n.connected ? (
-            <StatusChip tone="green" title={n.connectedAt ? `since ${dateTime(n.connectedAt)}` : undefined}>
-              connected{n.connectedAt ? ` · ${timeAgo(n.connectedAt)}` : ""}
-            </StatusChip>
-          ) : (
-            <StatusChip tone="grey">disconnected</StatusChip>
-          ),
+        cell: (n) => (
+          <>
+            {n.connected ? (
+              <StatusChip tone="green" title={n.connectedAt ? `since ${dateTime(n.connectedAt)}` : undefined}>
+                connected{n.connectedAt ? ` · ${timeAgo(n.connectedAt)}` : ""}
+              </StatusChip>
+            ) : (
+              <StatusChip tone="grey">disconnected</StatusChip>
+            )}
+            {replicas && n.replica && (
+              <div className="small muted mono" data-testid="node-replica" title="the console replica holding (or last holding) its session">
+                {n.connected ? "via" : "last via"} {n.replica}
+              </div>
+            )}
+          </>
+        ),
       },
       {
         key: "version",
@@ -110,7 +120,7 @@ export function NodeTable({ nodes, query, empty }: Props) {
       },
       { key: "seen", header: "Last seen", className: "small", value: (n) => Date.parse(n.lastSeen), sortable: true, cell: (n) => <span title={dateTime(n.lastSeen)}>{timeAgo(n.lastSeen)}</span> },
     ],
-    [open],
+    [open, replicas],
   );
 
   const detail = useMemo(

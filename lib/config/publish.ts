@@ -7,7 +7,7 @@ import { ApiError, InvalidConfigError, conflict } from "../errors";
 import { transaction } from "../repos/transaction";
 import { addAudit } from "../repos/audit-repo";
 import { loadDraftRows } from "../repos/draft-repo";
-import { getLiveVersionId, setLiveVersionId } from "../repos/live-state-repo";
+import { getLiveVersionId, swapLiveVersionId } from "../repos/live-state-repo";
 import { getDraftSuite, getVersionSuite, setVersionSuite } from "../repos/route-test-repo";
 import { countVersions, createVersion, getVersionSummary, type Version } from "../repos/version-repo";
 import { canonicalJson, hashResources } from "./canonical";
@@ -98,7 +98,7 @@ export async function publish(message: string, actor: string, opts: PublishOpts 
       await setVersionSuite(tx, version.id, suite);
       // a canary leaves the live version as it is: only the nodes it targets get the new one (lib/rollout/)
       if (opts.canary) rollout = await startRollout(tx, version, opts.canary, canaryNodes, actor);
-      else await setLiveVersionId(tx, env, version.id);
+      else await swapLiveVersionId(tx, env, liveId, version.id);
       await addAudit(tx, { actor, action: "version.publish", target: version.id, details: { environment: env, number: version.number, hash: version.hash, message: text, ifMatch: opts.ifMatch != null, ...(opts.canary ? { canary: opts.canary, canaryNodes } : {}) } });
       if (gate !== null)
         await addAudit(tx, { actor, action: "version.publish.override", target: version.id, details: { number: version.number, reason, tests: gate.tests, failures: gate.failures, runError: gate.runError } });
@@ -139,7 +139,7 @@ export async function publishChange(change: (doc: BootstrapDoc) => BootstrapDoc,
       });
       const version = await createVersion(tx, env, { hash: hashResources(resources), author: actor, message: text, snapshot: resources, parentId: live?.id ?? null, rollbackOfId: null });
       await setVersionSuite(tx, version.id, await getDraftSuite(env, tx));
-      await setLiveVersionId(tx, env, version.id);
+      await swapLiveVersionId(tx, env, live?.id ?? null, version.id);
       await addAudit(tx, { actor, action: "version.publish", target: version.id, details: { environment: env, number: version.number, hash: version.hash, message: text } });
       return version;
     });

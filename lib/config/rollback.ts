@@ -2,9 +2,9 @@
 // Resetting the draft would throw away unpublished edits, so a dirty draft is refused (409 draft_dirty, with
 // the pending changes) unless the caller says `discardDraft`.
 import { ApiError, notFound } from "../errors";
-import { transaction } from "../repos/transaction";
+import { transaction, type Tx } from "../repos/transaction";
 import { loadDraftRows } from "../repos/draft-repo";
-import { setLiveVersionId } from "../repos/live-state-repo";
+import { swapLiveVersionId } from "../repos/live-state-repo";
 import { createVersion, getVersion, type Version } from "../repos/version-repo";
 import { getVersionSuite, setDraftSuite, setVersionSuite } from "../repos/route-test-repo";
 import { serialized } from "./draft-lock";
@@ -23,6 +23,8 @@ export interface RollbackOpts extends WriteOpts {
   discardDraft?: boolean;
   /** roll back only while this version is live (the guard: a publish that landed meanwhile is not undone) */
   onlyIfLive?: string;
+  /** called first inside the write transaction; throwing refuses the rollback (the guard: lib/replicas/lease.ts fence) */
+  fence?: (tx: Tx) => Promise<void>;
 }
 
 /**
@@ -51,11 +53,12 @@ export async function rollback(id: string, actor: string, opts: RollbackOpts = {
     }
     const next = decompose({ static_resources: target.snapshot });
     return transaction(async (tx) => {
+      await opts.fence?.(tx);
       const version = await createVersion(tx, env, {
         hash: target.hash, author: actor, message: opts.message?.trim() || `Rollback to v${target.number}`,
         snapshot: target.snapshot, parentId: live?.id ?? null, rollbackOfId: target.id,
       });
-      await setLiveVersionId(tx, env, version.id);
+      await swapLiveVersionId(tx, env, live?.id ?? null, version.id);
       // a rollback ends a running canary: every node goes to the version rolled back to
       const canary = await endRollout(tx, env, "rolled_back");
       // the route tests travel with the config: the new version and the draft take the target's suite

@@ -24,6 +24,8 @@ export const NodeView = z.object({
   lastSeen: IsoTime,
   /** the worker's admin address, as it reported it */
   address: z.string().nullable(),
+  /** the console replica holding its session (its SIGNALBOX_REPLICA_ID, or host-pid-random), null when none is recorded */
+  replica: z.string().nullable(),
   /** the worker's --node-label pairs (from its hello); {} when it sent none */
   labels: z.record(z.string(), z.string()),
   /** the version the node should run: the canary version when a running canary targets it, else the live one */

@@ -14,7 +14,8 @@ import { DEFAULT_ENVIRONMENT } from "../contract/environments";
 import { ensureEnvironment } from "../repos/environment-repo";
 import { bearerToken } from "../auth";
 import { auditWorkerRefusal, workerGrant, type WorkerGrant } from "../tokens/worker-grant";
-import { markAllDisconnected, nodeApplied, nodeConnected, nodeDisconnected, nodeRejected, nodeSeen } from "../repos/node-repo";
+import { nodeApplied, nodeConnected, nodeDisconnected, nodeRejected, nodeSeen, releaseNodes } from "../repos/node-repo";
+import { replicaId } from "../replicas/replica-id";
 import type { ControlPlane, PublishedCanary, PublishedVersion } from "./registry";
 import { targets, type CanaryRule } from "../rollout/target";
 import { Session, SessionTable, type LiveVersion } from "./sessions";
@@ -72,13 +73,17 @@ export class Hub implements ControlPlane {
       loadSecrets?: LoadSecrets;
       sink?: TelemetrySink;
       log?: (m: string) => void;
+      /** the console replica this hub is (the Node table's `replica`); default replicaId() */
+      replica?: string;
     },
   ) {
     this.sink = opts.sink ?? noSink;
+    this.replica = opts.replica ?? replicaId();
     this.secrets = new SecretDelivery(opts.loadSecrets);
   }
 
   private readonly secrets: SecretDelivery;
+  readonly replica: string;
 
   /** Sends `s` version `v`, preceded by the secrets it references when the worker lacks that set. */
   private send(s: Session, v: LiveVersion) {
@@ -104,7 +109,8 @@ export class Hub implements ControlPlane {
   }
 
   async start(): Promise<void> {
-    await markAllDisconnected();
+    // sessions this replica id held before a restart are gone (other replicas' nodes are theirs: lib/replicas/heartbeat.ts)
+    await releaseNodes(this.replica);
     await this.secrets.reload();
     await this.loadEnvironment(DEFAULT_ENVIRONMENT);
     this.pinger = setInterval(() => {
@@ -210,7 +216,7 @@ export class Hub implements ControlPlane {
       const id = s.nodeId;
       if (this.sessions.remove(s) && id) {
         this.sink.disconnected(id);
-        s.queue = s.queue.then(() => nodeDisconnected(id)).catch(() => {});
+        s.queue = s.queue.then(() => nodeDisconnected(id, this.replica)).catch(() => {});
         this.log(`node ${id} disconnected`);
       }
     });
@@ -298,7 +304,7 @@ export class Hub implements ControlPlane {
     // a node is how an environment usually comes to be: the first one to join names it
     if (await ensureEnvironment(s.environment, `node ${nodeId}`)) this.log(`environment ${s.environment} created by node ${nodeId}`);
     await this.loadEnvironment(s.environment);
-    await nodeConnected(nodeId, s.environment, msg.admin ?? null, applied, msg.labels ?? null);
+    await nodeConnected(nodeId, this.replica, s.environment, msg.admin ?? null, applied, msg.labels ?? null);
     s.lastSeenWrite = Date.now();
     this.sink.connected(nodeId, applied);
     this.log(`node ${nodeId} connected (${s.environment === DEFAULT_ENVIRONMENT ? "" : `environment ${s.environment}, `}applied ${applied ?? "nothing"}${msg.cachedVersionId ? ", from its cache" : ""})`);
@@ -337,6 +343,22 @@ export class Hub implements ControlPlane {
     this.sync(env);
   }
 
+  /**
+   * Another replica made `v` live (lib/replicas/live-watcher.ts): this one's workers get it too. The publish was
+   * recorded where it was made, so nothing is recorded here.
+   */
+  followLive(v: PublishedVersion): void {
+    const env = v.environment ?? DEFAULT_ENVIRONMENT;
+    if (this.live.get(env)?.id === v.id) return;
+    this.live.set(env, { id: v.id, number: v.number, snapshot: v.snapshot });
+    this.sync(env);
+  }
+
+  /** The environments this hub follows (a node of theirs said hello), with the live and canary version ids it holds. */
+  followed(): { environment: string; liveId: string | null; canaryId: string | null }[] {
+    return [...this.live.keys()].map((environment) => ({ environment, liveId: this.live.get(environment)?.id ?? null, canaryId: this.canary.get(environment)?.version.id ?? null }));
+  }
+
   setCanary(env: string, c: PublishedCanary | null): void {
     this.canary.set(env, c ? { version: { id: c.version.id, number: c.version.number, snapshot: c.version.snapshot }, rule: c.rule } : null);
     this.sync(env);
@@ -351,7 +373,7 @@ export class Hub implements ControlPlane {
     if (this.pinger) clearInterval(this.pinger);
     for (const s of this.sessions.all()) s.ws.terminate();
     await new Promise<void>((r) => this.wss.close(() => r()));
-    await markAllDisconnected().catch(() => {});
+    await releaseNodes(this.replica).catch(() => {});
   }
 }
 

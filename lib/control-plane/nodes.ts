@@ -62,6 +62,7 @@ export async function listNodeViews(): Promise<z.input<typeof NodeView>[]> {
     connectedAt: n.connectedAt,
     lastSeen: n.lastSeen,
     address: n.address,
+    replica: n.replica,
     labels: nodeLabels(n),
     targetVersion: targetOf(n),
     targetVersionNumber: numberOf(targetOf(n)),

@@ -6,7 +6,7 @@ import { ApiError, notFound } from "../errors";
 import { addAudit } from "../repos/audit-repo";
 import { loadDraftRows } from "../repos/draft-repo";
 import { getEnvironment } from "../repos/environment-repo";
-import { getLiveVersionId, setLiveVersionId } from "../repos/live-state-repo";
+import { getLiveVersionId, swapLiveVersionId } from "../repos/live-state-repo";
 import { getVersionSuite, setDraftSuite, setVersionSuite } from "../repos/route-test-repo";
 import { transaction } from "../repos/transaction";
 import { createVersion, getVersion, getVersionSummary, type Version } from "../repos/version-repo";
@@ -54,7 +54,7 @@ export async function promoteToEnvironment(target: string, versionId: string, ac
           hash: source.hash, author: actor, message, snapshot: source.snapshot, parentId: live?.id ?? null, rollbackOfId: null, promotedFromId: source.id,
         });
         await setVersionSuite(tx, version.id, suite);
-        await setLiveVersionId(tx, target, version.id);
+        await swapLiveVersionId(tx, target, live?.id ?? null, version.id);
         await setDraftSuite(tx, target, suite, actor, new Date());
         await writeDraft(tx, {
           before, after: decompose({ static_resources: source.snapshot }), from, actor, opts,

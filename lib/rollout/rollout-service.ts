@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { serialized } from "../config/draft-lock";
 import { notifyLive } from "../config/notify";
 import { addAudit } from "../repos/audit-repo";
-import { getLiveVersionId, setLiveVersionId } from "../repos/live-state-repo";
+import { getLiveVersionId, swapLiveVersionId } from "../repos/live-state-repo";
 import { listNodes, nodeLabels } from "../repos/node-repo";
 import { endRollout, getRunningRollout, type Rollout } from "../repos/rollout-repo";
 import { transaction } from "../repos/transaction";
@@ -32,7 +32,7 @@ export async function promoteCanary(id: string, actor: string): Promise<Version>
     const { rollout, version } = await runningCanaryOf(id);
     const previous = await getLiveVersionId(version.environment);
     await transaction(async (tx) => {
-      await setLiveVersionId(tx, version.environment, version.id);
+      await swapLiveVersionId(tx, version.environment, previous, version.id);
       await endRollout(tx, version.environment, "promoted");
       await addAudit(tx, { actor, action: "version.promote", target: version.id, details: { number: version.number, previousLive: previous, rollout: rollout.id, target: rollout.target } });
     });

@@ -31,7 +31,7 @@ CREATE TABLE "IdBlock" (
 );
 
 -- CreateTable
--- UNLOGGED: per-second frames a minute long; a crash may lose them (the 10 s rollups keep the traffic)
+-- UNLOGGED: per-second frames kept a minute, which a crash may lose (the 10 s rollups keep the traffic)
 CREATE UNLOGGED TABLE "LiveFrame" (
     "id" SERIAL NOT NULL,
     "replica" TEXT NOT NULL,
