@@ -126,7 +126,27 @@ function shadowSafe(factory: PrismaBetterSqlite3, opened: SqlDriverAdapter[]): S
   };
 }
 
+/**
+ * Runs `fn` holding a PostgreSQL session-level advisory lock, so console replicas started together on an empty
+ * database migrate one after the other (the second finds nothing pending). SQLite: `fn` alone.
+ */
+async function migrationLock<T>(dbUrl: string, fn: () => Promise<T>): Promise<T> {
+  if (!isPostgresUrl(dbUrl)) return fn();
+  const c = new pg.Client({ connectionString: dbUrl });
+  await c.connect();
+  try {
+    await c.query("SELECT pg_advisory_lock(hashtext('signalbox.migrate'))");
+    return await fn();
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
 export async function migrate(cmd: "deploy" | "dev" | "diff", name = "migration", opts: MigrateOpts = {}) {
+  return migrationLock(opts.databaseUrl ?? databaseUrl(), () => migrateUnlocked(cmd, name, opts));
+}
+
+async function migrateUnlocked(cmd: "deploy" | "dev" | "diff", name: string, opts: MigrateOpts) {
   const root = opts.root ?? process.cwd();
   const log = opts.log ?? console.log;
   const dbUrl = opts.databaseUrl ?? databaseUrl();

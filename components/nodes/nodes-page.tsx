@@ -8,6 +8,7 @@ import { BundledWorkerPanel } from "./bundled-worker-panel";
 import { CanaryBanner } from "./canary-banner";
 import { NodeTable } from "./node-table";
 import { AddNodeDialog } from "./add-node-dialog";
+import { ReplicasPanel } from "./replicas-panel";
 
 export function NodesPage() {
   const status = useDraftStatusQuery();
@@ -35,6 +36,7 @@ export function NodesPage() {
       {adding && <AddNodeDialog onClose={() => setAdding(false)} />}
       <CanaryBanner />
       <BundledWorkerPanel />
+      <ReplicasPanel />
       <NodeTable
         nodes={list}
         query={nodes}

@@ -49,6 +49,7 @@ export const queryKeys = {
   /** one change of a diff with its sides: the two sides' hashes say what it is from, whichever endpoint answers it */
   diffChange: (fromHash: string, toHash: string, changeId: string) => ["diff", fromHash, toHash, "change", changeId] as const,
   nodes: () => ["nodes"] as const,
+  replicas: () => ["replicas"] as const,
   /** the running canary (GET /api/rollout) */
   rollout: () => ["rollout"] as const,
   bundledWorker: () => ["worker"] as const,

@@ -30,6 +30,7 @@ import { currentEnvironment } from "../environment/scope";
 import { takeValidated } from "./validated-draft";
 import { currentActor } from "../actor-scope";
 import { refuseForeignChanges } from "../teams/publish-check";
+import { apiErrorForDb } from "../repos/db-errors";
 
 /** The trimmed message, or a 400 naming the field. */
 function requireMessage(message: string): string {
@@ -148,10 +149,20 @@ export async function publishChange(change: (doc: BootstrapDoc) => BootstrapDoc,
   return v;
 }
 
-/** On an empty database: the starter document becomes the default environment's draft and version 1 (author "system"). */
+/**
+ * On an empty database: the starter document becomes the default environment's draft and version 1 (author
+ * "system"). Replicas started together on an empty database race for it: the ones that lose (409: the draft or
+ * the live pointer moved under them) find the winner's version.
+ */
 export async function ensureStarterVersion(): Promise<Version | null> {
   if ((await countVersions()) > 0) return null;
-  await replaceDraft(starterDocument(), "system");
-  return publish("Starter configuration", "system");
+  try {
+    await replaceDraft(starterDocument(), "system");
+    return await publish("Starter configuration", "system");
+  } catch (e) {
+    const status = e instanceof ApiError ? e.status : apiErrorForDb(e)?.status;
+    if (status === 409 && (await countVersions()) > 0) return null;
+    throw e;
+  }
 }
 

@@ -72,3 +72,23 @@ export const BundledWorkerStatus = z.object({
   logFile: z.string().nullable(),
 });
 export type BundledWorkerStatus = z.infer<typeof BundledWorkerStatus>;
+
+/** A console process sharing the database (GET /api/replicas): several replicas serve one fleet. */
+export const ReplicaView = z.object({
+  /** SIGNALBOX_REPLICA_ID, or host-pid-random */
+  id: z.string(),
+  /** host:port it serves on */
+  address: z.string(),
+  pid: z.number().int(),
+  startedAt: IsoTime,
+  /** its last heartbeat (every 2 s) */
+  lastSeen: IsoTime,
+  /** it beat within the last 10 s; the nodes of one that stopped count as disconnected */
+  alive: z.boolean(),
+  /** the replica that answered this request */
+  self: z.boolean(),
+  /** the connected nodes whose session it holds */
+  nodes: z.number().int().nonnegative(),
+});
+export type ReplicaView = z.infer<typeof ReplicaView>;
+export const ReplicaList = z.array(ReplicaView);
