@@ -1,12 +1,14 @@
 // What the live watcher compares against what the hub holds: every environment's live version id and running
-// canary's version id, two small reads.
+// canary's version id, and a stamp of the TLS secrets (a rotation made on another replica), three small reads.
 import { liveVersionIds } from "../repos/live-state-repo";
 import { listRunningRollouts } from "../repos/rollout-repo";
+import { secretsStamp } from "../repos/secret-repo";
+import type { Pointers } from "./live-watcher";
 
-export async function livePointers(): Promise<{ live: Map<string, string>; canary: Map<string, string> }> {
-  const [live, rollouts] = await Promise.all([liveVersionIds(), listRunningRollouts()]);
+export async function livePointers(): Promise<Pointers> {
+  const [live, rollouts, secrets] = await Promise.all([liveVersionIds(), listRunningRollouts(), secretsStamp()]);
   const canary = new Map<string, string>();
   // newest first: the one running per environment
   for (const r of rollouts) if (!canary.has(r.environment)) canary.set(r.environment, r.versionId);
-  return { live, canary };
+  return { live, canary, secrets };
 }

@@ -2,8 +2,8 @@
 // replica A pushes the version to A's workers at once (lib/config/notify.ts); replica B hears of it through
 // PostgreSQL's LISTEN/NOTIFY (the payload is the version id only: the snapshot is read from the database), and a
 // poll of the live pointers every 1.5 s is the safety net for whatever NOTIFY cannot carry: a lost connection, a
-// restore, a canary started or ended, PgBouncer in transaction mode. On SQLite (one console) only the poll runs,
-// and it finds nothing to do.
+// restore, a canary started or ended, a TLS secret rotated, PgBouncer in transaction mode. On SQLite (one console)
+// only the poll runs, and it finds nothing to do.
 import type { PublishedCanary, PublishedVersion } from "../control-plane/registry";
 
 const POLL_EVERY_MS = 1_500;
@@ -14,15 +14,24 @@ export interface FollowedEnvironment {
   canaryId: string | null;
 }
 
+export interface Pointers {
+  /** every environment's live version id */
+  live: Map<string, string>;
+  /** every environment's running canary's version id */
+  canary: Map<string, string>;
+  /** a stamp of the TLS secrets: it changes with each create, rotation and delete */
+  secrets: string;
+}
+
 export interface LiveWatcherOptions {
-  /** the hub: what it follows, and how to hand it a version or canary */
+  /** the hub: what it follows, and how to hand it a version, a canary or new secrets */
   target: {
     followed(): FollowedEnvironment[];
     followLive(v: PublishedVersion): void;
     setCanary(env: string, c: PublishedCanary | null): void;
+    secretsChanged(): void;
   };
-  /** every environment's live version id and running canary's version id */
-  pointers(): Promise<{ live: Map<string, string>; canary: Map<string, string> }>;
+  pointers(): Promise<Pointers>;
   loadLive(env: string): Promise<PublishedVersion | null>;
   loadCanary(env: string): Promise<PublishedCanary | null>;
   /** subscribes to NOTIFY (PostgreSQL): `wake` runs a check now; answers the unsubscribe */
@@ -37,6 +46,8 @@ export class LiveWatcher {
   #checking: Promise<void> | null = null;
   #again = false;
   #failing = false;
+  /** the secrets stamp of the last check (null before the first: the hub loaded them itself at start) */
+  #secrets: string | null = null;
 
   constructor(private readonly o: LiveWatcherOptions) {}
 
@@ -68,9 +79,11 @@ export class LiveWatcher {
 
   /** One pass: each followed environment whose live or canary version moved gets it handed to the hub. */
   async check(): Promise<void> {
-    const { live, canary } = await this.o.pointers();
+    const { live, canary, secrets } = await this.o.pointers();
     if (this.#failing) this.#log("reading the live versions again");
     this.#failing = false;
+    if (this.#secrets !== null && secrets !== this.#secrets) this.o.target.secretsChanged();
+    this.#secrets = secrets;
     for (const f of this.o.target.followed()) {
       const liveId = live.get(f.environment) ?? null;
       if (liveId !== null && liveId !== f.liveId) {

@@ -1,7 +1,9 @@
 // Two console replicas in one process on one SQLite file, each a real Hub with its own replica id, heartbeat and
 // live watcher, and workers as real WebSocket clients speaking the protocol: a version published through replica A
 // reaches a worker held by replica B; a replica that stops beating has its nodes read as disconnected and released
-// by the other's sweep; a late close on the old replica does not mark disconnected a node that moved to the new one.
+// by the other's sweep; a late close on the old replica does not mark disconnected a node that moved to the new one;
+// a TLS secret rotated through replica A reaches the worker replica B holds.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -16,7 +18,10 @@ import { Hub, WORKER_WS_PATH } from "../control-plane/hub";
 import { listNodes } from "../repos/node-repo";
 import { beat } from "../repos/replica-repo";
 import { loadCanary } from "../rollout/rollout-service";
-import { ConsoleToWorker, PROTOCOL_VERSION, type SnapshotMessage } from "../../proxy-core/src/config/index";
+import { putDraftListener } from "../config/draft-listeners";
+import { createSecret, deliveredSecrets, rotateSecret } from "../secrets/secret-service";
+import { SYSTEM_ACTOR } from "../actor";
+import { ConsoleToWorker, PROTOCOL_VERSION, type SecretsMessage, type SnapshotMessage } from "../../proxy-core/src/config/index";
 import { freePort } from "../../proxy-core/test/kit/ports";
 import { ReplicaHeartbeat } from "./heartbeat";
 import { LiveWatcher } from "./live-watcher";
@@ -42,7 +47,7 @@ const loadLive = async () => {
 async function startReplica(id: string, beatEveryMs = 100): Promise<Replica> {
   const heartbeat = new ReplicaHeartbeat({ id, address: id, exclusive: false, everyMs: beatEveryMs, log: () => {} });
   await heartbeat.start();
-  const hub = new Hub({ loadLive, loadCanary, replica: id, log: () => {} });
+  const hub = new Hub({ loadLive, loadCanary, loadSecrets: () => deliveredSecrets(), replica: id, log: () => {} });
   await hub.start();
   const watcher = new LiveWatcher({ target: hub, pointers: livePointers, loadLive, loadCanary, pollEveryMs: 100, log: () => {} });
   watcher.start();
@@ -67,15 +72,17 @@ async function stopReplica(r: Replica) {
 async function worker(url: string, nodeId: string) {
   const ws = new WebSocket(url, { headers: { authorization: `Bearer ${TOKEN}` } });
   const snapshots: SnapshotMessage[] = [];
+  const secrets: SecretsMessage[] = [];
   ws.on("message", (d) => {
     const m = ConsoleToWorker.parse(JSON.parse(d.toString()));
+    if (m.type === "secrets") secrets.push(m);
     if (m.type !== "snapshot") return;
     snapshots.push(m);
     ws.send(JSON.stringify({ type: "ack", version: m.version, nonce: m.nonce }));
   });
   await new Promise<void>((res, rej) => ws.once("open", () => res()).once("error", rej));
   ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, nodeId, appliedVersion: null }));
-  return { ws, snapshots };
+  return { ws, snapshots, secrets };
 }
 
 async function until(fn: () => Promise<boolean> | boolean, ms = 3000) {
@@ -161,6 +168,29 @@ describe("console replicas sharing one database", () => {
     expect(await nodeRow("w3")).toMatchObject({ connected: true, replica: "a3" });
     moved.ws.close();
     await until(async () => (await nodeRow("w3"))?.connected === false);
+    await stopReplica(b);
+    await stopReplica(a);
+  });
+
+  it("sends a TLS secret rotated through replica A to the worker replica B holds", async () => {
+    const pem = (n: string) => {
+      execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${n}.key`, "-out", `${n}.crt`, "-days", "30", "-subj", "/CN=edge.example.com"], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+      return { certificate_chain: fs.readFileSync(path.join(dir, `${n}.crt`), "utf8"), private_key: fs.readFileSync(path.join(dir, `${n}.key`), "utf8") };
+    };
+    await createSecret({ name: "edge-cert", kind: "tls_certificate", ...pem("one") }, SYSTEM_ACTOR);
+    await putDraftListener("tls", { name: "tls", port: 18996, protocol: "https", secrets: ["edge-cert"] }, "test");
+    const a = await startReplica("a4");
+    const b = await startReplica("b4");
+    setControlPlane(a.hub);
+    const v = await publish("tls listener", "test");
+    const w = await worker(b.url, "w4");
+    await until(() => w.snapshots.some((s) => s.version === v.id) && w.secrets.length === 1);
+    const first = w.secrets[0].secrets[0];
+    await rotateSecret("edge-cert", { kind: "tls_certificate", ...pem("two") }, SYSTEM_ACTOR);
+    await until(() => w.secrets.length === 2);
+    expect(w.secrets[1].secrets[0]).toMatchObject({ name: "edge-cert" });
+    expect(w.secrets[1].secrets[0]).not.toEqual(first);
+    w.ws.close();
     await stopReplica(b);
     await stopReplica(a);
   });

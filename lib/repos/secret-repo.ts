@@ -68,3 +68,9 @@ export async function deleteSecret(name: string, tx: Tx = db()): Promise<boolean
 export async function markSecretWarned(name: string, day: string, tx: Tx = db()): Promise<void> {
   await tx.secret.updateMany({ where: { name }, data: { warnedOn: day } });
 }
+
+/** A fingerprint of the whole set (names and material): other replicas compare it to learn of a rotation. */
+export async function secretsStamp(tx: Tx = db()): Promise<string> {
+  const rows = await tx.secret.findMany({ select: { name: true, fingerprint: true, keyId: true, rotations: true }, orderBy: { name: "asc" } });
+  return rows.map((r) => `${r.name}:${r.fingerprint}:${r.keyId}:${r.rotations}`).join(",");
+}
