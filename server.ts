@@ -80,6 +80,7 @@ const liveWatcher = new LiveWatcher({
   loadLive,
   loadCanary,
   listen: postgres ? (wake) => listenLive(databaseUrl(), () => wake(), wake, (m) => console.log(`[replica] ${m}`)) : undefined,
+  settingsChanged: () => void getSettings().then((s) => telemetry.settingsChanged(s), () => {}),
 });
 liveWatcher.start();
 // publish guards: resumes (or expires) the one a previous console left running, then judges live traffic

@@ -2,7 +2,7 @@
 // replica A pushes the version to A's workers at once (lib/config/notify.ts); replica B hears of it through
 // PostgreSQL's LISTEN/NOTIFY (the payload is the version id only: the snapshot is read from the database), and a
 // poll of the live pointers every 1.5 s is the safety net for whatever NOTIFY cannot carry: a lost connection, a
-// restore, a canary started or ended, a TLS secret rotated, PgBouncer in transaction mode. On SQLite (one console)
+// restore, a canary started or ended, a TLS secret rotated, the settings changed, PgBouncer in transaction mode. On SQLite (one console)
 // only the poll runs, and it finds nothing to do.
 import type { PublishedCanary, PublishedVersion } from "../control-plane/registry";
 
@@ -21,6 +21,8 @@ export interface Pointers {
   canary: Map<string, string>;
   /** a stamp of the TLS secrets: it changes with each create, rotation and delete */
   secrets: string;
+  /** the console settings (retention, Zipkin collector) as JSON */
+  settings: string;
 }
 
 export interface LiveWatcherOptions {
@@ -32,6 +34,8 @@ export interface LiveWatcherOptions {
     secretsChanged(): void;
   };
   pointers(): Promise<Pointers>;
+  /** the console settings changed (on another replica): apply them to this one's telemetry */
+  settingsChanged?: () => void;
   loadLive(env: string): Promise<PublishedVersion | null>;
   loadCanary(env: string): Promise<PublishedCanary | null>;
   /** subscribes to NOTIFY (PostgreSQL): `wake` runs a check now; answers the unsubscribe */
@@ -48,6 +52,7 @@ export class LiveWatcher {
   #failing = false;
   /** the secrets stamp of the last check (null before the first: the hub loaded them itself at start) */
   #secrets: string | null = null;
+  #settings: string | null = null;
 
   constructor(private readonly o: LiveWatcherOptions) {}
 
@@ -79,11 +84,13 @@ export class LiveWatcher {
 
   /** One pass: each followed environment whose live or canary version moved gets it handed to the hub. */
   async check(): Promise<void> {
-    const { live, canary, secrets } = await this.o.pointers();
+    const { live, canary, secrets, settings } = await this.o.pointers();
     if (this.#failing) this.#log("reading the live versions again");
     this.#failing = false;
     if (this.#secrets !== null && secrets !== this.#secrets) this.o.target.secretsChanged();
     this.#secrets = secrets;
+    if (this.#settings !== null && settings !== this.#settings) this.o.settingsChanged?.();
+    this.#settings = settings;
     for (const f of this.o.target.followed()) {
       const liveId = live.get(f.environment) ?? null;
       if (liveId !== null && liveId !== f.liveId) {

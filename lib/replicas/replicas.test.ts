@@ -21,6 +21,7 @@ import { loadCanary } from "../rollout/rollout-service";
 import { putDraftListener } from "../config/draft-listeners";
 import { createSecret, deliveredSecrets, rotateSecret } from "../secrets/secret-service";
 import { SYSTEM_ACTOR } from "../actor";
+import { updateSettings } from "../settings/settings-service";
 import { ConsoleToWorker, PROTOCOL_VERSION, type SecretsMessage, type SnapshotMessage } from "../../proxy-core/src/config/index";
 import { freePort } from "../../proxy-core/test/kit/ports";
 import { ReplicaHeartbeat } from "./heartbeat";
@@ -36,6 +37,8 @@ interface Replica {
   watcher: LiveWatcher;
   server: http.Server;
   url: string;
+  /** times its watcher reported the settings changed */
+  settingsChanges: number;
 }
 const replicas: Replica[] = [];
 
@@ -49,13 +52,19 @@ async function startReplica(id: string, beatEveryMs = 100): Promise<Replica> {
   await heartbeat.start();
   const hub = new Hub({ loadLive, loadCanary, loadSecrets: () => deliveredSecrets(), replica: id, log: () => {} });
   await hub.start();
-  const watcher = new LiveWatcher({ target: hub, pointers: livePointers, loadLive, loadCanary, pollEveryMs: 100, log: () => {} });
+  const changes = { n: 0 };
+  const watcher = new LiveWatcher({ target: hub, pointers: livePointers, loadLive, loadCanary, pollEveryMs: 100, log: () => {}, settingsChanged: () => changes.n++ });
   watcher.start();
   const server = http.createServer();
   server.on("upgrade", (req, socket, head) => hub.handleUpgrade(req, socket, head));
   const port = await freePort();
   await new Promise<void>((r) => server.listen(port, "127.0.0.1", () => r()));
-  const r = { hub, heartbeat, watcher, server, url: `ws://127.0.0.1:${port}${WORKER_WS_PATH}` };
+  const r = {
+    hub, heartbeat, watcher, server, url: `ws://127.0.0.1:${port}${WORKER_WS_PATH}`,
+    get settingsChanges() {
+      return changes.n;
+    },
+  };
   replicas.push(r);
   return r;
 }
@@ -191,6 +200,10 @@ describe("console replicas sharing one database", () => {
     expect(w.secrets[1].secrets[0]).toMatchObject({ name: "edge-cert" });
     expect(w.secrets[1].secrets[0]).not.toEqual(first);
     w.ws.close();
+    // the settings too: retention changed through A reaches B's telemetry
+    expect(b.settingsChanges).toBe(0);
+    await updateSettings({ retentionHours: 48 }, "test");
+    await until(() => b.settingsChanges === 1);
     await stopReplica(b);
     await stopReplica(a);
   });
