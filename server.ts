@@ -32,7 +32,7 @@ import { ensureBundledWorkerToken } from "./lib/tokens/bundled-worker-token";
 import { ensureEnvAdmin, setupNeeded } from "./lib/accounts/account-service";
 import { stampSource } from "./lib/accounts/request-source";
 import { deliveredSecrets } from "./lib/secrets/secret-service";
-import { watchSecretExpiry } from "./lib/secrets/expiry-watch";
+import { startSingletons } from "./lib/replicas/singleton-jobs";
 
 const dev = process.env.NODE_ENV !== "production";
 const port = consolePort();
@@ -83,11 +83,11 @@ const liveWatcher = new LiveWatcher({
   settingsChanged: () => void getSettings().then((s) => telemetry.settingsChanged(s), () => {}),
 });
 liveWatcher.start();
-// publish guards: resumes (or expires) the one a previous console left running, then judges live traffic
+// publish guards, retention pruning and the certificate expiry watch run on the replica holding each one's lease
+// (lib/replicas/singleton-jobs.ts); the guard holder resumes (or expires) a run a previous console left running
 const guard = new GuardWatcher();
-await guard.start();
 setGuardWatcher(guard);
-const stopExpiryWatch = watchSecretExpiry();
+const stopSingletons = await startSingletons({ guard, retention: telemetry.retention });
 
 const server = createServer();
 // httpServer lets Next attach its own upgrade listener (dev HMR); ours only takes /ws/worker
@@ -131,8 +131,7 @@ async function shutdown(signal: string) {
     // demo traffic first: its requests would keep the worker's connections busy through its whole drain
     await haltDemo();
     setGuardWatcher(null);
-    await guard.stop();
-    stopExpiryWatch();
+    await stopSingletons();
     await worker?.stop();
     await liveWatcher.stop();
     setControlPlane(null);

@@ -17,7 +17,7 @@ export interface SingletonJob {
 
 export interface SingletonOptions {
   ttlMs?: number;
-  /** how often the holder renews: a few times per TTL, so one slow renewal does not lose the lease */
+  /** how often the holder renews (default 3 s, at most a third of the TTL), so one slow renewal does not lose the lease */
   renewEveryMs?: number;
   /** how often a replica without the lease tries it again (sooner when the holder's lease expires sooner) */
   retryEveryMs?: number;
@@ -48,7 +48,7 @@ export class Singleton {
     o: SingletonOptions = {},
   ) {
     this.#ttlMs = o.ttlMs ?? LEASE_TTL_MS;
-    this.#renewEveryMs = o.renewEveryMs ?? RENEW_EVERY_MS;
+    this.#renewEveryMs = o.renewEveryMs ?? Math.min(RENEW_EVERY_MS, Math.floor(this.#ttlMs / 3));
     this.#retryEveryMs = o.retryEveryMs ?? this.#renewEveryMs;
     this.#holder = o.holder ?? replicaId();
     this.#now = o.now ?? Date.now;
@@ -90,7 +90,8 @@ export class Singleton {
 
   #schedule(ms: number) {
     if (this.#closed) return;
-    this.#timer = setTimeout(() => void this.#run(() => (this.#grant ? this.#renew() : this.#try())), Math.max(0, ms));
+    const step = () => (this.#grant ? this.#renew() : this.#try());
+    this.#timer = setTimeout(() => void this.#run(step).catch((e: Error) => this.#log(`"${this.name}": ${e.message}`)), Math.max(0, ms));
     this.#timer.unref();
   }
 
