@@ -26,6 +26,11 @@ export interface Frame {
   r: Record<string, Record<string, Traffic>>;
   /** clusters by name */
   c: Record<string, Traffic>;
+  /**
+   * fleet rollup rows only: the console replica that wrote the row. Each replica rolls up the nodes it holds, so a
+   * bucket has one fleet row per replica, and their connections add up (rollups.ts addRows)
+   */
+  rp?: string;
 }
 
 export const emptyFrame = (): Frame => ({ d: {}, r: {}, c: {} });

@@ -2,14 +2,16 @@
 // the protocol's schemas). Stats become per-second frames (live window) and 10 s / 60 s rollups; the latest
 // value of every stat is kept for /api/metrics; events go to the event log; spans to the trace store and the
 // Zipkin forwarder; cluster reports replace the node's previous one; access-log samples go to their store.
-// All of it is in-memory work: SQLite is written by the rollup and event batches, never per report.
+// All of it is in-memory work: SQLite is written by the rollup and event batches, never per report. What other
+// console replicas need (each second's frames, the cluster reports) also goes to the outbox of frame-exchange.ts.
 import type { TelemetryMessage, TelemetrySink } from "../control-plane/hub";
 import type { PublishedVersion } from "../control-plane/registry";
-import type { ZipkinSpan } from "../../proxy-core/src/config/index";
+import type { ClustersMessage, ZipkinSpan } from "../../proxy-core/src/config/index";
 import { requestSampleStore } from "../impact/sample-store";
 import type { AccessLogStore } from "./access-log-store";
 import type { ClusterReports } from "./cluster-reports";
 import type { EventLog } from "./event-log";
+import type { Frame } from "./frame";
 import type { LiveWindow } from "./live-window";
 import { NodeStats } from "./node-stats";
 import type { Rollups } from "./rollups";
@@ -24,9 +26,16 @@ export interface IngestParts {
   zipkin: ZipkinForwarder;
   clusters: ClusterReports;
   accessLog: AccessLogStore;
+  /** what this replica's own workers sent, for the other replicas (frame-exchange.ts) */
+  outbox?: LocalOutbox;
   /** the route a SERVER span without a `route_name` tag was served by */
   routeOf: (s: ZipkinSpan) => string | null;
   now: () => number;
+}
+
+export interface LocalOutbox {
+  frame(node: string, sec: number, frame: Frame): void;
+  clusterReport(node: string, msg: { ts: number; clusters: ClustersMessage["clusters"] }): void;
 }
 
 export class TelemetryIngest implements TelemetrySink {
@@ -76,6 +85,7 @@ export class TelemetryIngest implements TelemetrySink {
         const sec = Math.floor(this.p.now() / 1000);
         this.p.window.add(node, sec, frame);
         this.p.rollups.add(node, sec, frame);
+        this.p.outbox?.frame(node, sec, frame);
         return;
       }
       case "event":
@@ -87,6 +97,7 @@ export class TelemetryIngest implements TelemetrySink {
         return;
       case "clusters":
         this.p.clusters.ingest(node, msg);
+        this.p.outbox?.clusterReport(node, msg);
         return;
       case "access_log":
         this.p.accessLog.add(node, msg.entries, msg.dropped);

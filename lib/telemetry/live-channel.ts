@@ -19,6 +19,8 @@ export class LiveChannel {
   constructor(
     private readonly source: TickSource,
     private readonly now: () => number = Date.now,
+    /** how long after a second ends its tick goes out (undefined: TICK_DELAY_MS); asked before every tick */
+    private readonly delayMs: () => number | undefined = () => undefined,
   ) {}
 
   get subscribers() {
@@ -40,7 +42,7 @@ export class LiveChannel {
 
   #schedule() {
     const now = this.now();
-    const wait = 1000 - (now % 1000) + TICK_DELAY_MS;
+    const wait = 1000 - (now % 1000) + (this.delayMs() ?? TICK_DELAY_MS);
     this.#timer = setTimeout(() => this.#tick(), wait);
     this.#timer.unref();
   }

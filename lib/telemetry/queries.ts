@@ -17,7 +17,7 @@ import type { Frame } from "./frame";
 import type { TelemetryIngest } from "./ingest";
 import type { LiveWindow } from "./live-window";
 import { WINDOW_SECONDS } from "./live-window";
-import { FLEET, type Rollups } from "./rollups";
+import { addRows, FLEET, type Rollups } from "./rollups";
 import type { TraceStore } from "./trace-store";
 import { pairTrips } from "./trips";
 import { currentEnvironment } from "../environment/scope";
@@ -31,6 +31,11 @@ export interface QueryParts {
   ingest: TelemetryIngest;
   /** cluster names of the live version (a cluster nobody reports yet still exists) */
   liveClusters: () => string[];
+  /**
+   * the oldest bucket of `step` the other live replicas have not written yet (frame-exchange.ts; Infinity: none):
+   * their nodes' seconds from it on are read from this replica's memory window, where their frames are merged
+   */
+  remoteUnpersistedSince?: (step: number) => number;
   now: () => number;
 }
 
@@ -44,7 +49,9 @@ export class TelemetryQueries {
 
   /**
    * Frames of [from, to): rollup rows (10 s for 1h, 60 s for 24h; the node's, or the fleet's sums) from SQLite up
-   * to what is written, then the in-memory seconds. The two never overlap, so nothing counts twice.
+   * to what is written, then the in-memory seconds. The two never overlap, so nothing counts twice. With several
+   * console replicas the seam is the oldest bucket any of them has not written yet, and a bucket's rows (one per
+   * replica that rolled up some of it) are added up into one frame.
    */
   async *frames(window: Window, from: number, to: number, node?: string): AsyncGenerator<TimedFrame> {
     if (window === "5m") {
@@ -57,9 +64,15 @@ export class TelemetryQueries {
     // the memory window covers the last 5 minutes; should writes lag behind more than that, the rows written
     // so far are all there is (aligned to a bucket, so no bucket is read from both)
     const oldestInMemory = Math.ceil((now - (WINDOW_SECONDS - 1) * 1000) / step) * step;
-    const memoryFrom = Math.max(Math.min(this.p.rollups.unpersistedSince(step), to), oldestInMemory, from);
+    const unpersisted = Math.min(this.p.rollups.unpersistedSince(step), this.p.remoteUnpersistedSince?.(step) ?? Infinity);
+    const memoryFrom = Math.max(Math.min(unpersisted, to), oldestInMemory, from);
     const rows = await listRollups(step, node ?? FLEET, from, Math.min(memoryFrom, to));
-    for (const r of rows) yield { t: r.t, node: r.node, frame: JSON.parse(r.data) as Frame };
+    for (let i = 0; i < rows.length; ) {
+      const t = rows[i].t;
+      const bucket: Frame[] = [];
+      for (; i < rows.length && rows[i].t === t; i++) bucket.push(JSON.parse(rows[i].data) as Frame);
+      yield { t, node: node ?? FLEET, frame: addRows(node ?? FLEET, bucket) };
+    }
     yield* this.p.window.frames(memoryFrom, to, node);
   }
 

@@ -3,6 +3,10 @@
 // A bucket is closed once its time is over and written with every other closed bucket in one batch (one
 // INSERT every few seconds, never a write per report). Stopping writes the open buckets too, so a restart
 // loses nothing that was reported.
+//
+// Console replicas sharing a database each roll up only what their own workers sent (frames another replica
+// relayed, frame-exchange.ts, stay in memory): a bucket then has a row per replica for the fleet, and for a node
+// that moved between replicas inside it, and reads add them up (addRows).
 import { emptyFrame, mergeInto, type Frame } from "./frame";
 import type { RollupRow } from "../repos/rollup-repo";
 
@@ -38,7 +42,7 @@ export class Rollups {
 
   constructor(
     private readonly store: RollupStore,
-    private readonly opts: { now?: () => number; log?: (m: string) => void; flushEveryMs?: number } = {},
+    private readonly opts: { now?: () => number; log?: (m: string) => void; flushEveryMs?: number; replica?: string } = {},
   ) {}
 
   #now() {
@@ -82,6 +86,7 @@ export class Rollups {
       for (const v of open.connections.values()) x += v;
       open.frame.x = x;
     }
+    if (open.node === FLEET && this.opts.replica !== undefined) open.frame.rp = this.opts.replica;
     this.#pending.push({ step: open.step, node: open.node, t: open.t, data: JSON.stringify(open.frame) });
     if (this.#pending.length > MAX_PENDING) {
       const over = this.#pending.length - MAX_PENDING;
@@ -128,4 +133,22 @@ export class Rollups {
     this.#timer = null;
     await this.flush(true);
   }
+}
+
+/**
+ * The rows of one bucket of one node (or of the fleet) as one frame: counts and latency add up. Connections are a
+ * gauge: a node's are its last row's (the console restarted, or the node moved to another replica, inside the
+ * bucket), the fleet's add up over the replicas that wrote a row (`rp`), each counted once.
+ */
+export function addRows(node: string, frames: Frame[]): Frame {
+  if (frames.length === 1) return frames[0];
+  const out = emptyFrame();
+  const x = new Map<string, number>();
+  for (const f of frames) {
+    mergeInto(out, f);
+    if (f.x !== undefined) x.set(node === FLEET ? (f.rp ?? "") : "", f.x);
+  }
+  delete out.x;
+  if (x.size) out.x = [...x.values()].reduce((a, b) => a + b, 0);
+  return out;
 }
