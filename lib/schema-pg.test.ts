@@ -36,4 +36,15 @@ describe("prisma/postgres/schema.prisma", () => {
     expect(dirs.length).toBeGreaterThan(0);
     for (const d of dirs) expect(fs.existsSync(path.join(root, "prisma/postgres/migrations", d.name, "migration.sql"))).toBe(true);
   });
+
+  it("has no semicolon inside a comment of a PostgreSQL migration (the pg adapter splits a script on every `;`)", () => {
+    for (const history of ["prisma/postgres/migrations"]) {
+      const dirs = fs.readdirSync(path.join(root, history), { withFileTypes: true }).filter((d) => d.isDirectory());
+      for (const d of dirs) {
+        const lines = read(`${history}/${d.name}/migration.sql`).split("\n");
+        const bad = lines.filter((l) => /--.*;/.test(l));
+        expect(bad, `${history}/${d.name}/migration.sql`).toEqual([]);
+      }
+    }
+  });
 });

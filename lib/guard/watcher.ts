@@ -178,11 +178,13 @@ export class GuardWatcher {
     // a guarded canary (lib/rollout/) is aborted, not rolled back: its nodes go back to the live version
     if ((await getRunningRollout(a.environment))?.versionId === run.versionId) {
       try {
-        await abortCanary(run.versionId, GUARD_ACTOR, reason, "guard_aborted");
+        const grant = this.#grant;
+        await abortCanary(run.versionId, GUARD_ACTOR, reason, "guard_aborted", grant ? (tx) => fence(tx, grant) : undefined);
         if (!(await endGuardRun(run.id, "rolled_back", reason, run.previousVersionId))) return;
         this.#event("guard_rollback", run, a.number, { reason, canaryAborted: true, target: bad.text, errors: bad.errors, total: bad.total });
         this.#log(`${reason}: aborted the canary of v${a.number}`);
       } catch (e) {
+        if (e instanceof ApiError && e.code === "lease_lost") return this.#log(`not aborting the canary of v${a.number}: ${e.message}`);
         await this.#end(run, a.number, "failed", `${reason}; guard: aborting the canary of v${a.number} failed: ${(e as Error).message}`);
       }
       return;

@@ -1,6 +1,7 @@
 // ConfigVersion: immutable snapshots, numbered per environment. Ids are global: a version read by id needs no
 // environment, a list or a new number does.
 import { db, type Tx } from "../db";
+import { liveChanged } from "./live-state-repo";
 import type { z } from "zod";
 import type { Resources } from "../config/draft-mapper";
 import type { SnapshotResources } from "../contract/versions";
@@ -61,13 +62,20 @@ export async function createVersion(
   v: { hash: string; author: string; message: string; snapshot: Resources; parentId: string | null; rollbackOfId: string | null; promotedFromId?: string | null },
 ): Promise<Version> {
   const last = await tx.configVersion.findFirst({ where: { environment: env }, select: { number: true }, orderBy: { number: "desc" } });
-  const r = await tx.configVersion.create({
-    data: {
-      environment: env, number: (last?.number ?? 0) + 1, hash: v.hash, author: v.author, message: v.message,
-      snapshot: JSON.stringify(v.snapshot), parentId: v.parentId, rollbackOfId: v.rollbackOfId, promotedFromId: v.promotedFromId ?? null, createdAt: new Date(),
-    },
-    select: summarySelect,
-  });
+  const r = await tx.configVersion
+    .create({
+      data: {
+        environment: env, number: (last?.number ?? 0) + 1, hash: v.hash, author: v.author, message: v.message,
+        snapshot: JSON.stringify(v.snapshot), parentId: v.parentId, rollbackOfId: v.rollbackOfId, promotedFromId: v.promotedFromId ?? null, createdAt: new Date(),
+      },
+      select: summarySelect,
+    })
+    .catch((e: unknown) => {
+      // the number was taken meanwhile: another console replica made a version of this environment in between,
+      // the same race the live pointer's compare-and-swap answers
+      if (e && typeof e === "object" && "code" in e && e.code === "P2002") throw liveChanged(env);
+      throw e;
+    });
   // the snapshot it was given, not the stored text parsed back (a MiB at 10,000 routes)
   return { ...summary(r), snapshot: v.snapshot as Version["snapshot"] };
 }

@@ -9,7 +9,7 @@ import { addAudit } from "../repos/audit-repo";
 import { getLiveVersionId, swapLiveVersionId } from "../repos/live-state-repo";
 import { listNodes, nodeLabels } from "../repos/node-repo";
 import { endRollout, getRunningRollout, type Rollout } from "../repos/rollout-repo";
-import { transaction } from "../repos/transaction";
+import { transaction, type Tx } from "../repos/transaction";
 import { getVersion, versionNumbers, type Version } from "../repos/version-repo";
 import { notifyCanary } from "./canary";
 import { recordCanaryEnded } from "./canary-events";
@@ -45,11 +45,15 @@ export async function promoteCanary(id: string, actor: string): Promise<Version>
   return v;
 }
 
-/** The canary's nodes go back to the live version; the rollout ends (audited `version.canary.abort`). */
-export async function abortCanary(id: string, actor: string, reason?: string, outcome: "aborted" | "guard_aborted" = "aborted"): Promise<Version> {
+/**
+ * The canary's nodes go back to the live version; the rollout ends (audited `version.canary.abort`). `fence` is
+ * called first inside the write transaction (the guard's lease: lib/replicas/lease.ts); throwing refuses the abort.
+ */
+export async function abortCanary(id: string, actor: string, reason?: string, outcome: "aborted" | "guard_aborted" = "aborted", fence?: (tx: Tx) => Promise<void>): Promise<Version> {
   const { version: v, rollout } = await serialized(async () => {
     const { rollout, version } = await runningCanaryOf(id);
     await transaction(async (tx) => {
+      await fence?.(tx);
       await endRollout(tx, version.environment, outcome);
       await addAudit(tx, { actor, action: "version.canary.abort", target: version.id, details: { number: version.number, rollout: rollout.id, target: rollout.target, ...(reason ? { reason } : {}) } });
     });
