@@ -8,6 +8,8 @@ command -v nginx >/dev/null 2>&1 || need+=(nginx)
 command -v haproxy >/dev/null 2>&1 || need+=(haproxy)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v taskset >/dev/null 2>&1 || need+=(util-linux)
+# the replicas scenario runs a real PostgreSQL 15 (tests/support/postgres.ts)
+[ -x "${PG_BIN:-/usr/lib/postgresql/15/bin}/postgres" ] || need+=(postgresql-15)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (Debian packages)"
   export DEBIAN_FRONTEND=noninteractive

@@ -13,6 +13,8 @@ import { renderConsoleUiReport, renderPublishReport, renderReport, type LevelRes
 import { runPublishLatency } from "./lib/publish-latency";
 import { runConsoleUi, type ConsoleUiResult } from "./lib/console-ui";
 import { workerCommand } from "./lib/worker";
+import { runReplicas, type ReplicasResult } from "./lib/replicas-bench";
+import { renderReplicasReport } from "./lib/replicas-report";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -64,6 +66,7 @@ export async function measure(target: Target, dir: string, round: number, pathna
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "signalbox-bench-"));
   if (process.env.BENCH_ONLY === "console") return consoleOnly(dir);
+  if (process.env.BENCH_ONLY === "replicas") return replicasOnly(dir);
   if (process.env.BENCH_ONLY !== "publish") console.log(`bench: ${ROUNDS} rounds, ${SECONDS}s per level, levels ${LEVELS.join("/")} connections, work dir ${dir}`);
   const upstream = startPinned("upstream-nginx", LOAD_CORE, "nginx", ["-p", dir, "-c", upstreamNginxConf(dir)]);
   if (process.env.BENCH_ONLY === "publish") return publishOnly(dir, upstream);
@@ -96,6 +99,13 @@ async function main() {
       } catch (e) {
         scenarioError = e;
         console.error("the console scenario failed (the rest is still reported):", e);
+      }
+      // its own report (bench/results/replicas.md): two consoles on PostgreSQL, 50 simulated workers
+      try {
+        writeReplicasReport(await runReplicas());
+      } catch (e) {
+        scenarioError = e;
+        console.error("the replicas scenario failed (the rest is still reported):", e);
       }
     }
   } finally {
@@ -131,6 +141,23 @@ async function consoleOnly(dir: string) {
     fs.mkdirSync(path.join(root, "bench/results"), { recursive: true });
     fs.writeFileSync(path.join(root, "bench/results/console.md"), md);
     console.log("\n" + md + "\nwritten to bench/results/console.md");
+  } finally {
+    await stopAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function writeReplicasReport(r: ReplicasResult) {
+  const md = renderReplicasReport(r);
+  fs.mkdirSync(path.join(root, "bench/results"), { recursive: true });
+  fs.writeFileSync(path.join(root, "bench/results/replicas.md"), md);
+  console.log("\n" + md + "\nwritten to bench/results/replicas.md");
+}
+
+/** `BENCH_ONLY=replicas`: two console replicas on PostgreSQL, 50 simulated workers (bench/lib/replicas-bench.ts); bench/results/replicas.md. */
+async function replicasOnly(dir: string) {
+  try {
+    writeReplicasReport(await runReplicas());
   } finally {
     await stopAll();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -39,6 +39,11 @@ export function rolloutCounts(nodes: StateInput[], liveId: string | null) {
   };
 }
 
+/** Whether node `id` is connected to a live console replica (any of them: the Node table, not this hub). */
+export async function isNodeConnected(id: string): Promise<boolean> {
+  return (await listNodes()).some((n) => n.id === id && n.connected);
+}
+
 export async function listNodeViews(): Promise<z.input<typeof NodeView>[]> {
   const env = currentEnvironment();
   const [all, liveId, rollout] = await Promise.all([listNodes(), getLiveVersionId(env), getRunningRollout(env)]);

@@ -18,10 +18,8 @@ export async function refuseDuringCanary(tx?: Tx): Promise<void> {
     throw new ApiError(409, "canary_in_progress", `a canary of version ${r.versionId} is running: promote it (POST /api/versions/${r.versionId}/promote) or abort it (POST /api/versions/${r.versionId}/abort) first`, { versionId: r.versionId });
 }
 
-/** The ids of environment `env`'s connected nodes, as the control plane sees them (the Node table when it runs elsewhere). */
+/** The ids of environment `env`'s connected nodes, from the Node table: every console replica's, not only this one's. */
 async function connectedNodeIds(env: string): Promise<string[]> {
-  const cp = getControlPlane();
-  if (cp) return cp.connectedNodes(env);
   return (await listNodes()).filter((n) => n.connected && n.environment === env).map((n) => n.id);
 }
 

@@ -1,6 +1,6 @@
 import { withHandler } from "@/lib/http";
 import { LiveStats, LiveStatsQuery } from "@/lib/contract";
-import { getControlPlane } from "@/lib/control-plane/registry";
+import { isNodeConnected } from "@/lib/control-plane/nodes";
 import { requireTelemetry } from "@/lib/telemetry/registry";
 
 /** {node, connected, points:[{t, rps, rq2xx, rq4xx, rq5xx}], events}: one point per second (t = epoch ms). */
@@ -8,7 +8,7 @@ export const GET = withHandler({ query: LiveStatsQuery, response: LiveStats }, a
   const t = requireTelemetry();
   return {
     node: query.node,
-    connected: getControlPlane()?.connectedNodes().includes(query.node) ?? false,
+    connected: await isNodeConnected(query.node),
     points: t.queries.liveStats(query.node, query.seconds),
     events: t.events
       .recent(200)
