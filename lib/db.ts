@@ -8,6 +8,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { databaseFile, databaseUrl, isPostgresUrl } from "./env";
+import { gateOutsideTransactions } from "./repos/sqlite-gate";
 
 /**
  * The repositories' client type: the SQLite client's, for both stores. The two generated clients come from one schema
@@ -66,7 +67,7 @@ function withPragmas(factory: PrismaBetterSqlite3): SqlDriverAdapterFactory {
     connect: async () => {
       const adapter = await factory.connect();
       await adapter.executeScript(PRAGMAS);
-      return adapter;
+      return gateOutsideTransactions(adapter);
     },
   };
 }

@@ -3,6 +3,7 @@
 // PostgreSQL: information_schema), so a column or a table added by a migration is backed up and restored without a
 // change here.
 import { db, dbProvider, type Tx } from "../db";
+import { transactionScope } from "./sqlite-gate";
 
 /** How a column's value travels in a backup file (from the column's declared SQLite type). */
 export type ColumnKind = "string" | "int" | "datetime" | "bigint" | "boolean" | "number" | "unknown";
@@ -115,5 +116,5 @@ export async function foreignKeyViolations(tx: Tx): Promise<{ table: string; row
 
 /** A transaction for a whole-store read or write: Prisma's default 5 s limit is too short for a large store. */
 export function storeTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db().$transaction((tx) => fn(tx), { timeout: 120_000, maxWait: 30_000 });
+  return db().$transaction((tx) => transactionScope.run(true, () => fn(tx)), { timeout: 120_000, maxWait: 30_000 });
 }
