@@ -30,6 +30,7 @@ import { GuardWatcher } from "./lib/guard/watcher";
 import { setGuardWatcher } from "./lib/guard/registry";
 import { ensureBundledWorkerToken } from "./lib/tokens/bundled-worker-token";
 import { ensureEnvAdmin, setupNeeded } from "./lib/accounts/account-service";
+import { shareAuthSecret } from "./lib/accounts/secret";
 import { stampSource } from "./lib/accounts/request-source";
 import { deliveredSecrets } from "./lib/secrets/secret-service";
 import { startSingletons } from "./lib/replicas/singleton-jobs";
@@ -41,6 +42,9 @@ const hostname = consoleHost();
 const { token, generated } = ensureAdminToken();
 await migrate("deploy", undefined, { log: (m) => console.log(`[db] ${m}`) });
 console.log(`[db] ${databaseUrlForLog()}`);
+
+// replicas on one PostgreSQL database sign session cookies with one key, so any of them serves any signed-in user
+if (dbProvider() === "postgres" && (await shareAuthSecret())) console.log("[accounts] signing sessions with the key the other replicas use (SharedKey table)");
 
 // SIGNALBOX_ADMIN_EMAIL + SIGNALBOX_ADMIN_PASSWORD: the first admin without the setup page (never overwrites one)
 await ensureEnvAdmin((line) => console.log(line));

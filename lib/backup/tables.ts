@@ -78,9 +78,10 @@ export const TABLES: TableSpec[] = [
  * may sign in or connect. Teams go with the accounts (their members are users); the owners named on draft rows are
  * kept, and an admin re-creates the teams after a restore. TOTP keys and the single sign-on settings (its client
  * secret) stay out for the same reason. So does what console replicas coordinate with (heartbeats, leases, id
- * ranges, live frames): it describes the processes running, not the config.
+ * ranges, live frames) and the session-signing key they share: they describe the processes running, not the
+ * config.
  */
-export const EXCLUDED = ["TelemetryRollup", "Event", "Node", "User", "Session", "Account", "Verification", "ApiToken", "Team", "TeamMember", "TwoFactor", "SsoSettings", "Replica", "Lease", "IdBlock", "LiveFrame"];
+export const EXCLUDED = ["TelemetryRollup", "Event", "Node", "User", "Session", "Account", "Verification", "ApiToken", "Team", "TeamMember", "TwoFactor", "SsoSettings", "Replica", "Lease", "IdBlock", "LiveFrame", "SharedKey"];
 
 /** Route tests are part of the config, whatever their tables end up being called. */
 export const isAutoIncluded = (table: string) => table.startsWith("RouteTest");
