@@ -32,7 +32,7 @@ import { ensureBundledWorkerToken } from "./lib/tokens/bundled-worker-token";
 import { ensureEnvAdmin, setupNeeded } from "./lib/accounts/account-service";
 import { shareAuthSecret } from "./lib/accounts/secret";
 import { stampSource } from "./lib/accounts/request-source";
-import { deliveredSecrets } from "./lib/secrets/secret-service";
+import { deliveredSecrets, sealingKeyWarnings } from "./lib/secrets/secret-service";
 import { startSingletons } from "./lib/replicas/singleton-jobs";
 
 const dev = process.env.NODE_ENV !== "production";
@@ -92,6 +92,9 @@ liveWatcher.start();
 const guard = new GuardWatcher();
 setGuardWatcher(guard);
 const stopSingletons = await startSingletons({ guard, retention: telemetry.retention });
+for (const line of await sealingKeyWarnings()) console.error(`[secrets] ${line}`);
+if (postgres && !process.env.SIGNALBOX_SECRET_KEY)
+  console.log("[secrets] SIGNALBOX_SECRET_KEY is not set: TLS secrets are sealed with <data dir>/secret-key; replicas sharing this database need one key, set it on each");
 
 const server = createServer();
 // httpServer lets Next attach its own upgrade listener (dev HMR); ours only takes /ws/worker

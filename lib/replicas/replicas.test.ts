@@ -19,7 +19,7 @@ import { listNodes } from "../repos/node-repo";
 import { beat } from "../repos/replica-repo";
 import { loadCanary } from "../rollout/rollout-service";
 import { putDraftListener } from "../config/draft-listeners";
-import { createSecret, deliveredSecrets, rotateSecret } from "../secrets/secret-service";
+import { createSecret, deliveredSecrets, rotateSecret, sealingKeyWarnings } from "../secrets/secret-service";
 import { SYSTEM_ACTOR } from "../actor";
 import { updateSettings } from "../settings/settings-service";
 import { ConsoleToWorker, PROTOCOL_VERSION, type SecretsMessage, type SnapshotMessage } from "../../proxy-core/src/config/index";
@@ -204,6 +204,14 @@ describe("console replicas sharing one database", () => {
     expect(b.settingsChanges).toBe(0);
     await updateSettings({ retentionHours: 48 }, "test");
     await until(() => b.settingsChanges === 1);
+    // a replica started with another sealing key says so: it cannot open what the others stored
+    expect(await sealingKeyWarnings()).toEqual([]);
+    process.env.SIGNALBOX_SECRET_KEY = "another replica's passphrase, long enough";
+    try {
+      expect(await sealingKeyWarnings()).toEqual([expect.stringMatching(/1 TLS secret was sealed with key \w+, but this console's key is \w+.*SIGNALBOX_SECRET_KEY/)]);
+    } finally {
+      delete process.env.SIGNALBOX_SECRET_KEY;
+    }
     await stopReplica(b);
     await stopReplica(a);
   });

@@ -170,3 +170,17 @@ export async function deliveredSecrets(names?: readonly string[], onError?: (m: 
   }
   return out;
 }
+
+/**
+ * Replicas sharing a database must seal with one key: what this replica should say at start when it cannot open
+ * secrets another one stored (lines for the log; none when every secret opens).
+ */
+export async function sealingKeyWarnings(): Promise<string[]> {
+  const k = secretKey().id;
+  const foreign = (await listSecretFacts()).filter((r) => r.keyId !== k);
+  if (!foreign.length) return [];
+  const ids = [...new Set(foreign.map((r) => r.keyId))].join(", ");
+  return [
+    `${foreign.length} TLS secret${foreign.length === 1 ? " was" : "s were"} sealed with key ${ids}, but this console's key is ${k}: its workers cannot get ${foreign.length === 1 ? "it" : "them"}. Give every replica the same SIGNALBOX_SECRET_KEY (or restore the key that sealed them).`,
+  ];
+}
