@@ -21,7 +21,7 @@ import { setBundledWorker } from "./lib/worker/registry";
 import { WorkerSupervisor } from "./lib/worker/supervisor";
 import { closeDb, dbProvider } from "./lib/db";
 import { replicaId } from "./lib/replicas/replica-id";
-import { ReplicaHeartbeat } from "./lib/replicas/heartbeat";
+import { ReplicaHeartbeat, otherReplicasAlive } from "./lib/replicas/heartbeat";
 import { LiveWatcher } from "./lib/replicas/live-watcher";
 import { livePointers } from "./lib/replicas/live-pointers";
 import { listenLive } from "./lib/repos/live-listen";
@@ -167,6 +167,8 @@ if (!workerEnabled()) {
   const left = runningRecordedWorker(pidFilePath(dataDir()));
   if (left) console.log(`[worker] SIGNALBOX_WORKER=off, but the worker pid ${left.pid} a previous console started is still running (stop it: kill ${left.pid})`);
 } else {
+  if (postgres && (await otherReplicasAlive(replica)) > 0)
+    console.log("[worker] other console replicas share this database and each bundled worker is node `local`: run replicas with SIGNALBOX_WORKER=off and the workers as nodes of their own (README: Running past one machine)");
   worker = new WorkerSupervisor({
     controlPlane: `ws://127.0.0.1:${port}${WORKER_WS_PATH}`,
     nodeId: "local",

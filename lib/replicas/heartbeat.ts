@@ -80,4 +80,9 @@ export class ReplicaHeartbeat {
   }
 }
 
+/** How many replicas besides `self` beat now. */
+export async function otherReplicasAlive(self: string): Promise<number> {
+  return (await listReplicas()).filter((r) => r.id !== self && replicaAlive(r)).length;
+}
+
 export { REPLICA_TTL_MS };
