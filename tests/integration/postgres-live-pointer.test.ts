@@ -2,28 +2,22 @@
 // compare-and-swap that lets one of two racing publishes win (the loser's transaction leaves nothing behind and
 // answers 409), the NOTIFY sent on commit and only on commit, the LISTEN connection that comes back by itself
 // after the database restarts, and the 409/503 a client gets for a lost race or a database that is away.
-import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb } from "../../lib/db";
 import { ApiError } from "../../lib/errors";
-import { migrate } from "../../lib/migrate";
 import { apiErrorForDb } from "../../lib/repos/db-errors";
 import { listenLive } from "../../lib/repos/live-listen";
 import { getLiveVersionId, swapLiveVersionId } from "../../lib/repos/live-state-repo";
 import { transaction } from "../../lib/repos/transaction";
 import { countVersions, createVersion } from "../../lib/repos/version-repo";
-import { postgresUnavailable, startPostgres, type PostgresServer } from "../support/postgres";
-import { tmpDir } from "./harness";
+import type { PostgresServer } from "../support/postgres";
+import { migratedStores, postgresSkipped, type TestStores } from "../support/test-stores";
 
-const unavailable = postgresUnavailable();
-if (unavailable) console.log(`[postgres-live-pointer] skipped: ${unavailable}`);
-const ROOT = path.resolve(import.meta.dirname, "../..");
+if (postgresSkipped) console.log(`[postgres-live-pointer] skipped: ${postgresSkipped}`);
 
+let stores: TestStores;
 let server: PostgresServer;
 let url: string;
-let dir: string;
-const savedUrl = process.env.DATABASE_URL;
 const EMPTY = { listeners: [], clusters: [] };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -46,22 +40,16 @@ async function until(fn: () => boolean, ms: number): Promise<void> {
   }
 }
 
-describe.skipIf(unavailable !== null)("the live pointer on PostgreSQL", () => {
+describe.skipIf(postgresSkipped !== null)("the live pointer on PostgreSQL", () => {
   beforeAll(async () => {
-    server = await startPostgres();
-    url = await server.createDatabase("livepointer");
-    dir = tmpDir("signalbox-livepointer-");
-    await migrate("deploy", undefined, { root: ROOT, databaseUrl: url, log: () => {} });
-    await closeDb();
-    process.env.DATABASE_URL = url;
+    stores = await migratedStores("livepointer");
+    server = stores.server!;
+    url = stores.postgres!;
+    await stores.use(url);
   }, 60_000);
 
   afterAll(async () => {
-    await closeDb();
-    if (savedUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = savedUrl;
-    await server?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await stores?.stop();
   });
 
   it("lets exactly one of two overlapping publishes move the pointer; the other gets 409 and leaves no version", async () => {

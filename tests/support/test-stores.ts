@@ -13,6 +13,8 @@ export interface TestStores {
   sqlite: string;
   /** null when PostgreSQL cannot run here (`postgresSkipped` says why) */
   postgres: string | null;
+  /** the PostgreSQL server behind `postgres` (to restart it), null with it */
+  server: PostgresServer | null;
   use(url: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -46,6 +48,7 @@ export async function migratedStores(name: string): Promise<TestStores> {
   return {
     sqlite,
     postgres,
+    server,
     stop,
     async use(url) {
       await closeDb();
