@@ -15,6 +15,8 @@ interface Props {
   nodes: NodeRow[] | undefined;
   query: QueryState;
   empty: ReactNode;
+  /** several console replicas share the fleet: each connection says which one holds it */
+  showReplica?: boolean;
 }
 
 const idOf = (n: NodeRow) => n.id;
@@ -22,10 +24,8 @@ const versionLabel = (n: NodeRow) => (n.appliedVersionNumber !== null ? `v${n.ap
 const rejectedLabel = (n: NodeRow) => (n.rejectedVersionNumber !== null ? `v${n.rejectedVersionNumber}` : n.rejectedVersionId ? n.rejectedVersionId.slice(0, 8) : "a version");
 const labelsText = (n: NodeRow) => Object.entries(n.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(" ");
 
-export function NodeTable({ nodes, query, empty }: Props) {
+export function NodeTable({ nodes, query, empty, showReplica = false }: Props) {
   const [open, setOpen] = useState<string | null>(null);
-  // several console replicas share the fleet: each connection says which one holds it
-  const replicas = useMemo(() => new Set((nodes ?? []).map((n) => n.replica).filter(Boolean)).size > 1, [nodes]);
   const columns = useMemo<Column<NodeRow>[]>(
     () => [
       {
@@ -72,7 +72,7 @@ export function NodeTable({ nodes, query, empty }: Props) {
             ) : (
               <StatusChip tone="grey">disconnected</StatusChip>
             )}
-            {replicas && n.replica && (
+            {showReplica && n.replica && (
               <div className="small muted mono" data-testid="node-replica" title="the console replica holding (or last holding) its session">
                 {n.connected ? "via" : "last via"} {n.replica}
               </div>
@@ -120,7 +120,7 @@ export function NodeTable({ nodes, query, empty }: Props) {
       },
       { key: "seen", header: "Last seen", className: "small", value: (n) => Date.parse(n.lastSeen), sortable: true, cell: (n) => <span title={dateTime(n.lastSeen)}>{timeAgo(n.lastSeen)}</span> },
     ],
-    [open, replicas],
+    [open, showReplica],
   );
 
   const detail = useMemo(

@@ -2,6 +2,7 @@
 import { useMemo, useState } from "react";
 import { useDraftStatusQuery } from "@/components/queries/use-draft-status-query";
 import { useNodesQuery } from "@/components/queries/use-nodes-query";
+import { useReplicasQuery } from "@/components/queries/use-replicas-query";
 import { useIsAdmin } from "@/components/queries/use-session";
 import { EmptyState } from "@/components/ui/empty-state";
 import { BundledWorkerPanel } from "./bundled-worker-panel";
@@ -13,6 +14,7 @@ import { ReplicasPanel } from "./replicas-panel";
 export function NodesPage() {
   const status = useDraftStatusQuery();
   const nodes = useNodesQuery({ refetchInterval: 2000 });
+  const replicas = useReplicasQuery();
   // connected first, then by id; the polling answers a new array every 2 s, so sort only when it changes
   const [adding, setAdding] = useState(false);
   // adding a node makes an API token (POST /api/tokens): an admin's to do
@@ -40,6 +42,7 @@ export function NodesPage() {
       <NodeTable
         nodes={list}
         query={nodes}
+        showReplica={(replicas.data?.length ?? 0) > 1}
         empty={
           <EmptyState title="No nodes yet">
             A node is a proxy worker that runs the published configuration. The console starts one named <code>local</code>; others connect with{" "}
