@@ -8,7 +8,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { databaseFile, databaseUrl, isPostgresUrl } from "./env";
-import { gateOutsideTransactions } from "./repos/sqlite-gate";
+import { gateOutsideTransactions } from "./sqlite-gate";
 
 /**
  * The repositories' client type: the SQLite client's, for both stores. The two generated clients come from one schema

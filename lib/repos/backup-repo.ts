@@ -3,7 +3,7 @@
 // PostgreSQL: information_schema), so a column or a table added by a migration is backed up and restored without a
 // change here.
 import { db, dbProvider, type Tx } from "../db";
-import { transactionScope } from "./sqlite-gate";
+import { transactionScope } from "../sqlite-gate";
 
 /** How a column's value travels in a backup file (from the column's declared SQLite type). */
 export type ColumnKind = "string" | "int" | "datetime" | "bigint" | "boolean" | "number" | "unknown";

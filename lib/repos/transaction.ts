@@ -1,6 +1,6 @@
 // One database transaction for a unit of work spanning several repos (services never touch Prisma directly).
 import { db, type Tx } from "../db";
-import { transactionScope } from "./sqlite-gate";
+import { transactionScope } from "../sqlite-gate";
 
 export type { Tx };
 

@@ -5,9 +5,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDb, db } from "../db";
-import { migrate } from "../migrate";
-import { transaction } from "./transaction";
+import { closeDb, db } from "./db";
+import { migrate } from "./migrate";
+import { transaction } from "./repos/transaction";
 
 let dir: string;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
