@@ -43,7 +43,7 @@ const { token, generated } = ensureAdminToken();
 await migrate("deploy", undefined, { log: (m) => console.log(`[db] ${m}`) });
 console.log(`[db] ${databaseUrlForLog()}`);
 
-// replicas on one PostgreSQL database sign session cookies with one key, so any of them serves any signed-in user
+// replicas on one PostgreSQL database sign session cookies with one key, so each of them serves every signed-in user
 if (dbProvider() === "postgres" && (await shareAuthSecret())) console.log("[accounts] signing sessions with the key the other replicas use (SharedKey table)");
 
 // SIGNALBOX_ADMIN_EMAIL + SIGNALBOX_ADMIN_PASSWORD: the first admin without the setup page (never overwrites one)

@@ -39,7 +39,7 @@ export function rolloutCounts(nodes: StateInput[], liveId: string | null) {
   };
 }
 
-/** Whether node `id` is connected to a live console replica (any of them: the Node table, not this hub). */
+/** Whether node `id` is connected to a live console replica (whichever holds it: the Node table, not this hub). */
 export async function isNodeConnected(id: string): Promise<boolean> {
   return (await listNodes()).some((n) => n.id === id && n.connected);
 }

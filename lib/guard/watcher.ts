@@ -1,5 +1,5 @@
 // The publish guard's watcher. Every console process has one (server.ts puts it in registry.ts), but only the
-// replica holding the "guard" lease runs it (lib/replicas/singleton-jobs.ts): a guarded publish on any replica
+// replica holding the "guard" lease runs it (lib/replicas/singleton-jobs.ts): a guarded publish on whichever replica
 // writes a GuardRun, and the running watcher takes up the newest one within a tick (at once on its own replica).
 // Once a second it checks the 5xx ratio of what the publish changed (affected.ts, ratio.ts) over the window so
 // far; over the limit with enough responses it publishes a rollback to the previous version, authored by
@@ -86,7 +86,7 @@ export class GuardWatcher {
     this.#grant = null;
   }
 
-  /** The running guard's version id, if any (null on a replica that does not run the watcher). */
+  /** The running guard's version id (null when none runs, and on a replica that does not run the watcher). */
   get activeVersionId(): string | null {
     return this.#active?.run.versionId ?? null;
   }
@@ -119,7 +119,7 @@ export class GuardWatcher {
     return p;
   }
 
-  /** Follows GuardRun: the newest running run is the one judged (started on any replica); older ones were superseded. */
+  /** Follows GuardRun: the newest running run is the one judged (started on whichever replica); older ones were superseded. */
   async #sync(by: "start" | "guard" | "tick"): Promise<void> {
     const runs = await runningGuardRuns();
     const newest = runs.at(-1);

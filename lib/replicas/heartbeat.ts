@@ -32,7 +32,7 @@ export class ReplicaHeartbeat {
     // alone on the database: an earlier process's row is not another replica, whatever its last beat
     if (this.o.exclusive) await pruneReplicas(new Date(Date.now() + 1));
     await this.#beat();
-    // nodes this id held before a restart (SIGNALBOX_REPLICA_ID reused) or, with SQLite, any earlier process's
+    // nodes this id held before a restart (SIGNALBOX_REPLICA_ID reused) or, with SQLite, every earlier process's
     await releaseNodes(this.o.exclusive ? null : this.o.id);
     await this.#sweep();
     this.#timer = setInterval(() => {

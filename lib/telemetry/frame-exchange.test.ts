@@ -147,7 +147,7 @@ describe("live frames between replicas", () => {
     await b.exchange.publish();
     await a.exchange.pull();
     expect(a.tickOf(sec + 2).events.map((e) => `${e.node}:${e.kind}`)).toEqual(["n2:disconnected"]);
-    // no worker reports the cluster any more, and no live version names it (this test has none)
+    // no worker reports the cluster now, and no live version names it (this test has none)
     expect(a.queries.clusterLive("api")).toBeNull();
   });
 

@@ -50,7 +50,7 @@ export class TelemetryQueries {
   /**
    * Frames of [from, to): rollup rows (10 s for 1h, 60 s for 24h; the node's, or the fleet's sums) from SQLite up
    * to what is written, then the in-memory seconds. The two never overlap, so nothing counts twice. With several
-   * console replicas the seam is the oldest bucket any of them has not written yet, and a bucket's rows (one per
+   * console replicas the seam is the oldest bucket one of them has not written yet, and a bucket's rows (one per
    * replica that rolled up some of it) are added up into one frame.
    */
   async *frames(window: Window, from: number, to: number, node?: string): AsyncGenerator<TimedFrame> {

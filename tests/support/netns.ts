@@ -1,7 +1,7 @@
 // Network namespaces as separate hosts for a test: each one a private network stack (its own loopback, its own
 // ports) joined to the host by a veth pair, `10.77.<n>.2/24` inside and `10.77.<n>.1/24` on the host side, with
 // a default route through the host side, so a process inside (started with `ip netns exec`) reaches anything the
-// host listens on at any host address and the host reaches it at its inside address. Linux only, as root, with
+// host listens on at every host address and the host reaches it at its inside address. Linux only, as root, with
 // iproute2's `ip` (ip-netns(8)); netnsUnavailable() says why not, for a skip.
 //
 // Names carry the test's pid (`sbx-<pid>-<i>` namespaces, `sbh<pid>x<i>` / `sbn<pid>x<i>` veth ends: interface
@@ -163,7 +163,7 @@ export function createNamespaces(count: number): NamespaceSet {
       inside(["link", "set", "lo", "up"]);
       inside(["addr", "add", `${address}/24`, "dev", nsEnd]);
       inside(["link", "set", nsEnd, "up"]);
-      // every host address (not only this pair's end) is reachable from inside: the host delivers to any of its own
+      // every host address (not only this pair's end) is reachable from inside: the host delivers to each of its own
       inside(["route", "add", "default", "via", hostAddress]);
       list.push({
         name,
