@@ -28,6 +28,7 @@ const GETS: Record<string, { path: () => string; schema?: z.ZodType; text?: (bod
   "/api/audit": { path: () => "/api/audit?limit=50", schema: C.AuditList },
   "/api/config": { path: () => "/api/config", schema: C.BootstrapDocument },
   "/api/nodes": { path: () => "/api/nodes", schema: C.NodeList },
+  "/api/replicas": { path: () => "/api/replicas", schema: C.ReplicaList },
   "/api/session": { path: () => "/api/session", schema: C.Session },
   "/api/setup": { path: () => "/api/setup", schema: C.SetupState },
   "/api/sessions": { path: () => "/api/sessions", schema: C.SessionList },
