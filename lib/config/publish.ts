@@ -97,9 +97,16 @@ export async function publish(message: string, actor: string, opts: PublishOpts 
     return transaction(async (tx) => {
       const version = await createVersion(tx, env, { hash, author: actor, message: text, snapshot: resources, parentId: live?.id ?? null, rollbackOfId: null });
       await setVersionSuite(tx, version.id, suite);
-      // a canary leaves the live version as it is: only the nodes it targets get the new one (lib/rollout/)
-      if (opts.canary) rollout = await startRollout(tx, version, opts.canary, canaryNodes, actor);
-      else await swapLiveVersionId(tx, env, liveId, version.id);
+      // a canary leaves the live version as it is: only the nodes it targets get the new one (lib/rollout/). Both
+      // paths go through the live pointer's row, so a canary and a publish racing on two console replicas are
+      // ordered by it: the canary checks the pointer did not move, the publish that no canary started meanwhile.
+      if (opts.canary) {
+        await swapLiveVersionId(tx, env, liveId, liveId!);
+        rollout = await startRollout(tx, version, opts.canary, canaryNodes, actor);
+      } else {
+        await swapLiveVersionId(tx, env, liveId, version.id);
+        await refuseDuringCanary(tx);
+      }
       await addAudit(tx, { actor, action: "version.publish", target: version.id, details: { environment: env, number: version.number, hash: version.hash, message: text, ifMatch: opts.ifMatch != null, ...(opts.canary ? { canary: opts.canary, canaryNodes } : {}) } });
       if (gate !== null)
         await addAudit(tx, { actor, action: "version.publish.override", target: version.id, details: { number: version.number, reason, tests: gate.tests, failures: gate.failures, runError: gate.runError } });
@@ -141,6 +148,7 @@ export async function publishChange(change: (doc: BootstrapDoc) => BootstrapDoc,
       const version = await createVersion(tx, env, { hash: hashResources(resources), author: actor, message: text, snapshot: resources, parentId: live?.id ?? null, rollbackOfId: null });
       await setVersionSuite(tx, version.id, await getDraftSuite(env, tx));
       await swapLiveVersionId(tx, env, live?.id ?? null, version.id);
+      await refuseDuringCanary(tx);
       await addAudit(tx, { actor, action: "version.publish", target: version.id, details: { environment: env, number: version.number, hash: version.hash, message: text } });
       return version;
     });

@@ -55,6 +55,8 @@ export async function promoteToEnvironment(target: string, versionId: string, ac
         });
         await setVersionSuite(tx, version.id, suite);
         await swapLiveVersionId(tx, target, live?.id ?? null, version.id);
+        // a canary started on another console replica meanwhile (it went through the same pointer row)
+        await refuseDuringCanary(tx);
         await setDraftSuite(tx, target, suite, actor, new Date());
         await writeDraft(tx, {
           before, after: decompose({ static_resources: source.snapshot }), from, actor, opts,

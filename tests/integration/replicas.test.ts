@@ -293,6 +293,40 @@ describe.skipIf(unavailable !== null)("two console replicas on PostgreSQL, three
     await servesFrom("one");
   }, 60_000);
 
+  it("orders a canary started on A and a publish on B racing it: one starts, the other gets 409", async () => {
+    const outcomes: string[] = [];
+    for (const round of ["canary-1", "canary-2", "canary-3"]) {
+      const live = await liveId(A());
+      const put = await call(A())("PUT", "/api/config", config(round === "canary-2" ? "two" : "one", round));
+      expect(put.status, put.text).toBe(200);
+      const etag = put.headers.get("etag")!;
+      const [canary, publish] = await Promise.all([
+        call(A())("POST", "/api/versions", { message: `${round} canary`, canary: { nodes: [NODE_IDS[0]] } }, { "if-match": etag }),
+        call(B())("POST", "/api/versions", { message: `${round} publish` }, { "if-match": etag }),
+      ]);
+      expect([canary.status, publish.status].sort(), `${canary.status} ${canary.text}\n${publish.status} ${publish.text}`).toEqual([201, 409]);
+      const rollout = await pgServer.query<{ versionId: string }>("signalbox_replicas", `SELECT "versionId" FROM "Rollout" WHERE "endedAt" IS NULL`);
+      if (canary.status === 201) {
+        // the canary runs against the live version it started from, which the publish did not move
+        outcomes.push(`canary won, publish: ${errorBody(publish).error.code}`);
+        expect(rollout.map((r) => r.versionId)).toEqual([parsed(canary, PublishResult).id]);
+        expect(await liveId(B())).toBe(live);
+        const abort = await call(A())("POST", `/api/versions/${parsed(canary, PublishResult).id}/abort`, {});
+        expect(abort.status, abort.text).toBe(200);
+      } else {
+        outcomes.push(`publish won, canary: ${errorBody(canary).error.code}`);
+        expect(rollout).toEqual([]);
+        expect(await liveId(A())).toBe(parsed(publish, PublishResult).id);
+      }
+    }
+    console.log(`[replicas] canary vs publish: ${outcomes.join("; ")}`);
+    // everyone back on one live version
+    const back = await publishOn(A(), "one", "after-canaries");
+    expect([201, 409]).toContain(back.status);
+    await allApplied(B(), await liveId(A()), "b");
+    await servesFrom("one");
+  }, 60_000);
+
   it("moves every worker to replica A within 2 s of replica B's SIGKILL, in sync, with no failed request", async () => {
     const live = await liveId(A());
     for (const w of workers) await waitFor(`traffic through ${w.id}`, () => traffic!.sent(w.id) > 20, 10_000);
