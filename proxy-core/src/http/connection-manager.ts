@@ -129,12 +129,13 @@ export class ConnectionManager {
     (res as PrivateRes)._keepAliveTimeout = 0;
     const s = new Stream(this, req, res);
     res.on("close", onResponseClose); // emitted once; `once` would allocate a wrapper per request
+    const refusal = this.#copyRequestHeaders(s);
+    if (refusal !== null) return this.#refuse(s, refusal);
     if (this.timeouts.streamIdleMs > 0) {
       // HTTP/1.1 has one stream per connection, so socket inactivity is stream inactivity
       res.on("timeout", onStreamIdle);
       req.socket.setTimeout(this.timeouts.streamIdleMs);
     }
-    this.#copyRequestHeaders(s);
     if (this.#heads.sampler.enabled) this.#heads.record(s);
     this.selectRoute(s);
     // body bytes, only for requests someone logs (%BYTES_RECEIVED%, the console sample)
@@ -190,7 +191,12 @@ export class ConnectionManager {
     this.stats.c.downstream_rq_http1_total.inc();
     this.stats.g.downstream_rq_active.inc();
     res.on("close", onResponseClose); // emitted once; `once` would allocate a wrapper per request
-    this.#copyRequestHeaders(s);
+    const refusal = this.#copyRequestHeaders(s);
+    if (refusal !== null) {
+      this.#refuse(s, refusal);
+      res.once("finish", () => socket.end());
+      return;
+    }
     if (this.#heads.sampler.enabled) this.#heads.record(s);
     s.requestCompleteMs = s.startMs;
     this.selectRoute(s);
@@ -198,26 +204,35 @@ export class ConnectionManager {
     if (!s.upgrade.socket.destroyed && res.writableFinished && res.statusCode !== 101) socket.end();
   }
 
-  /** One pass over rawHeaders: upstream header list, host, body presence, XFF/XFP/x-request-id. */
-  #copyRequestHeaders(s: Stream) {
-    const raw = s.req.rawHeaders;
+  /**
+   * One pass over rawHeaders: upstream header list, host, body presence, XFF/XFP/x-request-id. Answers why the
+   * request must be refused as Envoy's HTTP/1 codec refuses it, or null.
+   */
+  #copyRequestHeaders(s: Stream): Refusal | null {
+    const req = s.req;
+    const raw = req.rawHeaders;
     const out: string[] = [];
     let xff: string | null = null;
     let xfp = false;
     let rid = false;
     let connectionTokens: string | null = null;
+    let hosts = 0;
+    let te: string | null = null;
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i];
       const lower = name.toLowerCase();
       const value = raw[i + 1];
       if (HOP.has(lower)) {
-        if (lower === "transfer-encoding") s.hasBody = true;
-        else if (lower === "connection") connectionTokens = value;
+        if (lower === "transfer-encoding") {
+          s.hasBody = true;
+          te = te === null ? value : `${te}, ${value}`;
+        } else if (lower === "connection") connectionTokens = value;
         continue;
       }
       switch (lower) {
         case "host":
           s.host = value;
+          hosts++;
           break;
         case "content-length":
           if (value !== "0") s.hasBody = true;
@@ -238,6 +253,17 @@ export class ConnectionManager {
       }
       out.push(name, value);
     }
+    const refusal = refusalOf(req.httpVersionMajor, req.url ?? "/", hosts, te);
+    if (refusal !== null) return refusal;
+    // absolute-form (RFC 9112 §3.2.2): routed by its path, its authority is the Host (Envoy's allow_absolute_url)
+    const url = req.url ?? "/";
+    if (url.charCodeAt(0) !== 47 /* "/" */ && /^https?:\/\//i.test(url)) {
+      const at = url.indexOf("/", url.indexOf("//") + 2);
+      const authority = at < 0 ? url.slice(url.indexOf("//") + 2) : url.slice(url.indexOf("//") + 2, at);
+      req.url = at < 0 ? "/" : url.slice(at);
+      s.host = authority;
+      setHost(out, authority);
+    }
     if (connectionTokens !== null) stripConnectionTokens(out, connectionTokens);
     const remote = s.req.socket.remoteAddress ?? "";
     out.push("x-forwarded-for", xff === null ? remote : `${xff}, ${remote}`);
@@ -250,6 +276,18 @@ export class ConnectionManager {
     if (!xfp) out.push("x-forwarded-proto", (s.req.socket as Socket & { encrypted?: boolean }).encrypted ? "https" : "http");
     if (!rid && this.generateRequestId) out.push("x-request-id", randomUUID());
     s.headers = out;
+    return null;
+  }
+
+  /** Envoy's HTTP/1 codec refusal: the local reply, counted as a downstream protocol error, and the connection closes. */
+  #refuse(s: Stream, r: Refusal) {
+    this.stats.c.downstream_cx_protocol_error.inc();
+    s.res.shouldKeepAlive = false;
+    s.responseFlags |= ResponseFlag.DownstreamProtocolError;
+    s.details = r.details;
+    s.requestCompleteMs = s.startMs;
+    s.req.resume();
+    sendLocalReply(s.res, this.serverName, r.status, r.body);
   }
 
   /** Response done or connection gone: final accounting for the stream. */
@@ -275,6 +313,35 @@ export class ConnectionManager {
     const sample = this.#logging?.sample;
     if (sample != null && sample.enabled) sample.offer(s, this.#logging!.listener, this.config.stat_prefix);
   }
+}
+
+interface Refusal {
+  status: number;
+  body: string;
+  /** %RESPONSE_CODE_DETAILS% */
+  details: string;
+}
+
+/**
+ * What Envoy's HTTP/1 codec (source/common/http/http1/codec_impl.cc) refuses that node's parser lets through: a
+ * version other than 1.x (HTTP/0.9 request lines, "HTTP/2.0"), a fragment in the target, more than one Host, and a
+ * transfer-coding other than `chunked` alone (501: Envoy decodes no other coding).
+ */
+function refusalOf(major: number, url: string, hosts: number, te: string | null): Refusal | null {
+  if (major !== 1) return { status: 400, body: "Bad Request", details: "http1.codec_error" };
+  if (url.includes("#")) return { status: 400, body: "Bad Request", details: "http1.invalid_url" };
+  if (hosts > 1) return { status: 400, body: "Bad Request", details: "http1.codec_error" };
+  if (te !== null && te.trim().toLowerCase() !== "chunked") return { status: 501, body: "Not Implemented", details: "http1.invalid_transfer_encoding" };
+  return null;
+}
+
+function setHost(out: string[], authority: string) {
+  for (let i = 0; i < out.length; i += 2)
+    if (out[i].length === 4 && out[i].toLowerCase() === "host") {
+      out[i + 1] = authority;
+      return;
+    }
+  out.push("host", authority);
 }
 
 function stripConnectionTokens(out: string[], tokens: string) {

@@ -39,11 +39,23 @@ export class HttpCodec {
     this.server.emit("listening");
     this.server.on("request", (req, res) => {
       if (this.draining) res.shouldKeepAlive = false;
+      // node emits pipelined requests as it parses them and queues their responses; Envoy's codec forwards the
+      // next one only once the response before it is done (a PUT then a GET must not reach the upstream out of
+      // order), and none after a response that closes the connection
+      const before = (req.socket as Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage;
+      if (before != null && before !== res) {
+        if (!before.shouldKeepAlive) return void req.resume();
+        // node hands the socket to the queued response when the one before it finishes
+        res.once("socket", () => this.hcm.handle(req, res));
+        return;
+      }
       this.hcm.handle(req, res);
     });
     // registering `upgrade` makes node hand Upgrade requests here instead of to `request`
     this.server.on("upgrade", (req, socket: Socket, head: Buffer) => this.hcm.handleUpgrade(req, socket, head));
     this.server.on("clientError", (err: Error & { code?: string }, socket: Socket) => onClientError(this.hcm, err, socket));
+    // node hands CONNECT to 'connect' and closes the socket unanswered when nobody listens
+    this.server.on("connect", (_req: http.IncomingMessage, socket: Socket) => onConnect(this.hcm, socket));
     this.server.on("error", () => {}); // per connection; never crash
     this.server.on("timeout", (socket: Socket) => onSocketTimeout(this.hcm, socket));
     const cx = tls ? "secureConnection" : "connection";
@@ -110,10 +122,27 @@ function onSocketTimeout(hcm: ConnectionManager, socket: Socket) {
   } else if (res.listenerCount("timeout") === 0) socket.destroy();
 }
 
+/**
+ * CONNECT: no route of this proxy has a connect_matcher (Envoy's RouteMatch.connect_matcher), so Envoy's router
+ * finds none and answers 404 (route_not_found); the connection closes, since its bytes after the head are a tunnel.
+ */
+function onConnect(hcm: ConnectionManager, socket: Socket) {
+  const st = hcm.stats;
+  st.c.downstream_rq_total.inc();
+  st.c.downstream_rq_http1_total.inc();
+  st.chargeCompleted(404);
+  socket.on("error", () => {});
+  socket.end(`HTTP/1.1 404 Not Found\r\ndate: ${new Date().toUTCString()}\r\nserver: ${hcm.serverName}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
+}
+
 /** Malformed request (node's parser rejected it), header overflow or request timeout: Envoy's local reply, then close. */
 function onClientError(hcm: ConnectionManager, err: Error & { code?: string }, socket: Socket) {
   const st = hcm.stats.c;
-  const started = (socket as Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage?.headersSent === true;
+  const current = (socket as Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage;
+  // bytes after a request that said `Connection: close` (RFC 9112 §9.6: the server reads no further): its response
+  // is still on its way and the connection closes after it, as Envoy's codec does; nothing else is answered
+  if (err.code === "HPE_CLOSED_CONNECTION" && current != null && !current.writableFinished) return;
+  const started = current?.headersSent === true;
   if (err.code === "ECONNRESET" || !socket.writable || started) {
     socket.destroy();
     return;

@@ -174,22 +174,41 @@ function classify(o: Verdict, w: Verdict): string | null {
  */
 const EXPLAINED: { why: string; test: (d: Disagreement) => boolean }[] = [
   {
-    // the worker routes on the raw target: one that is not origin-form ("*", absolute-form) matches no `prefix: /`
-    // route → 404, before any body is read (http1-conformance.test.ts marks absolute-form as a known gap)
-    why: "a target not starting with `/` matches no route: the worker answers 404",
-    test: (d) => d.worker.refused === "404" && !firstTarget(d.case).startsWith("/") && d.worker.requests.every((r) => r.target.startsWith("/")),
+    // asterisk-form ("*") matches no `prefix: /` route → 404 before any body is read, as Envoy's router answers
+    why: "a target that is neither origin- nor absolute-form matches no route: the worker answers 404",
+    test: (d) => d.worker.refused === "404" && !firstTarget(d.case).startsWith("/") && !/^https?:\/\//i.test(firstTarget(d.case)),
   },
   {
-    // RFC 9112 §3.2 wants 400; node passes both Host fields, undici refuses to send them and the worker answers 503
-    // (http1-conformance.test.ts marks it); a parse error later on the connection may answer first (400)
-    why: "two Host fields: undici refuses them and the worker answers 503 (never forwards the request)",
+    // absolute-form (RFC 9112 §3.2.2) is routed by its path with the authority as Host, as Envoy does; node:http
+    // hands the oracle the absolute URL as it came
+    why: "absolute-form: the worker forwards its path, with the authority as Host",
+    test: (d) => /^https?:\/\//i.test(firstTarget(d.case)) && d.worker.requests.every((r) => r.target.startsWith("/")),
+  },
+  {
+    // RFC 9112 §3.2: more than one Host is a 400, which the worker answers as Envoy's codec does; node passes both
+    why: "two Host fields: the worker refuses the request (400)",
     test: (d) => d.worker.refused !== null && twoHosts(d.case) && d.worker.requests.length < Math.max(1, d.oracle.requests.length),
   },
   {
-    // node:http emits pipelined requests at once and the worker dispatches them on separate upstream connections;
-    // Envoy forwards them one at a time (http1-conformance.test.ts marks it). Same requests, another order.
-    why: "pipelined requests reach the upstream in another order",
-    test: (d) => d.oracle.requests.length > 1 && sameMultiset(d.oracle.requests, d.worker.requests),
+    // Envoy's codec takes HTTP/1.x only; llhttp also takes HTTP/0.9 request lines (no version) and other majors
+    why: "a request line without HTTP/1.x: the worker refuses it (400)",
+    test: (d) => d.worker.refused === "400" && !/ HTTP\/1\.\d\r?$/.test(firstLine(d.case)),
+  },
+  {
+    // a fragment is not part of a request-target (RFC 9112 §3.2, RFC 3986 §3.5): Envoy refuses it, node passes it
+    why: "a fragment (`#`) in the target: the worker refuses it (400)",
+    test: (d) => d.worker.refused === "400" && firstTarget(d.case).includes("#"),
+  },
+  {
+    // Envoy decodes no transfer-coding but `chunked` alone (codec_impl.cc: 501); node:http takes a list ending in it
+    why: "a transfer-coding other than `chunked` alone: the worker answers 501",
+    test: (d) => d.worker.refused === "501" && /transfer-encoding[ \t]*:(?![ \t]*chunked[ \t]*\r?\n)/i.test(d.case.bytes.toString("latin1")),
+  },
+  {
+    // RFC 9112 §9.6: after a request with `Connection: close` the server reads no further. The oracle (node:http,
+    // no clientError listener) drops the connection on the bytes that follow; the worker serves the request first
+    why: "bytes after a `Connection: close` request: the worker serves that request and ignores them",
+    test: (d) => d.oracle.refused === "HPE_CLOSED_CONNECTION" && /connection:[ \t]*close/i.test(d.case.bytes.toString("latin1")) && d.worker.requests.length >= d.oracle.requests.length,
   },
   {
     // RFC 9112 §3.2: an HTTP/1.1 request must carry Host. For an HTTP/1.0 request without one, undici writes the
@@ -200,12 +219,16 @@ const EXPLAINED: { why: string; test: (d: Disagreement) => boolean }[] = [
   },
   {
     // node:http answers an HTTP/1.1 request without Host with its own 400 + close yet goes on emitting the requests
-    // pipelined after it: the oracle serves them, the worker forwards them or not depending on how fast its
-    // connection closes (RFC 9112 §9.6 says neither should; http1-conformance.test.ts marks it)
-    why: "requests pipelined after node's own 400 for a missing Host: forwarded or not, by a race",
-    test: (d) => d.oracle.refused === "status 400" && d.worker.refused === "400" && d.worker.requests.every((w) => d.oracle.requests.some((o) => JSON.stringify(o) === JSON.stringify(w))),
+    // pipelined after it: the oracle serves them; the worker forwards none after a response that closes
+    why: "requests pipelined after node's own 400 for a missing Host: the oracle serves them, the worker does not",
+    test: (d) => d.oracle.refused === "status 400" && d.worker.refused === "400" && d.worker.requests.every((w, i) => d.oracle.requests[i] !== undefined && matches(d.oracle.requests[i], w)),
   },
 ];
+
+/** The case's first request line. */
+function firstLine(c: GenCase): string {
+  return c.bytes.toString("latin1").split(/\n/)[0];
+}
 
 /** The same request, or the same but for the Host undici adds for the upstream's origin when the client sent none. */
 function matches(o: Seen, w: Seen): boolean {
