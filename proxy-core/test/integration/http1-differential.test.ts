@@ -246,17 +246,6 @@ function twoHosts(c: GenCase): boolean {
   return (c.bytes.toString("latin1").match(/(^|\n)host[ \t]*:/gim) ?? []).length > 1;
 }
 
-/** The same requests in any order (each oracle request matched to one forwarded request). */
-function sameMultiset(a: Seen[], b: Seen[]): boolean {
-  const left = [...b];
-  for (const o of a) {
-    const i = left.findIndex((w) => matches(o, w));
-    if (i < 0) return false;
-    left.splice(i, 1);
-  }
-  return left.length === 0;
-}
-
 describe("differential: the worker vs a plain node:http server", () => {
   beforeAll(async () => {
     rig = await startH1Rig();
