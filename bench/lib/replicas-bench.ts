@@ -247,23 +247,15 @@ async function publishOnce(rig: Rig, via: ReplicaId, routeId: string, route: Rec
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/**
- * The draft grows to `routes` in PUT /api/config steps of at most PUT_STEP new routes (publishDoc(n) is a prefix of
- * publishDoc(m) but for the catch-all): the console writes a whole replacement in one transaction, and on PostgreSQL
- * writing 9,000 new routes at once outlasted Prisma's default 5 s interactive-transaction timeout (a 500, P2028).
- * Returns the time of every PUT together.
- */
-const PUT_STEP = 2500;
-async function loadTable(rig: Rig, from: number, routes: number): Promise<number> {
+/** The draft becomes the `routes`-route table in one PUT /api/config; answers its time. */
+async function loadTable(rig: Rig, routes: number): Promise<number> {
   const t = monoMs();
-  for (let n = routes > from ? Math.min(routes, from + PUT_STEP) : routes; ; n = Math.min(routes, n + PUT_STEP)) {
-    await rig.on("a", (api) => api.putConfig(publishDoc(n)));
-    if (n === routes) return monoMs() - t;
-  }
+  await rig.on("a", (api) => api.putConfig(publishDoc(routes)));
+  return monoMs() - t;
 }
 
-async function measureSize(rig: Rig, routes: number, from: number, log: (m: string) => void): Promise<ReplicaPublishRow> {
-  const putMs = await loadTable(rig, from, routes);
+async function measureSize(rig: Rig, routes: number, log: (m: string) => void): Promise<ReplicaPublishRow> {
+  const putMs = await loadTable(rig, routes);
   const all = await rig.on("a", (api) => api.routes());
   const target = all[all.length - 1];
   if (!target) throw new Error("the draft has no routes");
@@ -346,11 +338,9 @@ export async function runReplicas(log: (m: string) => void = (m) => console.log(
     const rows: ReplicaPublishRow[] = [];
     const failures: ReplicasResult["failures"] = [];
     let idle: ReplicaIdle | null = null;
-    /** the draft's size (the starter version's table is ~1 route) */
-    let table = 1;
     for (const routes of SIZES) {
       try {
-        rows.push(await measureSize(rig, routes, table, log));
+        rows.push(await measureSize(rig, routes, log));
       } catch (e) {
         // one size failing (a console error, a timeout) must not throw away the sizes measured before it
         const why = (e as Error).message.split("\n")[0];
@@ -358,8 +348,6 @@ export async function runReplicas(log: (m: string) => void = (m) => console.log(
         for (const r of rig.replicas) console.error(`--- replica ${r.id}'s output (last lines) ---\n${tailOf(r.proc.log)}`);
         failures.push({ routes, error: why });
         continue;
-      } finally {
-        table = routes;
       }
       if (routes === IDLE_ROUTES || (idle === null && !SIZES.includes(IDLE_ROUTES))) idle = await measureIdle(rig, routes, IDLE_SECONDS, log);
     }
