@@ -60,7 +60,8 @@ const heartbeat = new ReplicaHeartbeat({ id: replica, address: `${hostname}:${po
 await heartbeat.start();
 
 // telemetry first: the hub hands it every worker report from the first connection on
-const telemetry: Telemetry = new Telemetry({ liveResources: () => hub.liveResources(), settings: await getSettings() });
+// the exchange of live frames with other replicas runs only where there can be others (PostgreSQL)
+const telemetry: Telemetry = new Telemetry({ liveResources: () => hub.liveResources(), settings: await getSettings(), exchangeTimer: postgres });
 await telemetry.start();
 setTelemetry(telemetry);
 const loadLive = (env: string) =>
@@ -86,12 +87,13 @@ const liveWatcher = new LiveWatcher({
   listen: postgres ? (wake) => listenLive(databaseUrl(), () => wake(), wake, (m) => console.log(`[replica] ${m}`)) : undefined,
   settingsChanged: () => void getSettings().then((s) => telemetry.settingsChanged(s), () => {}),
 });
-liveWatcher.start();
+// alone on SQLite, every change is made in this process and pushed by it: nothing to follow
+if (postgres) liveWatcher.start();
 // publish guards, retention pruning and the certificate expiry watch run on the replica holding each one's lease
 // (lib/replicas/singleton-jobs.ts); the guard holder resumes (or expires) a run a previous console left running
 const guard = new GuardWatcher();
 setGuardWatcher(guard);
-const stopSingletons = await startSingletons({ guard, retention: telemetry.retention });
+const stopSingletons = await startSingletons({ guard, retention: telemetry.retention, exclusive: !postgres });
 for (const line of await sealingKeyWarnings()) console.error(`[secrets] ${line}`);
 if (postgres && !process.env.SIGNALBOX_SECRET_KEY)
   console.log("[secrets] SIGNALBOX_SECRET_KEY is not set: TLS secrets are sealed with <data dir>/secret-key; replicas sharing this database need one key, set it on each");

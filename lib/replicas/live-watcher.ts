@@ -3,7 +3,7 @@
 // PostgreSQL's LISTEN/NOTIFY (the payload is the version id only: the snapshot is read from the database), and a
 // poll of the live pointers every 1.5 s is the safety net for whatever NOTIFY cannot carry: a lost connection, a
 // restore, a canary started or ended, a TLS secret rotated, the settings changed, PgBouncer in transaction mode. On SQLite (one console)
-// only the poll runs, and it finds nothing to do.
+// server.ts does not start it: every change is made and pushed in that one process.
 import type { PublishedCanary, PublishedVersion } from "../control-plane/registry";
 
 const POLL_EVERY_MS = 1_500;

@@ -33,7 +33,7 @@ export interface TelemetryOptions {
   now?: () => number;
   /** this process's replica id (default: lib/replicas/replica-id.ts) */
   replica?: string;
-  /** false: the live frames are exchanged only when `exchange.publish()` / `exchange.pull()` are called (tests) */
+  /** false: the live frames are exchanged only when `exchange.publish()` / `exchange.pull()` are called (a console alone on SQLite, tests) */
   exchangeTimer?: boolean;
 }
 
